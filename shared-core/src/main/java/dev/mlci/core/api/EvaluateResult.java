@@ -1,0 +1,27 @@
+package dev.mlci.core.api;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code mlci evaluate} produced.
+ *
+ * @param evalDir the evaluation directory (metrics.json, predictions.csv, ...)
+ * @param metrics defined metrics, in report order
+ * @param undefined metrics that are undefined on this test set, and why
+ * @param testExamples examples scored
+ * @param millis wall time of the step
+ */
+public record EvaluateResult(
+    Path evalDir,
+    Map<String, Double> metrics,
+    Map<String, String> undefined,
+    int testExamples,
+    long millis) {
+  public EvaluateResult {
+    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    undefined = Collections.unmodifiableMap(new LinkedHashMap<>(undefined));
+  }
+}

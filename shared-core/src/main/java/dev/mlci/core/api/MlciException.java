@@ -1,0 +1,46 @@
+package dev.mlci.core.api;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A failure the user can act on. Each subclass maps to one {@link ExitCode}; faces turn it into
+ * that exit code and print {@link #getMessage()}, never a stack trace.
+ */
+public abstract class MlciException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final transient List<Problem> problems;
+
+  protected MlciException(List<Problem> problems) {
+    super(render(problems));
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("an MlciException needs at least one problem");
+    }
+    this.problems = List.copyOf(problems);
+  }
+
+  protected MlciException(String message) {
+    super(message);
+    this.problems = List.of();
+  }
+
+  protected MlciException(String message, Throwable cause) {
+    super(message, cause);
+    this.problems = List.of();
+  }
+
+  /** The located problems behind this failure; empty when the message stands alone. */
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  /** The exit code the faces report for this failure. */
+  public abstract ExitCode exitCode();
+
+  private static String render(List<Problem> problems) {
+    return problems.stream()
+        .map(Problem::render)
+        .collect(Collectors.joining(System.lineSeparator()));
+  }
+}

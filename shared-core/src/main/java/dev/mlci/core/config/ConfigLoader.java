@@ -1,0 +1,284 @@
+package dev.mlci.core.config;
+
+import dev.mlci.core.api.BadInputException;
+import dev.mlci.core.api.Problem;
+import dev.mlci.core.io.Digests;
+import dev.mlci.core.io.TextFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads and validates ml.yaml: YAML syntax, then the JSON Schema (types, allowed keys and values,
+ * per-trainer parameters), then the rules a schema cannot say well (either {@code path} or {@code
+ * train} + {@code test}, and so on). All problems found are reported together, each with its line.
+ */
+public final class ConfigLoader {
+  private final Path repository;
+
+  /**
+   * @param repository the ML repository; config paths in messages are shown relative to it
+   */
+  public ConfigLoader(Path repository) {
+    this.repository = repository.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Loads {@code file}.
+   *
+   * @throws BadInputException naming every problem, with line and fix
+   */
+  public LoadedConfig load(Path file) throws BadInputException {
+    Path absolute = file.toAbsolutePath().normalize();
+    String display = display(absolute);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(absolute);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "the config file does not exist.",
+              "create ml.yaml in the repository (see example-repos/breast-cancer/ml.yaml), or pass --config FILE."));
+    } catch (IOException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "cannot read the config file: " + e.getMessage() + ".",
+              "check its permissions."));
+    }
+    String text = TextFiles.decodeUtf8(display, bytes);
+    YamlDocument doc = YamlDocument.parse(display, text);
+    List<Problem> problems = new ArrayList<>(SchemaCheck.check(doc));
+    if (problems.isEmpty()) {
+      problems.addAll(crossFieldProblems(doc));
+    }
+    if (!problems.isEmpty()) {
+      throw new BadInputException(problems);
+    }
+    MlConfig config = bind(doc.root());
+    return new LoadedConfig(config, absolute, display, Digests.sha256Hex(bytes), doc);
+  }
+
+  private String display(Path absolute) {
+    return absolute.startsWith(repository)
+        ? repository.relativize(absolute).toString()
+        : absolute.toString();
+  }
+
+  /** Rules between fields, checked once the types are right. */
+  private static List<Problem> crossFieldProblems(YamlDocument doc) {
+    List<Problem> problems = new ArrayList<>();
+    JsonNode data = doc.root().path("data");
+    boolean path = data.has("path");
+    boolean train = data.has("train");
+    boolean test = data.has("test");
+    if (path && (train || test)) {
+      problems.add(
+          at(
+              doc,
+              "/data/" + (train ? "train" : "test"),
+              "'path' and '" + (train ? "train" : "test") + "' are both given.",
+              "give either 'path' (one file, split by 'split') or 'train' and 'test' (already split)."));
+    } else if (!path && !train && !test) {
+      problems.add(
+          at(
+              doc,
+              "/data",
+              "no data file is given.",
+              "add 'path: data/your.csv' (one file, split by 'split') or 'train:' and 'test:' under 'data'."));
+    } else if (!path && train != test) {
+      String missing = train ? "test" : "train";
+      problems.add(
+          at(
+              doc,
+              "/data/" + (train ? "train" : "test"),
+              "'" + (train ? "train" : "test") + "' is given without '" + missing + "'.",
+              "add '"
+                  + missing
+                  + ": data/"
+                  + missing
+                  + ".csv', or use 'path' for one file that mlci splits."));
+    }
+    if (!path && data.has("split")) {
+      problems.add(
+          at(
+              doc,
+              "/data/split",
+              "'split' applies only to 'path'; with 'train' and 'test' the data is already split.",
+              "remove 'split', or replace 'train' and 'test' by 'path'."));
+    }
+    String target = data.path("target").asString("");
+    String id = data.path("id").asString("");
+    if (!id.isEmpty() && id.equals(target)) {
+      problems.add(
+          at(
+              doc,
+              "/data/id",
+              "the id column is also the target.",
+              "use a key column that is not predicted."));
+    }
+    JsonNode features = data.path("features");
+    for (int i = 0; i < features.size(); i++) {
+      String f = features.get(i).asString();
+      if (f.equals(target)) {
+        problems.add(
+            at(
+                doc,
+                "/data/features/" + i,
+                "the target '" + target + "' is listed as a feature.",
+                "remove it from 'features'."));
+      } else if (f.equals(id)) {
+        problems.add(
+            at(
+                doc,
+                "/data/features/" + i,
+                "the id column '" + id + "' is listed as a feature.",
+                "remove it from 'features'; ids are never features."));
+      }
+    }
+    JsonNode categorical = data.path("categorical");
+    List<String> featureNames = new ArrayList<>();
+    features.forEach(f -> featureNames.add(f.asString()));
+    for (int i = 0; i < categorical.size(); i++) {
+      String c = categorical.get(i).asString();
+      if (c.equals(target)) {
+        problems.add(
+            at(
+                doc,
+                "/data/categorical/" + i,
+                "the target '" + target + "' is listed as categorical.",
+                "remove it: a classification target is always categorical, a regression target always numeric."));
+      } else if (c.equals(id)) {
+        problems.add(
+            at(
+                doc,
+                "/data/categorical/" + i,
+                "the id column '" + id + "' is listed as categorical.",
+                "remove it; ids are never features."));
+      } else if (!featureNames.isEmpty() && !featureNames.contains(c)) {
+        problems.add(
+            at(
+                doc,
+                "/data/categorical/" + i,
+                "'" + c + "' is not in 'features'.",
+                "add it to 'features', or remove it from 'categorical'."));
+      }
+    }
+    String task = doc.root().path("task").asString("");
+    if (task.equals("regression")) {
+      if (data.has("positive_class")) {
+        problems.add(
+            at(
+                doc,
+                "/data/positive_class",
+                "'positive_class' applies to classification only.",
+                "remove it."));
+      }
+      if (data.path("split").path("strategy").asString("").equals("stratified")) {
+        problems.add(
+            at(
+                doc,
+                "/data/split/strategy",
+                "a stratified split needs classes; this is a regression task.",
+                "use 'hash' (the default) or 'random'."));
+      }
+    }
+    return problems;
+  }
+
+  private static Problem at(YamlDocument doc, String pointer, String message, String fix) {
+    YamlDocument.Position pos = doc.valueAt(pointer);
+    return new Problem(
+        doc.file(), pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
+  }
+
+  private static MlConfig bind(JsonNode root) {
+    Task task = Task.fromYaml(root.get("task").asString());
+    JsonNode d = root.get("data");
+    JsonNode s = d.path("split");
+    SplitConfig split =
+        new SplitConfig(
+            s.path("test_fraction").asDouble(SplitConfig.DEFAULT_TEST_FRACTION),
+            s.path("seed").asLong(SplitConfig.DEFAULT_SEED),
+            s.has("strategy")
+                ? SplitStrategy.fromYaml(s.get("strategy").asString())
+                : SplitStrategy.HASH);
+    DataConfig data =
+        new DataConfig(
+            text(d, "path"),
+            text(d, "train"),
+            text(d, "test"),
+            d.get("target").asString(),
+            d.has("features") ? Optional.of(strings(d.get("features"))) : Optional.empty(),
+            text(d, "id"),
+            d.has("categorical") ? strings(d.get("categorical")) : List.of(),
+            d.has("missing")
+                ? MissingPolicy.fromYaml(d.get("missing").asString())
+                : MissingPolicy.ERROR,
+            d.has("na_values") ? strings(d.get("na_values")) : DataConfig.DEFAULT_NA_VALUES,
+            text(d, "positive_class"),
+            split);
+    JsonNode m = root.get("model");
+    String trainer = m.get("trainer").asString();
+    ModelConfig model =
+        new ModelConfig(
+            trainer,
+            params(task, trainer, m.path("params")),
+            m.path("seed").asLong(ModelConfig.DEFAULT_SEED),
+            m.has("standardize")
+                ? Optional.of(m.get("standardize").asBoolean())
+                : Optional.empty());
+    List<String> metrics =
+        root.has("metrics")
+            ? strings(root.get("metrics"))
+            : Metric.of(task).stream().map(Metric::id).toList();
+    return new MlConfig(
+        MlConfig.CURRENT_VERSION, root.get("name").asString(), task, data, model, metrics);
+  }
+
+  /** The given parameters, plus the declared default of every parameter not given. */
+  private static Map<String, Object> params(Task task, String trainer, JsonNode given) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    JsonNode declared = SchemaCheck.declaredParams(task, trainer).orElseThrow();
+    for (String name : declared.propertyNames()) {
+      JsonNode value = given.has(name) ? given.get(name) : declared.get(name).get("default");
+      if (value != null && !value.isNull()) {
+        params.put(name, toJava(value));
+      }
+    }
+    return params;
+  }
+
+  private static Object toJava(JsonNode value) {
+    if (value.isIntegralNumber()) {
+      return value.asLong();
+    }
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    return value.asString();
+  }
+
+  private static Optional<String> text(JsonNode node, String field) {
+    return node.has(field) ? Optional.of(node.get(field).asString()) : Optional.empty();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.mlci.core.config;
+
+import dev.mlci.core.api.Problem;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A validated ml.yaml together with where it came from, so later stages (reading the data,
+ * training) can point their errors at the line of ml.yaml that caused them.
+ */
+public final class LoadedConfig {
+  private final MlConfig config;
+  private final Path file;
+  private final String displayName;
+  private final String sha256;
+  private final YamlDocument document;
+
+  LoadedConfig(
+      MlConfig config, Path file, String displayName, String sha256, YamlDocument document) {
+    this.config = Objects.requireNonNull(config);
+    this.file = Objects.requireNonNull(file);
+    this.displayName = Objects.requireNonNull(displayName);
+    this.sha256 = Objects.requireNonNull(sha256);
+    this.document = Objects.requireNonNull(document);
+  }
+
+  public MlConfig config() {
+    return config;
+  }
+
+  /** Absolute path of the config file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The folder relative data paths resolve against. */
+  public Path folder() {
+    return file.getParent();
+  }
+
+  /** The name used in messages, relative to the repository where possible. */
+  public String displayName() {
+    return displayName;
+  }
+
+  /** SHA-256 of the file's bytes, lowercase hex. */
+  public String sha256() {
+    return sha256;
+  }
+
+  /**
+   * A problem located at the ml.yaml key {@code field} (dotted, e.g. {@code data.target}); the
+   * position is the value's, or its nearest written ancestor's when the key was left to its
+   * default.
+   */
+  public Problem problemAt(String field, String message, String fix) {
+    String pointer = field.isEmpty() ? "" : "/" + field.replace(".", "/");
+    YamlDocument.Position pos = document.valueAt(pointer);
+    return new Problem(displayName, pos.line(), pos.column(), 0, field, message, fix);
+  }
+
+  /** Whether ml.yaml wrote {@code field} itself (rather than leaving it to the default). */
+  public boolean isWritten(String field) {
+    return !document.root().at("/" + field.replace(".", "/")).isMissingNode();
+  }
+}

@@ -1,0 +1,359 @@
+package dev.mlci.core.config;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import dev.mlci.core.api.Problem;
+import dev.mlci.core.text.DidYouMean;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Validates an ml.yaml tree against {@code schema/ml.schema.json}, the same schema editors use, and
+ * turns each violation into a {@link Problem} with the line, the key, "did you mean" and the fix.
+ */
+final class SchemaCheck {
+  /**
+   * Classpath location of the schema (copied from the repository's {@code schema/} folder at build
+   * time).
+   */
+  static final String SCHEMA_RESOURCE = "/dev/mlci/core/config/ml.schema.json";
+
+  private static final class Holder {
+    static final JsonNode SCHEMA_JSON = readSchema();
+    static final Schema SCHEMA =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(SCHEMA_JSON);
+  }
+
+  private SchemaCheck() {}
+
+  /** The schema as JSON, e.g. to read declared defaults. */
+  static JsonNode schemaJson() {
+    return Holder.SCHEMA_JSON;
+  }
+
+  private static JsonNode readSchema() {
+    try (InputStream in = SchemaCheck.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "mlci is built wrongly: " + SCHEMA_RESOURCE + " is not on the classpath");
+      }
+      return new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The problems of {@code doc}, ordered by position; empty when it conforms. */
+  static List<Problem> check(YamlDocument doc) {
+    List<Error> errors = Holder.SCHEMA.validate(doc.root());
+    // The same instance can fail a general and a task-specific rule (e.g. an unknown trainer fails
+    // both the list of
+    // all trainers and the list for the task); keep the specific one.
+    Map<String, Error> byPlace = new LinkedHashMap<>();
+    for (Error e : errors) {
+      String key = pointer(e.getInstanceLocation()) + "|" + e.getKeyword() + "|" + e.getProperty();
+      Error previous = byPlace.get(key);
+      if (previous == null || schemaPointer(e).contains("/then/")) {
+        byPlace.put(key, e);
+      }
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (Error e : byPlace.values()) {
+      problems.add(translate(doc, e));
+    }
+    problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return problems;
+  }
+
+  private static Problem translate(YamlDocument doc, Error e) {
+    String at = pointer(e.getInstanceLocation());
+    JsonNode value = doc.root().at(at);
+    String keyword = e.getKeyword();
+    String schemaAt = schemaPointer(e);
+    JsonNode rule = Holder.SCHEMA_JSON.at(schemaAt);
+    switch (keyword) {
+      case "additionalProperties" -> {
+        String property = e.getProperty();
+        String child = at + "/" + YamlDocument.escape(property);
+        JsonNode parentSchema = Holder.SCHEMA_JSON.at(parent(schemaAt));
+        List<String> valid = names(parentSchema.path("properties"));
+        boolean param = at.endsWith("/model/params");
+        String what = param ? "parameter" : "key";
+        String message =
+            param
+                ? "unknown parameter '"
+                    + property
+                    + "' for trainer "
+                    + doc.root().at("/model/trainer").asString()
+                    + "."
+                : "unknown key '" + property + "'.";
+        String fix =
+            DidYouMean.suggest(property, valid).map(s -> "did you mean '" + s + "'? ").orElse("")
+                + (valid.isEmpty()
+                    ? "remove it."
+                    : "Valid " + what + "s here: " + String.join(", ", valid) + ".");
+        return located(doc, doc.keyAt(child), child, message, capitalize(fix));
+      }
+      case "required" -> {
+        String property = e.getProperty();
+        JsonNode propertySchema =
+            Holder.SCHEMA_JSON.at(parent(schemaAt) + "/properties/" + property);
+        String where =
+            at.isEmpty() ? "at the top level" : "under '" + YamlDocument.displayPath(at) + "'";
+        return located(
+            doc,
+            doc.valueAt(at),
+            at + "/" + YamlDocument.escape(property),
+            "the required key '" + property + "' is missing " + where + ".",
+            "add '" + property + ":'" + describe(propertySchema));
+      }
+      case "type" -> {
+        String expected = rule.isArray() ? names(rule).toString() : rule.asString();
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            "expected " + article(expected) + ", got " + show(value) + ".",
+            "write " + article(expected) + describe(propertySchema(schemaAt)));
+      }
+      case "enum" -> {
+        List<String> valid = strings(rule);
+        String given = value.isString() ? value.asString() : value.toString();
+        String thing = at.endsWith("/trainer") ? "trainer" : "value";
+        String scope =
+            at.endsWith("/trainer") && doc.root().path("task").isString()
+                ? " for task " + doc.root().path("task").asString()
+                : "";
+        String fix =
+            DidYouMean.suggest(given, valid).map(s -> "did you mean '" + s + "'? ").orElse("")
+                + "Valid: "
+                + String.join(", ", valid)
+                + ".";
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            "unknown " + thing + " " + show(value) + scope + ".",
+            capitalize(fix));
+      }
+      case "const" -> {
+        if (at.equals("/version")) {
+          return located(
+              doc,
+              doc.valueAt(at),
+              at,
+              "unsupported format version "
+                  + show(value)
+                  + "; this mlci reads version "
+                  + rule
+                  + ".",
+              "write 'version: " + rule + "', or upgrade mlci to one that reads this version.");
+        }
+        return located(
+            doc, doc.valueAt(at), at, "must be " + rule + ", got " + show(value) + ".", "");
+      }
+      case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> {
+        String bound =
+            switch (keyword) {
+              case "minimum" -> ">= ";
+              case "maximum" -> "<= ";
+              case "exclusiveMinimum" -> "> ";
+              default -> "< ";
+            };
+        JsonNode schema = propertySchema(schemaAt);
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            show(value)
+                + " is out of range: it must be "
+                + bound
+                + rule
+                + range(schema, keyword)
+                + ".",
+            "pick a value in range" + describe(schema));
+      }
+      case "minItems" -> {
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            "the list is empty.",
+            "list at least one item, or remove the key to use the default"
+                + describe(propertySchema(schemaAt)));
+      }
+      case "uniqueItems" -> {
+        return located(
+            doc, doc.valueAt(at), at, "the list repeats an item.", "list each item once.");
+      }
+      case "minLength" -> {
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            "the value is empty.",
+            "write a value" + describe(propertySchema(schemaAt)));
+      }
+      case "pattern" -> {
+        return located(
+            doc,
+            doc.valueAt(at),
+            at,
+            show(value) + " is not allowed here.",
+            capitalize(propertySchema(schemaAt).path("description").asString("")));
+      }
+      default -> {
+        return located(doc, doc.valueAt(at), at, e.getMessage() + ".", "");
+      }
+    }
+  }
+
+  private static Problem located(
+      YamlDocument doc, YamlDocument.Position pos, String pointer, String message, String fix) {
+    return new Problem(
+        doc.file(), pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
+  }
+
+  /** The schema of the property a keyword belongs to: the parent of the keyword's location. */
+  private static JsonNode propertySchema(String schemaAt) {
+    return Holder.SCHEMA_JSON.at(parent(schemaAt));
+  }
+
+  private static String range(JsonNode schema, String keyword) {
+    // Name the other bound too, so "must be > 0" also says "and < 1" where both exist.
+    String other =
+        switch (keyword) {
+          case "exclusiveMinimum" ->
+              schema.has("exclusiveMaximum")
+                  ? " and < " + schema.get("exclusiveMaximum")
+                  : schema.has("maximum") ? " and <= " + schema.get("maximum") : "";
+          case "minimum" ->
+              schema.has("exclusiveMaximum")
+                  ? " and < " + schema.get("exclusiveMaximum")
+                  : schema.has("maximum") ? " and <= " + schema.get("maximum") : "";
+          case "exclusiveMaximum" ->
+              schema.has("exclusiveMinimum")
+                  ? " and > " + schema.get("exclusiveMinimum")
+                  : schema.has("minimum") ? " and >= " + schema.get("minimum") : "";
+          default ->
+              schema.has("exclusiveMinimum")
+                  ? " and > " + schema.get("exclusiveMinimum")
+                  : schema.has("minimum") ? " and >= " + schema.get("minimum") : "";
+        };
+    return other;
+  }
+
+  private static String describe(JsonNode schema) {
+    String d = schema.path("description").asString("");
+    return d.isEmpty() ? "." : " (" + decapitalize(stripPeriod(d)) + ").";
+  }
+
+  private static String stripPeriod(String s) {
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static String decapitalize(String s) {
+    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "integer" -> "an integer";
+      case "object" -> "a mapping of keys";
+      case "array" -> "a list";
+      case "string" -> "a text value";
+      case "boolean" -> "true or false";
+      case "number" -> "a number";
+      default -> type;
+    };
+  }
+
+  private static String show(JsonNode value) {
+    if (value == null || value.isMissingNode()) {
+      return "nothing";
+    }
+    if (value.isString()) {
+      return "'" + value.asString() + "'";
+    }
+    if (value.isObject()) {
+      return "a mapping";
+    }
+    if (value.isArray()) {
+      return "a list";
+    }
+    if (value.isNull()) {
+      return "an empty value";
+    }
+    return value.toString();
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>(object.propertyNames());
+    return names;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false)
+        .map(JsonNode::asString)
+        .collect(Collectors.toList());
+  }
+
+  private static String parent(String pointer) {
+    int slash = pointer.lastIndexOf('/');
+    return slash <= 0 ? "" : pointer.substring(0, slash);
+  }
+
+  private static String schemaPointer(Error e) {
+    String location = e.getSchemaLocation().toString();
+    int hash = location.indexOf('#');
+    return hash < 0 ? "" : location.substring(hash + 1);
+  }
+
+  /** Renders a validator path as a JSON Pointer. */
+  static String pointer(NodePath path) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < path.getNameCount(); i++) {
+      Object element = path.getElement(i);
+      sb.append('/').append(YamlDocument.escape(String.valueOf(element)));
+    }
+    return sb.toString();
+  }
+
+  static Optional<JsonNode> declaredParams(Task task, String trainer) {
+    for (JsonNode clause : Holder.SCHEMA_JSON.path("allOf")) {
+      JsonNode cond = clause.path("if").path("properties");
+      if (task.yamlName().equals(cond.path("task").path("const").asString(""))
+          && trainer.equals(
+              cond.path("model").path("properties").path("trainer").path("const").asString(""))) {
+        return Optional.of(
+            clause
+                .path("then")
+                .path("properties")
+                .path("model")
+                .path("properties")
+                .path("params")
+                .path("properties"));
+      }
+    }
+    return Optional.empty();
+  }
+}

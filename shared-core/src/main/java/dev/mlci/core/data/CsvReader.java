@@ -1,0 +1,204 @@
+package dev.mlci.core.data;
+
+import dev.mlci.core.api.BadInputException;
+import dev.mlci.core.api.Problem;
+import dev.mlci.core.io.Digests;
+import dev.mlci.core.io.TextFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a CSV file with a header row (RFC 4180: comma-separated, double-quoted fields may hold
+ * commas, quotes and line breaks). UTF-8 only; a byte-order mark and CRLF line endings are
+ * accepted. Every problem is reported with the file, the line and, for data rows, the row number.
+ */
+public final class CsvReader {
+  /**
+   * Longest line accepted, in characters; longer ones are almost always a binary file or a wrong
+   * format.
+   */
+  public static final int MAX_LINE_CHARS = 1 << 20;
+
+  private static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).setTrim(false).get();
+
+  private static final Pattern PARSER_LINE = Pattern.compile("line:? ?(\\d+)");
+
+  private CsvReader() {}
+
+  /**
+   * Reads {@code file}.
+   *
+   * @param display the name used in messages
+   * @throws BadInputException for a file that is not UTF-8, empty, has a bad header, ragged rows or
+   *     no data
+   * @throws IOException when the file cannot be read at all
+   */
+  public static CsvTable read(Path file, String display) throws BadInputException, IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    String text = TextFiles.decodeUtf8(display, bytes);
+    if (text.isBlank()) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "the file is empty.",
+              "write a header row with the column names, then one row per example."));
+    }
+    int[] lineStarts = checkLineLengths(display, text);
+    List<String> header = null;
+    List<String[]> rows = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    try (CSVParser parser = CSVParser.parse(text, FORMAT)) {
+      for (CSVRecord record : parser) {
+        int line = lineOf(lineStarts, (int) record.getCharacterPosition());
+        if (header == null) {
+          header = header(display, line, record);
+          continue;
+        }
+        if (record.size() != header.size()) {
+          throw new BadInputException(
+              new Problem(
+                  display,
+                  line,
+                  0,
+                  rows.size() + 1,
+                  "",
+                  "the row has "
+                      + record.size()
+                      + " fields but the header has "
+                      + header.size()
+                      + ".",
+                  record.size() > header.size()
+                      ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
+                      : "add the missing fields; leave a field empty (a,,c) to mark a missing value."));
+        }
+        rows.add(record.values());
+        lines.add(line);
+      }
+    } catch (UncheckedIOException e) {
+      Matcher m = PARSER_LINE.matcher(String.valueOf(e.getCause().getMessage()));
+      int line = m.find() ? Integer.parseInt(m.group(1)) : 0;
+      throw new BadInputException(
+          new Problem(
+              display,
+              line,
+              0,
+              0,
+              "",
+              "the CSV cannot be parsed: " + e.getCause().getMessage() + ".",
+              "check the quotes on this line: a field that starts with \" must end with \", and a \" inside it is"
+                  + " written \"\"."));
+    }
+    if (rows.isEmpty()) {
+      throw new BadInputException(
+          new Problem(
+              display,
+              1,
+              0,
+              0,
+              "",
+              "the file has a header but no data rows.",
+              "add one row per example below the header."));
+    }
+    return new CsvTable(
+        display,
+        Digests.sha256Hex(bytes),
+        header,
+        rows,
+        lines.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static List<String> header(String display, int line, CSVRecord record)
+      throws BadInputException {
+    List<String> names = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < record.size(); i++) {
+      String name = record.get(i).trim();
+      if (name.isEmpty()) {
+        throw new BadInputException(
+            new Problem(
+                display,
+                line,
+                0,
+                0,
+                "",
+                "column " + (i + 1) + " of the header has no name.",
+                "give every column a name in the first row."));
+      }
+      Integer previous = seen.put(name, i + 1);
+      if (previous != null) {
+        throw new BadInputException(
+            new Problem(
+                display,
+                line,
+                0,
+                0,
+                name,
+                "the header names this column twice (columns "
+                    + previous
+                    + " and "
+                    + (i + 1)
+                    + ").",
+                "rename one of them so every column name is unique."));
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  /** Finds every line start, and rejects a line longer than {@link #MAX_LINE_CHARS}. */
+  private static int[] checkLineLengths(String display, String text) throws BadInputException {
+    int[] starts = new int[1024];
+    int count = 0;
+    int start = 0;
+    starts[count++] = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          throw new BadInputException(
+              new Problem(
+                  display,
+                  count,
+                  0,
+                  0,
+                  "",
+                  "line "
+                      + count
+                      + " is "
+                      + (i - start)
+                      + " characters long; the limit is "
+                      + MAX_LINE_CHARS
+                      + ".",
+                  "check that this is a CSV file with one example per line (line breaks may be missing)."));
+        }
+        if (i < text.length()) {
+          if (count == starts.length) {
+            starts = Arrays.copyOf(starts, count * 2);
+          }
+          starts[count++] = i + 1;
+          start = i + 1;
+        }
+      }
+    }
+    return Arrays.copyOf(starts, count);
+  }
+
+  /** The 1-based line containing character {@code position}. */
+  private static int lineOf(int[] lineStarts, int position) {
+    int i = Arrays.binarySearch(lineStarts, position);
+    return (i >= 0 ? i : -i - 2) + 1;
+  }
+}

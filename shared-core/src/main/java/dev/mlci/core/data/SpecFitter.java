@@ -1,0 +1,94 @@
+package dev.mlci.core.data;
+
+import dev.mlci.core.api.BadInputException;
+import dev.mlci.core.api.Problem;
+import dev.mlci.core.config.MissingPolicy;
+import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.features.ColumnSpec;
+import dev.mlci.core.features.FeatureSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Learns a {@link FeatureSpec} from the training rows: means, standard deviations, category levels.
+ */
+public final class SpecFitter {
+  private SpecFitter() {}
+
+  /**
+   * Fits the spec.
+   *
+   * @param standardize whether numeric features are scaled to mean 0 and standard deviation 1
+   */
+  public static FeatureSpec fit(MlConfig config, LoadedData data, boolean standardize)
+      throws BadInputException {
+    List<ColumnSpec> columns = new ArrayList<>();
+    for (int f = 0; f < data.features().size(); f++) {
+      String name = data.features().get(f);
+      if (data.categorical().get(f)) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (DataRow r : data.train()) {
+          if (r.categorical()[f] != null) {
+            counts.merge(r.categorical()[f], 1, Integer::sum);
+          }
+        }
+        if (counts.isEmpty()) {
+          throw allMissing(data, name);
+        }
+        // The most frequent level; among equally frequent ones, the first in sorted order.
+        String mode = null;
+        int best = 0;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+          if (e.getValue() > best) {
+            best = e.getValue();
+            mode = e.getKey();
+          }
+        }
+        columns.add(ColumnSpec.categorical(name, new ArrayList<>(counts.keySet()), mode));
+      } else {
+        // Two passes (mean, then squared deviations) for accuracy on data far from zero.
+        double sum = 0;
+        int n = 0;
+        for (DataRow r : data.train()) {
+          double x = r.numeric()[f];
+          if (!Double.isNaN(x)) {
+            sum += x;
+            n++;
+          }
+        }
+        if (n == 0) {
+          throw allMissing(data, name);
+        }
+        double mean = sum / n;
+        double squares = 0;
+        for (DataRow r : data.train()) {
+          double x = r.numeric()[f];
+          if (!Double.isNaN(x)) {
+            squares += (x - mean) * (x - mean);
+          }
+        }
+        double std = Math.sqrt(squares / n);
+        columns.add(
+            standardize
+                ? ColumnSpec.numeric(name, mean, std > 0 ? std : 1.0, mean)
+                : ColumnSpec.numeric(name, 0.0, 1.0, mean));
+      }
+    }
+    return new FeatureSpec(
+        columns,
+        data.target(),
+        config.data().naValues(),
+        config.data().missing() == MissingPolicy.IMPUTE_MEAN);
+  }
+
+  private static BadInputException allMissing(LoadedData data, String column) {
+    return new BadInputException(
+        Problem.inFile(
+            data.train().get(0).file(),
+            column,
+            "every training value of this column is missing, so there is nothing to impute from.",
+            "fill in values, or remove the column from data.features."));
+  }
+}

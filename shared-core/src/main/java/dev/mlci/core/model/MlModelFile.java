@@ -1,0 +1,104 @@
+package dev.mlci.core.model;
+
+import dev.mlci.core.features.ColumnSpec;
+import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.core.io.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
+
+/**
+ * Writes MLflow's {@code MLmodel} file, so MLflow (and anything that reads its model format) knows
+ * what a model directory holds: the {@code onnx} flavor (plus {@code python_function}, which lets
+ * {@code mlflow.pyfunc} load it) when the model was exported, and always a {@code tribuo} flavor
+ * naming the native model, which only mlci's Java model server loads. The signature lists the input
+ * columns with their types and the output.
+ */
+final class MlModelFile {
+  private MlModelFile() {}
+
+  static String render(
+      FeatureSpec spec, String modelClass, String tribuoVersion, boolean onnx, String modelDigest) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("artifact_path", "model");
+    Map<String, Object> flavors = new LinkedHashMap<>();
+    if (onnx) {
+      Map<String, Object> pyfunc = new LinkedHashMap<>();
+      pyfunc.put("loader_module", "mlflow.onnx");
+      pyfunc.put("data", ModelFormat.ONNX_MODEL);
+      pyfunc.put("python_version", "3.11");
+      flavors.put("python_function", pyfunc);
+      Map<String, Object> onnxFlavor = new LinkedHashMap<>();
+      onnxFlavor.put("data", ModelFormat.ONNX_MODEL);
+      onnxFlavor.put("onnx_version", "1.16.0");
+      onnxFlavor.put("providers", List.of("CPUExecutionProvider"));
+      onnxFlavor.put("code", null);
+      flavors.put("onnx", onnxFlavor);
+    }
+    Map<String, Object> tribuo = new LinkedHashMap<>();
+    tribuo.put("data", ModelFormat.TRIBUO_MODEL);
+    tribuo.put("format", "tribuo-protobuf");
+    tribuo.put("model_class", modelClass);
+    tribuo.put("tribuo_version", tribuoVersion);
+    tribuo.put("features", ModelFormat.FEATURES);
+    tribuo.put(
+        "loader",
+        "mlci model-server (Java, Tribuo "
+            + tribuoVersion
+            + "); MLflow has no Python loader for this flavor");
+    flavors.put("tribuo", tribuo);
+    root.put("flavors", flavors);
+    root.put(
+        "model_uuid",
+        UUID.nameUUIDFromBytes(modelDigest.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString());
+    root.put("saved_input_example_info", savedInputExample());
+    Map<String, Object> signature = new LinkedHashMap<>();
+    ObjectWriter compact = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
+    signature.put("inputs", compact.writeValueAsString(inputs(spec)));
+    signature.put("outputs", compact.writeValueAsString(outputs(spec)));
+    signature.put("params", null);
+    root.put("signature", signature);
+    DumpSettings settings =
+        DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(1 << 16).build();
+    return new Dump(settings).dumpToString(root);
+  }
+
+  private static Map<String, Object> savedInputExample() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("artifact_path", ModelFormat.INPUT_EXAMPLE);
+    info.put("type", "dataframe");
+    info.put("pandas_orient", "split");
+    return info;
+  }
+
+  private static List<Map<String, Object>> inputs(FeatureSpec spec) {
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      Map<String, Object> col = new LinkedHashMap<>();
+      col.put("type", c.kind() == ColumnSpec.Kind.NUMERIC ? "double" : "string");
+      col.put("name", c.name());
+      col.put("required", !spec.imputeMissing());
+      inputs.add(col);
+    }
+    return inputs;
+  }
+
+  private static List<Map<String, Object>> outputs(FeatureSpec spec) {
+    int width = spec.target().isClassification() ? spec.target().classes().size() : 1;
+    Map<String, Object> tensor = new LinkedHashMap<>();
+    tensor.put("dtype", "float64");
+    tensor.put("shape", List.of(-1, width));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", "tensor");
+    out.put("tensor-spec", tensor);
+    return List.of(out);
+  }
+}

@@ -1,0 +1,209 @@
+package dev.mlci.core.model;
+
+import dev.mlci.core.api.BadInputException;
+import dev.mlci.core.api.Problem;
+import dev.mlci.core.config.LoadedConfig;
+import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.features.ColumnSpec;
+import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.core.features.FeatureSpecFormat;
+import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.io.Json;
+import dev.mlci.core.train.TrainedModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.tribuo.Model;
+import org.tribuo.Tribuo;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes and reads the model directory {@code mlci train} produces:
+ *
+ * <pre>
+ * model.tribuo        the Tribuo model (protobuf)
+ * model.onnx          float64 ONNX export, for linear models on numeric columns
+ * features.json       how input columns become features
+ * MLmodel             MLflow model description (flavors, signature)
+ * input_example.json  one input row, MLflow "split" layout
+ * provenance.json     trainer, parameters, data and config digests, git commit, Tribuo provenance
+ * checksums.sha256    SHA-256 of each file above
+ * run.json            when it ran (not checksummed: the only file that differs between identical runs)
+ * </pre>
+ */
+public final class ModelDirectory {
+  /** Version of {@code provenance.json}. */
+  public static final String PROVENANCE_SCHEMA = "mlci.provenance/v1";
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private ModelDirectory() {}
+
+  /**
+   * Writes every file of the model directory into {@code dir} (which exists and is empty), except
+   * {@code run.json}.
+   *
+   * @return the directory's digest
+   */
+  public static String write(
+      Path dir, TrainedModel trained, LoadedConfig loaded, LoadedData data, Optional<GitInfo> git)
+      throws IOException {
+    Model<?> model = trained.model();
+    FeatureSpec spec = trained.spec();
+    MlConfig config = loaded.config();
+    model.serializeToFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    Optional<String> noOnnx = LinearOnnx.whyNot(model, spec);
+    if (noOnnx.isEmpty()) {
+      Files.write(
+          dir.resolve(ModelFormat.ONNX_MODEL),
+          LinearOnnx.export(model, spec, config.name()).toByteArray());
+    }
+    Json.write(dir.resolve(ModelFormat.FEATURES), FeatureSpecFormat.toJson(spec));
+    Json.write(dir.resolve(ModelFormat.INPUT_EXAMPLE), inputExample(spec, data.train().get(0)));
+    Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(trained, loaded, data, git, noOnnx));
+    // MLmodel names the model by a digest of everything written so far, so it is itself
+    // reproducible.
+    Checksums.write(dir);
+    String partial = Checksums.digest(dir);
+    Files.writeString(
+        dir.resolve(ModelFormat.MLMODEL),
+        MlModelFile.render(
+            spec, model.getClass().getName(), Tribuo.VERSION, noOnnx.isEmpty(), partial),
+        StandardCharsets.UTF_8);
+    Checksums.write(dir);
+    return Checksums.digest(dir);
+  }
+
+  private static ObjectNode inputExample(FeatureSpec spec, DataRow row) {
+    ObjectNode root = F.objectNode();
+    ArrayNode columns = root.putArray("columns");
+    ArrayNode values = root.putArray("data").addArray();
+    List<ColumnSpec> cols = spec.columns();
+    for (int i = 0; i < cols.size(); i++) {
+      columns.add(cols.get(i).name());
+      if (cols.get(i).kind() == ColumnSpec.Kind.NUMERIC) {
+        double x = row.numeric()[i];
+        if (Double.isNaN(x)) {
+          values.addNull();
+        } else {
+          values.add(x);
+        }
+      } else if (row.categorical()[i] == null) {
+        values.addNull();
+      } else {
+        values.add(row.categorical()[i]);
+      }
+    }
+    return root;
+  }
+
+  private static ObjectNode provenance(
+      TrainedModel trained,
+      LoadedConfig loaded,
+      LoadedData data,
+      Optional<GitInfo> git,
+      Optional<String> noOnnx) {
+    MlConfig config = loaded.config();
+    ObjectNode root = F.objectNode();
+    root.put("schema", PROVENANCE_SCHEMA);
+    root.put("mlci_version", ModelFormat.mlciVersion());
+    root.put("name", config.name());
+    root.put("task", config.task().yamlName());
+    ObjectNode trainer = root.putObject("trainer");
+    trainer.put("name", config.model().trainer());
+    trainer.set("params", Json.mapper().valueToTree(config.model().params()));
+    trainer.put("seed", config.model().seed());
+    trainer.put("standardize", trained.standardized());
+    if (config.data().singleFile()) {
+      ObjectNode split = root.putObject("split");
+      split.put("strategy", config.data().split().strategy().yamlName());
+      split.put("test_fraction", config.data().split().testFraction());
+      split.put("seed", config.data().split().seed());
+    } else {
+      root.putNull("split");
+    }
+    ObjectNode cfg = root.putObject("config");
+    cfg.put("path", loaded.displayName());
+    cfg.put("sha256", loaded.sha256());
+    ArrayNode files = root.putArray("data");
+    for (DataFile f : data.files()) {
+      ObjectNode file = files.addObject();
+      file.put("role", f.role());
+      file.put("path", f.path());
+      file.put("sha256", f.sha256());
+      file.put("rows", f.rows());
+    }
+    root.put("training_examples", trained.trainingExamples());
+    root.put("dropped_rows", data.dropped());
+    if (git.isPresent()) {
+      ObjectNode g = root.putObject("git");
+      g.put("commit", git.get().commit());
+      g.put("branch", git.get().branch());
+      g.put("dirty", git.get().dirty());
+    } else {
+      root.putNull("git");
+    }
+    ObjectNode runtime = root.putObject("runtime");
+    runtime.put("java", System.getProperty("java.version"));
+    runtime.put("os", System.getProperty("os.name"));
+    runtime.put("arch", System.getProperty("os.arch"));
+    ObjectNode onnx = root.putObject("onnx");
+    onnx.put("exported", noOnnx.isEmpty());
+    noOnnx.ifPresent(reason -> onnx.put("reason", reason));
+    ObjectNode tribuo = root.putObject("tribuo");
+    tribuo.put("version", Tribuo.VERSION);
+    tribuo.put("model_class", trained.model().getClass().getName());
+    tribuo.set("provenance", TribuoProvenanceJson.toJson(trained.model().getProvenance()));
+    return root;
+  }
+
+  /**
+   * Reads and verifies a model directory.
+   *
+   * @param display the directory as the user named it, for messages
+   * @throws BadInputException when it is missing, incomplete or altered since training
+   */
+  public static ModelBundle read(Path dir, String display) throws BadInputException, IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "there is no trained model here.",
+              "run 'mlci train' first (or 'mlci run')."));
+    }
+    List<String> broken = Checksums.verify(dir);
+    if (!broken.isEmpty()) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "the model directory fails its checksums: " + String.join("; ", broken) + ".",
+              "retrain with 'mlci train'; never edit a model directory by hand."));
+    }
+    FeatureSpec spec;
+    JsonNode provenance;
+    try {
+      spec = FeatureSpecFormat.fromJson(Json.read(dir.resolve(ModelFormat.FEATURES)));
+      provenance = Json.read(dir.resolve(ModelFormat.PROVENANCE));
+    } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              display,
+              "",
+              "the model directory cannot be read: " + e.getMessage() + ".",
+              "retrain it with this version of mlci."));
+    }
+    Model<?> model = Model.deserializeFromFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    return new ModelBundle(dir, model, spec, provenance, Checksums.digest(dir));
+  }
+}
