@@ -1,0 +1,26 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.MlciException;
+import dev.mlci.core.api.Plan;
+import picocli.CommandLine.Command;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Score the trained model (OUT/model) on the held-out set and write OUT/eval:",
+      "metrics.json, predictions.csv (per example), confusion_matrix.csv, report.md."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mlci evaluate example-repos/breast-cancer",
+      "  mlci evaluate --json | jq .evaluate.metrics"
+    })
+final class EvaluateCommand extends StepCommand {
+  @Override
+  void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+    reportEvaluate(mlci.evaluate(plan), summary);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.ExitCode;
+import dev.mlci.core.api.MlciException;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+
+/** The {@code mlci} command line. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
+    // CLI's stderr.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Logger.getLogger("").setLevel(Level.WARNING);
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs {@code mlci args}, writing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new MlciCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof MlciException m) {
+            for (String line : m.getMessage().split("\\R")) {
+              err.println("error: " + line);
+            }
+            err.flush();
+            return m.exitCode().code();
+          }
+          err.println("internal error: " + e);
+          e.printStackTrace(err);
+          err.println("This is a bug in mlci; please report it with the lines above.");
+          err.flush();
+          return ExitCode.INTERNAL_ERROR.code();
+        });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.MlciException;
+import dev.mlci.core.api.Plan;
+import picocli.CommandLine.Command;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {"Run every configured step in order: train, then evaluate."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  mlci run example-repos/breast-cancer", "  mlci run . --json > mlci-summary.json"})
+final class RunCommand extends StepCommand {
+  @Override
+  void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+    reportTrain(mlci.train(plan), summary);
+    reportEvaluate(mlci.evaluate(plan), summary);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.EvaluateResult;
+import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.MlciException;
+import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.ProgressListener;
+import dev.mlci.core.api.TrainResult;
+import dev.mlci.core.api.Workspace;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** What every step command shares: the options, planning, output. */
+abstract class StepCommand implements Callable<Integer> {
+  @Mixin CommonOptions options;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command's steps on a validated plan, adding results to {@code summary}. */
+  abstract void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException;
+
+  @Override
+  public Integer call() throws MlciException {
+    Environment env = Environment.of(spec);
+    Workspace workspace = options.workspace();
+    Plan plan = Mlci.plan(workspace);
+    ProgressListener progress =
+        Progress.of(options.progress, env.terminal(), options.quiet || options.json, err());
+    ObjectNode summary = JsonNodeFactory.instance.objectNode();
+    summary.put("command", spec.name());
+    summary.put("name", plan.config().name());
+    execute(new Mlci(progress, Clock.systemUTC()), plan, summary);
+    if (options.json) {
+      out().println(summary.toPrettyString());
+      out().flush();
+    }
+    return 0;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  void reportTrain(TrainResult r, ObjectNode summary) {
+    ObjectNode t = summary.putObject("train");
+    t.put("model_dir", r.modelDir().toString());
+    t.put("digest", r.digest());
+    t.put("trainer", r.trainer());
+    t.put("training_examples", r.trainingExamples());
+    t.put("onnx", r.onnx());
+    r.onnxSkipped().ifPresent(s -> t.put("onnx_skipped", s));
+    t.put("millis", r.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      out.printf(
+          Locale.ROOT,
+          "trained %s on %d examples in %.1fs%n",
+          r.trainer(),
+          r.trainingExamples(),
+          r.millis() / 1000.0);
+      out.printf(
+          "model:  %s (digest %s)%n", Workspace.display(r.modelDir()), r.digest().substring(0, 12));
+      out.println(
+          "onnx:   "
+              + (r.onnx()
+                  ? "exported (model.onnx)"
+                  : "not exported: " + r.onnxSkipped().orElse("")));
+      out.flush();
+    }
+  }
+
+  void reportEvaluate(EvaluateResult r, ObjectNode summary) {
+    ObjectNode e = summary.putObject("evaluate");
+    e.put("eval_dir", r.evalDir().toString());
+    e.put("test_examples", r.testExamples());
+    ObjectNode metrics = e.putObject("metrics");
+    r.metrics().forEach(metrics::put);
+    ObjectNode undefined = e.putObject("undefined");
+    r.undefined().forEach(undefined::put);
+    e.put("millis", r.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      out.printf("evaluated on %d test examples%n", r.testExamples());
+      for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
+        out.printf(Locale.ROOT, "  %-18s %.4f%n", m.getKey(), m.getValue());
+      }
+      for (Map.Entry<String, String> m : r.undefined().entrySet()) {
+        out.printf(Locale.ROOT, "  %-18s n/a (%s)%n", m.getKey(), m.getValue());
+      }
+      out.printf(
+          "results: %s (metrics.json, predictions.csv, report.md)%n",
+          Workspace.display(r.evalDir()));
+      out.flush();
+    }
+  }
+}

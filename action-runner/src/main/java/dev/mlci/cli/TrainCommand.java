@@ -1,0 +1,26 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.MlciException;
+import dev.mlci.core.api.Plan;
+import picocli.CommandLine.Command;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the model ml.yaml describes and write the model directory (OUT/model):",
+      "model.tribuo, model.onnx (linear models), features.json, MLmodel, provenance.json, checksums.sha256."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  mlci train example-repos/breast-cancer",
+      "  mlci train . --config experiments/xgb.yaml --out build/xgb"
+    })
+final class TrainCommand extends StepCommand {
+  @Override
+  void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+    reportTrain(mlci.train(plan), summary);
+  }
+}
