@@ -83,10 +83,12 @@ final class Progress implements ProgressListener {
       }
       return;
     }
-    // A line every PLAIN_INTERVAL_MS, and one per tenth of the work once a task has run long enough to watch.
+    // A line every PLAIN_INTERVAL_MS, and one per tenth of the work once a task has run long enough
+    // to watch.
     long tenth = total > 0 ? done * 10 / total : -1;
     boolean watchable = now - started >= 2_000_000_000L && now - lastPrinted >= 1_000_000_000L;
-    if (now - lastPrinted >= PLAIN_INTERVAL_MS * 1_000_000L || (watchable && tenth > lastTenth && tenth < 10)) {
+    if (now - lastPrinted >= PLAIN_INTERVAL_MS * 1_000_000L
+        || (watchable && tenth > lastTenth && tenth < 10)) {
       lastPrinted = now;
       lastTenth = Math.max(lastTenth, tenth);
       err.println(line(now));

@@ -31,8 +31,7 @@ abstract class StepCommand implements Callable<Integer> {
     Environment env = Environment.of(spec);
     Workspace workspace = options.workspace();
     Plan plan = Mlci.plan(workspace);
-    ProgressListener progress =
-        Progress.of(options.progress, env.terminal(), options.quiet || options.json, err());
+    ProgressListener progress = Progress.of(options.progress, env.terminal(), options.quiet, err());
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("command", spec.name());
     summary.put("name", plan.config().name());

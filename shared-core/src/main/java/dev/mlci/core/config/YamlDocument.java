@@ -130,7 +130,7 @@ final class YamlDocument {
           Problem.inFile(
               file,
               "",
-              "this is not valid YAML: " + e.getMessage() + ".",
+              "the YAML cannot be read: " + e.getMessage() + ".",
               "remove YAML anchors and aliases ('&name', '*name') and write the values out."));
     }
     if (node == null) {

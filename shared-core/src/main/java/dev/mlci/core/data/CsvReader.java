@@ -63,7 +63,7 @@ public final class CsvReader {
     List<Integer> lines = new ArrayList<>();
     try (CSVParser parser = CSVParser.parse(text, FORMAT)) {
       for (CSVRecord record : parser) {
-        int line = lineOf(lineStarts, (int) record.getCharacterPosition());
+        int line = lineOf(text, lineStarts, (int) record.getCharacterPosition());
         if (header == null) {
           header = header(display, line, record);
           continue;
@@ -196,9 +196,24 @@ public final class CsvReader {
     return Arrays.copyOf(starts, count);
   }
 
-  /** The 1-based line containing character {@code position}. */
-  private static int lineOf(int[] lineStarts, int position) {
+  /**
+   * The 1-based line of the record starting at character {@code position}. The parser reports the
+   * position before the empty lines it skips, so those are skipped here too.
+   */
+  private static int lineOf(String text, int[] lineStarts, int position) {
     int i = Arrays.binarySearch(lineStarts, position);
-    return (i >= 0 ? i : -i - 2) + 1;
+    i = i >= 0 ? i : -i - 2;
+    while (i + 1 < lineStarts.length && isEmptyLine(text, lineStarts[i], lineStarts[i + 1])) {
+      i++;
+    }
+    return i + 1;
+  }
+
+  private static boolean isEmptyLine(String text, int start, int next) {
+    int end = next - 1; // the '\n'
+    if (end > start && text.charAt(end - 1) == '\r') {
+      end--;
+    }
+    return end == start;
   }
 }

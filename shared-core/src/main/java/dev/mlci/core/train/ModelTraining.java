@@ -33,7 +33,10 @@ public final class ModelTraining {
       throws BadInputException {
     MlConfig config = loaded.config();
     boolean standardize =
-        config.model().standardize().orElse(TrainerCatalog.standardizesByDefault(config.model().trainer()));
+        config
+            .model()
+            .standardize()
+            .orElse(TrainerCatalog.standardizesByDefault(config.model().trainer()));
     FeatureSpec spec = SpecFitter.fit(config, data, standardize);
     String description =
         "mlci:"
@@ -41,7 +44,8 @@ public final class ModelTraining {
                 .map(f -> f.role() + "=" + f.path() + "@sha256:" + f.sha256())
                 .collect(Collectors.joining(","));
     MutableDataset dataset = TribuoData.dataset(spec, data.train(), description);
-    TrainerCatalog.Built built = TrainerCatalog.build(config.task(), config.model(), data.train().size());
+    TrainerCatalog.Built built =
+        TrainerCatalog.build(config.task(), config.model(), data.train().size());
     String unit =
         switch (built.progress()) {
           case SGD_ITERATIONS -> "iterations";
@@ -64,25 +68,32 @@ public final class ModelTraining {
   }
 
   /**
-   * Refuses a model whose predictions are not finite: SGD with too large a learning rate diverges to infinity or
-   * NaN, and such a model must not reach evaluation, let alone a registry.
+   * Refuses a model whose predictions are not finite: SGD with too large a learning rate diverges
+   * to infinity or NaN, and such a model must not reach evaluation, let alone a registry.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void requireFinite(LoadedConfig loaded, Model<?> model, FeatureSpec spec, LoadedData data)
+  private static void requireFinite(
+      LoadedConfig loaded, Model<?> model, FeatureSpec spec, LoadedData data)
       throws BadInputException {
     String[] names = spec.featureNames().toArray(String[]::new);
     Output<?> unknown =
-        spec.target().isClassification() ? LabelFactory.UNKNOWN_LABEL : RegressionFactory.UNKNOWN_REGRESSOR;
+        spec.target().isClassification()
+            ? LabelFactory.UNKNOWN_LABEL
+            : RegressionFactory.UNKNOWN_REGRESSOR;
     for (DataRow row : data.train().subList(0, Math.min(FINITE_CHECK_ROWS, data.train().size()))) {
-      Prediction<?> p = ((Model) model).predict(TribuoData.example(spec, names, row, (Output) unknown));
+      Prediction<?> p =
+          ((Model) model).predict(TribuoData.example(spec, names, row, (Output) unknown));
       boolean finite =
           p.getOutput() instanceof Regressor r
               ? Arrays.stream(r.getValues()).allMatch(Double::isFinite)
-              : p.getOutputScores().values().stream().allMatch(l -> Double.isFinite(((Label) l).getScore()));
+              : p.getOutputScores().values().stream()
+                  .allMatch(l -> Double.isFinite(((Label) l).getScore()));
       if (!finite) {
         throw new BadInputException(
             loaded.problemAt(
-                loaded.isWritten("model.params.learning_rate") ? "model.params.learning_rate" : "model.trainer",
+                loaded.isWritten("model.params.learning_rate")
+                    ? "model.params.learning_rate"
+                    : "model.trainer",
                 "training diverged: the model predicts infinity or NaN for training row "
                     + row.row()
                     + " of "

@@ -1,0 +1,85 @@
+package dev.mlci.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Parse-only tests pin every default; a few runs pin usage errors and help. */
+class CliTest {
+
+  @Test
+  void parse_defaults() {
+    TrainCommand train = new TrainCommand();
+    new CommandLine(train).parseArgs();
+
+    assertThat(train.options.dir).isEqualTo(Path.of("."));
+    assertThat(train.options.config).isNull();
+    assertThat(train.options.out).isNull();
+    assertThat(train.options.json).isFalse();
+    assertThat(train.options.quiet).isFalse();
+    assertThat(train.options.progress).isEqualTo(CommonOptions.ProgressMode.auto);
+  }
+
+  @Test
+  void parse_everyOption() {
+    EvaluateCommand e = new EvaluateCommand();
+    new CommandLine(e)
+        .parseArgs(
+            "repo", "--config", "c.yaml", "--out", "o", "--json", "-q", "--progress", "plain");
+
+    assertThat(e.options.dir).isEqualTo(Path.of("repo"));
+    assertThat(e.options.config).isEqualTo(Path.of("c.yaml"));
+    assertThat(e.options.out).isEqualTo(Path.of("o"));
+    assertThat(e.options.json).isTrue();
+    assertThat(e.options.quiet).isTrue();
+    assertThat(e.options.progress).isEqualTo(CommonOptions.ProgressMode.plain);
+  }
+
+  @Test
+  void unknownOption_isAUsageError() {
+    CliRun r = CliRun.of("train", "--outt", "x");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option: '--outt'");
+  }
+
+  @Test
+  void noCommand_isAUsageError() {
+    assertThat(CliRun.of().exit()).isEqualTo(2);
+  }
+
+  @Test
+  void missingDirectory_isABadInput() {
+    CliRun r = CliRun.of("train", "/no/such/dir");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("error: /no/such/dir: this directory does not exist.");
+  }
+
+  @Test
+  void help_listsCommandsExamplesAndExitCodes() {
+    CliRun r = CliRun.of("--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .contains(
+            "train", "evaluate", "run", "Examples:", "Exit codes:", "2  usage, configuration");
+  }
+
+  @Test
+  void version_namesMlciTribuoAndJava() {
+    CliRun r = CliRun.of("--version");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("mlci ", "Tribuo 4.3.2", "Java ");
+  }
+
+  @Test
+  void ciEnvironment_getsPlainProgress() {
+    assertThat(Environment.of(java.util.Map.of("CI", "true"), true).terminal()).isFalse();
+    assertThat(Environment.of(java.util.Map.of(), true).terminal()).isTrue();
+    assertThat(Environment.of(java.util.Map.of(), false).terminal()).isFalse();
+  }
+}

@@ -1,0 +1,246 @@
+package dev.mlci.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlci.core.api.BadInputException;
+import dev.mlci.core.api.Problem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path repo;
+
+  private static final String VALID =
+      """
+      name: demo
+      task: classification
+      data:
+        path: data/d.csv
+        target: y
+      model:
+        trainer: logistic
+      """;
+
+  private LoadedConfig load(String yaml) throws IOException, BadInputException {
+    Path file = repo.resolve("ml.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    return new ConfigLoader(repo).load(file);
+  }
+
+  private List<Problem> problems(String yaml) throws IOException {
+    try {
+      load(yaml);
+    } catch (BadInputException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected the config to be refused:\n" + yaml);
+  }
+
+  @Test
+  void load_minimalConfig_fillsEveryDefault() throws Exception {
+    MlConfig c = load(VALID).config();
+
+    assertThat(c.version()).isEqualTo(1);
+    assertThat(c.data().split()).isEqualTo(new SplitConfig(0.2, 42, SplitStrategy.HASH));
+    assertThat(c.data().missing()).isEqualTo(MissingPolicy.ERROR);
+    assertThat(c.data().naValues()).containsExactly("", "NA");
+    assertThat(c.data().categorical()).isEmpty();
+    assertThat(c.data().features()).isEmpty();
+    assertThat(c.model().seed()).isEqualTo(42);
+    assertThat(c.model().params())
+        .containsEntry("epochs", 10L)
+        .containsEntry("optimizer", "adagrad")
+        .containsEntry("minibatch_size", 1L)
+        .containsEntry("shuffle", true)
+        .doesNotContainKey("learning_rate");
+    assertThat(c.metrics())
+        .containsExactly(
+            "accuracy",
+            "balanced_accuracy",
+            "precision_macro",
+            "recall_macro",
+            "f1_macro",
+            "roc_auc",
+            "log_loss");
+  }
+
+  @Test
+  void load_regression_defaultsToRegressionMetrics() throws Exception {
+    MlConfig c =
+        load(VALID.replace("classification", "regression").replace("logistic", "xgboost")).config();
+
+    assertThat(c.metrics()).containsExactly("rmse", "mae", "r2");
+    assertThat(c.model().params()).containsEntry("n_trees", 100L).containsEntry("threads", 1L);
+  }
+
+  @Test
+  void load_misspeltKey_suggestsTheKeyWithItsLine() throws Exception {
+    List<Problem> p = problems(VALID.replace("  target: y", "  target: y\n  missng: drop"));
+
+    assertThat(p).hasSize(1);
+    assertThat(p.get(0).line()).isEqualTo(6);
+    assertThat(p.get(0).field()).isEqualTo("data.missng");
+    assertThat(p.get(0).render())
+        .contains("unknown key 'missng'")
+        .contains("Did you mean 'missing'?");
+  }
+
+  @Test
+  void load_unknownTrainer_listsTheTrainersOfTheTask() throws Exception {
+    Problem p = problems(VALID.replace("logistic", "logistc")).get(0);
+
+    assertThat(p.render())
+        .startsWith("ml.yaml:7:12: model.trainer:")
+        .contains("unknown trainer 'logistc' for task classification")
+        .contains("Did you mean 'logistic'?")
+        .contains("Valid: logistic, linear-svm, cart, random-forest, xgboost");
+  }
+
+  @Test
+  void load_regressionTrainerForClassification_isRefused() throws Exception {
+    Problem p = problems(VALID.replace("logistic", "linear")).get(0);
+
+    assertThat(p.field()).isEqualTo("model.trainer");
+    assertThat(p.render()).contains("for task classification");
+  }
+
+  @Test
+  void load_unknownParameter_listsTheValidOnes() throws Exception {
+    Problem p = problems(VALID + "  params:\n    epocs: 3\n").get(0);
+
+    assertThat(p.line()).isEqualTo(9);
+    assertThat(p.render())
+        .contains("unknown parameter 'epocs' for trainer logistic")
+        .contains("Did you mean 'epochs'?")
+        .contains(
+            "Valid parameters here: epochs, learning_rate, optimizer, minibatch_size, shuffle");
+  }
+
+  @Test
+  void load_wrongType_namesExpectedAndActual() throws Exception {
+    Problem p = problems(VALID + "  params:\n    epochs: ten\n").get(0);
+
+    assertThat(p.field()).isEqualTo("model.params.epochs");
+    assertThat(p.render()).contains("expected an integer, got 'ten'");
+  }
+
+  @Test
+  void load_testFractionOutOfRange_namesTheBounds() throws Exception {
+    Problem p =
+        problems(VALID.replace("  target: y", "  target: y\n  split:\n    test_fraction: 1.5"))
+            .get(0);
+
+    assertThat(p.field()).isEqualTo("data.split.test_fraction");
+    assertThat(p.line()).isEqualTo(7);
+    assertThat(p.render()).contains("1.5 is out of range: it must be < 1 and > 0");
+  }
+
+  @Test
+  void load_missingRequiredKey_saysWhereToAddIt() throws Exception {
+    Problem p = problems(VALID.replace("  target: y\n", "")).get(0);
+
+    assertThat(p.render())
+        .contains("the required key 'target' is missing under 'data'")
+        .contains("add 'target:'");
+  }
+
+  @Test
+  void load_pathAndTrainTogether_isRefused() throws Exception {
+    Problem p =
+        problems(VALID.replace("  target: y", "  target: y\n  train: a.csv\n  test: b.csv")).get(0);
+
+    assertThat(p.render()).contains("'path' and 'train' are both given");
+  }
+
+  @Test
+  void load_trainWithoutTest_isRefused() throws Exception {
+    Problem p = problems(VALID.replace("  path: data/d.csv", "  train: a.csv")).get(0);
+
+    assertThat(p.render()).contains("'train' is given without 'test'");
+  }
+
+  @Test
+  void load_futureVersion_asksForUpgrade() throws Exception {
+    Problem p = problems("version: 2\n" + VALID).get(0);
+
+    assertThat(p.line()).isEqualTo(1);
+    assertThat(p.render()).contains("unsupported format version 2").contains("upgrade mlci");
+  }
+
+  @Test
+  void load_severalProblems_reportsAllInLineOrder() throws Exception {
+    List<Problem> p =
+        problems(
+            VALID
+                .replace("logistic", "logistc")
+                .replace("task: classification", "task: clasification"));
+
+    assertThat(p).extracting(Problem::line).isSorted();
+    assertThat(p).extracting(Problem::field).contains("task");
+  }
+
+  @Test
+  void load_duplicateKey_namesBothLines() throws Exception {
+    Problem p = problems(VALID + "name: again\n").get(0);
+
+    assertThat(p.render()).contains("the key 'name' appears twice (first on line 1)");
+  }
+
+  @Test
+  void load_malformedYaml_pointsAtTheLine() throws Exception {
+    Problem p = problems("name: demo\ntask: [classification\n").get(0);
+
+    assertThat(p.line()).isGreaterThanOrEqualTo(2);
+    assertThat(p.render()).contains("this is not valid YAML");
+  }
+
+  @Test
+  void load_yamlBomb_isRefusedQuickly() throws Exception {
+    StringBuilder bomb =
+        new StringBuilder(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (char c = 'b'; c <= 'j'; c++) {
+      char p = (char) (c - 1);
+      bomb.append(c).append(": &").append(c).append(" [*").append(p);
+      for (int i = 0; i < 8; i++) {
+        bomb.append(",*").append(p);
+      }
+      bomb.append("]\n");
+    }
+    long start = System.nanoTime();
+    List<Problem> p = problems(bomb.toString());
+
+    assertThat(p.get(0).render()).containsAnyOf("aliases", "expands to more than");
+    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+  }
+
+  @Test
+  void load_emptyFile_saysSo() throws Exception {
+    assertThat(problems("").get(0).render()).contains("the file is empty");
+  }
+
+  @Test
+  void load_missingFile_saysHowToCreateIt() {
+    assertThatThrownBy(() -> new ConfigLoader(repo).load(repo.resolve("ml.yaml")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("ml.yaml: the config file does not exist")
+        .hasMessageContaining("--config");
+  }
+
+  @Test
+  void problemAt_defaultedKey_pointsAtNearestWrittenParent() throws Exception {
+    LoadedConfig c = load(VALID);
+
+    Problem p = c.problemAt("data.split.test_fraction", "m.", "f.");
+
+    assertThat(p.line()).isEqualTo(4); // data: is on line 3; its value starts on line 4
+    assertThat(c.isWritten("data.target")).isTrue();
+    assertThat(c.isWritten("data.split")).isFalse();
+  }
+}
