@@ -1,0 +1,114 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs the packaged CLI ({@code java -jar mlci.jar run}) on every example repository, as a user
+ * would, and holds each to the quality its README promises. The floors sit a little below the
+ * measured values (in each README), so a real regression fails while the exact, deterministic
+ * numbers are pinned by {@link #run_twice_isByteIdentical}.
+ */
+class ExamplesIT {
+  @TempDir Path tmp;
+
+  private JsonNode run(String example) throws Exception {
+    Path repo = Tools.copyExample(example, tmp);
+    Tools.Result r = Tools.mlci("run", repo.toString(), "--json", "--progress", "plain");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("training ").contains("done in");
+    return r.json().path("evaluate").path("metrics");
+  }
+
+  @Test
+  void breastCancer_logistic_meetsTheIssueBar() throws Exception {
+    JsonNode m = run("breast-cancer");
+
+    assertThat(m.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
+    assertThat(m.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void iris_randomForest() throws Exception {
+    JsonNode m = run("iris");
+
+    assertThat(m.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.90);
+    assertThat(m.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.97);
+  }
+
+  @Test
+  void wine_xgboost() throws Exception {
+    JsonNode m = run("wine");
+
+    assertThat(m.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.92);
+    assertThat(m.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
+  }
+
+  @Test
+  void diabetes_linearRegression() throws Exception {
+    JsonNode m = run("diabetes");
+
+    assertThat(m.path("r2").asDouble()).isGreaterThanOrEqualTo(0.38);
+    assertThat(m.path("rmse").asDouble()).isLessThanOrEqualTo(60.0);
+  }
+
+  @Test
+  void run_twice_isByteIdentical() throws Exception {
+    for (String example : new String[] {"breast-cancer", "wine"}) {
+      Path repo = Tools.copyExample(example, tmp);
+      assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
+      Map<String, String> first = digests(repo.resolve("mlci-out"));
+      assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
+      Map<String, String> second = digests(repo.resolve("mlci-out"));
+
+      assertThat(second).as(example).isEqualTo(first);
+      assertThat(first)
+          .containsKeys(
+              "model/model.tribuo",
+              "model/checksums.sha256",
+              "eval/metrics.json",
+              "eval/predictions.csv");
+    }
+  }
+
+  @Test
+  void breastCancer_onnxExport_predictsWhatWasEvaluated() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
+
+    JsonNode check =
+        Tools.crosscheck(
+            "onnx",
+            repo.resolve("mlci-out/model/model.onnx").toString(),
+            repo.resolve("mlci-out/model/features.json").toString(),
+            repo.resolve("data/breast_cancer.csv").toString(),
+            "sample_id",
+            repo.resolve("mlci-out/eval/predictions.csv").toString());
+
+    assertThat(check.path("rows").asInt()).isGreaterThan(100);
+    assertThat(check.path("max_abs_diff").asDouble()).isCloseTo(0.0, within(1e-9));
+  }
+
+  /** SHA-256 of every file under {@code dir} except run.json, the one file with timestamps. */
+  static Map<String, String> digests(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        if (!p.getFileName().toString().equals("run.json")) {
+          out.put(dir.relativize(p).toString(), dev.mlci.core.io.Digests.sha256Hex(p));
+        }
+      }
+    }
+    return out;
+  }
+}

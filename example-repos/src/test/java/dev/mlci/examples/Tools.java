@@ -1,0 +1,134 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** Runs the packaged mlci CLI and the Python reference tools for the end-to-end tests. */
+final class Tools {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Tools() {}
+
+  /** The example repositories' folder. */
+  static Path examples() {
+    return Path.of(System.getProperty("mlci.examples", ".")).toAbsolutePath();
+  }
+
+  /**
+   * A fresh copy of example {@code name} (its ml.yaml and data) under {@code tmp}, so tests never
+   * write into the source tree.
+   */
+  static Path copyExample(String name, Path tmp) throws IOException {
+    Path source = examples().resolve(name);
+    Path target = tmp.resolve(name);
+    try (Stream<Path> walk = Files.walk(source)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.naturalOrder())::iterator) {
+        Path rel = source.relativize(p);
+        if (rel.startsWith("mlci-out")) {
+          continue;
+        }
+        Path dest = target.resolve(rel.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest);
+        }
+      }
+    }
+    return target;
+  }
+
+  /** Result of a process. */
+  record Result(int exit, String out, String err) {
+    JsonNode json() {
+      return JSON.readTree(out);
+    }
+  }
+
+  /** Runs {@code java -jar mlci.jar args}. */
+  static Result mlci(String... args) throws IOException, InterruptedException {
+    Path jar = Path.of(System.getProperty("mlci.jar", "../action-runner/target/mlci.jar"));
+    assertThat(jar).as("the packaged CLI (built by the action-runner module)").exists();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
+    return exec(cmd, Path.of("."));
+  }
+
+  static Result exec(List<String> cmd, Path dir) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("mlci-out", ".txt");
+    Path err = Files.createTempFile("mlci-err", ".txt");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + cmd);
+      }
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /**
+   * The Python interpreter with scikit-learn, or an aborted test when it is missing and {@code
+   * MLCI_REQUIRE_PYTHON} is unset. CI sets it (in .ci/run), so there a missing Python fails
+   * instead.
+   */
+  static String python() throws IOException, InterruptedException {
+    String python = System.getenv().getOrDefault("MLCI_PYTHON", "python3");
+    Result probe;
+    try {
+      probe = exec(List.of(python, "-c", "import sklearn, onnxruntime, pandas"), Path.of("."));
+    } catch (IOException e) {
+      probe = new Result(127, "", e.getMessage());
+    }
+    if (probe.exit() != 0) {
+      String why =
+          "Python with scikit-learn, pandas and onnxruntime is needed for this cross-check ("
+              + python
+              + ": "
+              + probe.err().strip()
+              + "). Install: python3 -m pip install -r .ci/requirements.txt";
+      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
+        throw new AssertionError(why);
+      }
+      Assumptions.abort(why);
+    }
+    return python;
+  }
+
+  /** Runs the reference script and parses its JSON. */
+  static JsonNode crosscheck(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(python());
+    cmd.add(examples().resolve("src/test/python/crosscheck.py").toString());
+    cmd.addAll(List.of(args));
+    Result r = exec(cmd, Path.of("."));
+    assertThat(r.exit()).as(r.err()).isZero();
+    return JSON.readTree(r.out());
+  }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Independent reference computations for mlci's tests, with scikit-learn and onnxruntime.
+
+  crosscheck.py metrics PREDICTIONS.csv TASK [POSITIVE_CLASS]
+      prints {"metric": value, ...} computed by sklearn.metrics from a predictions.csv written by mlci
+  crosscheck.py onnx MODEL.onnx FEATURES.json DATA.csv ID_COLUMN PREDICTIONS.csv
+      prints {"max_abs_diff": d, "rows": n}: the ONNX model run by onnxruntime on the test rows,
+      compared with mlci's predictions (probabilities, scores or values)
+
+Class order is taken from the proba_/score_ column order, which is mlci's class order.
+"""
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as m
+
+
+def classification(df, positive):
+    prob_cols = [c for c in df.columns if c.startswith("proba_")]
+    score_cols = [c for c in df.columns if c.startswith("score_")]
+    cols = prob_cols or score_cols
+    classes = [c.split("_", 1)[1] for c in cols]
+    y = df["truth"].astype(str).to_numpy()
+    p = df["prediction"].astype(str).to_numpy()
+    s = df[cols].to_numpy(dtype=np.float64)
+    out = {
+        "accuracy": m.accuracy_score(y, p),
+        "balanced_accuracy": m.balanced_accuracy_score(y, p),
+        "precision_macro": m.precision_score(y, p, average="macro", zero_division=0),
+        "recall_macro": m.recall_score(y, p, average="macro", zero_division=0),
+        "f1_macro": m.f1_score(y, p, average="macro", zero_division=0),
+    }
+    if len(classes) == 2:
+        pos = classes.index(positive)
+        if len(set(y)) == 2:
+            out["roc_auc"] = m.roc_auc_score(y == positive, s[:, pos])
+    elif prob_cols and set(y) == set(classes):
+        out["roc_auc"] = m.roc_auc_score(y, s, multi_class="ovr", average="macro", labels=classes)
+    if prob_cols:
+        out["log_loss"] = m.log_loss(y, s, labels=classes)
+    return out
+
+
+def regression(df):
+    y = df["truth"].to_numpy(dtype=np.float64)
+    f = df["prediction"].to_numpy(dtype=np.float64)
+    return {
+        "rmse": m.root_mean_squared_error(y, f),
+        "mae": m.mean_absolute_error(y, f),
+        "r2": m.r2_score(y, f),
+    }
+
+
+def onnx_check(model, features, data, id_column, predictions):
+    import onnxruntime as ort
+
+    spec = json.load(open(features, encoding="utf-8"))
+    columns = [c["name"] for c in spec["columns"]]
+    rows = pd.read_csv(data, dtype={id_column: str}).set_index(id_column)
+    pred = pd.read_csv(predictions, dtype={"id": str})
+    x = rows.loc[pred["id"], columns].to_numpy(dtype=np.float64)
+    got = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+    cols = [c for c in pred.columns if c.startswith(("proba_", "score_"))] or ["prediction"]
+    want = pred[cols].to_numpy(dtype=np.float64)
+    return {"max_abs_diff": float(np.abs(got - want).max()), "rows": int(len(pred))}
+
+
+def main(argv):
+    if argv[1] == "metrics":
+        df = pd.read_csv(argv[2], dtype={"id": str, "truth": str if argv[3] == "classification" else float,
+                                         "prediction": str if argv[3] == "classification" else float})
+        result = classification(df, argv[4] if len(argv) > 4 else None) if argv[3] == "classification" else regression(df)
+    elif argv[1] == "onnx":
+        result = onnx_check(*argv[2:7])
+    else:
+        raise SystemExit(f"unknown command {argv[1]}")
+    print(json.dumps({k: float(v) for k, v in result.items()}))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
