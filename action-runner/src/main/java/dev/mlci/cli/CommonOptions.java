@@ -1,7 +1,7 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.api.BadInputException;
 import dev.mlci.core.api.Workspace;
+import dev.mlci.core.errors.BadInputException;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

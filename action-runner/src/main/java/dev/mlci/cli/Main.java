@@ -1,7 +1,7 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.api.ExitCode;
-import dev.mlci.core.api.MlciException;
+import dev.mlci.core.errors.ExitCode;
+import dev.mlci.core.errors.MlciException;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -1,7 +1,6 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.api.ExitCode;
-import dev.mlci.core.model.ModelFormat;
+import dev.mlci.core.api.Mlci;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,8 +47,8 @@ final class MlciCommand implements Runnable {
     @Override
     public String[] getVersion() {
       return new String[] {
-        "mlci " + ModelFormat.mlciVersion(),
-        "Tribuo " + org.tribuo.Tribuo.VERSION,
+        "mlci " + Mlci.version(),
+        "Tribuo " + Mlci.tribuoVersion(),
         "Java "
             + System.getProperty("java.version")
             + " ("
@@ -58,9 +57,5 @@ final class MlciCommand implements Runnable {
         "OS " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
       };
     }
-  }
-
-  static int exit(ExitCode code) {
-    return code.code();
   }
 }

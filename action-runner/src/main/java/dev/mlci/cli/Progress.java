@@ -1,6 +1,6 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.api.ProgressListener;
+import dev.mlci.core.progress.ProgressListener;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.mlci.cli;
 
 import dev.mlci.core.api.Mlci;
-import dev.mlci.core.api.MlciException;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.errors.MlciException;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.node.ObjectNode;
 

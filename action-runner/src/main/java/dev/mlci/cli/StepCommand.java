@@ -2,11 +2,11 @@ package dev.mlci.cli;
 
 import dev.mlci.core.api.EvaluateResult;
 import dev.mlci.core.api.Mlci;
-import dev.mlci.core.api.MlciException;
 import dev.mlci.core.api.Plan;
-import dev.mlci.core.api.ProgressListener;
 import dev.mlci.core.api.TrainResult;
 import dev.mlci.core.api.Workspace;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.progress.ProgressListener;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;

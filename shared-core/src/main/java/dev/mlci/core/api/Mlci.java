@@ -4,6 +4,10 @@ import dev.mlci.core.config.ConfigLoader;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.eval.ModelEvaluation;
@@ -16,6 +20,7 @@ import dev.mlci.core.model.LinearOnnx;
 import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
 import dev.mlci.core.model.ModelFormat;
+import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
 import java.io.IOException;
@@ -49,6 +54,16 @@ public final class Mlci {
   public Mlci(ProgressListener progress, Clock clock) {
     this.progress = Objects.requireNonNull(progress, "progress");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** This mlci's version, e.g. {@code 0.1.0}. */
+  public static String version() {
+    return ModelFormat.mlciVersion();
+  }
+
+  /** The Tribuo version models are trained with. */
+  public static String tribuoVersion() {
+    return org.tribuo.Tribuo.VERSION;
   }
 
   /** Loads and validates {@code workspace}'s ml.yaml. Writes nothing. */

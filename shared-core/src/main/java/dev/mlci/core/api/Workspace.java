@@ -1,5 +1,7 @@
 package dev.mlci.core.api;
 
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;

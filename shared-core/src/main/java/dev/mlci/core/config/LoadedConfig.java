@@ -1,6 +1,6 @@
 package dev.mlci.core.config;
 
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.Problem;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -5,7 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.text.DidYouMean;
 import java.io.IOException;
 import java.io.InputStream;

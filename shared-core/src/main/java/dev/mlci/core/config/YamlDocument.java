@@ -1,7 +1,7 @@
 package dev.mlci.core.config;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.mlci.core.data;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.Digests;
 import dev.mlci.core.io.TextFiles;
 import java.io.IOException;

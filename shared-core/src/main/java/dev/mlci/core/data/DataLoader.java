@@ -1,13 +1,13 @@
 package dev.mlci.core.data;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.EnvironmentException;
-import dev.mlci.core.api.Problem;
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.config.Task;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.features.TargetSpec;
 import dev.mlci.core.io.Digests;
 import dev.mlci.core.text.DidYouMean;

@@ -1,9 +1,9 @@
 package dev.mlci.core.data;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
 import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.features.ColumnSpec;
 import dev.mlci.core.features.FeatureSpec;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.mlci.core.io;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;

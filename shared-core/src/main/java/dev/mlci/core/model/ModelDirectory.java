@@ -1,12 +1,12 @@
 package dev.mlci.core.model;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.features.ColumnSpec;
 import dev.mlci.core.features.FeatureSpec;
 import dev.mlci.core.features.FeatureSpecFormat;

@@ -1,13 +1,13 @@
 package dev.mlci.core.train;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.ProgressListener;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.SpecFitter;
+import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.core.progress.ProgressListener;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.tribuo.Model;

@@ -1,6 +1,6 @@
 package dev.mlci.core.train;
 
-import dev.mlci.core.api.ProgressListener;
+import dev.mlci.core.progress.ProgressListener;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;

@@ -3,8 +3,8 @@ package dev.mlci.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mlci.core.api.BadInputException;
-import dev.mlci.core.api.Problem;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.errors;
 
 /**
  * The environment failed in a way the user's input does not explain: a disk that is full, a

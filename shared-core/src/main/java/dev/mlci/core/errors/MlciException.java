@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.errors;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.errors;
 
 /**
  * The exit codes every mlci face reports. They are part of the public contract: CI scripts branch

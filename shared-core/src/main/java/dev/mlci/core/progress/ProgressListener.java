@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.progress;
 
 /**
  * Receives progress of long work (training iterations, trees, epochs). Faces render it: a bar on a

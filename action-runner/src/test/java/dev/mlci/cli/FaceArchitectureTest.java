@@ -1,0 +1,49 @@
+package dev.mlci.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CLI is a thin face: it reaches the engine only through its public packages, and only main
+ * exits.
+ */
+class FaceArchitectureTest {
+  private static final JavaClasses CLI =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.mlci.cli");
+
+  @Test
+  void cli_usesOnlyThePublicEngineSurface() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mlci.cli..")
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage("dev.mlci.core..")
+                .and(
+                    DescribedPredicate.not(
+                        JavaClass.Predicates.resideInAnyPackage(
+                            "dev.mlci.core.api..",
+                            "dev.mlci.core.errors..",
+                            "dev.mlci.core.progress..",
+                            "dev.mlci.core.config.."))))
+        .check(CLI);
+  }
+
+  @Test
+  void onlyMainExits() {
+    noClasses()
+        .that()
+        .doNotHaveSimpleName("Main")
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .check(CLI);
+  }
+}

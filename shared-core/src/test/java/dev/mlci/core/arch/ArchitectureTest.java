@@ -1,0 +1,61 @@
+package dev.mlci.core.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The engine's layering, held by tests rather than by good intentions. */
+class ArchitectureTest {
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.mlci.core");
+
+  @Test
+  void corePackages_haveNoCycles() {
+    slices().matching("dev.mlci.core.(*)..").should().beFreeOfCycles().check(CORE);
+  }
+
+  @Test
+  void onlyFacesCallTheFacade_theEngineNeverDoes() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.mlci.core.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.mlci.core.api..")
+        .check(CORE);
+  }
+
+  @Test
+  void featureEncoding_dependsOnNoTrainingCode() {
+    // The model server carries features.json handling; it must not drag Tribuo training or mlci
+    // internals along.
+    classes()
+        .that()
+        .resideInAPackage("dev.mlci.core.features..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "tools.jackson..", "dev.mlci.core.features..")
+        .check(CORE);
+  }
+
+  @Test
+  void engine_hasNoCiVendorOrCliCode() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("picocli..", "dev.mlci.cli..", "hudson..", "jenkins..")
+        .check(CORE);
+  }
+
+  @Test
+  void engine_neverExits() {
+    noClasses().should().callMethod(System.class, "exit", int.class).check(CORE);
+  }
+}
