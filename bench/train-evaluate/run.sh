@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Benchmark: mlci train + evaluate (logistic) on a generated 100,000 x 20 data set, side by side with
+# scikit-learn's LogisticRegression on the same CSV and the same test rows, in one run.
+#
+#   bash bench/train-evaluate/run.sh            # 100,000 rows (the recorded benchmark)
+#   ROWS=10000 bash bench/train-evaluate/run.sh # a quick look
+#
+# Needs: the built CLI (./mlci builds it), python3 with numpy, pandas, scikit-learn (.ci/requirements.txt),
+# GNU time (/usr/bin/time) for wall time and peak memory of whole processes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$root/bench/out/train-evaluate"
+rows="${ROWS:-100000}"
+rm -rf "$work" && mkdir -p "$work/repo/data"
+
+python3 "$root/bench/train-evaluate/generate.py" "$work/repo/data/bench.csv" "$rows"
+cat > "$work/repo/ml.yaml" <<'YAML'
+name: bench-logistic
+task: classification
+data:
+  path: data/bench.csv
+  target: label
+  id: id
+  positive_class: "yes"
+  split:
+    test_fraction: 0.2
+model:
+  trainer: logistic
+  params:
+    epochs: 5
+YAML
+
+"$root/mlci" --version >/dev/null   # builds the jar if needed, outside the timings
+jar="$root/action-runner/target/mlci.jar"
+
+measure() { # label, command...: prints wall seconds and peak RSS (MB) of the whole process
+  local label="$1"; shift
+  /usr/bin/time -f "%e %M" -o "$work/$label.time" "$@" > "$work/$label.out" 2> "$work/$label.err"
+  read -r wall rss < "$work/$label.time"
+  echo "$label $wall $((rss / 1024))"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+train=$(measure train java -jar "$jar" train "$work/repo" --json --progress none)
+evaluate=$(measure evaluate java -jar "$jar" evaluate "$work/repo" --json --progress none)
+sk=$(measure sklearn python3 "$root/bench/train-evaluate/sklearn_baseline.py" "$work/repo/data/bench.csv" "$work/repo/mlci-out/eval/predictions.csv")
+
+python3 - "$work" "$train" "$evaluate" "$sk" <<'PY'
+import json, sys
+work, train, evaluate, sk = sys.argv[1], *[s.split() for s in sys.argv[2:]]
+t = json.load(open(f"{work}/train.out"))["train"]
+e = json.load(open(f"{work}/evaluate.out"))["evaluate"]
+s = json.loads(open(f"{work}/sklearn.out").read())
+mlci_wall = float(train[1]) + float(evaluate[1])
+mlci_rss = max(int(train[2]), int(evaluate[2]))
+sk_wall = float(sk[1])
+print()
+print("| | wall time (whole process) | in-process time | peak memory | ROC AUC | accuracy |")
+print("|---|---|---|---|---|---|")
+print(f"| mlci train + evaluate (Tribuo logistic, 5 epochs) | {mlci_wall:.1f} s ({train[1]} + {evaluate[1]}) "
+      f"| train {t['millis']/1000:.1f} s, evaluate {e['millis']/1000:.1f} s | {mlci_rss} MB "
+      f"| {e['metrics']['roc_auc']:.4f} | {e['metrics']['accuracy']:.4f} |")
+print(f"| scikit-learn LogisticRegression (lbfgs) | {sk_wall:.1f} s | read {s['read_s']:.1f} s, fit+predict {s['fit_predict_s']:.1f} s "
+      f"| {sk[2]} MB | {s['roc_auc']:.4f} | {s['accuracy']:.4f} |")
+print()
+print(f"time ratio mlci/sklearn (whole processes): {mlci_wall / sk_wall:.2f}; "
+      f"ROC AUC difference mlci - sklearn: {e['metrics']['roc_auc'] - s['roc_auc']:+.4f}; "
+      f"test rows {e['test_examples']} (sklearn {s['test_rows']})")
+PY
