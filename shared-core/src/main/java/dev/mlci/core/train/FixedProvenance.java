@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tribuo.Model;
+import org.tribuo.ensemble.EnsembleModel;
+import org.tribuo.provenance.EnsembleModelProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
 /**
@@ -25,25 +27,59 @@ import org.tribuo.provenance.ModelProvenance;
 final class FixedProvenance {
   private FixedProvenance() {}
 
-  /** A copy of {@code model} whose provenance carries the fixed time. */
-  @SuppressWarnings("unchecked")
+  /**
+   * A copy of {@code model} whose provenance carries the fixed time. An ensemble's members carry
+   * provenances of their own (each tree of a random forest has its "trained-at"), so they are fixed
+   * first.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static <M extends Model<?>> M fix(M model) {
-    List<ObjectMarshalledProvenance> marshalled =
-        ProvenanceUtil.marshalProvenance(model.getProvenance());
+    ModelProvenance provenance = fixedProvenance(model.getProvenance());
+    // Tribuo swaps a model's provenance through its protected copy methods (its
+    // provenance-stripping tool does the
+    // same); they are reached reflectively here. Pinned to Tribuo 4.3.x and guarded by
+    // DeterminismTest.
+    if (model instanceof EnsembleModel<?> ensemble) {
+      List<Model> members = new ArrayList<>();
+      for (Model<?> member : ensemble.getModels()) {
+        members.add(fix(member));
+      }
+      return (M)
+          invoke(
+              EnsembleModel.class,
+              "copy",
+              new Class<?>[] {String.class, EnsembleModelProvenance.class, List.class},
+              model,
+              model.getName(),
+              provenance,
+              members);
+    }
+    return (M)
+        invoke(
+            Model.class,
+            "copy",
+            new Class<?>[] {String.class, ModelProvenance.class},
+            model,
+            model.getName(),
+            provenance);
+  }
+
+  private static ModelProvenance fixedProvenance(ModelProvenance original) {
     List<ObjectMarshalledProvenance> fixed = new ArrayList<>();
-    for (ObjectMarshalledProvenance o : marshalled) {
+    for (ObjectMarshalledProvenance o : ProvenanceUtil.marshalProvenance(original)) {
       fixed.add(
           new ObjectMarshalledProvenance(
               o.getName(), fixMap(o.getMap()), o.getObjectClassName(), o.getProvenanceClassName()));
     }
-    ModelProvenance provenance = (ModelProvenance) ProvenanceUtil.unmarshalProvenance(fixed);
+    return (ModelProvenance) ProvenanceUtil.unmarshalProvenance(fixed);
+  }
+
+  private static Object invoke(
+      Class<?> owner, String name, Class<?>[] types, Object target, Object... args) {
     try {
-      // Model.copy(String, ModelProvenance) is protected: the supported way Tribuo itself uses to
-      // swap a model's
-      // provenance (its provenance-stripping tool). Pinned to Tribuo 4.3.x; a test guards it.
-      Method copy = Model.class.getDeclaredMethod("copy", String.class, ModelProvenance.class);
-      copy.setAccessible(true);
-      return (M) copy.invoke(model, model.getName(), provenance);
+      Method method = owner.getDeclaredMethod(name, types);
+      method.setAccessible(true);
+      return method.invoke(target, args);
     } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalStateException("this Tribuo version cannot re-stamp model provenance", e);
     } catch (InvocationTargetException e) {
