@@ -1,7 +1,6 @@
 package dev.mlci.cli;
 
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * What the CLI needs to know of where it runs: whether standard error is a terminal someone watches
@@ -13,7 +12,8 @@ record Environment(boolean terminal) {
     "CI", "GITHUB_ACTIONS", "JENKINS_URL", "BUILD_NUMBER", "GITLAB_CI"
   };
 
-  static Environment of(CommandLine.Model.CommandSpec spec) {
+  /** The environment of this process. */
+  static Environment detect() {
     return of(System.getenv(), System.console() != null);
   }
 

@@ -10,8 +10,9 @@ import tools.jackson.databind.node.ObjectNode;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Score the trained model (OUT/model) on the held-out set and write OUT/eval:",
-      "metrics.json, predictions.csv (per example), confusion_matrix.csv, report.md."
+      "Score the trained model (OUT/model) on the held-out set into OUT/eval.",
+      "Writes metrics.json, predictions.csv (per example), report.md and, for",
+      "classification, confusion_matrix.csv."
     },
     footerHeading = "%nExamples:%n",
     footer = {

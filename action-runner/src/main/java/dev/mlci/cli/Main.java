@@ -31,6 +31,10 @@ public final class Main {
               err.println("error: " + line);
             }
             err.flush();
+            if (commandLine.getCommand() instanceof StepCommand step && step.options.json) {
+              out.println(ErrorJson.of(commandLine.getCommandName(), m).toPrettyString());
+              out.flush();
+            }
             return m.exitCode().code();
           }
           err.println("internal error: " + e);

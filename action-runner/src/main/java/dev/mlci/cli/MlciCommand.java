@@ -15,23 +15,20 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CommandLine.HelpCommand.class
     },
-    description = {
-      "Train, evaluate and (soon) gate and containerize ML models inside a CI build, from one ml.yaml.",
-      ""
-    },
+    description = {"Train and evaluate ML models inside a CI build, from one ml.yaml.", ""},
     footerHeading = "%nExamples:%n",
     footer = {
-      "  mlci run example-repos/breast-cancer      train and evaluate the example",
-      "  mlci train . --out build/mlci             train the model of ./ml.yaml into build/mlci/model",
-      "  mlci evaluate --json                      score the trained model, print metrics as JSON",
+      "  mlci run example-repos/breast-cancer   train and evaluate an example",
+      "  mlci train . --out build/mlci          train ./ml.yaml's model",
+      "  mlci evaluate --json                   score it; metrics as JSON",
       "",
       "Exit codes:",
       "  0  success",
       "  1  the gate found a regression (reserved for 'mlci gate')",
-      "  2  usage, configuration or data error: the message names the file, line and fix",
-      "  3  internal or environment error (e.g. a disk that is full); please report bugs",
+      "  2  usage, config or data error: the message names file, line, fix",
+      "  3  internal or environment error (e.g. a full disk)",
       "",
-      "Docs: README.md (ml.yaml reference), schema/ml.schema.json (editor completion)."
+      "Docs: README.md; schema/ml.schema.json for editor completion."
     })
 final class MlciCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

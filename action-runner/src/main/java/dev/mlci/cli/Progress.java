@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Renders progress on standard error: a redrawn bar with rate and ETA on a terminal, or plain lines
- * at most every {@link #PLAIN_INTERVAL_MS} ms (and at every tenth of the work) in CI logs, where
- * carriage returns would pile up.
+ * at most every {@link #PLAIN_INTERVAL_MS} ms (and at every tenth of long work) in CI logs, where
+ * carriage returns would pile up. Status messages ({@link #info}) are printed in every style;
+ * {@code quiet} silences everything.
  */
 final class Progress implements ProgressListener {
   /** Shortest time between two plain progress lines. */
@@ -17,8 +18,15 @@ final class Progress implements ProgressListener {
 
   private static final int BAR_WIDTH = 30;
 
+  /** How progress is drawn. */
+  enum Style {
+    BAR,
+    PLAIN,
+    NONE
+  }
+
   private final PrintWriter err;
-  private final boolean bar;
+  private final Style style;
   private final boolean quiet;
   private final LongSupplier nanos;
 
@@ -31,9 +39,9 @@ final class Progress implements ProgressListener {
   private long done;
   private boolean active;
 
-  Progress(PrintWriter err, boolean bar, boolean quiet, LongSupplier nanos) {
+  Progress(PrintWriter err, Style style, boolean quiet, LongSupplier nanos) {
     this.err = err;
-    this.bar = bar;
+    this.style = style;
     this.quiet = quiet;
     this.nanos = nanos;
   }
@@ -41,12 +49,18 @@ final class Progress implements ProgressListener {
   /** Chooses the renderer for {@code mode} given whether standard error is a terminal. */
   static ProgressListener of(
       CommonOptions.ProgressMode mode, boolean terminal, boolean quiet, PrintWriter err) {
-    return switch (mode) {
-      case none -> ProgressListener.NONE;
-      case bar -> new Progress(err, true, quiet, System::nanoTime);
-      case plain -> new Progress(err, false, quiet, System::nanoTime);
-      case auto -> new Progress(err, terminal, quiet, System::nanoTime);
-    };
+    Style style =
+        switch (mode) {
+          case none -> Style.NONE;
+          case bar -> Style.BAR;
+          case plain -> Style.PLAIN;
+          case auto -> terminal ? Style.BAR : Style.PLAIN;
+        };
+    return new Progress(err, style, quiet, System::nanoTime);
+  }
+
+  private boolean drawing() {
+    return !quiet && style != Style.NONE;
   }
 
   @Override
@@ -59,24 +73,25 @@ final class Progress implements ProgressListener {
     this.lastPrinted = started;
     this.lastTenth = 0;
     this.active = true;
-    if (!quiet) {
-      if (bar) {
-        draw();
-      } else {
-        err.println(task + (total > 0 ? " (" + total + " " + unit + ")" : "") + " ...");
-        err.flush();
-      }
+    if (!drawing()) {
+      return;
+    }
+    if (style == Style.BAR) {
+      draw();
+    } else {
+      err.println(task + (total > 0 ? " (" + total + " " + unit + ")" : "") + " ...");
+      err.flush();
     }
   }
 
   @Override
   public void advance(long done) {
     this.done = done;
-    if (quiet || !active) {
+    if (!active || !drawing()) {
       return;
     }
     long now = nanos.getAsLong();
-    if (bar) {
+    if (style == Style.BAR) {
       if (now - lastPrinted > 100_000_000L) {
         lastPrinted = now;
         draw();
@@ -102,11 +117,11 @@ final class Progress implements ProgressListener {
       return;
     }
     active = false;
-    if (quiet) {
+    if (!drawing()) {
       return;
     }
     long now = nanos.getAsLong();
-    if (bar) {
+    if (style == Style.BAR) {
       draw();
       err.println();
     } else {
@@ -128,13 +143,13 @@ final class Progress implements ProgressListener {
     err.flush();
   }
 
-  /** One status line: task, bar or count, percentage, rate and ETA. */
+  /** One status line: task, bar or count, percentage, ETA and elapsed time. */
   String line(long now) {
     long elapsed = now - started;
     StringBuilder sb = new StringBuilder(task).append(' ');
     if (total > 0) {
       double fraction = Math.min(1.0, (double) done / total);
-      if (bar) {
+      if (style == Style.BAR) {
         int filled = (int) Math.round(fraction * BAR_WIDTH);
         sb.append('[')
             .append("#".repeat(filled))

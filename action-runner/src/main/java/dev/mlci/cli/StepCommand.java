@@ -28,7 +28,7 @@ abstract class StepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws MlciException {
-    Environment env = Environment.of(spec);
+    Environment env = Environment.detect();
     Workspace workspace = options.workspace();
     Plan plan = Mlci.plan(workspace);
     ProgressListener progress = Progress.of(options.progress, env.terminal(), options.quiet, err());
@@ -64,7 +64,7 @@ abstract class StepCommand implements Callable<Integer> {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,
-          "trained %s on %d examples in %.1fs%n",
+          "trained %s on %d examples (train step: %.1fs)%n",
           r.trainer(),
           r.trainingExamples(),
           r.millis() / 1000.0);
@@ -87,10 +87,15 @@ abstract class StepCommand implements Callable<Integer> {
     r.metrics().forEach(metrics::put);
     ObjectNode undefined = e.putObject("undefined");
     r.undefined().forEach(undefined::put);
+    r.warnings().forEach(e.putArray("warnings")::add);
     e.put("millis", r.millis());
     if (!options.json) {
       PrintWriter out = out();
-      out.printf("evaluated on %d test examples%n", r.testExamples());
+      out.printf(
+          Locale.ROOT,
+          "evaluated on %d test examples (evaluate step: %.1fs)%n",
+          r.testExamples(),
+          r.millis() / 1000.0);
       for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
         out.printf(Locale.ROOT, "  %-18s %.4f%n", m.getKey(), m.getValue());
       }
@@ -98,9 +103,12 @@ abstract class StepCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-18s n/a (%s)%n", m.getKey(), m.getValue());
       }
       out.printf(
-          "results: %s (metrics.json, predictions.csv, report.md)%n",
-          Workspace.display(r.evalDir()));
+          "results: %s (%s)%n", Workspace.display(r.evalDir()), String.join(", ", r.files()));
       out.flush();
     }
+    for (String w : r.warnings()) {
+      err().println("warning: " + w);
+    }
+    err().flush();
   }
 }

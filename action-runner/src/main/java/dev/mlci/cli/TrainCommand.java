@@ -10,13 +10,14 @@ import tools.jackson.databind.node.ObjectNode;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train the model ml.yaml describes and write the model directory (OUT/model):",
-      "model.tribuo, model.onnx (linear models), features.json, MLmodel, provenance.json, checksums.sha256."
+      "Train the model ml.yaml describes into OUT/model.",
+      "Writes model.tribuo, model.onnx (linear models), features.json, MLmodel,",
+      "input_example.json, provenance.json, checksums.sha256."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  mlci train example-repos/breast-cancer",
-      "  mlci train . --config experiments/xgb.yaml --out build/xgb"
+      "  mlci train . --config ml-xgboost.yaml --out build/xgb"
     })
 final class TrainCommand extends StepCommand {
   @Override

@@ -30,7 +30,7 @@ class BadInputTest {
     CliRun r = repo.run("run");
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err())
-        .startsWith("error: ")
+        .contains("error: ")
         .contains("Fix: ")
         .doesNotContain("\tat ")
         .doesNotContain("Exception");
@@ -239,6 +239,76 @@ class BadInputTest {
   void missingConfigFile() throws Exception {
     Files.delete(repo.dir.resolve("ml.yaml"));
     refused("ml.yaml: the config file does not exist.", "--config");
+  }
+
+  @Test
+  void outIsAFile() throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+
+    CliRun r = repo.run("run", "--out", file.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("not-a-dir: the output directory is a file.")
+        .contains("Fix: pass --out a directory");
+  }
+
+  @Test
+  void outHoldsADirectoryMlciDidNotWrite() throws Exception {
+    Files.createDirectories(repo.dir.resolve("model"));
+    Files.writeString(repo.dir.resolve("model/train.py"), "print('mine')");
+
+    CliRun r = repo.run("train", "--out", repo.dir.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("was not written by mlci").contains("choose another --out");
+    assertThat(repo.dir.resolve("model/train.py")).hasContent("print('mine')");
+  }
+
+  @Test
+  void sameFileForTrainAndTest() throws Exception {
+    repo.config(
+        SampleRepo.CONFIG.replace("  path: data/d.csv", "  train: data/d.csv\n  test: data/d.csv"));
+    refused("ml.yaml:5:9: data.test: the test file is the training file (data/d.csv)");
+  }
+
+  @Test
+  void idInBothTrainAndTest() throws Exception {
+    repo.config(
+        SampleRepo.CONFIG.replace(
+            "  path: data/d.csv", "  train: data/train.csv\n  test: data/test.csv"));
+    Files.writeString(
+        repo.dir.resolve("data/train.csv"), "id,x,y,color,label\nr1,1,2,red,a\nr2,2,3,blue,b\n");
+    Files.writeString(
+        repo.dir.resolve("data/test.csv"), "id,x,y,color,label\nr3,1,2,red,a\nr2,2,3,blue,b\n");
+    refused("data/test.csv:3: row 2, column 'id': the id 'r2' is also row 2 of data/train.csv");
+  }
+
+  @Test
+  void valuesTooLargeToStandardise() throws Exception {
+    String csv =
+        SampleRepo.csv().replace("r00,1.00,", "r00,1e308,").replace("r02,1.20,", "r02,1e308,");
+    repo.data(csv);
+    refused("data/d.csv: x: the values are too large to average");
+  }
+
+  @Test
+  void categoricalLevelCollidesWithAColumnName() throws Exception {
+    repo.data(SampleRepo.csv().replace("id,x,y,color,label", "id,x,color=red,color,label"));
+    refused("color=red: two features get the name 'color=red'");
+  }
+
+  @Test
+  void jsonMode_printsTheErrorAsJsonOnStdout() throws Exception {
+    repo.config(SampleRepo.CONFIG.replace("trainer: logistic", "trainer: svm"));
+
+    CliRun r = repo.run("train", "--json");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out())
+        .contains("\"exit_code\" : 2")
+        .contains("\"field\" : \"model.trainer\"")
+        .contains("\"line\" : 9");
   }
 
   @Test

@@ -65,7 +65,12 @@ class CliTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .contains(
-            "train", "evaluate", "run", "Examples:", "Exit codes:", "2  usage, configuration");
+            "train",
+            "evaluate",
+            "run",
+            "Examples:",
+            "Exit codes:",
+            "2  usage, config or data error");
   }
 
   @Test

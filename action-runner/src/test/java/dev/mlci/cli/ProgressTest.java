@@ -12,7 +12,11 @@ class ProgressTest {
   private final StringWriter text = new StringWriter();
 
   private Progress progress(boolean bar) {
-    return new Progress(new PrintWriter(text, true), bar, false, clock::get);
+    return new Progress(
+        new PrintWriter(text, true),
+        bar ? Progress.Style.BAR : Progress.Style.PLAIN,
+        false,
+        clock::get);
   }
 
   @Test

@@ -64,7 +64,7 @@ class ExamplesIT {
 
   @Test
   void run_twice_isByteIdentical() throws Exception {
-    for (String example : new String[] {"breast-cancer", "wine"}) {
+    for (String example : new String[] {"breast-cancer", "iris", "wine"}) {
       Path repo = Tools.copyExample(example, tmp);
       assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
       Map<String, String> first = digests(repo.resolve("mlci-out"));

@@ -3,6 +3,7 @@ package dev.mlci.core.api;
 import dev.mlci.core.config.ConfigLoader;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataLoader;
+import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
@@ -11,8 +12,6 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.eval.ModelEvaluation;
-import dev.mlci.core.features.ColumnSpec;
-import dev.mlci.core.features.FeatureSpec;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
@@ -24,12 +23,11 @@ import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -83,10 +81,18 @@ public final class Mlci {
     try {
       AtomicDirectory.write(
           ws.modelDir(),
+          ModelFormat.RUN_INFO,
           dir -> {
             digest[0] = ModelDirectory.write(dir, trained, plan.loaded(), data, git);
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("train", started));
           });
+      // The evaluation of the previous model no longer describes the model in place.
+      if (AtomicDirectory.deleteIfOurs(ws.evalDir(), ModelFormat.RUN_INFO)) {
+        progress.info(
+            "removed " + Workspace.display(ws.evalDir()) + ": it evaluated the previous model");
+      }
+    } catch (AtomicDirectory.ForeignDirectoryException e) {
+      throw foreign(ws.modelDir());
     } catch (IOException e) {
       throw new EnvironmentException(
           "cannot write the model to " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
@@ -131,11 +137,16 @@ public final class Mlci {
             plan.loaded().sha256(),
             data,
             bundle.digest(),
-            plan.config().model().trainer(),
+            bundle
+                .provenance()
+                .path("trainer")
+                .path("name")
+                .asString(plan.config().model().trainer()),
             GitInfo.of(ws.repository()));
     try {
       AtomicDirectory.write(
           ws.evalDir(),
+          ModelFormat.RUN_INFO,
           dir -> {
             EvaluationFiles.write(dir, evaluation, context);
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("evaluate", started));
@@ -148,64 +159,72 @@ public final class Mlci {
               + e.getMessage(),
           e);
     }
+    List<String> warnings = new ArrayList<>();
+    if (!evaluation.unseenLevels().isEmpty()) {
+      warnings.add(
+          evaluation.unseenLevels().size()
+              + " test value(s) have a category never seen in training and were encoded as no category, e.g. "
+              + evaluation.unseenLevels().get(0)
+              + " (all listed in report.md)");
+    }
+    List<String> files =
+        new ArrayList<>(List.of(EvaluationFiles.METRICS, EvaluationFiles.PREDICTIONS));
+    if (plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION) {
+      files.add(EvaluationFiles.CONFUSION);
+    }
+    files.add(EvaluationFiles.REPORT);
     return new EvaluateResult(
         ws.evalDir(),
         evaluation.metrics().values(),
         evaluation.metrics().undefined(),
         evaluation.predictions().size(),
-        clock.millis() - started.toEpochMilli());
+        clock.millis() - started.toEpochMilli(),
+        files,
+        warnings);
   }
 
-  /** Refuses to evaluate a model on other data, or with other columns, than it was trained with. */
+  /**
+   * Refuses to evaluate a model on inputs other than it was trained with: other data, another split
+   * (which would put training rows into the test set), other columns or column roles.
+   */
   private static void requireSameInputs(Plan plan, ModelBundle bundle, LoadedData data)
       throws BadInputException {
-    Map<String, String> trainedOn = new HashMap<>();
-    for (JsonNode f : bundle.provenance().path("data")) {
-      trainedOn.put(f.path("path").asString(), f.path("sha256").asString());
+    JsonNode saved = bundle.provenance().path("inputs");
+    String retrain = "train again ('mlci train', or 'mlci run' for both steps).";
+    if (!saved.isObject()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(bundle.dir()),
+              "",
+              "the model was written by an older mlci and does not record its training inputs.",
+              retrain));
     }
-    List<Problem> problems = new ArrayList<>();
-    for (DataFile f : data.files()) {
-      String before = trainedOn.get(f.path());
-      if (before == null || !before.equals(f.sha256())) {
+    List<InputSignature.Difference> differences =
+        InputSignature.fromJson(saved).differences(InputSignature.of(plan.config(), data));
+    if (!differences.isEmpty()) {
+      List<Problem> problems = new ArrayList<>();
+      for (InputSignature.Difference d : differences) {
         problems.add(
-            Problem.inFile(
-                f.path(),
-                "",
-                before == null
-                    ? "the model in "
-                        + Workspace.display(bundle.dir())
-                        + " was not trained on this file."
-                    : "the file changed since the model was trained (sha256 "
-                        + before.substring(0, 12)
-                        + "… then, "
-                        + f.sha256().substring(0, 12)
-                        + "… now).",
-                "train again ('mlci train', or 'mlci run' for both steps)."));
+            plan.loaded()
+                .problemAt(
+                    d.field(),
+                    d.message() + " (model in " + Workspace.display(bundle.dir()) + ").",
+                    retrain));
       }
-    }
-    FeatureSpec spec = bundle.spec();
-    List<String> expected = spec.columns().stream().map(ColumnSpec::name).toList();
-    if (problems.isEmpty()
-        && (!expected.equals(data.features())
-            || !spec.target().name().equals(plan.config().data().target()))) {
-      problems.add(
-          plan.loaded()
-              .problemAt(
-                  "data",
-                  "the model was trained with target '"
-                      + spec.target().name()
-                      + "' and features "
-                      + expected
-                      + "; ml.yaml now asks for target '"
-                      + plan.config().data().target()
-                      + "' and features "
-                      + data.features()
-                      + ".",
-                  "train again ('mlci train', or 'mlci run' for both steps)."));
-    }
-    if (!problems.isEmpty()) {
       throw new BadInputException(problems);
     }
+  }
+
+  private static BadInputException foreign(Path dir) {
+    return new BadInputException(
+        Problem.inFile(
+            Workspace.display(dir),
+            "",
+            "this directory exists and was not written by mlci (it has no "
+                + ModelFormat.RUN_INFO
+                + "), so mlci"
+                + " will not replace it.",
+            "choose another --out, or move the directory away."));
   }
 
   private ObjectNode runInfo(String step, Instant started) {

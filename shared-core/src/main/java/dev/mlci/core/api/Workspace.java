@@ -56,10 +56,20 @@ public record Workspace(Path repository, Path config, Path out) {
                   : "this directory does not exist.",
               "give the ML repository's directory (the one holding ml.yaml), or '.' for the current one."));
     }
-    return new Workspace(
-        repository,
-        config.orElse(repository.resolve(DEFAULT_CONFIG)),
-        out.orElse(repository.resolve(DEFAULT_OUT)));
+    Path outDir = out.orElse(repository.resolve(DEFAULT_OUT)).toAbsolutePath().normalize();
+    for (Path p = outDir; p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        throw new BadInputException(
+            Problem.inFile(
+                display(p),
+                "",
+                "the output directory "
+                    + (p.equals(outDir) ? "is" : "would lie under")
+                    + " a file.",
+                "pass --out a directory (it is created if missing), or remove the file."));
+      }
+    }
+    return new Workspace(repository, config.orElse(repository.resolve(DEFAULT_CONFIG)), outDir);
   }
 
   /** Where the trained model is written. */

@@ -109,7 +109,7 @@ public final class ConfigLoader {
                   + missing
                   + ".csv', or use 'path' for one file that mlci splits."));
     }
-    if (!path && data.has("split")) {
+    if (!path && (train || test) && data.has("split")) {
       problems.add(
           at(
               doc,

@@ -72,9 +72,26 @@ final class SchemaCheck {
         byPlace.put(key, e);
       }
     }
+    // A misspelt required key fails twice: as unknown ('targt') and as missing ('target'). Report
+    // it once, as the
+    // misspelling with its suggestion.
+    java.util.Set<String> suggested = new java.util.HashSet<>();
+    for (Error e : byPlace.values()) {
+      if (e.getKeyword().equals("additionalProperties")) {
+        List<String> valid =
+            names(Holder.SCHEMA_JSON.at(parent(schemaPointer(e))).path("properties"));
+        DidYouMean.suggest(e.getProperty(), valid)
+            .ifPresent(s -> suggested.add(pointer(e.getInstanceLocation()) + "/" + s));
+      }
+    }
     List<Problem> problems = new ArrayList<>();
     for (Error e : byPlace.values()) {
-      problems.add(translate(doc, e));
+      boolean misspelt =
+          e.getKeyword().equals("required")
+              && suggested.contains(pointer(e.getInstanceLocation()) + "/" + e.getProperty());
+      if (!misspelt) {
+        problems.add(translate(doc, e));
+      }
     }
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     return problems;
@@ -123,22 +140,40 @@ final class SchemaCheck {
             "add '" + property + ":'" + describe(propertySchema));
       }
       case "type" -> {
-        String expected = rule.isArray() ? names(rule).toString() : rule.asString();
+        List<String> types = rule.isArray() ? strings(rule) : List.of(rule.asString());
+        String expected = String.join(" or ", types.stream().map(SchemaCheck::article).toList());
         return located(
             doc,
             doc.valueAt(at),
             at,
-            "expected " + article(expected) + ", got " + show(value) + ".",
-            "write " + article(expected) + describe(propertySchema(schemaAt)));
+            "expected " + expected + ", got " + show(value) + ".",
+            "write " + expected + describe(propertySchema(schemaAt)));
       }
       case "enum" -> {
         List<String> valid = strings(rule);
         String given = value.isString() ? value.asString() : value.toString();
-        String thing = at.endsWith("/trainer") ? "trainer" : "value";
+        String thing =
+            at.endsWith("/trainer") ? "trainer" : at.startsWith("/metrics/") ? "metric" : "value";
         String scope =
             at.endsWith("/trainer") && doc.root().path("task").isString()
                 ? " for task " + doc.root().path("task").asString()
                 : "";
+        Optional<String> otherTask = otherTask(at, given);
+        if (otherTask.isPresent()) {
+          return located(
+              doc,
+              doc.valueAt(at),
+              at,
+              show(value)
+                  + " is a "
+                  + otherTask.get()
+                  + " "
+                  + (thing.equals("trainer") ? "trainer" : "metric")
+                  + ", but task is "
+                  + doc.root().path("task").asString()
+                  + ".",
+              "use one of: " + String.join(", ", valid) + " (or change 'task').");
+        }
         String fix =
             DidYouMean.suggest(given, valid).map(s -> "did you mean '" + s + "'? ").orElse("")
                 + "Valid: "
@@ -221,6 +256,25 @@ final class SchemaCheck {
         return located(doc, doc.valueAt(at), at, e.getMessage() + ".", "");
       }
     }
+  }
+
+  /** For a trainer or metric valid only for the other task: that task's name. */
+  private static Optional<String> otherTask(String at, String value) {
+    boolean trainer = at.equals("/model/trainer");
+    boolean metric = at.startsWith("/metrics/");
+    if (!trainer && !metric) {
+      return Optional.empty();
+    }
+    for (JsonNode clause : Holder.SCHEMA_JSON.path("allOf")) {
+      JsonNode allowed =
+          trainer
+              ? clause.at("/then/properties/model/properties/trainer/enum")
+              : clause.at("/then/properties/metrics/items/enum");
+      if (strings(allowed).contains(value)) {
+        return Optional.of(clause.at("/if/properties/task/const").asString());
+      }
+    }
+    return Optional.empty();
   }
 
   private static Problem located(

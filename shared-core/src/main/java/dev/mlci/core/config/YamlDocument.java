@@ -261,7 +261,23 @@ final class YamlDocument {
         return array;
       }
       ScalarNode scalar = (ScalarNode) node;
-      return scalar(scalar);
+      try {
+        return scalar(scalar);
+      } catch (NumberFormatException e) {
+        throw new BadInputException(
+            new Problem(
+                file,
+                at.line(),
+                at.column(),
+                0,
+                displayPath(pointer),
+                "'"
+                    + scalar.getValue()
+                    + "' is tagged "
+                    + scalar.getTag()
+                    + " but is not such a number.",
+                "remove the tag (e.g. '!!int') and write a plain number."));
+      }
     }
 
     private static JsonNode scalar(ScalarNode scalar) {

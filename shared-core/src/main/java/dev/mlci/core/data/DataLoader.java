@@ -6,7 +6,6 @@ import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.config.Task;
 import dev.mlci.core.errors.BadInputException;
-import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.features.TargetSpec;
 import dev.mlci.core.io.Digests;
@@ -43,7 +42,7 @@ public final class DataLoader {
   }
 
   /** Reads, checks and splits the data of {@code loaded}. */
-  public LoadedData load(LoadedConfig loaded) throws BadInputException, EnvironmentException {
+  public LoadedData load(LoadedConfig loaded) throws BadInputException {
     MlConfig config = loaded.config();
     DataConfig data = config.data();
     if (data.singleFile()) {
@@ -57,7 +56,7 @@ public final class DataLoader {
       for (int i = 0; i < parsed.rows.size(); i++) {
         (test[i] ? held : train).add(parsed.rows.get(i));
       }
-      checkSizes(loaded, table.display(), train, held);
+      checkSizes(loaded, table.display(), train, table.display(), held);
       TargetSpec target = targetSpec(loaded, config, train, held, table.display(), table.display());
       List<DataFile> files =
           List.of(new DataFile("data", table.display(), table.sha256(), table.rows().size()));
@@ -72,11 +71,24 @@ public final class DataLoader {
     }
     CsvTable trainTable = read(loaded, "data.train", data.train().orElseThrow());
     CsvTable testTable = read(loaded, "data.test", data.test().orElseThrow());
+    if (trainTable.display().equals(testTable.display())) {
+      throw new BadInputException(
+          loaded.problemAt(
+              "data.test",
+              "the test file is the training file ("
+                  + testTable.display()
+                  + "): the evaluation would score"
+                  + " rows the model was trained on.",
+              "point data.test at held-out rows, or use data.path and let mlci split one file."));
+    }
     Columns columns = Columns.resolve(loaded, trainTable);
     Columns testColumns = columns.within(loaded, testTable);
     Parsed train = parse(loaded, trainTable, columns);
     Parsed test = parse(loaded, testTable, testColumns);
-    checkSizes(loaded, trainTable.display(), train.rows, test.rows);
+    if (columns.id >= 0) {
+      requireDisjointIds(loaded, train.rows, test.rows);
+    }
+    checkSizes(loaded, trainTable.display(), train.rows, testTable.display(), test.rows);
     TargetSpec target =
         targetSpec(
             loaded, config, train.rows, test.rows, trainTable.display(), testTable.display());
@@ -100,7 +112,7 @@ public final class DataLoader {
    * repository.
    */
   private CsvTable read(LoadedConfig loaded, String field, String written)
-      throws BadInputException, EnvironmentException {
+      throws BadInputException {
     Path file = loaded.folder().resolve(written).normalize();
     if (!file.startsWith(repository) || escapesThroughLink(file)) {
       throw new BadInputException(
@@ -127,10 +139,14 @@ public final class DataLoader {
       throw new BadInputException(
           loaded.problemAt(
               field,
-              "the data file '" + written + "' does not exist (looked for " + display + ").",
+              "the data file '" + written + "' does not exist (looked for " + file + ").",
               "check the path; it is relative to the folder of " + loaded.displayName() + "."));
     } catch (IOException e) {
-      throw new EnvironmentException("cannot read " + display + ": " + e.getMessage(), e);
+      throw new BadInputException(
+          loaded.problemAt(
+              field,
+              "cannot read " + display + ": " + e + ".",
+              "check that it is a readable file."));
     }
   }
 
@@ -411,26 +427,68 @@ public final class DataLoader {
   }
 
   private static void checkSizes(
-      LoadedConfig loaded, String display, List<DataRow> train, List<DataRow> test)
+      LoadedConfig loaded,
+      String trainFile,
+      List<DataRow> train,
+      String testFile,
+      List<DataRow> test)
       throws BadInputException {
-    if (train.isEmpty() || test.isEmpty()) {
-      String which = train.isEmpty() ? "training" : "test";
-      if (loaded.config().data().singleFile()) {
-        throw new BadInputException(
-            loaded.problemAt(
-                "data.split.test_fraction",
-                "the split leaves no rows in the "
-                    + which
-                    + " set ("
-                    + (train.size() + test.size())
-                    + " usable rows in "
-                    + display
-                    + ").",
-                "add rows to the data, or choose a test_fraction that leaves rows on both sides."));
-      }
+    if (!train.isEmpty() && !test.isEmpty()) {
+      return;
+    }
+    String which = train.isEmpty() ? "training" : "test";
+    if (loaded.config().data().singleFile()) {
       throw new BadInputException(
-          Problem.inFile(
-              display, "", "the " + which + " set has no usable rows.", "add rows to it."));
+          loaded.problemAt(
+              "data.split.test_fraction",
+              "the split leaves no rows in the "
+                  + which
+                  + " set ("
+                  + (train.size() + test.size())
+                  + " usable rows in "
+                  + trainFile
+                  + ").",
+              "add rows to the data, or choose a test_fraction that leaves rows on both sides."));
+    }
+    throw new BadInputException(
+        Problem.inFile(
+            train.isEmpty() ? trainFile : testFile,
+            "",
+            "the "
+                + which
+                + " set has no usable rows"
+                + (loaded.config().data().missing() == MissingPolicy.DROP
+                    ? " (rows with missing values were dropped)."
+                    : "."),
+            "add rows to it."));
+  }
+
+  /** With an id column, a row of the test file must not also be a training row. */
+  private static void requireDisjointIds(
+      LoadedConfig loaded, List<DataRow> train, List<DataRow> test) throws BadInputException {
+    Map<String, DataRow> trainIds = new HashMap<>();
+    for (DataRow r : train) {
+      trainIds.put(r.id(), r);
+    }
+    for (DataRow r : test) {
+      DataRow same = trainIds.get(r.id());
+      if (same != null) {
+        throw new BadInputException(
+            new Problem(
+                r.file(),
+                r.line(),
+                0,
+                r.row(),
+                loaded.config().data().id().orElseThrow(),
+                "the id '"
+                    + r.id()
+                    + "' is also row "
+                    + same.row()
+                    + " of "
+                    + same.file()
+                    + ": a test row must be held out of training.",
+                "remove it from one of the files."));
+      }
     }
   }
 

@@ -70,17 +70,49 @@ public final class SpecFitter {
           }
         }
         double std = Math.sqrt(squares / n);
+        if (!Double.isFinite(mean) || !Double.isFinite(std)) {
+          throw new BadInputException(
+              Problem.inFile(
+                  data.train().get(0).file(),
+                  name,
+                  "the values are too large to average (the mean or spread overflows 64-bit floating point).",
+                  "rescale the column (e.g. other units, or logarithms)."));
+        }
         columns.add(
             standardize
                 ? ColumnSpec.numeric(name, mean, std > 0 ? std : 1.0, mean)
                 : ColumnSpec.numeric(name, 0.0, 1.0, mean));
       }
     }
-    return new FeatureSpec(
-        columns,
-        data.target(),
-        config.data().naValues(),
-        config.data().missing() == MissingPolicy.IMPUTE_MEAN);
+    FeatureSpec spec =
+        new FeatureSpec(
+            columns,
+            data.target(),
+            config.data().naValues(),
+            config.data().missing() == MissingPolicy.IMPUTE_MEAN);
+    requireUniqueFeatureNames(spec, data);
+    return spec;
+  }
+
+  /**
+   * A categorical level must not encode to the name of another column ({@code color=red} twice).
+   */
+  private static void requireUniqueFeatureNames(FeatureSpec spec, LoadedData data)
+      throws BadInputException {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String name : spec.featureNames()) {
+      if (!seen.add(name)) {
+        throw new BadInputException(
+            Problem.inFile(
+                data.train().get(0).file(),
+                name,
+                "two features get the name '"
+                    + name
+                    + "': a column of that name and a categorical level that"
+                    + " encodes to it.",
+                "rename the column."));
+      }
+    }
   }
 
   private static BadInputException allMissing(LoadedData data, String column) {

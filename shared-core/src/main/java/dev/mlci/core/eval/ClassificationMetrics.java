@@ -112,7 +112,7 @@ public final class ClassificationMetrics {
     double sum = 0;
     int present = 0;
     for (int c = 0; c < cm.length; c++) {
-      long support = Arrays.stream(cm[c]).sum();
+      long support = actual(cm, c);
       if (support > 0) {
         sum += (double) cm[c][c] / support;
         present++;
@@ -130,12 +130,8 @@ public final class ClassificationMetrics {
   /** Precision, recall and F1 of class {@code c}; 0 where the denominator is 0. */
   static double perClass(long[][] cm, int c, Kind kind) {
     long tp = cm[c][c];
-    long predicted = 0;
-    long actual = 0;
-    for (int i = 0; i < cm.length; i++) {
-      predicted += cm[i][c];
-      actual += cm[c][i];
-    }
+    long predicted = predicted(cm, c);
+    long actual = actual(cm, c);
     return switch (kind) {
       case PRECISION -> predicted == 0 ? 0.0 : (double) tp / predicted;
       case RECALL -> actual == 0 ? 0.0 : (double) tp / actual;
@@ -143,17 +139,29 @@ public final class ClassificationMetrics {
     };
   }
 
+  /** Examples predicted as class {@code c}. */
+  static long predicted(long[][] cm, int c) {
+    long sum = 0;
+    for (long[] row : cm) {
+      sum += row[c];
+    }
+    return sum;
+  }
+
+  /** Examples of true class {@code c} (its support). */
+  public static long actual(long[][] cm, int c) {
+    return Arrays.stream(cm[c]).sum();
+  }
+
+  /**
+   * The mean over the classes present in the truth or the predictions, as scikit-learn averages
+   * "macro".
+   */
   static double macro(long[][] cm, Kind kind) {
     double sum = 0;
     int labels = 0;
     for (int c = 0; c < cm.length; c++) {
-      long predicted = 0;
-      long actual = 0;
-      for (int i = 0; i < cm.length; i++) {
-        predicted += cm[i][c];
-        actual += cm[c][i];
-      }
-      if (predicted + actual > 0) {
+      if (predicted(cm, c) + actual(cm, c) > 0) {
         sum += perClass(cm, c, kind);
         labels++;
       }

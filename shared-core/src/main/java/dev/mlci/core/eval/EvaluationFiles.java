@@ -57,17 +57,21 @@ public final class EvaluationFiles {
   /** Writes all files into {@code dir}. */
   public static ObjectNode write(Path dir, Evaluation evaluation, Context context)
       throws IOException {
-    ObjectNode metrics = metricsJson(evaluation, context);
+    long[][] cm =
+        evaluation.predictions() instanceof ClassificationPredictions p
+            ? ClassificationMetrics.confusion(p, null)
+            : null;
+    ObjectNode metrics = metricsJson(evaluation, context, cm);
     Json.write(dir.resolve(METRICS), metrics);
     writePredictions(dir.resolve(PREDICTIONS), evaluation.predictions());
     if (evaluation.predictions() instanceof ClassificationPredictions p) {
-      writeConfusion(dir.resolve(CONFUSION), p);
+      writeConfusion(dir.resolve(CONFUSION), p, cm);
     }
-    Files.writeString(dir.resolve(REPORT), report(evaluation, context), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(REPORT), report(evaluation, context, cm), StandardCharsets.UTF_8);
     return metrics;
   }
 
-  static ObjectNode metricsJson(Evaluation evaluation, Context context) {
+  static ObjectNode metricsJson(Evaluation evaluation, Context context, long[][] cm) {
     MlConfig config = context.config();
     ObjectNode root = F.objectNode();
     root.put("schema", METRICS_SCHEMA);
@@ -87,14 +91,10 @@ public final class EvaluationFiles {
         root.put("positive_class", p.classes().get(p.positive()));
       }
       root.put("scores", p.probabilities() ? "probabilities" : "decision_scores");
-      long[][] cm = ClassificationMetrics.confusion(p, null);
       ObjectNode counts = root.putObject("class_counts");
       ObjectNode perClass = root.putObject("per_class");
       for (int c = 0; c < p.classes().size(); c++) {
-        long support = 0;
-        for (long v : cm[c]) {
-          support += v;
-        }
+        long support = ClassificationMetrics.actual(cm, c);
         counts.put(p.classes().get(c), support);
         ObjectNode pc = perClass.putObject(p.classes().get(c));
         pc.put(
@@ -167,8 +167,8 @@ public final class EvaluationFiles {
     }
   }
 
-  private static void writeConfusion(Path file, ClassificationPredictions p) throws IOException {
-    long[][] cm = ClassificationMetrics.confusion(p, null);
+  private static void writeConfusion(Path file, ClassificationPredictions p, long[][] cm)
+      throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         CSVPrinter out = new CSVPrinter(w, CSV)) {
       List<String> header = new ArrayList<>();
@@ -186,7 +186,7 @@ public final class EvaluationFiles {
     }
   }
 
-  static String report(Evaluation evaluation, Context context) {
+  static String report(Evaluation evaluation, Context context, long[][] cm) {
     MlConfig config = context.config();
     StringBuilder md = new StringBuilder();
     md.append("# ").append(config.name()).append(": evaluation\n\n");
@@ -229,14 +229,10 @@ public final class EvaluationFiles {
         .undefined()
         .forEach((k, v) -> md.append("| ").append(k).append(" | n/a: ").append(v).append(" |\n"));
     if (evaluation.predictions() instanceof ClassificationPredictions p) {
-      long[][] cm = ClassificationMetrics.confusion(p, null);
       md.append(
           "\n## Per class\n\n| class | precision | recall | f1 | support |\n|---|---|---|---|---|\n");
       for (int c = 0; c < p.classes().size(); c++) {
-        long support = 0;
-        for (long v : cm[c]) {
-          support += v;
-        }
+        long support = ClassificationMetrics.actual(cm, c);
         md.append("| ")
             .append(escape(p.classes().get(c)))
             .append(" | ")

@@ -13,8 +13,16 @@ public final class MetricValues {
   private final Map<String, Double> values = new LinkedHashMap<>();
   private final Map<String, String> undefined = new LinkedHashMap<>();
 
+  /**
+   * Records a value; a non-finite one (from infinite or NaN predictions) is recorded as undefined.
+   */
   void put(String metric, double value) {
-    values.put(metric, value);
+    if (Double.isFinite(value)) {
+      values.put(metric, value);
+    } else {
+      undefined.put(
+          metric, "not a finite number (" + value + "): some predictions are infinite or NaN");
+    }
   }
 
   void undefined(String metric, String reason) {

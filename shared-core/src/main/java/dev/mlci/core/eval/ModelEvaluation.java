@@ -5,7 +5,7 @@ import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.features.ColumnSpec;
 import dev.mlci.core.features.FeatureSpec;
-import dev.mlci.core.train.TribuoData;
+import dev.mlci.core.tribuo.TribuoData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.mlci.core.model;
 
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
-import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
@@ -35,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * features.json       how input columns become features
  * MLmodel             MLflow model description (flavors, signature)
  * input_example.json  one input row, MLflow "split" layout
- * provenance.json     trainer, parameters, data and config digests, git commit, Tribuo provenance
+ * provenance.json     trainer, parameters, inputs (files and digests, split, columns), config digest, git
+ *                     commit, Java and OS, Tribuo provenance
  * checksums.sha256    SHA-256 of each file above
  * run.json            when it ran (not checksummed: the only file that differs between identical runs)
  * </pre>
@@ -123,31 +124,15 @@ public final class ModelDirectory {
     trainer.set("params", Json.mapper().valueToTree(config.model().params()));
     trainer.put("seed", config.model().seed());
     trainer.put("standardize", trained.standardized());
-    if (config.data().singleFile()) {
-      ObjectNode split = root.putObject("split");
-      split.put("strategy", config.data().split().strategy().yamlName());
-      split.put("test_fraction", config.data().split().testFraction());
-      split.put("seed", config.data().split().seed());
-    } else {
-      root.putNull("split");
-    }
     ObjectNode cfg = root.putObject("config");
     cfg.put("path", loaded.displayName());
     cfg.put("sha256", loaded.sha256());
-    ArrayNode files = root.putArray("data");
-    for (DataFile f : data.files()) {
-      ObjectNode file = files.addObject();
-      file.put("role", f.role());
-      file.put("path", f.path());
-      file.put("sha256", f.sha256());
-      file.put("rows", f.rows());
-    }
+    root.set("inputs", InputSignature.of(config, data).toJson());
     root.put("training_examples", trained.trainingExamples());
     root.put("dropped_rows", data.dropped());
     if (git.isPresent()) {
       ObjectNode g = root.putObject("git");
       g.put("commit", git.get().commit());
-      g.put("branch", git.get().branch());
       g.put("dirty", git.get().dirty());
     } else {
       root.putNull("git");

@@ -34,10 +34,16 @@ public final class ModelFormat {
    */
   public static final String RUN_INFO = "run.json";
 
+  private static final String VERSION = readVersion();
+
   private ModelFormat() {}
 
   /** This mlci's version, e.g. {@code 0.1.0}. */
   public static String mlciVersion() {
+    return VERSION;
+  }
+
+  private static String readVersion() {
     try (InputStream in =
         ModelFormat.class.getResourceAsStream("/dev/mlci/core/mlci-version.properties")) {
       if (in == null) {

@@ -8,6 +8,7 @@ import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.features.FeatureSpec;
 import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.core.tribuo.TribuoData;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.tribuo.Model;

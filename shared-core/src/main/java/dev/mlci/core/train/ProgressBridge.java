@@ -1,8 +1,8 @@
 package dev.mlci.core.train;
 
 import dev.mlci.core.progress.ProgressListener;
+import java.util.function.Consumer;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -26,87 +26,79 @@ final class ProgressBridge implements AutoCloseable {
 
   private final Logger logger;
   private final Handler handler;
-  private final Level previousLevel;
-  private final boolean previousUseParent;
 
   private ProgressBridge(Logger logger, Handler handler) {
     this.logger = logger;
     this.handler = handler;
-    this.previousLevel = logger.getLevel();
-    this.previousUseParent = logger.getUseParentHandlers();
-    logger.setLevel(Level.INFO);
-    logger.setUseParentHandlers(false);
-    logger.addHandler(handler);
+    if (logger != null) {
+      logger.addHandler(handler);
+    }
   }
 
-  /** Opens a bridge for the trainer's progress kind; closing it restores the logger. */
+  /** Opens a bridge for the trainer's progress kind; closing it detaches the handler. */
   static ProgressBridge open(TrainerCatalog.Progress kind, ProgressListener listener) {
+    long thread = Thread.currentThread().getId();
     return switch (kind) {
       case SGD_ITERATIONS ->
-          new ProgressBridge(Logger.getLogger(SGD_LOGGER), new SgdHandler(listener));
+          new ProgressBridge(
+              Logger.getLogger(SGD_LOGGER),
+              new LineHandler(
+                  thread,
+                  SGD_LINE,
+                  m -> {
+                    long iteration = Long.parseLong(m.group(1));
+                    listener.advance(iteration);
+                    try {
+                      listener.metric("training_loss", iteration, Double.parseDouble(m.group(2)));
+                    } catch (NumberFormatException e) {
+                      // A loss Tribuo prints in a form we cannot read is not worth failing a
+                      // training run for.
+                    }
+                  }));
+      // "Building model i" is logged before member i (0-based) is trained: i members are done.
       case ENSEMBLE_MEMBERS ->
-          new ProgressBridge(Logger.getLogger(BAGGING_LOGGER), new BaggingHandler(listener));
-      case NONE -> new ProgressBridge(Logger.getLogger(SGD_LOGGER), new SilentHandler());
+          new ProgressBridge(
+              Logger.getLogger(BAGGING_LOGGER),
+              new LineHandler(
+                  thread, BAGGING_LINE, m -> listener.advance(Long.parseLong(m.group(1)))));
+      case NONE -> new ProgressBridge(null, null);
     };
   }
 
   @Override
   public void close() {
-    logger.removeHandler(handler);
-    logger.setLevel(previousLevel);
-    logger.setUseParentHandlers(previousUseParent);
+    if (logger != null) {
+      logger.removeHandler(handler);
+    }
   }
 
-  private abstract static class LineHandler extends Handler {
+  /** Passes the matches of one pattern, logged from one thread, to an action. */
+  private static final class LineHandler extends Handler {
+    private final long thread;
+    private final Pattern pattern;
+    private final Consumer<Matcher> action;
+
+    LineHandler(long thread, Pattern pattern, Consumer<Matcher> action) {
+      this.thread = thread;
+      this.pattern = pattern;
+      this.action = action;
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLongThreadID() != thread) {
+        return;
+      }
+      Matcher m = pattern.matcher(String.valueOf(record.getMessage()));
+      if (m.find()) {
+        action.accept(m);
+      }
+    }
+
     @Override
     public void flush() {}
 
     @Override
     public void close() {}
-  }
-
-  private static final class SgdHandler extends LineHandler {
-    private final ProgressListener listener;
-
-    SgdHandler(ProgressListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      Matcher m = SGD_LINE.matcher(String.valueOf(record.getMessage()));
-      if (m.find()) {
-        long iteration = Long.parseLong(m.group(1));
-        listener.advance(iteration);
-        try {
-          listener.metric("training_loss", iteration, Double.parseDouble(m.group(2)));
-        } catch (NumberFormatException e) {
-          // A non-numeric loss (NaN prints as "NaN", which parses) is not worth failing a training
-          // run for.
-        }
-      }
-    }
-  }
-
-  private static final class BaggingHandler extends LineHandler {
-    private final ProgressListener listener;
-
-    BaggingHandler(ProgressListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      Matcher m = BAGGING_LINE.matcher(String.valueOf(record.getMessage()));
-      if (m.find()) {
-        // "Building model i" is logged before member i (0-based) is trained: i members are done.
-        listener.advance(Long.parseLong(m.group(1)));
-      }
-    }
-  }
-
-  private static final class SilentHandler extends LineHandler {
-    @Override
-    public void publish(LogRecord record) {}
   }
 }

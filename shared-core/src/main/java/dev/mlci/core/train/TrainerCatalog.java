@@ -41,8 +41,18 @@ public final class TrainerCatalog {
 
   private TrainerCatalog() {}
 
-  /** What a trainer name resolves to. */
+  /**
+   * What a trainer name resolves to.
+   *
+   * @param trainer the configured Tribuo trainer
+   * @param progress how it reports progress
+   * @param totalUnits units of work (iterations, trees), or -1 when it reports none
+   * @param paramsRead the parameters it was configured from (all declared ones; tests hold that)
+   */
   record Built(Trainer<?> trainer, Progress progress, long totalUnits, Set<String> paramsRead) {}
+
+  /** A trainer before the parameters read are known. */
+  private record Made(Trainer<?> trainer, Progress progress, long totalUnits) {}
 
   /** How a trainer reports progress. */
   enum Progress {
@@ -67,25 +77,25 @@ public final class TrainerCatalog {
   static Built build(Task task, ModelConfig model, int examples) {
     Params p = new Params(model.params());
     long seed = model.seed();
-    Built built =
+    Made made =
         switch (task) {
           case CLASSIFICATION -> classification(model.trainer(), p, seed, examples);
           case REGRESSION -> regression(model.trainer(), p, seed, examples);
         };
-    return new Built(built.trainer, built.progress, built.totalUnits, p.read());
+    return new Built(made.trainer, made.progress, made.totalUnits, p.read());
   }
 
-  private static Built classification(String name, Params p, long seed, int examples) {
+  private static Made classification(String name, Params p, long seed, int examples) {
     return switch (name) {
       case "logistic" -> sgdClassifier(new LogMulticlass(), p, seed, examples);
       case "linear-svm" -> sgdClassifier(new Hinge(p.real("margin")), p, seed, examples);
-      case "cart" -> new Built(cartClassifier(p, seed, false), Progress.NONE, -1, Set.of());
+      case "cart" -> new Made(cartClassifier(p, seed, false), Progress.NONE, -1);
       case "random-forest" -> {
         int trees = p.integer("n_trees");
         Trainer<Label> forest =
             new RandomForestTrainer<>(
                 cartClassifier(p, seed, true), new FullyWeightedVotingCombiner(), trees, seed);
-        yield new Built(forest, Progress.ENSEMBLE_MEMBERS, trees, Set.of());
+        yield new Made(forest, Progress.ENSEMBLE_MEMBERS, trees);
       }
       case "xgboost" -> {
         int trees = p.integer("n_trees");
@@ -105,31 +115,29 @@ public final class TrainerCatalog {
                 p.integer("threads"),
                 XGBoostTrainer.LoggingVerbosity.SILENT,
                 seed);
-        yield new Built(xgb, Progress.NONE, trees, Set.of());
+        yield new Made(xgb, Progress.NONE, -1);
       }
       default -> throw unknown(name, Task.CLASSIFICATION);
     };
   }
 
-  private static Built regression(String name, Params p, long seed, int examples) {
+  private static Made regression(String name, Params p, long seed, int examples) {
     return switch (name) {
       case "linear" -> {
-        int minibatch = p.integer("minibatch_size");
-        int epochs = p.integer("epochs");
-        long total = iterations(epochs, examples, minibatch);
+        Sgd sgd = Sgd.of(p, examples);
         org.tribuo.regression.sgd.linear.LinearSGDTrainer t =
             new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
-                new SquaredLoss(), optimiser(p), epochs, interval(total), minibatch, seed);
-        t.setShuffle(p.bool("shuffle"));
-        yield new Built(t, Progress.SGD_ITERATIONS, total, Set.of());
+                new SquaredLoss(), sgd.optimiser, sgd.epochs, sgd.interval(), sgd.minibatch, seed);
+        t.setShuffle(sgd.shuffle);
+        yield new Made(t, Progress.SGD_ITERATIONS, sgd.iterations);
       }
-      case "cart" -> new Built(cartRegressor(p, seed, false), Progress.NONE, -1, Set.of());
+      case "cart" -> new Made(cartRegressor(p, seed, false), Progress.NONE, -1);
       case "random-forest" -> {
         int trees = p.integer("n_trees");
         Trainer<Regressor> forest =
             new RandomForestTrainer<>(
                 cartRegressor(p, seed, true), new AveragingCombiner(), trees, seed);
-        yield new Built(forest, Progress.ENSEMBLE_MEMBERS, trees, Set.of());
+        yield new Made(forest, Progress.ENSEMBLE_MEMBERS, trees);
       }
       case "xgboost" -> {
         int trees = p.integer("n_trees");
@@ -150,21 +158,43 @@ public final class TrainerCatalog {
                 p.integer("threads"),
                 XGBoostTrainer.LoggingVerbosity.SILENT,
                 seed);
-        yield new Built(xgb, Progress.NONE, trees, Set.of());
+        yield new Made(xgb, Progress.NONE, -1);
       }
       default -> throw unknown(name, Task.REGRESSION);
     };
   }
 
-  private static Built sgdClassifier(LabelObjective objective, Params p, long seed, int examples) {
-    int minibatch = p.integer("minibatch_size");
-    int epochs = p.integer("epochs");
-    long total = iterations(epochs, examples, minibatch);
+  private static Made sgdClassifier(LabelObjective objective, Params p, long seed, int examples) {
+    Sgd sgd = Sgd.of(p, examples);
     org.tribuo.classification.sgd.linear.LinearSGDTrainer t =
         new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
-            objective, optimiser(p), epochs, interval(total), minibatch, seed);
-    t.setShuffle(p.bool("shuffle"));
-    return new Built(t, Progress.SGD_ITERATIONS, total, Set.of());
+            objective, sgd.optimiser, sgd.epochs, sgd.interval(), sgd.minibatch, seed);
+    t.setShuffle(sgd.shuffle);
+    return new Made(t, Progress.SGD_ITERATIONS, sgd.iterations);
+  }
+
+  /** The settings shared by the SGD trainers of both tasks. */
+  private record Sgd(
+      int epochs,
+      int minibatch,
+      boolean shuffle,
+      StochasticGradientOptimiser optimiser,
+      long iterations) {
+    static Sgd of(Params p, int examples) {
+      int epochs = p.integer("epochs");
+      int minibatch = p.integer("minibatch_size");
+      // Gradient steps in a run: epochs times minibatches per epoch.
+      long iterations = (long) epochs * ((examples + minibatch - 1) / minibatch);
+      return new Sgd(epochs, minibatch, p.bool("shuffle"), TrainerCatalog.optimiser(p), iterations);
+    }
+
+    /**
+     * Iterations between Tribuo's log lines: about 200 progress events per run, whatever its
+     * length.
+     */
+    int interval() {
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, iterations / 200));
+    }
   }
 
   private static CARTClassificationTrainer cartClassifier(Params p, long seed, boolean forest) {
@@ -208,16 +238,6 @@ public final class TrainerCatalog {
       default ->
           throw new IllegalStateException("optimizer '" + name + "' is in the schema but not here");
     };
-  }
-
-  /** Gradient steps in a run: epochs times minibatches per epoch. */
-  private static long iterations(int epochs, int examples, int minibatch) {
-    return (long) epochs * ((examples + minibatch - 1) / minibatch);
-  }
-
-  /** About 200 progress events per run, whatever its length. */
-  private static int interval(long total) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, total / 200));
   }
 
   private static IllegalStateException unknown(String name, Task task) {

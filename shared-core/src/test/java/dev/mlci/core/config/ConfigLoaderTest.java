@@ -107,7 +107,67 @@ class ConfigLoaderTest {
     Problem p = problems(VALID.replace("logistic", "linear")).get(0);
 
     assertThat(p.field()).isEqualTo("model.trainer");
-    assertThat(p.render()).contains("for task classification");
+    assertThat(p.render())
+        .contains("'linear' is a regression trainer, but task is classification.")
+        .contains(
+            "use one of: logistic, linear-svm, cart, random-forest, xgboost (or change 'task')");
+  }
+
+  @Test
+  void load_regressionMetricForClassification_saysWhichTaskItBelongsTo() throws Exception {
+    Problem p = problems(VALID + "metrics: [accuracy, rmse]\n").get(0);
+
+    assertThat(p.field()).isEqualTo("metrics[1]");
+    assertThat(p.render()).contains("'rmse' is a regression metric, but task is classification.");
+  }
+
+  @Test
+  void load_misspeltRequiredKey_isReportedOnceWithTheSuggestion() throws Exception {
+    List<Problem> p = problems(VALID.replace("  target: y", "  targt: y"));
+
+    assertThat(p).hasSize(1);
+    assertThat(p.get(0).render())
+        .contains("unknown key 'targt'")
+        .contains("Did you mean 'target'?");
+  }
+
+  @Test
+  void load_integerBeyondItsRange_isRefusedNotCrashed() throws Exception {
+    assertThat(problems(VALID + "  params:\n    epochs: 3000000000\n").get(0).render())
+        .contains("model.params.epochs: 3000000000 is out of range: it must be <= 100000");
+    assertThat(problems(VALID + "  seed: 99999999999999999999\n").get(0).render())
+        .contains("model.seed: 99999999999999999999 is out of range");
+  }
+
+  @Test
+  void load_explicitTagOnANonNumber_isRefusedAtItsLine() throws Exception {
+    Problem p = problems(VALID + "  params:\n    epochs: !!int abc\n").get(0);
+
+    assertThat(p.line()).isEqualTo(9);
+    assertThat(p.render()).contains("'abc' is tagged").contains("write a plain number");
+  }
+
+  @Test
+  void load_numericPositiveClass_isAcceptedAsALabel() throws Exception {
+    MlConfig c =
+        load(VALID.replace(
+                "  target: y", "  target: y\n  positive_class: 1\n  na_values: ['', -999]"))
+            .config();
+
+    assertThat(c.data().positiveClass()).hasValue("1");
+    assertThat(c.data().naValues()).containsExactly("", "-999");
+  }
+
+  @Test
+  void load_noDataFileAtAll_saysSoOnce() throws Exception {
+    List<Problem> p =
+        problems(
+            VALID
+                .replace("  path: data/d.csv\n", "")
+                .replace("  target: y", "  target: y\n  split: {seed: 1}"));
+
+    assertThat(p).hasSize(1);
+    assertThat(p.get(0).render()).contains("no data file is given");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.mlci.core.train;
+package dev.mlci.core.tribuo;
 
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.features.FeatureSpec;
@@ -35,11 +35,12 @@ public final class TribuoData {
     return new ArrayExample<>(output, names, values);
   }
 
-  /** A label for training, or the "unknown" output for prediction. */
+  /** The training output of a classification row. */
   static Label label(DataRow row) {
     return new Label(row.label());
   }
 
+  /** The training output of a regression row: one dimension named after the target. */
   static Regressor regressor(String target, DataRow row) {
     return new Regressor(target, row.target());
   }
@@ -50,7 +51,7 @@ public final class TribuoData {
    * @param description recorded in the model's provenance (which files, which digests)
    */
   @SuppressWarnings("unchecked")
-  static <T extends Output<T>> MutableDataset<T> dataset(
+  public static <T extends Output<T>> MutableDataset<T> dataset(
       FeatureSpec spec, List<DataRow> rows, String description) {
     String[] names = spec.featureNames().toArray(String[]::new);
     boolean classification = spec.target().isClassification();

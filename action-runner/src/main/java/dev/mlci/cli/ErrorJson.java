@@ -1,0 +1,35 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.Problem;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A failure as JSON on standard output, for {@code --json} callers (CI steps) that parse rather
+ * than read.
+ */
+final class ErrorJson {
+  private ErrorJson() {}
+
+  static ObjectNode of(String command, MlciException e) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("command", command);
+    root.put("exit_code", e.exitCode().code());
+    ObjectNode error = root.putObject("error");
+    error.put("message", e.getMessage());
+    ArrayNode problems = error.putArray("problems");
+    for (Problem p : e.problems()) {
+      ObjectNode n = problems.addObject();
+      n.put("file", p.file());
+      n.put("line", p.line());
+      n.put("column", p.column());
+      n.put("row", p.row());
+      n.put("field", p.field());
+      n.put("message", p.message());
+      n.put("fix", p.fix());
+    }
+    return root;
+  }
+}
