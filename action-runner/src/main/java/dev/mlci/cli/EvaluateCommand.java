@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
     })
 final class EvaluateCommand extends StepCommand {
   @Override
-  void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+  int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
     reportEvaluate(mlci.evaluate(plan), summary);
+    return 0;
   }
 }

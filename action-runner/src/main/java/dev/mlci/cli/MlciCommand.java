@@ -12,19 +12,23 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainCommand.class,
       EvaluateCommand.class,
+      GateCommand.class,
       RunCommand.class,
+      BaselineCommand.class,
       CommandLine.HelpCommand.class
     },
-    description = {"Train and evaluate ML models inside a CI build, from one ml.yaml.", ""},
+    description = {"Train, evaluate and gate ML models inside a CI build, from one ml.yaml.", ""},
     footerHeading = "%nExamples:%n",
     footer = {
       "  mlci run example-repos/breast-cancer   train and evaluate an example",
       "  mlci train . --out build/mlci          train ./ml.yaml's model",
       "  mlci evaluate --json                   score it; metrics as JSON",
+      "  mlci gate --target main                compare with main's baseline",
+      "  mlci baseline record --push            (main builds) store the baseline",
       "",
       "Exit codes:",
       "  0  success",
-      "  1  the gate found a regression (reserved for 'mlci gate')",
+      "  1  the gate failed the build (a regression beyond noise)",
       "  2  usage, config or data error: the message names file, line, fix",
       "  3  internal or environment error (e.g. a full disk)",
       "",
@@ -36,7 +40,7 @@ final class MlciCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: train, evaluate or run");
+        spec.commandLine(), "name a command: train, evaluate, gate, run or baseline");
   }
 
   /** Prints mlci's version and the versions of what it runs on. */

@@ -1,16 +1,22 @@
 package dev.mlci.cli;
 
 import dev.mlci.core.api.EvaluateResult;
+import dev.mlci.core.api.GateOptions;
+import dev.mlci.core.api.GateOutcome;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.TrainResult;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.gate.GateFiles;
+import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.gate.RuleResult;
 import dev.mlci.core.progress.ProgressListener;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -23,8 +29,12 @@ abstract class StepCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command's steps on a validated plan, adding results to {@code summary}. */
-  abstract void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException;
+  /**
+   * Runs the command's steps on a validated plan, adding results to {@code summary}.
+   *
+   * @return the exit code: 0, or 1 when the gate fails the build
+   */
+  abstract int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException;
 
   @Override
   public Integer call() throws MlciException {
@@ -35,12 +45,65 @@ abstract class StepCommand implements Callable<Integer> {
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("command", spec.name());
     summary.put("name", plan.config().name());
-    execute(new Mlci(progress, Clock.systemUTC()), plan, summary);
+    int exit = execute(new Mlci(progress, Clock.systemUTC()), plan, summary);
+    summary.put("exit_code", exit);
     if (options.json) {
       out().println(summary.toPrettyString());
       out().flush();
     }
-    return 0;
+    return exit;
+  }
+
+  /** The gate options of {@code mlci gate} and {@code mlci run}. */
+  static GateOptions gateOptions(GateFlags flags) {
+    return new GateOptions(
+        Optional.ofNullable(flags.target),
+        Optional.ofNullable(flags.baseline),
+        flags.failOnInconclusive,
+        !flags.noFetch,
+        System.getenv());
+  }
+
+  int reportGate(GateOutcome g, ObjectNode summary) {
+    GateResult r = g.result();
+    ObjectNode n = summary.putObject("gate");
+    n.put("verdict", r.verdict().name());
+    n.put("fails_build", r.failsBuild());
+    n.put("headline", r.headline());
+    n.put("target", g.target());
+    n.put("gate_dir", g.gateDir().toString());
+    n.put("report", g.gateDir().resolve(GateFiles.MARKDOWN).toString());
+    n.put("baseline_source", r.baseline().source());
+    r.baseline().commit().ifPresent(c -> n.put("baseline_commit", c));
+    n.put("millis", g.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      out.println(r.headline());
+      for (RuleResult rule : r.rules()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-13s %-45s %s%n",
+            rule.verdict(),
+            rule.rule().describe(),
+            rule.interval()
+                .map(
+                    i ->
+                        String.format(
+                            Locale.ROOT,
+                            "change %+.4f [%+.4f, %+.4f]",
+                            i.estimate(),
+                            i.lo(),
+                            i.hi()))
+                .orElse(rule.reasons().isEmpty() ? "" : rule.reasons().get(0)));
+      }
+      for (String note : r.notes()) {
+        out.println("  note: " + note);
+      }
+      out.printf(
+          "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
+      out.flush();
+    }
+    return g.exitCode();
   }
 
   PrintWriter out() {

@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
     })
 final class TrainCommand extends StepCommand {
   @Override
-  void execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+  int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
     reportTrain(mlci.train(plan), summary);
+    return 0;
   }
 }

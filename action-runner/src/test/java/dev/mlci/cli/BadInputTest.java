@@ -339,7 +339,7 @@ class BadInputTest {
     assertThat(Files.readAllBytes(repo.out().resolve("model/model.tribuo"))).isEqualTo(before);
     try (var entries = Files.list(repo.out())) {
       assertThat(entries.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("model", "eval");
+          .containsExactlyInAnyOrder("model", "eval", "gate");
     }
   }
 }

@@ -33,7 +33,8 @@ class FaceArchitectureTest {
                             "dev.mlci.core.api..",
                             "dev.mlci.core.errors..",
                             "dev.mlci.core.progress..",
-                            "dev.mlci.core.config.."))))
+                            "dev.mlci.core.config..",
+                            "dev.mlci.core.gate.."))))
         .check(CLI);
   }
 

@@ -1,6 +1,7 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.config.ConfigLoader;
+import dev.mlci.core.config.GateConfig;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.InputSignature;
@@ -10,9 +11,19 @@ import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.Evaluation;
+import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.eval.ModelEvaluation;
+import dev.mlci.core.gate.BaselineInfo;
+import dev.mlci.core.gate.GateEvaluator;
+import dev.mlci.core.gate.GateFiles;
+import dev.mlci.core.gate.GateReportContext;
+import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.git.BaselineFinder;
+import dev.mlci.core.git.Credentials;
 import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.git.GitNotes;
+import dev.mlci.core.git.TreeExport;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
 import dev.mlci.core.model.LinearOnnx;
@@ -22,14 +33,23 @@ import dev.mlci.core.model.ModelFormat;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -149,6 +169,9 @@ public final class Mlci {
           ModelFormat.RUN_INFO,
           dir -> {
             EvaluationFiles.write(dir, evaluation, context);
+            try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
+              bundle(plan, data, bundle, evaluation, context).write(out);
+            }
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("evaluate", started));
           });
     } catch (IOException e) {
@@ -173,6 +196,7 @@ public final class Mlci {
       files.add(EvaluationFiles.CONFUSION);
     }
     files.add(EvaluationFiles.REPORT);
+    files.add(EvaluationBundle.FILE);
     return new EvaluateResult(
         ws.evalDir(),
         evaluation.metrics().values(),
@@ -181,6 +205,368 @@ public final class Mlci {
         clock.millis() - started.toEpochMilli(),
         files,
         warnings);
+  }
+
+  private static EvaluationBundle bundle(
+      Plan plan,
+      LoadedData data,
+      ModelBundle model,
+      Evaluation evaluation,
+      EvaluationFiles.Context context) {
+    Optional<GitInfo> git = context.git();
+    return new EvaluationBundle(
+        plan.config().name(),
+        plan.config().task().yamlName(),
+        git.map(GitInfo::commit),
+        git.map(GitInfo::dirty).orElse(false),
+        model.digest(),
+        plan.loaded().sha256(),
+        InputSignature.of(plan.config(), data).toJson(),
+        evaluation.metrics().values(),
+        evaluation.metrics().undefined(),
+        evaluation.predictions());
+  }
+
+  /**
+   * Compares the evaluated candidate with the baseline of the target branch and writes the reports.
+   * The build should fail when {@link GateOutcome#exitCode()} is 1.
+   */
+  public GateOutcome gate(Plan plan, GateOptions options) throws MlciException {
+    Instant started = clock.instant();
+    Workspace ws = plan.workspace();
+    GateConfig config = plan.config().gate();
+    EvaluationBundle candidate =
+        readBundle(
+            ws.evalDir().resolve(EvaluationBundle.FILE),
+            "there is no evaluation to gate",
+            "run 'mlci evaluate' first (or 'mlci run').");
+    String target = target(options, config);
+    Optional<EvaluationBundle> baseline;
+    BaselineInfo info;
+    String source = options.baseline().orElse("");
+    if (source.equals(GateOptions.REBUILD)) {
+      BaselineFinder.Search search =
+          BaselineFinder.find(ws.repository(), target, 1, options.fetch(), options.env());
+      String at =
+          search
+              .start()
+              .orElseThrow(
+                  () ->
+                      new BadInputException(
+                          Problem.inFile(
+                              "git",
+                              "",
+                              "there is no merge-base of HEAD and " + target + " to rebuild.",
+                              "check --target.")));
+      baseline = Optional.of(rebuild(plan, at));
+      info =
+          new BaselineInfo(
+              "rebuild",
+              Optional.of(at),
+              "rebuilt at the merge-base " + at.substring(0, 12) + " of HEAD and " + target);
+    } else if (!source.isEmpty()) {
+      Path file = Path.of(source);
+      EvaluationBundle b =
+          readBundle(
+              file,
+              "cannot read the baseline bundle",
+              "pass a file written by 'mlci evaluate' (" + EvaluationBundle.FILE + ").");
+      baseline = Optional.of(b);
+      info =
+          new BaselineInfo(
+              "file",
+              b.commit(),
+              "file "
+                  + Workspace.display(file)
+                  + b.commit()
+                      .map(c -> " (commit " + c.substring(0, Math.min(12, c.length())) + ")")
+                      .orElse(""));
+    } else {
+      BaselineFinder.Search search =
+          BaselineFinder.find(
+              ws.repository(), target, config.maxCommits(), options.fetch(), options.env());
+      if (search.found().isPresent()) {
+        BaselineFinder.Found found = search.found().get();
+        try {
+          baseline = Optional.of(EvaluationBundle.read(new ByteArrayInputStream(found.note())));
+        } catch (IOException | IllegalArgumentException e) {
+          throw new BadInputException(
+              Problem.inFile(
+                  "git notes " + GitNotes.REF,
+                  "",
+                  "the baseline note on "
+                      + found.commit()
+                      + " is not a readable bundle: "
+                      + e.getMessage()
+                      + ".",
+                  "record it again on the target branch ('mlci baseline record --push')."));
+        }
+        info =
+            new BaselineInfo(
+                "note",
+                Optional.of(found.commit()),
+                "note on "
+                    + found.commit().substring(0, 12)
+                    + " ("
+                    + (found.distance() == 0
+                        ? "the merge-base"
+                        : found.distance() + " first-parent commits before the merge-base start")
+                    + " of HEAD and "
+                    + target
+                    + ")");
+      } else if (config.onMissing() == GateConfig.OnMissing.REBUILD && search.start().isPresent()) {
+        String at = search.start().get();
+        progress.info(
+            "no recorded baseline on " + target + "; rebuilding it at " + at.substring(0, 12));
+        baseline = Optional.of(rebuild(plan, at));
+        info =
+            new BaselineInfo(
+                "rebuild",
+                Optional.of(at),
+                "rebuilt at "
+                    + at.substring(0, 12)
+                    + " (no note within "
+                    + config.maxCommits()
+                    + " commits of "
+                    + target
+                    + ")");
+      } else {
+        baseline = Optional.empty();
+        String why =
+            search.searched() > 0
+                ? "no note within "
+                    + search.searched()
+                    + " commits of "
+                    + target
+                    + " from "
+                    + search.start().map(c -> c.substring(0, 12)).orElse("?")
+                : String.join(
+                    "; ",
+                    search.problems().isEmpty() ? List.of("no baseline found") : search.problems());
+        if (!search.problems().isEmpty() && search.searched() > 0) {
+          why += " (" + String.join("; ", search.problems()) + ")";
+        }
+        info = BaselineInfo.none(why);
+      }
+    }
+    if (baseline.isPresent() && !baseline.get().task().equals(candidate.task())) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline is a "
+                  + baseline.get().task()
+                  + " model and the candidate a "
+                  + candidate.task()
+                  + " model; they cannot be compared.",
+              "record a new baseline on " + target + ", or pass --baseline rebuild."));
+    }
+    boolean failOnInconclusive = options.failOnInconclusive();
+    GateResult result =
+        new GateEvaluator(config)
+            .evaluate(plan.config().metrics(), candidate, baseline, info, failOnInconclusive);
+    GateReportContext ctx =
+        new GateReportContext(
+            plan.config().name(), candidate, baseline, target, config.resamples(), config.seed());
+    Path dir = ws.out().resolve(Workspace.GATE_DIR);
+    try {
+      AtomicDirectory.write(
+          dir,
+          ModelFormat.RUN_INFO,
+          d -> {
+            GateFiles.write(d, result, ctx);
+            Json.write(d.resolve(ModelFormat.RUN_INFO), runInfo("gate", started));
+          });
+    } catch (AtomicDirectory.ForeignDirectoryException e) {
+      throw foreign(dir);
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot write the gate report to " + Workspace.display(dir) + ": " + e.getMessage(), e);
+    }
+    return new GateOutcome(
+        result,
+        dir,
+        target,
+        List.of(GateFiles.JSON, GateFiles.MARKDOWN, GateFiles.JUNIT, GateFiles.HTML),
+        clock.millis() - started.toEpochMilli());
+  }
+
+  /**
+   * The target branch: the option, else the CI's pull-request target (GitHub's GITHUB_BASE_REF,
+   * Jenkins' CHANGE_TARGET), else gate.target, else main.
+   */
+  static String target(GateOptions options, GateConfig config) {
+    if (options.target().isPresent()) {
+      return options.target().get();
+    }
+    for (String variable : new String[] {"GITHUB_BASE_REF", "CHANGE_TARGET"}) {
+      String v = options.env().get(variable);
+      if (v != null && !v.isBlank()) {
+        return v.strip();
+      }
+    }
+    return config.target().orElse(GateConfig.DEFAULT_TARGET);
+  }
+
+  private static EvaluationBundle readBundle(Path file, String what, String fix)
+      throws BadInputException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return EvaluationBundle.read(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BadInputException(
+          Problem.inFile(Workspace.display(file), "", what + ": the file does not exist.", fix));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BadInputException(
+          Problem.inFile(Workspace.display(file), "", what + ": " + e.getMessage() + ".", fix));
+    }
+  }
+
+  /**
+   * Trains and evaluates {@code commit} in a temporary export of its files, with that commit's own
+   * ml.yaml, and returns its evaluation: a baseline without any recorded one.
+   */
+  private EvaluationBundle rebuild(Plan plan, String commit) throws MlciException {
+    Workspace ws = plan.workspace();
+    Path temp = null;
+    try {
+      Path top = TreeExport.topLevel(ws.repository());
+      if (!ws.config().startsWith(top)) {
+        throw new BadInputException(
+            Problem.inFile(
+                Workspace.display(ws.config()),
+                "",
+                "a rebuild checks out the config from git, but this one is outside the repository.",
+                "keep ml.yaml in the repository."));
+      }
+      temp = Files.createTempDirectory("mlci-rebuild-");
+      Path checkout = Files.createDirectory(temp.resolve("checkout"));
+      int files = TreeExport.export(ws.repository(), commit, checkout);
+      progress.info(
+          "rebuilding the baseline: exported " + files + " files of " + commit.substring(0, 12));
+      Workspace old =
+          new Workspace(
+              checkout.resolve(top.relativize(ws.repository()).toString()),
+              checkout.resolve(top.relativize(ws.config()).toString()),
+              temp.resolve("out"));
+      Plan oldPlan;
+      try {
+        oldPlan = plan(old);
+        train(oldPlan);
+        evaluate(oldPlan);
+      } catch (BadInputException e) {
+        throw new BadInputException(
+            Problem.inFile(
+                "baseline rebuild at " + commit.substring(0, 12),
+                "",
+                "training the baseline commit failed: "
+                    + e.getMessage().replace(System.lineSeparator(), " / "),
+                "fix the target branch, record a baseline there ('mlci baseline record --push'), or use --baseline FILE."));
+      }
+      EvaluationBundle b = readBundle(old.evalDir().resolve(EvaluationBundle.FILE), "rebuild", "");
+      return new EvaluationBundle(
+          b.name(),
+          b.task(),
+          Optional.of(commit),
+          false,
+          b.modelDigest(),
+          b.configSha256(),
+          b.inputs(),
+          b.metrics(),
+          b.undefined(),
+          b.predictions());
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "rebuilding the baseline at " + commit + " failed: " + e.getMessage(), e);
+    } finally {
+      if (temp != null) {
+        try {
+          AtomicDirectory.deleteRecursively(temp);
+        } catch (IOException e) {
+          progress.info("could not remove " + temp + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Stores the evaluation in {@code OUT/eval} as the baseline of its commit: a git note under
+   * refs/notes/mlci, pushed to {@code remote} when asked (retrying after a merge when another build
+   * pushed first).
+   */
+  public RecordResult recordBaseline(
+      Plan plan, boolean push, String remote, Map<String, String> env) throws MlciException {
+    Workspace ws = plan.workspace();
+    Path file = ws.evalDir().resolve(EvaluationBundle.FILE);
+    EvaluationBundle bundle =
+        readBundle(file, "there is no evaluation to record", "run 'mlci evaluate' first.");
+    if (bundle.commit().isEmpty()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(ws.repository()),
+              "",
+              "the evaluation was not made in a git repository, so there is no commit to attach it to.",
+              "run mlci in a git checkout."));
+    }
+    if (bundle.dirty()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(file),
+              "",
+              "the evaluation ran with uncommitted changes, so it does not describe commit "
+                  + bundle.commit().get().substring(0, 12)
+                  + ".",
+              "commit (or stash) the changes, then run 'mlci run' and record again."));
+    }
+    String commit = bundle.commit().get();
+    List<String> warnings = new ArrayList<>();
+    FileRepositoryBuilder builder =
+        new FileRepositoryBuilder().findGitDir(ws.repository().toFile());
+    try (Repository repo = builder.build()) {
+      ObjectId head = repo.resolve("HEAD");
+      if (head != null && !head.name().equals(commit)) {
+        warnings.add(
+            "recorded on the evaluated commit "
+                + commit.substring(0, 12)
+                + ", not on HEAD "
+                + head.name().substring(0, 12));
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      GitNotes.add(repo, ObjectId.fromString(commit), bytes);
+      int attempts = 0;
+      if (push) {
+        if (!repo.getRemoteNames().contains(remote)) {
+          throw new BadInputException(
+              Problem.inFile(
+                  "git",
+                  "",
+                  "there is no remote '" + remote + "' to push to.",
+                  "pass --remote NAME, or add the remote."));
+        }
+        try {
+          attempts = GitNotes.push(repo, remote, Credentials.fromEnvironment(env), 5).attempts();
+        } catch (GitAPIException | IOException e) {
+          throw new EnvironmentException(
+              "pushing "
+                  + GitNotes.REF
+                  + " to "
+                  + remote
+                  + " failed: "
+                  + e.getMessage()
+                  + ". The note is recorded locally; set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access and retry"
+                  + " 'mlci baseline record --push'.",
+              e);
+        }
+      }
+      return new RecordResult(
+          commit,
+          GitNotes.REF,
+          bytes.length,
+          push ? Optional.of(remote) : Optional.empty(),
+          attempts,
+          warnings);
+    } catch (IOException e) {
+      throw new EnvironmentException("recording the baseline failed: " + e.getMessage(), e);
+    }
   }
 
   /**

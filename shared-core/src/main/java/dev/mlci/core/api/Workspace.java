@@ -31,6 +31,9 @@ public record Workspace(Path repository, Path config, Path out) {
   /** Subdirectory of {@code out} that holds the evaluation. */
   public static final String EVAL_DIR = "eval";
 
+  /** Subdirectory of {@code out} that holds the gate's reports. */
+  public static final String GATE_DIR = "gate";
+
   public Workspace {
     repository = repository.toAbsolutePath().normalize();
     config = config.toAbsolutePath().normalize();

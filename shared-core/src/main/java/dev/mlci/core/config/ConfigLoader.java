@@ -174,6 +174,35 @@ public final class ConfigLoader {
                 "add it to 'features', or remove it from 'categorical'."));
       }
     }
+    JsonNode rules = doc.root().path("gate").path("rules");
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode r = rules.get(i);
+      if (!r.has("min") && !r.has("max") && !r.has("max_drop") && !r.has("max_relative_drop")) {
+        problems.add(
+            at(
+                doc,
+                "/gate/rules/" + i,
+                "the rule for '" + r.path("metric").asString() + "' checks nothing.",
+                "add min, max, max_drop or max_relative_drop."));
+      }
+      if (r.path("test").asString("").equals("mcnemar")
+          && !r.path("metric").asString("").equals("accuracy")) {
+        problems.add(
+            at(
+                doc,
+                "/gate/rules/" + i + "/test",
+                "McNemar's test compares per-example correctness, so it applies to accuracy only.",
+                "use 'test: paired-bootstrap' for " + r.path("metric").asString() + "."));
+      }
+      if (r.has("test") && !r.has("max_drop") && !r.has("max_relative_drop")) {
+        problems.add(
+            at(
+                doc,
+                "/gate/rules/" + i + "/test",
+                "a test compares with the baseline, but this rule has only absolute bounds.",
+                "add max_drop or max_relative_drop, or remove 'test'."));
+      }
+    }
     String task = doc.root().path("task").asString("");
     if (task.equals("regression")) {
       if (data.has("positive_class")) {
@@ -243,7 +272,68 @@ public final class ConfigLoader {
             ? strings(root.get("metrics"))
             : Metric.of(task).stream().map(Metric::id).toList();
     return new MlConfig(
-        MlConfig.CURRENT_VERSION, root.get("name").asString(), task, data, model, metrics);
+        MlConfig.CURRENT_VERSION,
+        root.get("name").asString(),
+        task,
+        data,
+        model,
+        metrics,
+        gate(root.path("gate")));
+  }
+
+  private static GateConfig gate(JsonNode g) {
+    if (g.isMissingNode()) {
+      return GateConfig.defaults();
+    }
+    List<GateRule> rules = new ArrayList<>();
+    JsonNode rs = g.path("rules");
+    for (int i = 0; i < rs.size(); i++) {
+      JsonNode r = rs.get(i);
+      rules.add(
+          new GateRule(
+              r.get("metric").asString(),
+              real(r, "min"),
+              real(r, "max"),
+              real(r, "max_drop"),
+              real(r, "max_relative_drop"),
+              r.has("higher_is_better")
+                  ? Optional.of(r.get("higher_is_better").asBoolean())
+                  : Optional.empty(),
+              r.has("test")
+                  ? GateRule.Test.fromYaml(r.get("test").asString())
+                  : GateRule.Test.PAIRED_BOOTSTRAP,
+              real(r, "confidence"),
+              i));
+    }
+    List<GateConfig.Acceptance> accept = new ArrayList<>();
+    for (JsonNode a : g.path("accept")) {
+      accept.add(
+          new GateConfig.Acceptance(
+              a.get("metric").asString(),
+              a.get("baseline").asString(),
+              a.get("reason").asString()));
+    }
+    return new GateConfig(
+        text(g, "target"),
+        g.has("on_missing")
+            ? GateConfig.OnMissing.valueOf(
+                g.get("on_missing").asString().toUpperCase(java.util.Locale.ROOT))
+            : GateConfig.OnMissing.PASS,
+        g.path("inconclusive").asString("warn").equals("fail")
+            ? GateConfig.Inconclusive.FAIL
+            : GateConfig.Inconclusive.WARN,
+        g.path("confidence").asDouble(GateConfig.DEFAULT_CONFIDENCE),
+        g.path("resamples").asInt(GateConfig.DEFAULT_RESAMPLES),
+        g.path("seed").asLong(GateConfig.DEFAULT_SEED),
+        g.path("max_commits").asInt(GateConfig.DEFAULT_MAX_COMMITS),
+        rules,
+        accept);
+  }
+
+  private static java.util.OptionalDouble real(JsonNode node, String field) {
+    return node.has(field)
+        ? java.util.OptionalDouble.of(node.get(field).asDouble())
+        : java.util.OptionalDouble.empty();
   }
 
   /** The given parameters, plus the declared default of every parameter not given. */

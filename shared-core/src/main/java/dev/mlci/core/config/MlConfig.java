@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param data where the data is and how to read it
  * @param model which model to train
  * @param metrics metrics to report, in order; never empty
+ * @param gate how {@code mlci gate} compares with the baseline
  */
 public record MlConfig(
-    int version, String name, Task task, DataConfig data, ModelConfig model, List<String> metrics) {
+    int version,
+    String name,
+    Task task,
+    DataConfig data,
+    ModelConfig model,
+    List<String> metrics,
+    GateConfig gate) {
   /** The only format version this mlci reads. */
   public static final int CURRENT_VERSION = 1;
 
@@ -30,5 +37,6 @@ public record MlConfig(
     if (metrics.isEmpty()) {
       throw new IllegalArgumentException("metrics must not be empty");
     }
+    Objects.requireNonNull(gate, "gate");
   }
 }

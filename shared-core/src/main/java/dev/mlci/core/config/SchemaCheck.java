@@ -261,7 +261,7 @@ final class SchemaCheck {
   /** For a trainer or metric valid only for the other task: that task's name. */
   private static Optional<String> otherTask(String at, String value) {
     boolean trainer = at.equals("/model/trainer");
-    boolean metric = at.startsWith("/metrics/");
+    boolean metric = at.startsWith("/metrics/") || at.matches("/gate/(rules|accept)/\\d+/metric");
     if (!trainer && !metric) {
       return Optional.empty();
     }

@@ -29,59 +29,42 @@ public final class ClassificationMetrics {
 
   private ClassificationMetrics() {}
 
-  /** Computes {@code wanted} on {@code p}. */
+  /**
+   * Computes {@code wanted} on {@code p}; a metric undefined on these predictions is recorded with
+   * the reason.
+   */
   public static MetricValues compute(
       List<Metric> wanted, ClassificationPredictions p, int[] weights) {
-    int k = p.classes().size();
-    long[][] cm = confusion(p, weights);
     MetricValues out = new MetricValues();
     for (Metric m : wanted) {
-      switch (m) {
-        case ACCURACY -> out.put(m.id(), accuracy(cm));
-        case BALANCED_ACCURACY -> out.put(m.id(), balancedAccuracy(cm));
-        case PRECISION_MACRO -> out.put(m.id(), macro(cm, Kind.PRECISION));
-        case RECALL_MACRO -> out.put(m.id(), macro(cm, Kind.RECALL));
-        case F1_MACRO -> out.put(m.id(), macro(cm, Kind.F1));
-        case ROC_AUC -> {
-          if (k == 2) {
-            double auc = binaryAuc(p, p.positive(), weights);
-            if (Double.isNaN(auc)) {
-              out.undefined(m.id(), "the test set holds only one class");
-            } else {
-              out.put(m.id(), auc);
-            }
-          } else {
-            double sum = 0;
-            String missing = null;
-            for (int c = 0; c < k && missing == null; c++) {
-              double auc = binaryAuc(p, c, weights);
-              if (Double.isNaN(auc)) {
-                missing = p.classes().get(c);
-              }
-              sum += auc;
-            }
-            if (missing != null) {
-              out.undefined(
-                  m.id(),
-                  "one-vs-rest ROC AUC needs every class in the test set; '"
-                      + missing
-                      + "' is absent or alone");
-            } else {
-              out.put(m.id(), sum / k);
-            }
-          }
-        }
-        case LOG_LOSS -> {
-          if (p.probabilities()) {
-            out.put(m.id(), logLoss(p, weights));
-          } else {
-            out.undefined(m.id(), "the model produces decision scores, not probabilities");
-          }
-        }
-        default -> throw new IllegalArgumentException(m.id() + " is not a classification metric");
+      double value = MetricFunction.of(m, p).value(weights);
+      if (Double.isNaN(value)) {
+        out.undefined(m.id(), whyUndefined(m, p, weights));
+      } else {
+        out.put(m.id(), value);
       }
     }
     return out;
+  }
+
+  private static String whyUndefined(Metric m, ClassificationPredictions p, int[] weights) {
+    if (m == Metric.LOG_LOSS && !p.probabilities()) {
+      return "the model produces decision scores, not probabilities";
+    }
+    if (m == Metric.ROC_AUC) {
+      if (p.classes().size() == 2) {
+        return "the test set holds only one class";
+      }
+      long[][] cm = confusion(p, weights);
+      for (int c = 0; c < cm.length; c++) {
+        if (actual(cm, c) == 0) {
+          return "one-vs-rest ROC AUC needs every class in the test set; '"
+              + p.classes().get(c)
+              + "' is absent";
+        }
+      }
+    }
+    return "not a number on these predictions";
   }
 
   /** The confusion matrix: {@code cm[truth][predicted]} counts (weighted). */
@@ -170,47 +153,75 @@ public final class ClassificationMetrics {
   }
 
   /**
+   * The examples sorted by their score for one class, with the boundaries of groups of tied scores:
+   * computed once, then any weighting of the examples (a bootstrap resample) gets its ROC AUC in
+   * one pass.
+   */
+  static final class RankedScores {
+    private final int[] order;
+    private final boolean[] positive;
+    private final int[] groupEnds;
+
+    RankedScores(ClassificationPredictions p, int c) {
+      int n = p.size();
+      double[] s = new double[n];
+      for (int i = 0; i < n; i++) {
+        s[i] = p.scores()[i][c];
+      }
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, (a, b) -> Double.compare(s[a], s[b]));
+      order = new int[n];
+      positive = new boolean[n];
+      int[] ends = new int[n];
+      int groups = 0;
+      for (int k = 0; k < n; k++) {
+        order[k] = boxed[k];
+        positive[k] = p.truth()[boxed[k]] == c;
+        if (k > 0 && s[boxed[k]] != s[boxed[k - 1]]) {
+          ends[groups++] = k;
+        }
+      }
+      if (n > 0) {
+        ends[groups++] = n;
+      }
+      groupEnds = Arrays.copyOf(ends, groups);
+    }
+
+    /** ROC AUC (ties count half) under {@code weights}; NaN when either side has no weight. */
+    double auc(int[] weights) {
+      double positives = 0;
+      double negatives = 0;
+      double area = 0; // sum over positives of (negatives ranked below + half the tied negatives)
+      int start = 0;
+      for (int end : groupEnds) {
+        double groupPos = 0;
+        double groupNeg = 0;
+        for (int k = start; k < end; k++) {
+          long w = weight(weights, order[k]);
+          if (positive[k]) {
+            groupPos += w;
+          } else {
+            groupNeg += w;
+          }
+        }
+        area += groupPos * (negatives + 0.5 * groupNeg);
+        positives += groupPos;
+        negatives += groupNeg;
+        start = end;
+      }
+      return positives == 0 || negatives == 0 ? Double.NaN : area / (positives * negatives);
+    }
+  }
+
+  /**
    * ROC AUC of class {@code c} against the rest, by its scores; NaN when the truth lacks either
    * side.
    */
   static double binaryAuc(ClassificationPredictions p, int c, int[] weights) {
-    int n = p.size();
-    double[] s = new double[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = p.scores()[i][c];
-    }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(s[a], s[b]));
-    double positives = 0;
-    double negatives = 0;
-    double area = 0; // sum over positives of (negatives ranked below + half the tied negatives)
-    int i = 0;
-    while (i < n) {
-      int j = i;
-      double groupPos = 0;
-      double groupNeg = 0;
-      while (j < n && s[order[j]] == s[order[i]]) {
-        int e = order[j];
-        long w = weight(weights, e);
-        if (p.truth()[e] == c) {
-          groupPos += w;
-        } else {
-          groupNeg += w;
-        }
-        j++;
-      }
-      area += groupPos * (negatives + 0.5 * groupNeg);
-      positives += groupPos;
-      negatives += groupNeg;
-      i = j;
-    }
-    if (positives == 0 || negatives == 0) {
-      return Double.NaN;
-    }
-    return area / (positives * negatives);
+    return new RankedScores(p, c).auc(weights);
   }
 
   static double logLoss(ClassificationPredictions p, int[] weights) {

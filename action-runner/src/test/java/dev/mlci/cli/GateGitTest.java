@@ -1,0 +1,257 @@
+package dev.mlci.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlci.core.git.GitNotes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Repository;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The gate on real git repositories: main records a baseline as a git note and pushes it; branches
+ * then improve, degrade or merely reseed the model; checkouts are full or shallow; baselines come
+ * from notes, files or a rebuild.
+ */
+class GateGitTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+  GitFixture fixture;
+  GitFixture.Workdir main;
+  String mainCommit;
+
+  @BeforeEach
+  void mainWithARecordedBaseline() throws Exception {
+    fixture = new GitFixture(tmp);
+    main = fixture.clone("main-build");
+    mainCommit = main.commit("baseline model", GitFixture.config(GitFixture.BASE_FEATURES, ""));
+    main.push("main");
+    CliRun run = main.mlci("run", "--target", "main");
+    assertThat(run.exit()).as(run.err()).isZero();
+    CliRun record = main.mlci("baseline record", "--push");
+    assertThat(record.exit()).as(record.err()).isZero();
+    assertThat(record.out())
+        .contains("recorded the baseline of " + mainCommit.substring(0, 12))
+        .contains("pushed to origin");
+  }
+
+  private GitFixture.Workdir featureBranch(String name, String config) throws Exception {
+    GitFixture.Workdir w = fixture.clone(name);
+    w.branch(name);
+    w.commit(name, config);
+    return w;
+  }
+
+  private static JsonNode json(GitFixture.Workdir w) throws Exception {
+    return JSON.readTree(w.gateJson());
+  }
+
+  @Test
+  void clearImprovement_passes() throws Exception {
+    GitFixture.Workdir w =
+        featureBranch("all-features", GitFixture.config(GitFixture.ALL_FEATURES, ""));
+
+    CliRun r = w.mlci("run", "--target", "main");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode g = json(w);
+    assertThat(g.path("verdict").asString()).isEqualTo("PASS");
+    assertThat(g.path("baseline").path("source").asString()).isEqualTo("note");
+    assertThat(g.path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+    assertThat(g.path("pairing").path("paired").asBoolean()).isTrue();
+  }
+
+  @Test
+  void clearDegradation_failsTheBuild() throws Exception {
+    GitFixture.Workdir w =
+        featureBranch("weak-features", GitFixture.config(GitFixture.WEAK_FEATURES, ""));
+
+    CliRun r = w.mlci("run", "--target", "main");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("mlci gate: FAIL");
+    assertThat(json(w).path("verdict").asString()).isEqualTo("FAIL");
+    String md = Files.readString(w.dir.resolve("mlci-out/gate/gate.md"));
+    assertThat(md)
+        .contains("❌ mlci gate: **FAIL**")
+        .contains("```mermaid")
+        .contains("xychart-beta");
+    assertThat(Files.readString(w.dir.resolve("mlci-out/gate/gate-junit.xml")))
+        .contains("<failure");
+    assertThat(Files.readString(w.dir.resolve("mlci-out/gate/gate.html")))
+        .contains("<svg")
+        .contains("ROC curve");
+  }
+
+  @Test
+  void seedChangeOnly_neverFails() throws Exception {
+    GitFixture.Workdir w =
+        featureBranch(
+            "reseed",
+            GitFixture.config(GitFixture.BASE_FEATURES, "").replace("  seed: 42", "  seed: 7"));
+
+    CliRun r = w.mlci("run", "--target", "main");
+
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(json(w).path("verdict").asString()).isIn("PASS", "INCONCLUSIVE");
+  }
+
+  @Test
+  void acceptedRegression_isReportedAndDoesNotFail() throws Exception {
+    String accept =
+        "  accept:\n"
+            + "    - {metric: roc_auc, baseline: "
+            + mainCommit.substring(0, 10)
+            + ", reason: smaller model for edge devices}\n"
+            + "    - {metric: accuracy, baseline: "
+            + mainCommit.substring(0, 10)
+            + ", reason: smaller model for edge devices}\n";
+    GitFixture.Workdir w =
+        featureBranch("accepted", GitFixture.config(GitFixture.WEAK_FEATURES, accept));
+
+    CliRun r = w.mlci("run", "--target", "main");
+
+    assertThat(r.exit()).as(r.out()).isZero();
+    JsonNode g = json(w);
+    assertThat(g.path("verdict").asString()).isEqualTo("PASS");
+    assertThat(g.path("rules").get(0).path("verdict").asString()).isEqualTo("ACCEPTED");
+    assertThat(g.path("rules").get(0).path("accepted").path("reason").asString())
+        .isEqualTo("smaller model for edge devices");
+  }
+
+  @Test
+  void shallowClone_fetchesHistoryAndNotes() throws Exception {
+    GitFixture.Workdir source =
+        featureBranch("pushed-branch", GitFixture.config(GitFixture.ALL_FEATURES, ""));
+    source.push("pushed-branch");
+    Path dir = tmp.resolve("shallow");
+    try (Git shallow =
+        Git.cloneRepository()
+            .setURI(fixture.origin.toUri().toString())
+            .setDirectory(dir.toFile())
+            .setBranch("pushed-branch")
+            .setDepth(1)
+            .call()) {
+      assertThat(dir.resolve(".git/shallow")).exists();
+      GitFixture.Workdir w = new GitFixture.Workdir(dir, shallow);
+
+      CliRun noFetch = w.mlci("run", "--target", "main", "--no-fetch");
+      assertThat(noFetch.exit()).isEqualTo(2);
+      assertThat(noFetch.err()).contains("the checkout is shallow").contains("fetch-depth: 0");
+
+      CliRun r = w.mlci("gate", "--target", "main");
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(json(w).path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+    }
+  }
+
+  @Test
+  void noBaseline_followsOnMissing() throws Exception {
+    // main moves on without recording; with max_commits 1 only its tip (the merge-base) is
+    // searched.
+    GitFixture.Workdir m = fixture.clone("main-2");
+    m.commit(
+        "retune",
+        GitFixture.config(GitFixture.BASE_FEATURES, "").replace("epochs: 20", "epochs: 21"));
+    m.push("main");
+    GitFixture.Workdir f = fixture.clone("feature");
+    f.branch("feature");
+    f.commit("feature", GitFixture.config(GitFixture.ALL_FEATURES, "  max_commits: 1\n"));
+
+    CliRun pass = f.mlci("run", "--target", "main");
+    assertThat(pass.exit()).as(pass.out()).isZero();
+    assertThat(json(f).path("baseline").path("source").asString()).isEqualTo("none");
+    assertThat(Files.readString(f.dir.resolve("mlci-out/gate/gate.md")))
+        .contains("**No baseline**");
+
+    f.commit(
+        "fail on missing",
+        GitFixture.config(GitFixture.ALL_FEATURES, "  max_commits: 1\n  on_missing: fail\n"));
+    CliRun fail = f.mlci("run", "--target", "main");
+    assertThat(fail.exit()).isEqualTo(1);
+    assertThat(Files.readString(f.dir.resolve("mlci-out/gate/gate-junit.xml")))
+        .contains("gate.on_missing: fail");
+
+    f.commit(
+        "rebuild on missing",
+        GitFixture.config(GitFixture.ALL_FEATURES, "  max_commits: 1\n  on_missing: rebuild\n"));
+    CliRun rebuild = f.mlci("run", "--target", "main");
+    assertThat(rebuild.exit()).as(rebuild.err()).isZero();
+    JsonNode g = json(f);
+    assertThat(g.path("baseline").path("source").asString()).isEqualTo("rebuild");
+    assertThat(g.path("verdict").asString()).isEqualTo("PASS");
+  }
+
+  @Test
+  void baselineFromAFile_andExplicitRebuild() throws Exception {
+    Path bundle = tmp.resolve("artifact.mlci.gz");
+    Files.copy(main.dir.resolve("mlci-out/eval/evaluation.mlci.gz"), bundle);
+    GitFixture.Workdir w =
+        featureBranch("from-file", GitFixture.config(GitFixture.WEAK_FEATURES, ""));
+    assertThat(w.mlci("run", "--target", "main", "--baseline", bundle.toString()).exit())
+        .isEqualTo(1);
+    assertThat(json(w).path("baseline").path("source").asString()).isEqualTo("file");
+
+    CliRun rebuilt = w.mlci("gate", "--target", "main", "--baseline", "rebuild");
+    assertThat(rebuilt.exit()).isEqualTo(1);
+    JsonNode g = json(w);
+    assertThat(g.path("baseline").path("source").asString()).isEqualTo("rebuild");
+    assertThat(g.path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+  }
+
+  @Test
+  void twoConcurrentRecordPushes_bothSurvive() throws Exception {
+    GitFixture.Workdir a = fixture.clone("build-a");
+    GitFixture.Workdir b = fixture.clone("build-b");
+    String ca = a.commit("a", GitFixture.config(GitFixture.BASE_FEATURES, "# build a\n"));
+    String cb = b.commit("b", GitFixture.config(GitFixture.BASE_FEATURES, "# build b\n"));
+    assertThat(a.mlci("run", "--target", "main").exit()).isIn(0, 1);
+    assertThat(b.mlci("run", "--target", "main").exit()).isIn(0, 1);
+
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<CliRun>> pushes =
+          pool.invokeAll(
+              List.<Callable<CliRun>>of(
+                  () -> a.mlci("baseline record", "--push"),
+                  () -> b.mlci("baseline record", "--push")));
+      for (Future<CliRun> f : pushes) {
+        assertThat(f.get().exit()).as(f.get().err()).isZero();
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    try (Git remote = Git.open(fixture.origin.toFile())) {
+      Repository repo = remote.getRepository();
+      assertThat(GitNotes.read(repo, GitNotes.REF, repo.resolve(ca))).isPresent();
+      assertThat(GitNotes.read(repo, GitNotes.REF, repo.resolve(cb))).isPresent();
+      assertThat(GitNotes.read(repo, GitNotes.REF, repo.resolve(mainCommit))).isPresent();
+    }
+  }
+
+  @Test
+  void recordingADirtyEvaluation_isRefused() throws Exception {
+    Files.writeString(
+        main.dir.resolve("ml.yaml"), GitFixture.config(GitFixture.BASE_FEATURES, "# edited\n"));
+    assertThat(main.mlci("run", "--target", "main").exit()).isZero();
+
+    CliRun r = main.mlci("baseline record");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("the evaluation ran with uncommitted changes")
+        .contains("commit (or stash)");
+  }
+}

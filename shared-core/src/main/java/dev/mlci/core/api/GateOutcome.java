@@ -1,0 +1,29 @@
+package dev.mlci.core.api;
+
+import dev.mlci.core.gate.GateResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@code mlci gate} produced.
+ *
+ * @param result the decision and its reasons
+ * @param gateDir where the reports are (gate.json, gate.md, gate-junit.xml, gate.html)
+ * @param target the target branch used
+ * @param files the report files
+ * @param millis wall time of the step
+ */
+public record GateOutcome(
+    GateResult result, Path gateDir, String target, List<String> files, long millis) {
+  public GateOutcome {
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(gateDir, "gateDir");
+    files = List.copyOf(files);
+  }
+
+  /** The exit code faces report: 1 when the build fails, else 0. */
+  public int exitCode() {
+    return result.failsBuild() ? 1 : 0;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.mlci.core.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code gate} section of ml.yaml: how {@code mlci gate} finds the baseline and which rules the
+ * candidate must meet.
+ *
+ * @param target target branch; empty means CI variables, then {@value #DEFAULT_TARGET}
+ * @param onMissing what to do without a baseline; default {@link OnMissing#PASS}
+ * @param inconclusive whether INCONCLUSIVE fails the build; default {@link Inconclusive#WARN}
+ * @param confidence interval confidence; default {@value #DEFAULT_CONFIDENCE}
+ * @param resamples bootstrap resamples; default {@value #DEFAULT_RESAMPLES}
+ * @param seed bootstrap seed; default {@value #DEFAULT_SEED}
+ * @param maxCommits how far back the baseline search goes; default {@value #DEFAULT_MAX_COMMITS}
+ * @param rules the rules; empty means the default rules (every reported metric, max_drop 0)
+ * @param accept accepted regressions
+ */
+public record GateConfig(
+    Optional<String> target,
+    OnMissing onMissing,
+    Inconclusive inconclusive,
+    double confidence,
+    int resamples,
+    long seed,
+    int maxCommits,
+    List<GateRule> rules,
+    List<Acceptance> accept) {
+  public static final String DEFAULT_TARGET = "main";
+  public static final double DEFAULT_CONFIDENCE = 0.95;
+  public static final int DEFAULT_RESAMPLES = 2000;
+  public static final long DEFAULT_SEED = 42;
+  public static final int DEFAULT_MAX_COMMITS = 50;
+
+  public GateConfig {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(onMissing, "onMissing");
+    Objects.requireNonNull(inconclusive, "inconclusive");
+    if (!(confidence > 0.5 && confidence < 1)) {
+      throw new IllegalArgumentException("confidence must be in (0.5, 1), got " + confidence);
+    }
+    if (resamples < 1 || maxCommits < 1) {
+      throw new IllegalArgumentException("resamples and maxCommits must be positive");
+    }
+    rules = List.copyOf(rules);
+    accept = List.copyOf(accept);
+  }
+
+  /** The gate of an ml.yaml without a {@code gate} section. */
+  public static GateConfig defaults() {
+    return new GateConfig(
+        Optional.empty(),
+        OnMissing.PASS,
+        Inconclusive.WARN,
+        DEFAULT_CONFIDENCE,
+        DEFAULT_RESAMPLES,
+        DEFAULT_SEED,
+        DEFAULT_MAX_COMMITS,
+        List.of(),
+        List.of());
+  }
+
+  /** What {@code mlci gate} does when no baseline is found. */
+  public enum OnMissing {
+    /** Pass, with a loud "no baseline" in every report. */
+    PASS,
+    /** Fail the build. */
+    FAIL,
+    /** Train and evaluate the merge-base commit in a temporary checkout and compare with that. */
+    REBUILD;
+
+    public String yamlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Whether an INCONCLUSIVE verdict fails the build. */
+  public enum Inconclusive {
+    WARN,
+    FAIL
+  }
+
+  /**
+   * An accepted regression.
+   *
+   * @param metric the metric
+   * @param baseline the baseline commit (a prefix of at least 7 hex digits)
+   * @param reason why it is acceptable
+   */
+  public record Acceptance(String metric, String baseline, String reason) {
+    public Acceptance {
+      Objects.requireNonNull(metric, "metric");
+      Objects.requireNonNull(baseline, "baseline");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Whether this acceptance names {@code commit}. */
+    public boolean matches(String commit) {
+      return commit != null && commit.startsWith(baseline);
+    }
+  }
+}

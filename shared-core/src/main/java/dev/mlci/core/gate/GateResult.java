@@ -1,0 +1,73 @@
+package dev.mlci.core.gate;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The gate's decision and everything behind it.
+ *
+ * @param verdict PASS, FAIL or INCONCLUSIVE for the build
+ * @param failsBuild whether the build fails (FAIL, or INCONCLUSIVE when configured to fail)
+ * @param baseline where the baseline came from (or why there is none)
+ * @param candidateCommit the candidate's commit, if known
+ * @param pairing how the examples were matched
+ * @param rules one result per rule
+ * @param notes anything else the reader must know (no baseline, changed test set, stale
+ *     acceptances)
+ */
+public record GateResult(
+    Verdict verdict,
+    boolean failsBuild,
+    BaselineInfo baseline,
+    Optional<String> candidateCommit,
+    Pairing pairing,
+    List<RuleResult> rules,
+    List<String> notes) {
+  public GateResult {
+    Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(baseline, "baseline");
+    Objects.requireNonNull(candidateCommit, "candidateCommit");
+    Objects.requireNonNull(pairing, "pairing");
+    rules = List.copyOf(rules);
+    notes = List.copyOf(notes);
+  }
+
+  /**
+   * How baseline and candidate examples were matched by id.
+   *
+   * @param paired whether both were scored on exactly the same examples
+   * @param common examples in both
+   * @param onlyBaseline examples only the baseline was scored on
+   * @param onlyCandidate examples only the candidate was scored on
+   */
+  public record Pairing(boolean paired, int common, int onlyBaseline, int onlyCandidate) {
+    public static Pairing none(int candidate) {
+      return new Pairing(false, 0, 0, candidate);
+    }
+  }
+
+  /** The one-line summary used in logs, PR comments and build descriptions. */
+  public String headline() {
+    long failed = rules.stream().filter(r -> r.verdict() == Verdict.FAIL).count();
+    long unsure = rules.stream().filter(r -> r.verdict() == Verdict.INCONCLUSIVE).count();
+    long accepted = rules.stream().filter(r -> r.verdict() == Verdict.ACCEPTED).count();
+    StringBuilder sb = new StringBuilder("mlci gate: ").append(verdict);
+    sb.append(" (").append(rules.size()).append(rules.size() == 1 ? " rule" : " rules");
+    if (failed > 0) {
+      sb.append(", ").append(failed).append(" failed");
+    }
+    if (unsure > 0) {
+      sb.append(", ").append(unsure).append(" inconclusive");
+    }
+    if (accepted > 0) {
+      sb.append(", ").append(accepted).append(" accepted");
+    }
+    sb.append(")");
+    sb.append(
+        baseline.missing()
+            ? "; NO BASELINE: " + baseline.description()
+            : "; baseline " + baseline.description());
+    return sb.toString();
+  }
+}

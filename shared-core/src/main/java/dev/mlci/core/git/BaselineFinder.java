@@ -1,0 +1,260 @@
+package dev.mlci.core.git;
+
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * Finds the baseline of a candidate: the merge-base of HEAD with the target branch, then the
+ * nearest commit along the target's first-parent history that has an mlci note, at most {@code
+ * maxCommits} back. CI checkouts are often shallow and never fetch notes, so the finder fetches
+ * what is missing from {@code origin} (the target branch, the history, the notes), with credentials
+ * from the environment.
+ */
+public final class BaselineFinder {
+  /** The remote fetched from. */
+  public static final String REMOTE = "origin";
+
+  /** The fix printed when the history needed is not in the checkout and cannot be fetched. */
+  public static final String SHALLOW_FIX =
+      "fetch the full history: in GitHub Actions set 'fetch-depth: 0' on actions/checkout; in Jenkins untick"
+          + " 'Shallow clone' under Advanced clone behaviours (or set its depth above gate.max_commits); with plain"
+          + " git run 'git fetch --unshallow origin'.";
+
+  private BaselineFinder() {}
+
+  /**
+   * A note found.
+   *
+   * @param commit the commit the note is on
+   * @param distance first-parent steps from the search start (0: the start itself)
+   * @param note the note's bytes
+   */
+  public record Found(String commit, int distance, byte[] note) {}
+
+  /**
+   * The outcome of a search.
+   *
+   * @param found the baseline note, if any
+   * @param targetRef the ref the target branch resolved to
+   * @param start where the first-parent walk started (the merge-base, or its parent when HEAD is on
+   *     the target)
+   * @param searched commits looked at
+   * @param problems things that limited the search (no remote, notes not fetched), for the report
+   */
+  public record Search(
+      Optional<Found> found,
+      String targetRef,
+      Optional<String> start,
+      int searched,
+      List<String> problems) {}
+
+  /**
+   * Searches.
+   *
+   * @param dir a directory inside the repository
+   * @param target the target branch's name
+   * @param fetch whether to fetch from {@value #REMOTE} what is missing
+   * @param env the environment (credentials)
+   * @throws BadInputException when the target branch or the history it needs cannot be found or
+   *     fetched
+   */
+  public static Search find(
+      Path dir, String target, int maxCommits, boolean fetch, Map<String, String> env)
+      throws BadInputException {
+    FileRepositoryBuilder builder =
+        new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      return new Search(
+          Optional.empty(), target, Optional.empty(), 0, List.of("not a git repository"));
+    }
+    Optional<CredentialsProvider> credentials = Credentials.fromEnvironment(env);
+    List<String> problems = new ArrayList<>();
+    try (Repository repo = builder.build()) {
+      ObjectId head = repo.resolve("HEAD");
+      if (head == null) {
+        return new Search(
+            Optional.empty(),
+            target,
+            Optional.empty(),
+            0,
+            List.of("the repository has no commit yet"));
+      }
+      boolean hasRemote = repo.getRemoteNames().contains(REMOTE);
+      Ref targetRef = resolveTarget(repo, target);
+      if (targetRef == null && fetch && hasRemote) {
+        fetchQuietly(
+            repo,
+            credentials,
+            problems,
+            new RefSpec("+refs/heads/" + target + ":refs/remotes/origin/" + target));
+        targetRef = resolveTarget(repo, target);
+      }
+      if (targetRef == null) {
+        throw new BadInputException(
+            Problem.inFile(
+                "git",
+                "",
+                "the target branch '"
+                    + target
+                    + "' is not in this checkout (looked for origin/"
+                    + target
+                    + " and "
+                    + target
+                    + (hasRemote
+                        ? "; fetching it from origin failed"
+                        : "; there is no remote 'origin'")
+                    + ").",
+                "name the branch pull requests merge into with --target or gate.target, or fetch it in the checkout"
+                    + " step."));
+      }
+      ObjectId mergeBase = mergeBase(repo, head, targetRef.getObjectId());
+      if (mergeBase == null && isShallow(repo)) {
+        if (fetch && hasRemote) {
+          try {
+            var unshallow = Git.wrap(repo).fetch().setRemote(REMOTE).setUnshallow(true);
+            credentials.ifPresent(unshallow::setCredentialsProvider);
+            unshallow.call();
+          } catch (GitAPIException | RuntimeException e) {
+            throw shallow(target, "fetching the history failed: " + e.getMessage());
+          }
+          mergeBase = mergeBase(repo, head, resolveTarget(repo, target).getObjectId());
+        }
+        if (mergeBase == null) {
+          throw shallow(target, fetch ? "even after fetching" : "and fetching is off");
+        }
+      }
+      if (mergeBase == null) {
+        return new Search(
+            Optional.empty(),
+            targetRef.getName(),
+            Optional.empty(),
+            0,
+            List.of("HEAD and " + target + " have no common history"));
+      }
+      if (fetch && hasRemote) {
+        try {
+          GitNotes.fetch(repo, REMOTE, credentials);
+        } catch (GitAPIException | RuntimeException e) {
+          problems.add(
+              "could not fetch notes from origin ("
+                  + e.getMessage()
+                  + "); searched local notes only");
+        }
+      }
+      // A RevWalk remembers which commits were shallow when it started, so it is created after any
+      // fetch.
+      try (RevWalk walk = new RevWalk(repo)) {
+        RevCommit start = walk.parseCommit(mergeBase);
+        // On the target branch itself, the baseline is the previous recorded commit, not this one.
+        if (mergeBase.equals(head)) {
+          if (start.getParentCount() == 0) {
+            return new Search(
+                Optional.empty(),
+                targetRef.getName(),
+                Optional.of(start.name()),
+                0,
+                List.of("HEAD is the first commit of " + target));
+          }
+          start = walk.parseCommit(start.getParent(0));
+        }
+        RevCommit c = start;
+        int searched = 0;
+        for (int distance = 0; distance < maxCommits && c != null; distance++) {
+          searched++;
+          Optional<byte[]> note = GitNotes.read(repo, GitNotes.REF, c);
+          if (note.isEmpty()) {
+            note = GitNotes.read(repo, GitNotes.REMOTE_REF, c);
+          }
+          if (note.isPresent()) {
+            return new Search(
+                Optional.of(new Found(c.name(), distance, note.get())),
+                targetRef.getName(),
+                Optional.of(start.name()),
+                searched,
+                problems);
+          }
+          c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+        }
+        return new Search(
+            Optional.empty(), targetRef.getName(), Optional.of(start.name()), searched, problems);
+      }
+    } catch (IOException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              "git",
+              "",
+              "reading the repository failed: " + e.getMessage() + ".",
+              "check that .git is intact."));
+    }
+  }
+
+  private static BadInputException shallow(String target, String detail) {
+    return new BadInputException(
+        Problem.inFile(
+            "git",
+            "",
+            "the checkout is shallow and holds no common history of HEAD and "
+                + target
+                + " ("
+                + detail
+                + ").",
+            SHALLOW_FIX));
+  }
+
+  private static Ref resolveTarget(Repository repo, String target) throws IOException {
+    for (String name : new String[] {"refs/remotes/origin/" + target, "refs/heads/" + target}) {
+      Ref ref = repo.exactRef(name);
+      if (ref != null) {
+        return ref;
+      }
+    }
+    return null;
+  }
+
+  /** The merge-base of two commits, with a fresh walk (so history fetched meanwhile is seen). */
+  private static ObjectId mergeBase(Repository repo, ObjectId a, ObjectId b) throws IOException {
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.setRevFilter(RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(a));
+      walk.markStart(walk.parseCommit(b));
+      RevCommit base = walk.next();
+      return base == null ? null : base.copy();
+    }
+  }
+
+  static boolean isShallow(Repository repo) {
+    return Files.exists(repo.getDirectory().toPath().resolve("shallow"));
+  }
+
+  private static void fetchQuietly(
+      Repository repo,
+      Optional<CredentialsProvider> credentials,
+      List<String> problems,
+      RefSpec spec) {
+    try {
+      var f = Git.wrap(repo).fetch().setRemote(REMOTE).setRefSpecs(spec);
+      credentials.ifPresent(f::setCredentialsProvider);
+      f.call();
+    } catch (GitAPIException | RuntimeException e) {
+      problems.add("fetching " + spec + " failed: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package dev.mlci.core.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlci.core.config.GateConfig;
+import dev.mlci.core.config.GateRule;
+import dev.mlci.core.eval.ClassificationPredictions;
+import dev.mlci.core.eval.EvaluationBundle;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+class GateEvaluatorTest {
+  static final BaselineInfo NOTE =
+      new BaselineInfo("note", Optional.of("abcdef1234567890"), "note on abcdef1");
+
+  /**
+   * 400 examples; the model is right with probability {@code accuracy}, its scores follow its
+   * answers.
+   */
+  static EvaluationBundle bundle(double accuracy, long seed, int n) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    SplittableRandom shared = new SplittableRandom(7);
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    double[][] scores = new double[n][];
+    for (int i = 0; i < n; i++) {
+      truth[i] = i % 2;
+      double difficulty = shared.nextDouble();
+      boolean right = difficulty < accuracy || rng.nextDouble() < 0.02;
+      predicted[i] = right ? truth[i] : 1 - truth[i];
+      double s = 0.5 + (predicted[i] == 1 ? 1 : -1) * (0.1 + 0.4 * rng.nextDouble());
+      scores[i] = new double[] {1 - s, s};
+    }
+    List<String> ids = IntStream.range(0, n).mapToObj(i -> "e" + i).toList();
+    return new EvaluationBundle(
+        "m",
+        "classification",
+        Optional.of("c0ffee" + seed),
+        false,
+        "d",
+        "c",
+        JsonNodeFactory.instance.objectNode(),
+        Map.of(),
+        Map.of(),
+        new ClassificationPredictions(ids, List.of("a", "b"), truth, predicted, scores, true, 1));
+  }
+
+  static GateConfig gate(List<GateRule> rules, List<GateConfig.Acceptance> accept) {
+    return new GateConfig(
+        Optional.empty(),
+        GateConfig.OnMissing.PASS,
+        GateConfig.Inconclusive.WARN,
+        0.95,
+        1000,
+        42,
+        50,
+        rules,
+        accept);
+  }
+
+  static GateRule maxDrop(String metric, double drop) {
+    return new GateRule(
+        metric,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.of(drop),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        GateRule.Test.PAIRED_BOOTSTRAP,
+        OptionalDouble.empty(),
+        0);
+  }
+
+  @Test
+  void sameModel_passes() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(r.pairing().paired()).isTrue();
+  }
+
+  @Test
+  void clearDegradation_fails() {
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.01)), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.70, 1, 400),
+                Optional.of(bundle(0.85, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(r.failsBuild()).isTrue();
+    RuleResult rule = r.rules().get(0);
+    assertThat(rule.interval().orElseThrow().hi()).isLessThan(-0.01);
+    assertThat(rule.reasons().get(0))
+        .startsWith("worse than the baseline beyond the tolerated drop 0.0100");
+  }
+
+  @Test
+  void clearImprovement_passes() {
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("roc_auc", 0.01)), List.of()))
+            .evaluate(
+                List.of("roc_auc"),
+                bundle(0.90, 1, 400),
+                Optional.of(bundle(0.75, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void noiseOnly_isInconclusive_notFail() {
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.85, 2, 400),
+                Optional.of(bundle(0.85, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isIn(Verdict.INCONCLUSIVE, Verdict.PASS);
+    assertThat(r.failsBuild()).isFalse();
+    assertThat(
+            new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+                .evaluate(
+                    List.of("accuracy"),
+                    bundle(0.85, 2, 400),
+                    Optional.of(bundle(0.85, 1, 400)),
+                    NOTE,
+                    true)
+                .failsBuild())
+        .isEqualTo(r.verdict() == Verdict.INCONCLUSIVE);
+  }
+
+  @Test
+  void acceptedRegression_isReportedNotFailed() {
+    GateConfig.Acceptance ok =
+        new GateConfig.Acceptance("accuracy", "abcdef1", "traded for latency");
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.01)), List.of(ok)))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.70, 1, 400),
+                Optional.of(bundle(0.85, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(r.rules().get(0).verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(r.rules().get(0).reasons()).anyMatch(s -> s.contains("traded for latency"));
+  }
+
+  @Test
+  void acceptanceForAnotherBaseline_doesNotApply() {
+    GateConfig.Acceptance stale = new GateConfig.Acceptance("accuracy", "1234567", "old");
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.01)), List.of(stale)))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.70, 1, 400),
+                Optional.of(bundle(0.85, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(r.notes()).anyMatch(s -> s.contains("did not apply"));
+  }
+
+  @Test
+  void absoluteBound_failsWithoutABaseline() {
+    GateRule min =
+        new GateRule(
+            "accuracy",
+            OptionalDouble.of(0.9),
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            Optional.empty(),
+            GateRule.Test.PAIRED_BOOTSTRAP,
+            OptionalDouble.empty(),
+            0);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(min), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.80, 1, 400),
+                Optional.empty(),
+                BaselineInfo.none("no note"),
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(r.rules().get(0).reasons().get(0)).contains("is below the minimum 0.9");
+    assertThat(r.notes().get(0)).startsWith("NO BASELINE");
+  }
+
+  @Test
+  void changedTestSet_fallsBackToUnpaired() {
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.85, 1, 400),
+                Optional.of(bundle(0.85, 1, 380)),
+                NOTE,
+                false);
+
+    assertThat(r.pairing().paired()).isFalse();
+    assertThat(r.pairing().onlyCandidate()).isEqualTo(20);
+    assertThat(r.rules().get(0).interval().orElseThrow().method()).isEqualTo("unpaired-bootstrap");
+    assertThat(r.notes()).anyMatch(s -> s.startsWith("The test set changed"));
+  }
+
+  @Test
+  void mcnemar_onAccuracy_usesTheExactTestForFewDisagreements() {
+    GateRule rule =
+        new GateRule(
+            "accuracy",
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            OptionalDouble.of(0.0),
+            OptionalDouble.empty(),
+            Optional.empty(),
+            GateRule.Test.MCNEMAR,
+            OptionalDouble.empty(),
+            0);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(rule), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.85, 2, 400),
+                Optional.of(bundle(0.85, 1, 400)),
+                NOTE,
+                false);
+
+    assertThat(r.rules().get(0).interval().orElseThrow().method()).startsWith("mcnemar");
+  }
+}
