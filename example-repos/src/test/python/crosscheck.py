@@ -3,6 +3,9 @@
 
   crosscheck.py metrics PREDICTIONS.csv TASK [POSITIVE_CLASS]
       prints {"metric": value, ...} computed by sklearn.metrics from a predictions.csv written by mlci
+  crosscheck.py mcnemar TABLES.json
+      prints [p, ...]: statsmodels' McNemar p-value of each [[a, b], [c, d]] table, exact (binomial) when
+      b + c < 25 else chi-squared with continuity correction, as mlci chooses
   crosscheck.py onnx MODEL.onnx FEATURES.json DATA.csv ID_COLUMN PREDICTIONS.csv
       prints {"max_abs_diff": d, "rows": n}: the ONNX model run by onnxruntime on the test rows,
       compared with mlci's predictions (probabilities, scores or values)
@@ -67,7 +70,17 @@ def onnx_check(model, features, data, id_column, predictions):
     return {"max_abs_diff": float(np.abs(got - want).max()), "rows": int(len(pred))}
 
 
+def mcnemar_pvalues(path):
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    tables = json.load(open(path, encoding="utf-8"))
+    return [float(mcnemar(t, exact=(t[0][1] + t[1][0]) < 25, correction=True).pvalue) for t in tables]
+
+
 def main(argv):
+    if argv[1] == "mcnemar":
+        print(json.dumps(mcnemar_pvalues(argv[2])))
+        return
     if argv[1] == "metrics":
         df = pd.read_csv(argv[2], dtype={"id": str, "truth": str if argv[3] == "classification" else float,
                                          "prediction": str if argv[3] == "classification" else float})

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -97,6 +99,45 @@ class ExamplesIT {
 
     assertThat(check.path("rows").asInt()).isGreaterThan(100);
     assertThat(check.path("max_abs_diff").asDouble()).isCloseTo(0.0, within(1e-9));
+  }
+
+  @Test
+  void breastCancer_degradingBranch_failsTheGate() throws Exception {
+    // The steps the example's README documents, on a real git repository.
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("breast cancer model")
+          .setAuthor("t", "t@example.com")
+          .setCommitter("t", "t@example.com")
+          .call();
+      assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
+      Tools.Result record = Tools.mlci("baseline", "record", repo.toString());
+      assertThat(record.exit()).as(record.err()).isZero();
+      git.checkout().setCreateBranch(true).setName("drop-features").call();
+      Files.copy(
+          repo.resolve("degraded.ml.yaml"),
+          repo.resolve("ml.yaml"),
+          StandardCopyOption.REPLACE_EXISTING);
+      git.commit()
+          .setAll(true)
+          .setMessage("Use only shape features")
+          .setAuthor("t", "t@example.com")
+          .setCommitter("t", "t@example.com")
+          .call();
+
+      Tools.Result run =
+          Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
+
+      assertThat(run.exit()).as(run.err()).isEqualTo(1);
+      assertThat(run.out()).contains("mlci gate: FAIL (2 rules, 2 failed)");
+      String md = Files.readString(repo.resolve("mlci-out/gate/gate.md"));
+      assertThat(md)
+          .contains("❌ mlci gate: **FAIL** — breast-cancer")
+          .contains("| roc_auc max_drop 0.01 (paired-bootstrap) ↑ | 0.9982 |")
+          .contains("| accuracy min 0.9 max_drop 0.02 (paired-bootstrap) ↑ | 0.9664 | 0.7143 |");
+    }
   }
 
   /** SHA-256 of every file under {@code dir} except run.json, the one file with timestamps. */

@@ -102,13 +102,16 @@ final class Tools {
     String python = System.getenv().getOrDefault("MLCI_PYTHON", "python3");
     Result probe;
     try {
-      probe = exec(List.of(python, "-c", "import sklearn, onnxruntime, pandas"), Path.of("."));
+      probe =
+          exec(
+              List.of(python, "-c", "import sklearn, onnxruntime, pandas, statsmodels"),
+              Path.of("."));
     } catch (IOException e) {
       probe = new Result(127, "", e.getMessage());
     }
     if (probe.exit() != 0) {
       String why =
-          "Python with scikit-learn, pandas and onnxruntime is needed for this cross-check ("
+          "Python with scikit-learn, statsmodels, pandas and onnxruntime is needed for this cross-check ("
               + python
               + ": "
               + probe.err().strip()

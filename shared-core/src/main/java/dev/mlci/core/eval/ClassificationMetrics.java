@@ -159,7 +159,8 @@ public final class ClassificationMetrics {
    */
   static final class RankedScores {
     private final int[] order;
-    private final boolean[] positive;
+    private final int[]
+        positive; // 1 for an example of the class, else 0: arithmetic instead of a branch
     private final int[] groupEnds;
 
     RankedScores(ClassificationPredictions p, int c) {
@@ -168,19 +169,13 @@ public final class ClassificationMetrics {
       for (int i = 0; i < n; i++) {
         s[i] = p.scores()[i][c];
       }
-      Integer[] boxed = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        boxed[i] = i;
-      }
-      Arrays.sort(boxed, (a, b) -> Double.compare(s[a], s[b]));
-      order = new int[n];
-      positive = new boolean[n];
+      order = IndexSort.byValue(s);
+      positive = new int[n];
       int[] ends = new int[n];
       int groups = 0;
       for (int k = 0; k < n; k++) {
-        order[k] = boxed[k];
-        positive[k] = p.truth()[boxed[k]] == c;
-        if (k > 0 && s[boxed[k]] != s[boxed[k - 1]]) {
+        positive[k] = p.truth()[order[k]] == c ? 1 : 0;
+        if (k > 0 && s[order[k]] != s[order[k - 1]]) {
           ends[groups++] = k;
         }
       }
@@ -197,16 +192,21 @@ public final class ClassificationMetrics {
       double area = 0; // sum over positives of (negatives ranked below + half the tied negatives)
       int start = 0;
       for (int end : groupEnds) {
-        double groupPos = 0;
-        double groupNeg = 0;
-        for (int k = start; k < end; k++) {
-          long w = weight(weights, order[k]);
-          if (positive[k]) {
-            groupPos += w;
-          } else {
-            groupNeg += w;
+        long groupAll = 0;
+        long groupPos = 0;
+        if (weights == null) {
+          for (int k = start; k < end; k++) {
+            groupAll++;
+            groupPos += positive[k];
+          }
+        } else {
+          for (int k = start; k < end; k++) {
+            int w = weights[order[k]];
+            groupAll += w;
+            groupPos += (long) w * positive[k];
           }
         }
+        long groupNeg = groupAll - groupPos;
         area += groupPos * (negatives + 0.5 * groupNeg);
         positives += groupPos;
         negatives += groupNeg;

@@ -48,7 +48,25 @@ public interface MetricFunction {
       }
       case LOG_LOSS ->
           p.probabilities() ? w -> ClassificationMetrics.logLoss(p, w) : w -> Double.NaN;
-      case ACCURACY -> w -> ClassificationMetrics.accuracy(ClassificationMetrics.confusion(p, w));
+      case ACCURACY -> {
+        // One branch-free pass: the share of weight on correctly predicted examples.
+        int[] correct = new int[p.size()];
+        for (int i = 0; i < correct.length; i++) {
+          correct[i] = p.truth()[i] == p.predicted()[i] ? 1 : 0;
+        }
+        yield w -> {
+          if (w == null) {
+            return (double) java.util.Arrays.stream(correct).sum() / correct.length;
+          }
+          long right = 0;
+          long all = 0;
+          for (int i = 0; i < correct.length; i++) {
+            right += (long) w[i] * correct[i];
+            all += w[i];
+          }
+          return (double) right / all;
+        };
+      }
       case BALANCED_ACCURACY ->
           w -> ClassificationMetrics.balancedAccuracy(ClassificationMetrics.confusion(p, w));
       case PRECISION_MACRO ->

@@ -90,8 +90,19 @@ public final class Bootstrap {
   static void draw(int[] counts, SplittableRandom rng) {
     Arrays.fill(counts, 0);
     int n = counts.length;
-    for (int i = 0; i < n; i++) {
-      counts[rng.nextInt(n)]++;
+    // Two uniform indices per 64-bit draw, by Lemire's multiply-and-shift with rejection
+    // (unbiased).
+    long threshold = (1L << 32) % n;
+    int i = 0;
+    while (i < n) {
+      long bits = rng.nextLong();
+      for (int half = 0; half < 2 && i < n; half++, bits >>>= 32) {
+        long m = (bits & 0xFFFFFFFFL) * n;
+        if ((m & 0xFFFFFFFFL) >= threshold) {
+          counts[(int) (m >>> 32)]++;
+          i++;
+        }
+      }
     }
   }
 

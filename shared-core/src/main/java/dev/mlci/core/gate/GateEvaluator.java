@@ -76,8 +76,9 @@ public final class GateEvaluator {
           "NO BASELINE: " + baselineInfo.description() + ". Only absolute bounds were checked.");
     }
     List<RuleResult> results = new ArrayList<>();
+    Map<String, MetricFunction> prepared = new HashMap<>();
     for (GateRule rule : rules) {
-      results.add(evaluateRule(rule, candidate, aligned, baselineInfo));
+      results.add(evaluateRule(rule, candidate, aligned, baselineInfo, prepared));
     }
     for (GateConfig.Acceptance a : config.accept()) {
       boolean used = results.stream().anyMatch(r -> r.accepted().filter(a::equals).isPresent());
@@ -113,14 +114,33 @@ public final class GateEvaluator {
         verdict, fails, baselineInfo, candidate.commit(), pairing, results, notes);
   }
 
+  /**
+   * {@code metric} prepared on {@code predictions}, once per gate (preparing ROC AUC sorts the
+   * scores).
+   *
+   * @param key which predictions these are (the prepared functions are cached under it)
+   */
+  private static MetricFunction prepare(
+      Map<String, MetricFunction> prepared, Metric metric, Predictions predictions, String key) {
+    return prepared.computeIfAbsent(
+        metric.id() + "/" + key, k -> MetricFunction.of(metric, predictions));
+  }
+
   private RuleResult evaluateRule(
-      GateRule rule, EvaluationBundle candidate, Aligned aligned, BaselineInfo baselineInfo) {
+      GateRule rule,
+      EvaluationBundle candidate,
+      Aligned aligned,
+      BaselineInfo baselineInfo,
+      Map<String, MetricFunction> prepared) {
     Metric metric = Metric.byId(rule.metric()).orElseThrow();
     boolean higher = rule.higherIsBetterFor(metric);
     double confidence = rule.confidence().orElse(config.confidence());
     List<String> reasons = new ArrayList<>();
     Verdict verdict = Verdict.PASS;
-    double candidateValue = MetricFunction.of(metric, candidate.predictions()).value(null);
+    // The aligned candidate is the candidate's own predictions, in its order: one preparation
+    // serves both.
+    double candidateValue =
+        prepare(prepared, metric, candidate.predictions(), "candidate").value(null);
 
     if (rule.min().isPresent() || rule.max().isPresent()) {
       if (Double.isNaN(candidateValue)) {
@@ -162,8 +182,8 @@ public final class GateEvaluator {
       if (aligned == null) {
         reasons.add("no baseline to compare with");
       } else {
-        MetricFunction base = MetricFunction.of(metric, aligned.baseline);
-        MetricFunction cand = MetricFunction.of(metric, aligned.candidate);
+        MetricFunction base = prepare(prepared, metric, aligned.baseline, "baseline");
+        MetricFunction cand = prepare(prepared, metric, aligned.candidate, "candidate");
         double b = base.value(null);
         if (Double.isNaN(b) || Double.isNaN(cand.value(null))) {
           verdict = worse(verdict, Verdict.INCONCLUSIVE);

@@ -33,6 +33,9 @@ final class GateHtml {
   private static final int WIDTH = 520;
   private static final int HEIGHT = 360;
 
+  /** Most points drawn per curve or scatter; more add bytes, not information, at this size. */
+  static final int MAX_POINTS = 1000;
+
   private GateHtml() {}
 
   static String render(GateResult r, GateReportContext ctx) {
@@ -206,6 +209,7 @@ final class GateHtml {
     r.add(0, 0);
     long tp = 0;
     long fp = 0;
+    int step = Math.max(1, n / MAX_POINTS);
     for (int k = 0; k < n; k++) {
       if (p.truth()[order[k]] == pos) {
         tp++;
@@ -213,7 +217,7 @@ final class GateHtml {
         fp++;
       }
       boolean groupEnd = k == n - 1 || p.scores()[order[k + 1]][pos] != p.scores()[order[k]][pos];
-      if (groupEnd) {
+      if (groupEnd && (k % step == 0 || k == n - 1)) {
         r.add(
             negatives == 0 ? 0 : (double) fp / negatives,
             positives == 0 ? 0 : (double) tp / positives);
@@ -241,7 +245,8 @@ final class GateHtml {
 
   private static XYSeries residuals(RegressionPredictions p, String name) {
     XYSeries s = new XYSeries(name, false, true);
-    for (int i = 0; i < p.size(); i++) {
+    int step = Math.max(1, p.size() / MAX_POINTS);
+    for (int i = 0; i < p.size(); i += step) {
       s.add(p.predicted()[i], p.truth()[i] - p.predicted()[i]);
     }
     return s;

@@ -97,6 +97,30 @@ class BootstrapCoverageTest {
   }
 
   @Test
+  void draw_givesEveryExampleTheSameChance() {
+    // 7 examples (not a power of two, so the rejection step matters), 200,000 resamples of 7 draws
+    // each.
+    long[] totals = new long[7];
+    int[] counts = new int[7];
+    for (int b = 0; b < 200_000; b++) {
+      Bootstrap.draw(counts, Bootstrap.generator(5, b));
+      int sum = 0;
+      for (int i = 0; i < 7; i++) {
+        totals[i] += counts[i];
+        sum += counts[i];
+      }
+      assertThat(sum).isEqualTo(7);
+    }
+    double expected = 200_000.0;
+    double chi2 = 0;
+    for (long t : totals) {
+      chi2 += (t - expected) * (t - expected) / expected;
+    }
+    // 6 degrees of freedom: P(chi2 > 22.46) = 0.001.
+    assertThat(chi2).isLessThan(22.46);
+  }
+
+  @Test
   void quantile_interpolatesLikeNumpy() {
     double[] x = {1, 2, 3, 4};
     // numpy.quantile([1, 2, 3, 4], [0.025, 0.5, 0.975]) == [1.075, 2.5, 3.925]
