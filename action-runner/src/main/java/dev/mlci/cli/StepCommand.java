@@ -80,6 +80,8 @@ abstract class StepCommand implements Callable<Integer> {
       PrintWriter out = out();
       out.println(r.headline());
       for (RuleResult rule : r.rules()) {
+        // The change in the metric's own units, as in gate.md: candidate minus baseline.
+        double sign = rule.higherIsBetter() ? 1 : -1;
         out.printf(
             Locale.ROOT,
             "  %-13s %-45s %s%n",
@@ -90,10 +92,10 @@ abstract class StepCommand implements Callable<Integer> {
                     i ->
                         String.format(
                             Locale.ROOT,
-                            "change %+.4f [%+.4f, %+.4f]",
-                            i.estimate(),
-                            i.lo(),
-                            i.hi()))
+                            "Δ %+.4f [%+.4f, %+.4f]",
+                            sign * i.estimate() + 0.0,
+                            Math.min(sign * i.lo(), sign * i.hi()) + 0.0,
+                            Math.max(sign * i.lo(), sign * i.hi()) + 0.0))
                 .orElse(rule.reasons().isEmpty() ? "" : rule.reasons().get(0)));
       }
       for (String note : r.notes()) {

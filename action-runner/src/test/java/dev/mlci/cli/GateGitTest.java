@@ -147,8 +147,10 @@ class GateGitTest {
       GitFixture.Workdir w = new GitFixture.Workdir(dir, shallow);
 
       CliRun noFetch = w.mlci("run", "--target", "main", "--no-fetch");
-      assertThat(noFetch.exit()).isEqualTo(2);
-      assertThat(noFetch.err()).contains("the checkout is shallow").contains("fetch-depth: 0");
+      // The merge-base is found through the commit's recorded parent, but notes are never fetched:
+      // no baseline.
+      assertThat(noFetch.exit()).as(noFetch.err()).isZero();
+      assertThat(json(w).path("baseline").path("source").asString()).isEqualTo("none");
 
       CliRun r = w.mlci("gate", "--target", "main");
       assertThat(r.exit()).as(r.err()).isZero();
@@ -208,6 +210,132 @@ class GateGitTest {
     JsonNode g = json(w);
     assertThat(g.path("baseline").path("source").asString()).isEqualTo("rebuild");
     assertThat(g.path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+  }
+
+  @Test
+  void depthOneCheckoutOfMain_deepensAndFindsTheBaselineOfAnEarlierCommit() throws Exception {
+    // main moves on without recording; a depth-1 checkout of main (actions/checkout's default) must
+    // not mistake
+    // its tip for the first commit.
+    GitFixture.Workdir m = fixture.clone("main-later");
+    m.commit(
+        "retune",
+        GitFixture.config(GitFixture.BASE_FEATURES, "").replace("epochs: 20", "epochs: 21"));
+    m.push("main");
+    Path dir = tmp.resolve("depth-1-main");
+    try (Git shallow =
+        Git.cloneRepository()
+            .setURI(fixture.origin.toUri().toString())
+            .setDirectory(dir.toFile())
+            .setBranch("main")
+            .setDepth(1)
+            .call()) {
+      GitFixture.Workdir w = new GitFixture.Workdir(dir, shallow);
+
+      CliRun r = w.mlci("run", "--target", "main");
+
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(json(w).path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+    }
+  }
+
+  @Test
+  void pullRequestMergeCommitAtDepthOne_findsItsBaseline() throws Exception {
+    // What actions/checkout does for a pull request: fetch refs/pull/N/merge at depth 1 and check
+    // it out detached.
+    GitFixture.Workdir pr =
+        featureBranch("pr-head", GitFixture.config(GitFixture.ALL_FEATURES, ""));
+    pr.git.checkout().setName("main").call();
+    var merge =
+        pr.git
+            .merge()
+            .include(pr.git.getRepository().resolve("pr-head"))
+            .setFastForward(org.eclipse.jgit.api.MergeCommand.FastForwardMode.NO_FF)
+            .setMessage("Merge pr-head into main")
+            .call();
+    assertThat(merge.getMergeStatus().isSuccessful()).isTrue();
+    pr.git
+        .push()
+        .setRemote("origin")
+        .setRefSpecs(
+            new org.eclipse.jgit.transport.RefSpec(
+                merge.getNewHead().name() + ":refs/pull/1/merge"))
+        .call();
+    Path dir = tmp.resolve("pr-checkout");
+    try (Git checkout = Git.init().setDirectory(dir.toFile()).call()) {
+      checkout
+          .remoteAdd()
+          .setName("origin")
+          .setUri(new org.eclipse.jgit.transport.URIish(fixture.origin.toUri().toString()))
+          .call();
+      checkout
+          .fetch()
+          .setRemote("origin")
+          .setDepth(1)
+          .setRefSpecs(
+              new org.eclipse.jgit.transport.RefSpec(
+                  "+refs/pull/1/merge:refs/remotes/pull/1/merge"))
+          .call();
+      checkout.checkout().setName("refs/remotes/pull/1/merge").call();
+      assertThat(dir.resolve(".git/shallow")).exists();
+      GitFixture.Workdir w = new GitFixture.Workdir(dir, checkout);
+      assertThat(w.mlci("run", "--target", "main", "--no-fetch").exit()).isEqualTo(2);
+
+      dev.mlci.core.api.Mlci mlci =
+          new dev.mlci.core.api.Mlci(
+              dev.mlci.core.progress.ProgressListener.NONE, java.time.Clock.systemUTC());
+      dev.mlci.core.api.Plan plan =
+          dev.mlci.core.api.Mlci.plan(
+              dev.mlci.core.api.Workspace.of(
+                  dir, java.util.Optional.empty(), java.util.Optional.empty()));
+      var outcome =
+          mlci.gate(
+              plan,
+              new dev.mlci.core.api.GateOptions(
+                  java.util.Optional.of("main"),
+                  java.util.Optional.empty(),
+                  false,
+                  true,
+                  java.util.Map.of("GITHUB_REF", "refs/pull/1/merge")));
+
+      assertThat(outcome.result().baseline().commit()).hasValue(mainCommit);
+      assertThat(outcome.result().verdict().name()).isEqualTo("PASS");
+    }
+  }
+
+  @Test
+  void baselineWithOtherClasses_isRefused() throws Exception {
+    GitFixture.Workdir w =
+        featureBranch(
+            "relabel",
+            GitFixture.config(GitFixture.BASE_FEATURES, "")
+                .replace("positive_class: malignant", "positive_class: benign"));
+    Path data = w.dir.resolve("data/breast_cancer.csv");
+    Files.writeString(
+        data,
+        Files.readString(data).replace(",malignant", ",cancer").replace(",benign", ",healthy"));
+    w.commit(
+        "rename classes",
+        GitFixture.config(GitFixture.BASE_FEATURES, "")
+            .replace("positive_class: malignant", "positive_class: cancer"));
+
+    CliRun r = w.mlci("run", "--target", "main");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "the baseline's classes [benign, malignant] differ from the candidate's [cancer, healthy]");
+  }
+
+  @Test
+  void corruptBaselineFile_isABadInputNotACrash() throws Exception {
+    Path broken =
+        Files.write(tmp.resolve("broken.mlci.gz"), new byte[] {31, (byte) 139, 8, 0, 1, 2, 3});
+
+    CliRun r = main.mlci("gate", "--baseline", broken.toString());
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("broken.mlci.gz").contains("Fix:").doesNotContain("\tat ");
   }
 
   @Test

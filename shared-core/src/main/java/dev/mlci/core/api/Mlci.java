@@ -10,6 +10,7 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
@@ -256,14 +257,22 @@ public final class Mlci {
                           Problem.inFile(
                               "git",
                               "",
-                              "there is no merge-base of HEAD and " + target + " to rebuild.",
-                              "check --target.")));
+                              "there is no merge-base of HEAD and "
+                                  + target
+                                  + " to rebuild"
+                                  + (search.problems().isEmpty()
+                                      ? "."
+                                      : " (" + String.join("; ", search.problems()) + ")."),
+                              "run in a git checkout that has the target branch, or pass --baseline FILE.")));
       baseline = Optional.of(rebuild(plan, at));
       info =
           new BaselineInfo(
               "rebuild",
               Optional.of(at),
-              "rebuilt at the merge-base " + at.substring(0, 12) + " of HEAD and " + target);
+              "rebuilt at the merge-base "
+                  + BaselineInfo.abbreviate(at)
+                  + " of HEAD and "
+                  + target);
     } else if (!source.isEmpty()) {
       Path file = Path.of(source);
       EvaluationBundle b =
@@ -306,7 +315,7 @@ public final class Mlci {
                 "note",
                 Optional.of(found.commit()),
                 "note on "
-                    + found.commit().substring(0, 12)
+                    + BaselineInfo.abbreviate(found.commit())
                     + " ("
                     + (found.distance() == 0
                         ? "the merge-base"
@@ -317,14 +326,17 @@ public final class Mlci {
       } else if (config.onMissing() == GateConfig.OnMissing.REBUILD && search.start().isPresent()) {
         String at = search.start().get();
         progress.info(
-            "no recorded baseline on " + target + "; rebuilding it at " + at.substring(0, 12));
+            "no recorded baseline on "
+                + target
+                + "; rebuilding it at "
+                + BaselineInfo.abbreviate(at));
         baseline = Optional.of(rebuild(plan, at));
         info =
             new BaselineInfo(
                 "rebuild",
                 Optional.of(at),
                 "rebuilt at "
-                    + at.substring(0, 12)
+                    + BaselineInfo.abbreviate(at)
                     + " (no note within "
                     + config.maxCommits()
                     + " commits of "
@@ -339,7 +351,7 @@ public final class Mlci {
                     + " commits of "
                     + target
                     + " from "
-                    + search.start().map(c -> c.substring(0, 12)).orElse("?")
+                    + search.start().map(c -> BaselineInfo.abbreviate(c)).orElse("?")
                 : String.join(
                     "; ",
                     search.problems().isEmpty() ? List.of("no baseline found") : search.problems());
@@ -360,6 +372,23 @@ public final class Mlci {
                   + candidate.task()
                   + " model; they cannot be compared.",
               "record a new baseline on " + target + ", or pass --baseline rebuild."));
+    }
+    if (baseline.isPresent()
+        && baseline.get().predictions() instanceof ClassificationPredictions b
+        && candidate.predictions() instanceof ClassificationPredictions c
+        && !new java.util.TreeSet<>(b.classes()).equals(new java.util.TreeSet<>(c.classes()))) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline's classes "
+                  + b.classes()
+                  + " differ from the candidate's "
+                  + c.classes()
+                  + "; per-class results cannot be compared.",
+              "if the classes were renamed or added on purpose, record a new baseline on "
+                  + target
+                  + " (or compare with --baseline rebuild); otherwise check data.target."));
     }
     boolean failOnInconclusive = options.failOnInconclusive();
     GateResult result =
@@ -442,7 +471,10 @@ public final class Mlci {
       Path checkout = Files.createDirectory(temp.resolve("checkout"));
       int files = TreeExport.export(ws.repository(), commit, checkout);
       progress.info(
-          "rebuilding the baseline: exported " + files + " files of " + commit.substring(0, 12));
+          "rebuilding the baseline: exported "
+              + files
+              + " files of "
+              + BaselineInfo.abbreviate(commit));
       Workspace old =
           new Workspace(
               checkout.resolve(top.relativize(ws.repository()).toString()),
@@ -456,7 +488,7 @@ public final class Mlci {
       } catch (BadInputException e) {
         throw new BadInputException(
             Problem.inFile(
-                "baseline rebuild at " + commit.substring(0, 12),
+                "baseline rebuild at " + BaselineInfo.abbreviate(commit),
                 "",
                 "training the baseline commit failed: "
                     + e.getMessage().replace(System.lineSeparator(), " / "),
@@ -513,7 +545,7 @@ public final class Mlci {
               Workspace.display(file),
               "",
               "the evaluation ran with uncommitted changes, so it does not describe commit "
-                  + bundle.commit().get().substring(0, 12)
+                  + BaselineInfo.abbreviate(bundle.commit().get())
                   + ".",
               "commit (or stash) the changes, then run 'mlci run' and record again."));
     }
@@ -526,9 +558,9 @@ public final class Mlci {
       if (head != null && !head.name().equals(commit)) {
         warnings.add(
             "recorded on the evaluated commit "
-                + commit.substring(0, 12)
+                + BaselineInfo.abbreviate(commit)
                 + ", not on HEAD "
-                + head.name().substring(0, 12));
+                + BaselineInfo.abbreviate(head.name()));
       }
       byte[] bytes = Files.readAllBytes(file);
       GitNotes.add(repo, ObjectId.fromString(commit), bytes);

@@ -50,6 +50,27 @@ public record ClassificationPredictions(
       throw new IllegalArgumentException(
           "positive must be a class index for binary problems and -1 otherwise, got " + positive);
     }
+    if (new java.util.HashSet<>(classes).size() != classes.size()) {
+      throw new IllegalArgumentException("classes repeat a name: " + classes);
+    }
+    int k = classes.size();
+    for (int i = 0; i < n; i++) {
+      if (truth[i] < 0 || truth[i] >= k || predicted[i] < 0 || predicted[i] >= k) {
+        throw new IllegalArgumentException(
+            "example "
+                + ids.get(i)
+                + ": class index out of range (truth "
+                + truth[i]
+                + ", predicted "
+                + predicted[i]
+                + ", "
+                + k
+                + " classes)");
+      }
+      if (scores[i] == null || scores[i].length != k) {
+        throw new IllegalArgumentException("example " + ids.get(i) + ": expected " + k + " scores");
+      }
+    }
   }
 
   @Override

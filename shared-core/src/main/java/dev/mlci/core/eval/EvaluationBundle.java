@@ -196,15 +196,43 @@ public record EvaluationBundle(
               + SCHEMA
               + "' (upgrade mlci, or re-evaluate)");
     }
+    try {
+      return assemble(fields, columns);
+    } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
+      throw new IllegalArgumentException("the bundle's predictions are malformed (" + e + ")");
+    }
+  }
+
+  private static EvaluationBundle assemble(
+      Map<String, Object> fields, Map<String, Object> columns) {
     List<String> ids = strings(column(columns, "ids"));
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("the bundle holds no predictions");
+    }
+    if (new java.util.HashSet<>(ids).size() != ids.size()) {
+      throw new IllegalArgumentException(
+          "the bundle repeats example ids, so examples cannot be matched");
+    }
     Predictions predictions;
     if ("classification".equals(fields.get("task"))) {
       List<String> classes = strings(column(columns, "classes"));
       List<?> scoreColumns = column(columns, "scores");
       int n = ids.size();
+      if (scoreColumns.size() != classes.size()) {
+        throw new IllegalArgumentException(
+            "the bundle has "
+                + scoreColumns.size()
+                + " score columns for "
+                + classes.size()
+                + " classes");
+      }
       double[][] scores = new double[n][classes.size()];
       for (int c = 0; c < classes.size(); c++) {
         double[] column = doubles((List<?>) scoreColumns.get(c));
+        if (column.length != n) {
+          throw new IllegalArgumentException(
+              "score column " + c + " has " + column.length + " values for " + n + " examples");
+        }
         for (int i = 0; i < n; i++) {
           scores[i][c] = column[i];
         }

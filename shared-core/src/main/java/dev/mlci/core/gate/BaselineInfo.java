@@ -25,4 +25,9 @@ public record BaselineInfo(String source, Optional<String> commit, String descri
   public boolean missing() {
     return source.equals("none");
   }
+
+  /** A commit id shortened for reading: its first 12 characters (or all of a shorter one). */
+  public static String abbreviate(String commit) {
+    return commit.substring(0, Math.min(12, commit.length()));
+  }
 }

@@ -51,17 +51,25 @@ public final class GateEvaluator {
       Optional<EvaluationBundle> baseline,
       BaselineInfo baselineInfo,
       boolean failOnInconclusive) {
-    List<GateRule> rules =
-        config.rules().isEmpty()
-            ? reportedMetrics.stream().map(GateRule::noDrop).toList()
-            : config.rules();
     List<String> notes = new ArrayList<>();
+    List<GateRule> rules = config.rules();
+    if (rules.isEmpty()) {
+      // Default rules: every reported metric the candidate has a value for.
+      rules = new ArrayList<>();
+      for (String metric : reportedMetrics) {
+        if (candidate.undefined().containsKey(metric)) {
+          notes.add(metric + " is not gated: " + candidate.undefined().get(metric) + ".");
+        } else {
+          rules.add(GateRule.noDrop(metric));
+        }
+      }
+    }
     Aligned aligned = null;
     GateResult.Pairing pairing = GateResult.Pairing.none(candidate.predictions().size());
     if (baseline.isPresent()) {
       aligned = align(baseline.get().predictions(), candidate.predictions());
       pairing = aligned.pairing;
-      if (!pairing.paired()) {
+      if (!pairing.identical()) {
         notes.add(
             "The test set changed: "
                 + pairing.common()
@@ -69,14 +77,23 @@ public final class GateEvaluator {
                 + pairing.onlyBaseline()
                 + " only in the baseline, "
                 + pairing.onlyCandidate()
-                + " only in the candidate. Comparisons are unpaired (less sensitive).");
+                + " only in the candidate"
+                + (pairing.changedTruth() > 0
+                    ? ", " + pairing.changedTruth() + " with a different true value"
+                    : "")
+                + ". "
+                + (pairing.paired()
+                    ? "Comparisons are paired on the common examples."
+                    : "Too few in common: comparisons are unpaired (less sensitive)."));
       }
     } else {
       notes.add(
           "NO BASELINE: " + baselineInfo.description() + ". Only absolute bounds were checked.");
     }
     List<RuleResult> results = new ArrayList<>();
-    Map<String, MetricFunction> prepared = new HashMap<>();
+    // Preparing ROC AUC sorts the scores: once per set of predictions (by identity), not once per
+    // rule.
+    Map<Predictions, Map<Metric, MetricFunction>> prepared = new java.util.IdentityHashMap<>();
     for (GateRule rule : rules) {
       results.add(evaluateRule(rule, candidate, aligned, baselineInfo, prepared));
     }
@@ -91,7 +108,7 @@ public final class GateEvaluator {
                 + " did not apply ("
                 + (baselineInfo
                     .commit()
-                    .map(c -> "the baseline is now " + c.substring(0, 12))
+                    .map(c -> "the baseline is now " + BaselineInfo.abbreviate(c))
                     .orElse("no baseline"))
                 + " or the rule did not fail); remove it when it is no longer needed.");
       }
@@ -117,13 +134,14 @@ public final class GateEvaluator {
   /**
    * {@code metric} prepared on {@code predictions}, once per gate (preparing ROC AUC sorts the
    * scores).
-   *
-   * @param key which predictions these are (the prepared functions are cached under it)
    */
   private static MetricFunction prepare(
-      Map<String, MetricFunction> prepared, Metric metric, Predictions predictions, String key) {
-    return prepared.computeIfAbsent(
-        metric.id() + "/" + key, k -> MetricFunction.of(metric, predictions));
+      Map<Predictions, Map<Metric, MetricFunction>> prepared,
+      Metric metric,
+      Predictions predictions) {
+    return prepared
+        .computeIfAbsent(predictions, p -> new java.util.EnumMap<>(Metric.class))
+        .computeIfAbsent(metric, m -> MetricFunction.of(m, predictions));
   }
 
   private RuleResult evaluateRule(
@@ -131,7 +149,7 @@ public final class GateEvaluator {
       EvaluationBundle candidate,
       Aligned aligned,
       BaselineInfo baselineInfo,
-      Map<String, MetricFunction> prepared) {
+      Map<Predictions, Map<Metric, MetricFunction>> prepared) {
     Metric metric = Metric.byId(rule.metric()).orElseThrow();
     boolean higher = rule.higherIsBetterFor(metric);
     double confidence = rule.confidence().orElse(config.confidence());
@@ -139,8 +157,7 @@ public final class GateEvaluator {
     Verdict verdict = Verdict.PASS;
     // The aligned candidate is the candidate's own predictions, in its order: one preparation
     // serves both.
-    double candidateValue =
-        prepare(prepared, metric, candidate.predictions(), "candidate").value(null);
+    double candidateValue = prepare(prepared, metric, candidate.predictions()).value(null);
 
     if (rule.min().isPresent() || rule.max().isPresent()) {
       if (Double.isNaN(candidateValue)) {
@@ -182,8 +199,8 @@ public final class GateEvaluator {
       if (aligned == null) {
         reasons.add("no baseline to compare with");
       } else {
-        MetricFunction base = prepare(prepared, metric, aligned.baseline, "baseline");
-        MetricFunction cand = prepare(prepared, metric, aligned.candidate, "candidate");
+        MetricFunction base = prepare(prepared, metric, aligned.baseline);
+        MetricFunction cand = prepare(prepared, metric, aligned.candidate);
         double b = base.value(null);
         if (Double.isNaN(b) || Double.isNaN(cand.value(null))) {
           verdict = worse(verdict, Verdict.INCONCLUSIVE);
@@ -391,28 +408,62 @@ public final class GateEvaluator {
   /** Baseline and candidate predictions matched by example id. */
   private record Aligned(Predictions baseline, Predictions candidate, GateResult.Pairing pairing) {}
 
+  /** Fewest common examples a paired comparison on a changed test set is made on. */
+  static final int MIN_COMMON = 30;
+
   /**
-   * Matches by id. When both hold exactly the same ids, the baseline is reordered to the
-   * candidate's order (paired); otherwise both are kept whole and the comparison is unpaired.
+   * Matches by id (and true value). Identical test sets are paired whole; a changed test set is
+   * paired on the examples both hold with the same true value when they are at least half of the
+   * candidate's (and {@value #MIN_COMMON}); otherwise both are kept whole and the comparison is
+   * unpaired.
    */
   static Aligned align(Predictions baseline, Predictions candidate) {
     Map<String, Integer> baseIndex = new HashMap<>();
     for (int i = 0; i < baseline.size(); i++) {
       baseIndex.put(baseline.ids().get(i), i);
     }
-    int[] order = new int[candidate.size()];
-    int common = 0;
+    List<Integer> candidateRows = new ArrayList<>();
+    List<Integer> baselineRows = new ArrayList<>();
+    int changed = 0;
+    int present = 0;
     for (int i = 0; i < candidate.size(); i++) {
       Integer j = baseIndex.get(candidate.ids().get(i));
-      order[i] = j == null ? -1 : j;
-      if (j != null) {
-        common++;
+      if (j == null) {
+        continue;
+      }
+      present++;
+      if (sameTruth(baseline, j, candidate, i)) {
+        candidateRows.add(i);
+        baselineRows.add(j);
+      } else {
+        changed++;
       }
     }
-    boolean paired = common == candidate.size() && common == baseline.size();
+    int common = candidateRows.size();
+    int onlyBaseline = baseline.size() - present;
+    int onlyCandidate = candidate.size() - present;
+    if (common == candidate.size() && common == baseline.size()) {
+      return new Aligned(
+          subset(baseline, baselineRows), candidate, new GateResult.Pairing(true, common, 0, 0, 0));
+    }
+    boolean paired = common >= MIN_COMMON && 2 * common >= candidate.size();
     GateResult.Pairing pairing =
-        new GateResult.Pairing(paired, common, baseline.size() - common, candidate.size() - common);
-    return new Aligned(paired ? reorder(baseline, order) : baseline, candidate, pairing);
+        new GateResult.Pairing(paired, common, onlyBaseline, onlyCandidate, changed);
+    return paired
+        ? new Aligned(subset(baseline, baselineRows), subset(candidate, candidateRows), pairing)
+        : new Aligned(baseline, candidate, pairing);
+  }
+
+  private static boolean sameTruth(Predictions a, int i, Predictions b, int j) {
+    if (a instanceof ClassificationPredictions ca && b instanceof ClassificationPredictions cb) {
+      return ca.classes().get(ca.truth()[i]).equals(cb.classes().get(cb.truth()[j]));
+    }
+    return ((RegressionPredictions) a).truth()[i] == ((RegressionPredictions) b).truth()[j];
+  }
+
+  private static Predictions subset(Predictions p, List<Integer> rows) {
+    int[] order = rows.stream().mapToInt(Integer::intValue).toArray();
+    return reorder(p, order);
   }
 
   private static Predictions reorder(Predictions p, int[] order) {

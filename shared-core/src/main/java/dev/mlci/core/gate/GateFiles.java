@@ -132,8 +132,20 @@ public final class GateFiles {
   /** JUnit XML: one test case per rule, so every CI's test view shows the gate. */
   public static String junit(GateResult r, GateReportContext ctx) {
     List<RuleResult> rules = r.rules();
-    long failures = rules.stream().filter(x -> x.verdict() == Verdict.FAIL).count();
-    long skipped = rules.stream().filter(x -> x.verdict() == Verdict.INCONCLUSIVE).count();
+    // An INCONCLUSIVE rule is a skipped test, unless the gate fails the build on it: then it is a
+    // failure.
+    boolean inconclusiveFails = r.failsBuild() && r.verdict() == Verdict.INCONCLUSIVE;
+    long failures =
+        rules.stream()
+            .filter(
+                x ->
+                    x.verdict() == Verdict.FAIL
+                        || (inconclusiveFails && x.verdict() == Verdict.INCONCLUSIVE))
+            .count();
+    long skipped =
+        inconclusiveFails
+            ? 0
+            : rules.stream().filter(x -> x.verdict() == Verdict.INCONCLUSIVE).count();
     boolean missingFails = r.baseline().missing() && r.verdict() == Verdict.FAIL && failures == 0;
     StringWriter out = new StringWriter();
     try {
@@ -159,7 +171,8 @@ public final class GateFiles {
         x.writeAttribute("name", rule.rule().describe());
         x.writeAttribute("time", "0");
         String why = rule.verdict() + ": " + String.join("; ", rule.reasons());
-        if (rule.verdict() == Verdict.FAIL) {
+        if (rule.verdict() == Verdict.FAIL
+            || (inconclusiveFails && rule.verdict() == Verdict.INCONCLUSIVE)) {
           x.writeStartElement("failure");
           x.writeAttribute("message", why);
           x.writeAttribute("type", "regression");
@@ -209,11 +222,10 @@ public final class GateFiles {
                 sb.append(
                     String.format(
                         Locale.ROOT,
-                        "change %+.6f, %.0f%% interval [%+.6f, %+.6f] (%s), tolerated drop %.6f%n",
-                        i.estimate(),
+                        "change (candidate - baseline) %+.6f, %.0f%% interval %s (%s), tolerated drop %.6f%n",
+                        GateMarkdown.raw(rule, i.estimate()),
                         rule.confidence() * 100,
-                        i.lo(),
-                        i.hi(),
+                        GateMarkdown.rawInterval(rule, i),
                         i.method(),
                         rule.tolerance())));
     return sb.toString();

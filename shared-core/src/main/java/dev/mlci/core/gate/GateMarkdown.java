@@ -1,13 +1,17 @@
 package dev.mlci.core.gate;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The pull-request report: GitHub-flavoured Markdown with a verdict line, a table per rule, a
- * Mermaid chart of the changes with their intervals (rendered by GitHub, no image hosting) and the
- * same numbers as a plain table for viewers without Mermaid. Always under {@value #LIMIT}
- * characters.
+ * Mermaid chart per rule of the change with its interval and the tolerated drop (rendered by
+ * GitHub, no image hosting) and the same numbers as a plain table for viewers without Mermaid.
+ * Always under {@value #LIMIT} characters: when a report would be longer, whole sections are
+ * dropped (charts, then explanations, then table rows), never the verdict, the notes or the footer.
  */
 public final class GateMarkdown {
   /**
@@ -18,25 +22,58 @@ public final class GateMarkdown {
   /** Size limit, below GitHub's 65,536-character comment limit. */
   public static final int LIMIT = 60_000;
 
+  /** Most rules that get a chart; the table covers them all. */
+  static final int MAX_CHARTS = 12;
+
   private GateMarkdown() {}
 
   public static String render(GateResult r, GateReportContext ctx) {
-    String full = render(r, ctx, true);
-    return full.length() <= LIMIT ? full : truncate(render(r, ctx, false));
-  }
-
-  private static String truncate(String md) {
-    if (md.length() <= LIMIT) {
-      return md;
+    String head = head(r, ctx);
+    String tail = tail(r, ctx);
+    List<String> rows = new ArrayList<>();
+    for (RuleResult rule : r.rules()) {
+      rows.add(row(rule));
     }
-    String note =
-        "\n\n_… report truncated to "
-            + LIMIT
-            + " characters; the full report is gate.html / gate.json._\n";
-    return md.substring(0, LIMIT - note.length()) + note;
+    String why = why(r);
+    String charts = charts(r);
+    // Drop the least essential sections first, then table rows, until the report fits.
+    for (int level = 0; ; level++) {
+      boolean withCharts = level == 0;
+      boolean withWhy = level <= 1;
+      int keptRows = level <= 2 ? rows.size() : Math.max(0, rows.size() - (level - 2) * 50);
+      StringBuilder md =
+          new StringBuilder(head).append(TABLE_HEADER.formatted(confidenceHeader(r)));
+      rows.subList(0, keptRows).forEach(md::append);
+      if (keptRows < rows.size()) {
+        md.append("\n_… ")
+            .append(rows.size() - keptRows)
+            .append(" more rules in gate.json and gate.html (report kept under ")
+            .append(LIMIT)
+            .append(" characters)._\n");
+      }
+      md.append('\n');
+      if (withWhy) {
+        md.append(why);
+      }
+      if (withCharts) {
+        md.append(charts);
+      }
+      if (level > 0) {
+        md.append("_Some sections were left out to keep this report under ")
+            .append(LIMIT)
+            .append(" characters; gate.html and gate.json have everything._\n\n");
+      }
+      md.append(tail);
+      if (md.length() <= LIMIT || keptRows == 0) {
+        return md.length() <= LIMIT ? md.toString() : md.substring(0, LIMIT);
+      }
+    }
   }
 
-  private static String render(GateResult r, GateReportContext ctx, boolean details) {
+  private static final String TABLE_HEADER =
+      "| metric | baseline | candidate | Δ | %s | verdict |\n|---|---:|---:|---:|---|---|\n";
+
+  private static String head(GateResult r, GateReportContext ctx) {
     StringBuilder md = new StringBuilder(MARKER).append('\n');
     md.append("## ")
         .append(icon(r.verdict()))
@@ -51,38 +88,42 @@ public final class GateMarkdown {
           .append(". Only absolute bounds were checked; nothing was compared.\n\n");
     }
     if (r.failsBuild()) {
+      boolean ruleFailed = r.rules().stream().anyMatch(x -> x.verdict() == Verdict.FAIL);
       md.append("The build fails: ")
           .append(
-              r.verdict() == Verdict.FAIL
+              ruleFailed
                   ? "a rule found a regression beyond its tolerance, larger than test-set noise."
-                  : "a rule is inconclusive and the gate is set to fail on inconclusive.")
+                  : r.verdict() == Verdict.FAIL
+                      ? "there is no baseline and gate.on_missing is fail."
+                      : "a rule is inconclusive and the gate is set to fail on inconclusive.")
           .append("\n\n");
     }
-    md.append("| metric | baseline | candidate | Δ | ")
-        .append(confidenceHeader(r))
-        .append(" | verdict |\n");
-    md.append("|---|---:|---:|---:|---|---|\n");
-    for (RuleResult rule : r.rules()) {
-      md.append("| ")
-          .append(escape(rule.rule().describe()))
-          .append(' ')
-          .append(rule.higherIsBetter() ? "↑" : "↓")
-          .append(" | ")
-          .append(rule.baseline().isPresent() ? fmt(rule.baseline().getAsDouble()) : "—")
-          .append(" | ")
-          .append(Double.isNaN(rule.candidate()) ? "n/a" : fmt(rule.candidate()))
-          .append(" | ")
-          .append(rule.interval().map(i -> signed(raw(rule, i.estimate()))).orElse("—"))
-          .append(" | ")
-          .append(rule.interval().map(i -> rawInterval(rule, i)).orElse("—"))
-          .append(" | ")
-          .append(icon(rule.verdict()))
-          .append(' ')
-          .append(rule.verdict())
-          .append(" |\n");
-    }
-    md.append('\n');
-    md.append("<details><summary>Why each rule decided as it did</summary>\n\n");
+    return md.toString();
+  }
+
+  private static String row(RuleResult rule) {
+    return "| "
+        + escape(rule.rule().describe())
+        + ' '
+        + (rule.higherIsBetter() ? "↑" : "↓")
+        + " | "
+        + (rule.baseline().isPresent() ? fmt(rule.baseline().getAsDouble()) : "—")
+        + " | "
+        + (Double.isNaN(rule.candidate()) ? "n/a" : fmt(rule.candidate()))
+        + " | "
+        + rule.interval().map(i -> signed(raw(rule, i.estimate()))).orElse("—")
+        + " | "
+        + rule.interval().map(i -> rawInterval(rule, i)).orElse("—")
+        + " | "
+        + icon(rule.verdict())
+        + ' '
+        + rule.verdict()
+        + " |\n";
+  }
+
+  private static String why(GateResult r) {
+    StringBuilder md =
+        new StringBuilder("<details><summary>Why each rule decided as it did</summary>\n\n");
     for (RuleResult rule : r.rules()) {
       md.append("- **")
           .append(escape(rule.rule().describe()))
@@ -101,29 +142,75 @@ public final class GateMarkdown {
                       .append('.'));
       md.append('\n');
     }
-    md.append("\n</details>\n\n");
+    return md.append("\n</details>\n\n").toString();
+  }
+
+  /**
+   * One Mermaid chart per rule: the interval's low end, the estimate and the high end of the
+   * improvement (positive = better), with the tolerated drop and zero as reference lines. Lines
+   * only: Mermaid draws bars from the bottom of the axis, which would misstate negative changes.
+   */
+  static String charts(GateResult r) {
     List<RuleResult> charted = r.rules().stream().filter(x -> x.interval().isPresent()).toList();
-    if (!charted.isEmpty() && details) {
-      md.append(mermaid(charted));
-      md.append("\n<details><summary>Chart data (change, positive = better)</summary>\n\n");
-      md.append(
-          "| metric | change | interval low | interval high | tolerated drop |\n|---|---:|---:|---:|---:|\n");
-      for (RuleResult rule : charted) {
-        Interval i = rule.interval().orElseThrow();
-        md.append("| ")
-            .append(escape(rule.metric()))
-            .append(" | ")
-            .append(signed(i.estimate()))
-            .append(" | ")
-            .append(signed(i.lo()))
-            .append(" | ")
-            .append(signed(i.hi()))
-            .append(" | ")
-            .append((rule.tolerance() == 0 ? "0" : fmt(-rule.tolerance())))
-            .append(" |\n");
-      }
-      md.append("\n</details>\n\n");
+    if (charted.isEmpty()) {
+      return "";
     }
+    StringBuilder md = new StringBuilder();
+    md.append(
+        "<details open><summary>Charts: improvement vs baseline (positive = better), with its interval and the"
+            + " tolerated drop</summary>\n\n");
+    for (RuleResult rule : charted.subList(0, Math.min(MAX_CHARTS, charted.size()))) {
+      md.append(chart(rule));
+    }
+    md.append(
+        "| metric | improvement | interval low | interval high | tolerated drop |\n|---|---:|---:|---:|---:|\n");
+    for (RuleResult rule : charted) {
+      Interval i = rule.interval().orElseThrow();
+      md.append("| ")
+          .append(escape(rule.metric()))
+          .append(" | ")
+          .append(signed(i.estimate()))
+          .append(" | ")
+          .append(signed(i.lo()))
+          .append(" | ")
+          .append(signed(i.hi()))
+          .append(" | ")
+          .append(rule.tolerance() == 0 ? "0" : fmt(-rule.tolerance()))
+          .append(" |\n");
+    }
+    return md.append("\n</details>\n\n").toString();
+  }
+
+  private static String chart(RuleResult rule) {
+    Interval i = rule.interval().orElseThrow();
+    double lo = finite(i.lo());
+    double hi = finite(i.hi());
+    double tol = -rule.tolerance() + 0.0;
+    double min = Math.min(Math.min(lo, tol), 0);
+    double max = Math.max(Math.max(hi, finite(i.estimate())), 0);
+    double pad = Math.max(1e-4, (max - min) * 0.15);
+    return "```mermaid\nxychart-beta\n"
+        + "  title \""
+        + rule.metric().replace("\"", "'")
+        + " ("
+        + rule.verdict()
+        + "): "
+        + signed(i.estimate())
+        + " ["
+        + signed(lo)
+        + ", "
+        + signed(hi)
+        + "]\"\n"
+        + "  x-axis [\"interval low\", \"estimate\", \"interval high\"]\n"
+        + String.format(
+            Locale.ROOT, "  y-axis \"improvement\" %.5f --> %.5f%n", min - pad, max + pad)
+        + String.format(Locale.ROOT, "  line [%.5f, %.5f, %.5f]%n", lo, finite(i.estimate()), hi)
+        + String.format(Locale.ROOT, "  line [%.5f, %.5f, %.5f]%n", tol, tol, tol)
+        + "  line [0, 0, 0]\n```\n\n";
+  }
+
+  private static String tail(GateResult r, GateReportContext ctx) {
+    StringBuilder md = new StringBuilder();
     for (String note : r.notes()) {
       md.append("> ").append(escape(note)).append("\n");
     }
@@ -132,8 +219,7 @@ public final class GateMarkdown {
     }
     md.append("<sub>Baseline: ").append(escape(r.baseline().description()));
     r.candidateCommit()
-        .ifPresent(
-            c -> md.append(" · candidate `").append(c, 0, Math.min(12, c.length())).append('`'));
+        .ifPresent(c -> md.append(" · candidate `").append(BaselineInfo.abbreviate(c)).append('`'));
     GateResult.Pairing p = r.pairing();
     if (!r.baseline().missing()) {
       md.append(" · ")
@@ -142,62 +228,20 @@ public final class GateMarkdown {
                   ? p.common() + " paired examples"
                   : "unpaired: " + p.common() + " common examples");
     }
-    md.append(" · paired bootstrap ")
-        .append(ctx.resamples())
-        .append(" resamples, seed ")
-        .append(ctx.seed())
-        .append(" · <a href=\"https://github.com/mlci/mlci#gate\">how to read this</a></sub>\n");
+    Set<String> methods = new LinkedHashSet<>();
+    r.rules().forEach(rule -> rule.interval().ifPresent(i -> methods.add(i.method())));
+    if (!methods.isEmpty()) {
+      md.append(" · ").append(String.join(", ", methods));
+      if (methods.stream().anyMatch(m -> m.endsWith("bootstrap"))) {
+        md.append(" (")
+            .append(ctx.resamples())
+            .append(" resamples, seed ")
+            .append(ctx.seed())
+            .append(')');
+      }
+    }
+    md.append(" · <a href=\"https://github.com/mlci/mlci#the-gate\">how to read this</a></sub>\n");
     return md.toString();
-  }
-
-  /**
-   * A Mermaid xychart: bars for the change (positive = better), lines for the interval and the
-   * tolerated drop.
-   */
-  static String mermaid(List<RuleResult> rules) {
-    double min = 0;
-    double max = 0;
-    for (RuleResult r : rules) {
-      Interval i = r.interval().orElseThrow();
-      min = Math.min(min, Math.min(finite(i.lo()), -r.tolerance()));
-      max = Math.max(max, Math.max(finite(i.hi()), finite(i.estimate())));
-    }
-    double pad = Math.max(1e-4, (max - min) * 0.1);
-    StringBuilder sb = new StringBuilder("```mermaid\nxychart-beta\n");
-    sb.append(
-        "  title \"Change vs baseline (positive = better): bar = estimate, lines = interval and tolerated drop\"\n");
-    sb.append("  x-axis [");
-    for (int k = 0; k < rules.size(); k++) {
-      sb.append(k > 0 ? ", " : "")
-          .append('"')
-          .append(rules.get(k).metric().replace("\"", "'"))
-          .append('"');
-    }
-    sb.append("]\n");
-    sb.append(
-        String.format(Locale.ROOT, "  y-axis \"change\" %.4f --> %.4f%n", min - pad, max + pad));
-    sb.append("  bar ").append(series(rules, 0)).append('\n');
-    sb.append("  line ").append(series(rules, 1)).append('\n');
-    sb.append("  line ").append(series(rules, 2)).append('\n');
-    sb.append("  line ").append(series(rules, 3)).append('\n');
-    sb.append("```\n");
-    return sb.toString();
-  }
-
-  private static String series(List<RuleResult> rules, int which) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int k = 0; k < rules.size(); k++) {
-      Interval i = rules.get(k).interval().orElseThrow();
-      double v =
-          switch (which) {
-            case 0 -> i.estimate();
-            case 1 -> i.lo();
-            case 2 -> i.hi();
-            default -> -rules.get(k).tolerance();
-          };
-      sb.append(k > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.5f", finite(v)));
-    }
-    return sb.append(']').toString();
   }
 
   private static double finite(double v) {
@@ -212,11 +256,12 @@ public final class GateMarkdown {
   }
 
   /** The change in the metric's own units (candidate minus baseline). */
-  private static double raw(RuleResult rule, double oriented) {
+  static double raw(RuleResult rule, double oriented) {
     return rule.higherIsBetter() ? oriented : -oriented;
   }
 
-  private static String rawInterval(RuleResult rule, Interval i) {
+  /** The interval in the metric's own units, low end first. */
+  static String rawInterval(RuleResult rule, Interval i) {
     double a = raw(rule, i.lo());
     double b = raw(rule, i.hi());
     if (!Double.isFinite(a) || !Double.isFinite(b)) {
@@ -239,7 +284,7 @@ public final class GateMarkdown {
   }
 
   static String signed(double v) {
-    return String.format(Locale.ROOT, "%+.4f", v);
+    return String.format(Locale.ROOT, "%+.4f", v + 0.0);
   }
 
   static String escape(String s) {

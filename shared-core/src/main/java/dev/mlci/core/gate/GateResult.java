@@ -36,14 +36,22 @@ public record GateResult(
   /**
    * How baseline and candidate examples were matched by id.
    *
-   * @param paired whether both were scored on exactly the same examples
-   * @param common examples in both
+   * @param paired whether the comparison is paired (on the {@code common} examples)
+   * @param common examples in both, with the same true value
    * @param onlyBaseline examples only the baseline was scored on
    * @param onlyCandidate examples only the candidate was scored on
+   * @param changedTruth examples in both whose true value differs (relabelled data), left out of
+   *     the pairing
    */
-  public record Pairing(boolean paired, int common, int onlyBaseline, int onlyCandidate) {
+  public record Pairing(
+      boolean paired, int common, int onlyBaseline, int onlyCandidate, int changedTruth) {
     public static Pairing none(int candidate) {
-      return new Pairing(false, 0, 0, candidate);
+      return new Pairing(false, 0, 0, candidate, 0);
+    }
+
+    /** Whether baseline and candidate were scored on exactly the same examples. */
+    public boolean identical() {
+      return paired && onlyBaseline == 0 && onlyCandidate == 0 && changedTruth == 0;
     }
   }
 

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -125,20 +127,18 @@ public final class BaselineFinder {
                 "name the branch pull requests merge into with --target or gate.target, or fetch it in the checkout"
                     + " step."));
       }
+      if (isShallow(repo) && fetch && hasRemote) {
+        // Deepen before computing anything: a shallow boundary looks like a root commit to a walk.
+        unshallow(repo, credentials, env, problems);
+      }
       ObjectId mergeBase = mergeBase(repo, head, targetRef.getObjectId());
       if (mergeBase == null && isShallow(repo)) {
-        if (fetch && hasRemote) {
-          try {
-            var unshallow = Git.wrap(repo).fetch().setRemote(REMOTE).setUnshallow(true);
-            credentials.ifPresent(unshallow::setCredentialsProvider);
-            unshallow.call();
-          } catch (GitAPIException | RuntimeException e) {
-            throw shallow(target, "fetching the history failed: " + e.getMessage());
-          }
-          mergeBase = mergeBase(repo, head, resolveTarget(repo, target).getObjectId());
-        }
+        // A shallow HEAD (a pull request's merge commit at depth 1) still records its parents: the
+        // target's tip
+        // is usually one of them.
+        mergeBase = mergeBaseThroughRecordedParents(repo, head, targetRef.getObjectId());
         if (mergeBase == null) {
-          throw shallow(target, fetch ? "even after fetching" : "and fetching is off");
+          throw shallow(target, fetch && hasRemote ? "even after fetching" : "and fetching is off");
         }
       }
       if (mergeBase == null) {
@@ -163,8 +163,13 @@ public final class BaselineFinder {
       // fetch.
       try (RevWalk walk = new RevWalk(repo)) {
         RevCommit start = walk.parseCommit(mergeBase);
+        Set<String> boundary = shallowCommits(repo);
         // On the target branch itself, the baseline is the previous recorded commit, not this one.
         if (mergeBase.equals(head)) {
+          if (boundary.contains(start.name())) {
+            throw shallow(
+                target, "HEAD is on " + target + " and its parent is not in the checkout");
+          }
           if (start.getParentCount() == 0) {
             return new Search(
                 Optional.empty(),
@@ -190,6 +195,14 @@ public final class BaselineFinder {
                 Optional.of(start.name()),
                 searched,
                 problems);
+          }
+          if (boundary.contains(c.name()) && distance + 1 < maxCommits) {
+            problems.add(
+                "the checkout is shallow: history before "
+                    + c.name().substring(0, 12)
+                    + " is missing; "
+                    + SHALLOW_FIX);
+            break;
           }
           c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
         }
@@ -242,6 +255,51 @@ public final class BaselineFinder {
 
   static boolean isShallow(Repository repo) {
     return Files.exists(repo.getDirectory().toPath().resolve("shallow"));
+  }
+
+  /** The commits at the boundary of a shallow checkout (their parents are missing). */
+  static Set<String> shallowCommits(Repository repo) throws IOException {
+    Path file = repo.getDirectory().toPath().resolve("shallow");
+    return Files.exists(file) ? new HashSet<>(Files.readAllLines(file)) : Set.of();
+  }
+
+  /**
+   * Fetches the full history: of the branches, and of a pull request's ref when the CI names it
+   * (GitHub's GITHUB_REF=refs/pull/N/merge), which the default refspec does not cover.
+   */
+  private static void unshallow(
+      Repository repo,
+      Optional<CredentialsProvider> credentials,
+      Map<String, String> env,
+      List<String> problems) {
+    try {
+      var fetch = Git.wrap(repo).fetch().setRemote(REMOTE).setUnshallow(true);
+      String ref = env.getOrDefault("GITHUB_REF", "");
+      if (ref.startsWith("refs/pull/")) {
+        fetch.setRefSpecs(
+            new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
+            new RefSpec("+" + ref + ":refs/remotes/" + ref.substring("refs/".length())));
+      }
+      credentials.ifPresent(fetch::setCredentialsProvider);
+      fetch.call();
+    } catch (GitAPIException | RuntimeException e) {
+      problems.add("fetching the full history failed: " + e.getMessage());
+    }
+  }
+
+  /** The merge-base of the target with HEAD's recorded parents, read from the commit itself. */
+  private static ObjectId mergeBaseThroughRecordedParents(
+      Repository repo, ObjectId head, ObjectId target) throws IOException {
+    RevCommit raw = RevCommit.parse(repo.open(head).getCachedBytes());
+    for (RevCommit parent : raw.getParents()) {
+      if (repo.getObjectDatabase().has(parent)) {
+        ObjectId base = mergeBase(repo, parent, target);
+        if (base != null) {
+          return base;
+        }
+      }
+    }
+    return null;
   }
 
   private static void fetchQuietly(

@@ -58,13 +58,23 @@ public final class TreeExport {
           continue; // submodules are not part of this commit's files
         }
         Files.createDirectories(out.getParent());
+        // Never write through a link: the parent must really be inside the export (a committed
+        // symlink to a
+        // directory elsewhere would otherwise redirect later files).
+        if (!out.getParent().toRealPath().startsWith(target.toRealPath())) {
+          throw new IOException(
+              "refusing to write through a symbolic link: " + tree.getPathString());
+        }
         if (mode == FileMode.SYMLINK) {
-          Files.createSymbolicLink(
-              out,
+          Path link =
               Path.of(
                   new String(
                       repo.open(tree.getObjectId(0)).getBytes(),
-                      java.nio.charset.StandardCharsets.UTF_8)));
+                      java.nio.charset.StandardCharsets.UTF_8));
+          if (link.isAbsolute() || !out.getParent().resolve(link).normalize().startsWith(target)) {
+            continue; // a link out of the checkout is not part of a reproducible build: left out
+          }
+          Files.createSymbolicLink(out, link);
         } else {
           try (OutputStream os = Files.newOutputStream(out)) {
             repo.open(tree.getObjectId(0)).copyTo(os);

@@ -212,20 +212,93 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void changedTestSet_fallsBackToUnpaired() {
+  void mostlyNewTestSet_fallsBackToUnpaired() {
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
             .evaluate(
                 List.of("accuracy"),
                 bundle(0.85, 1, 400),
-                Optional.of(bundle(0.85, 1, 380)),
+                Optional.of(bundle(0.85, 1, 150)),
                 NOTE,
                 false);
 
     assertThat(r.pairing().paired()).isFalse();
-    assertThat(r.pairing().onlyCandidate()).isEqualTo(20);
+    assertThat(r.pairing().onlyCandidate()).isEqualTo(250);
     assertThat(r.rules().get(0).interval().orElseThrow().method()).isEqualTo("unpaired-bootstrap");
     assertThat(r.notes()).anyMatch(s -> s.startsWith("The test set changed"));
+  }
+
+  @Test
+  void defaultRules_skipMetricsTheCandidateCannotHave() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+    EvaluationBundle scoresOnly =
+        new EvaluationBundle(
+            b.name(),
+            b.task(),
+            b.commit(),
+            false,
+            "d",
+            "c",
+            b.inputs(),
+            Map.of("accuracy", 0.85),
+            Map.of("log_loss", "the model produces decision scores, not probabilities"),
+            b.predictions());
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(), List.of()))
+            .evaluate(
+                List.of("accuracy", "log_loss"), scoresOnly, Optional.of(scoresOnly), NOTE, true);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(r.rules()).extracting(RuleResult::metric).containsExactly("accuracy");
+    assertThat(r.notes()).anyMatch(s -> s.startsWith("log_loss is not gated"));
+  }
+
+  @Test
+  void partlyChangedTestSet_isPairedOnTheCommonExamples() {
+    EvaluationBundle base = bundle(0.85, 1, 400);
+    EvaluationBundle cand = bundle(0.85, 1, 420); // 20 new examples appended
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
+            .evaluate(List.of("accuracy"), cand, Optional.of(base), NOTE, false);
+
+    assertThat(r.pairing().paired()).isTrue();
+    assertThat(r.pairing().common()).isEqualTo(400);
+    assertThat(r.pairing().onlyCandidate()).isEqualTo(20);
+    assertThat(r.rules().get(0).interval().orElseThrow().method()).isEqualTo("paired-bootstrap");
+    assertThat(r.notes()).anyMatch(s -> s.contains("paired on the common examples"));
+  }
+
+  @Test
+  void relabelledExamples_areNotPaired() {
+    EvaluationBundle base = bundle(0.85, 1, 400);
+    ClassificationPredictions p = (ClassificationPredictions) base.predictions();
+    int[] flipped = p.truth().clone();
+    for (int i = 0; i < 300; i++) {
+      flipped[i] = 1 - flipped[i];
+    }
+    EvaluationBundle relabelled =
+        new EvaluationBundle(
+            "m",
+            "classification",
+            Optional.of("x"),
+            false,
+            "d",
+            "c",
+            base.inputs(),
+            Map.of(),
+            Map.of(),
+            new ClassificationPredictions(
+                p.ids(), p.classes(), flipped, p.predicted(), p.scores(), true, 1));
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
+            .evaluate(List.of("accuracy"), relabelled, Optional.of(base), NOTE, false);
+
+    assertThat(r.pairing().changedTruth()).isEqualTo(300);
+    assertThat(r.pairing().paired()).isFalse();
+    assertThat(r.notes()).anyMatch(s -> s.contains("300 with a different true value"));
   }
 
   @Test
