@@ -146,7 +146,7 @@ class ExamplesIT {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
         if (!p.getFileName().toString().equals("run.json")) {
-          out.put(dir.relativize(p).toString(), dev.mlci.core.io.Digests.sha256Hex(p));
+          out.put(dir.relativize(p).toString(), dev.mlci.format.Digests.sha256Hex(p));
         }
       }
     }

@@ -2,8 +2,8 @@ package dev.mlci.core.config;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
-import dev.mlci.core.io.Digests;
 import dev.mlci.core.io.TextFiles;
+import dev.mlci.format.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,6 @@
 package dev.mlci.core.data;
 
-import dev.mlci.core.features.TargetSpec;
+import dev.mlci.format.TargetSpec;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.mlci.core.data;
 
 import dev.mlci.core.config.SplitConfig;
-import dev.mlci.core.io.Digests;
+import dev.mlci.format.Digests;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
-import dev.mlci.core.model.ModelFormat;
+import dev.mlci.format.ModelFormat;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

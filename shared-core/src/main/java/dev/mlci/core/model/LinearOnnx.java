@@ -1,8 +1,9 @@
 package dev.mlci.core.model;
 
 import ai.onnx.proto.OnnxMl;
-import dev.mlci.core.features.ColumnSpec;
-import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.format.ColumnSpec;
+import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.ModelFormat;
 import java.util.List;
 import java.util.Optional;
 import org.tribuo.ImmutableFeatureMap;

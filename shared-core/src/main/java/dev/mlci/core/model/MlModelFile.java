@@ -1,8 +1,9 @@
 package dev.mlci.core.model;
 
-import dev.mlci.core.features.ColumnSpec;
-import dev.mlci.core.features.FeatureSpec;
 import dev.mlci.core.io.Json;
+import dev.mlci.format.ColumnSpec;
+import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.ModelFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

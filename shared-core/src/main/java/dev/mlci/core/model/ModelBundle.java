@@ -1,6 +1,6 @@
 package dev.mlci.core.model;
 
-import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.format.FeatureSpec;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.tribuo.Model;

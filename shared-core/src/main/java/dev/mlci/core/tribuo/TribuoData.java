@@ -1,7 +1,7 @@
 package dev.mlci.core.tribuo;
 
 import dev.mlci.core.data.DataRow;
-import dev.mlci.core.features.FeatureSpec;
+import dev.mlci.format.FeatureSpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

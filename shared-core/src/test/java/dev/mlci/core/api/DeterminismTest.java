@@ -2,8 +2,8 @@ package dev.mlci.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlci.core.io.Digests;
 import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.format.Digests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.mlci.core.arch;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -29,19 +28,6 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.mlci.core.api..")
-        .check(CORE);
-  }
-
-  @Test
-  void featureEncoding_dependsOnNoTrainingCode() {
-    // The model server carries features.json handling; it must not drag Tribuo training or mlci
-    // internals along.
-    classes()
-        .that()
-        .resideInAPackage("dev.mlci.core.features..")
-        .should()
-        .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "tools.jackson..", "dev.mlci.core.features..")
         .check(CORE);
   }
 

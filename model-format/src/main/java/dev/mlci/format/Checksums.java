@@ -1,6 +1,5 @@
-package dev.mlci.core.model;
+package dev.mlci.format;
 
-import dev.mlci.core.io.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

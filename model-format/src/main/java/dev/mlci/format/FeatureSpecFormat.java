@@ -1,4 +1,4 @@
-package dev.mlci.core.features;
+package dev.mlci.format;
 
 import java.util.ArrayList;
 import java.util.List;

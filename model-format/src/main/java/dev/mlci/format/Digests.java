@@ -1,4 +1,4 @@
-package dev.mlci.core.io;
+package dev.mlci.format;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.mlci.core.model;
+package dev.mlci.format;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class ModelFormat {
 
   private static String readVersion() {
     try (InputStream in =
-        ModelFormat.class.getResourceAsStream("/dev/mlci/core/mlci-version.properties")) {
+        ModelFormat.class.getResourceAsStream("/dev/mlci/format/mlci-version.properties")) {
       if (in == null) {
         return "unknown";
       }

@@ -1,0 +1,27 @@
+package dev.mlci.format;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model format is what the model server carries: it must not drag training code or mlci
+ * internals along.
+ */
+class FormatArchitectureTest {
+  @Test
+  void format_dependsOnlyOnTheJdkAndJackson() {
+    JavaClasses format =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.mlci.format");
+    classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "tools.jackson..", "dev.mlci.format..")
+        .check(format);
+  }
+}
