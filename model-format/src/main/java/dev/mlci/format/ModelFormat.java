@@ -13,6 +13,9 @@ public final class ModelFormat {
   /** The ONNX export, when the model can be exported. */
   public static final String ONNX_MODEL = "model.onnx";
 
+  /** How the model is served: backend and meaning of its outputs ({@code mlci.serving/v1}). */
+  public static final String SERVING = "serving.json";
+
   /** How input columns become features ({@code mlci.features/v1}). */
   public static final String FEATURES = "features.json";
 

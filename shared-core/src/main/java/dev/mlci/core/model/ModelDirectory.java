@@ -15,6 +15,7 @@ import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
 import dev.mlci.format.ModelFormat;
+import dev.mlci.format.ServingSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * model.tribuo        the Tribuo model (protobuf)
  * model.onnx          float64 ONNX export, for linear models on numeric columns
  * features.json       how input columns become features
+ * serving.json        which backend serves it (onnx or tribuo) and what its outputs mean
  * MLmodel             MLflow model description (flavors, signature)
  * input_example.json  one input row, MLflow "split" layout
  * provenance.json     trainer, parameters, inputs (files and digests, split, columns), config digest, git
@@ -71,6 +73,9 @@ public final class ModelDirectory {
           LinearOnnx.export(model, spec, config.name()).toByteArray());
     }
     Json.write(dir.resolve(ModelFormat.FEATURES), FeatureSpecFormat.toJson(spec));
+    Json.write(
+        dir.resolve(ModelFormat.SERVING),
+        servingSpec(model, spec, config.name(), noOnnx.isEmpty()).toJson());
     Json.write(dir.resolve(ModelFormat.INPUT_EXAMPLE), inputExample(spec, data.train().get(0)));
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(trained, loaded, data, git, noOnnx));
     // MLmodel names the model by a digest of everything written so far, so it is itself
@@ -84,6 +89,30 @@ public final class ModelDirectory {
         StandardCharsets.UTF_8);
     Checksums.write(dir);
     return Checksums.digest(dir);
+  }
+
+  /** How the server should load {@code model} and read its outputs. */
+  static ServingSpec servingSpec(Model<?> model, FeatureSpec spec, String name, boolean onnx) {
+    ServingSpec.Outputs outputs =
+        !spec.target().isClassification()
+            ? ServingSpec.Outputs.VALUES
+            : model.generatesProbabilities()
+                ? ServingSpec.Outputs.PROBABILITIES
+                : ServingSpec.Outputs.SCORES;
+    return new ServingSpec(
+        name,
+        onnx ? ServingSpec.Backend.ONNX : ServingSpec.Backend.TRIBUO,
+        outputs,
+        model.getClass().getName(),
+        usesXgboost(model) ? "xgboost" : "");
+  }
+
+  private static boolean usesXgboost(Model<?> model) {
+    if (model instanceof org.tribuo.common.xgboost.XGBoostModel<?>) {
+      return true;
+    }
+    return model instanceof org.tribuo.ensemble.EnsembleModel<?> e
+        && e.getModels().stream().anyMatch(ModelDirectory::usesXgboost);
   }
 
   private static ObjectNode inputExample(FeatureSpec spec, DataRow row) {

@@ -1,0 +1,98 @@
+package dev.mlci.server;
+
+import java.util.Properties;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts the model server: verify and load the model, listen, and on SIGTERM finish in-flight
+ * requests before exiting. A model that fails its checksums or cannot be loaded is logged and the
+ * process exits with status 1.
+ */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    // Inference never downloads anything: DJL runs offline and caches under a writable path.
+    System.setProperty("ai.djl.offline", "true");
+    if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
+      System.setProperty("DJL_CACHE_DIR", System.getProperty("java.io.tmpdir") + "/djl");
+    }
+    ServerConfig config;
+    try {
+      config = ServerConfig.from(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.severe("bad configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LoadedModel model;
+    try {
+      model =
+          ModelLoader.load(
+              config.modelDir(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+    } catch (ModelLoader.LoadException e) {
+      LOG.log(Level.SEVERE, e.getMessage(), e.getCause());
+      System.exit(1);
+      return;
+    }
+    ServerMetrics metrics = new ServerMetrics();
+    metrics.modelLoaded(model);
+    ModelServer server = new ModelServer(config, model, metrics, version());
+    server.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down: finishing in-flight requests");
+                  server.shutdown();
+                  LOG.info("stopped");
+                },
+                "mlci-shutdown"));
+    LOG.info(
+        String.format(
+            java.util.Locale.ROOT,
+            "serving model '%s' version %s (%s backend, loaded in %.2f s) on %s:%d",
+            model.name(),
+            model.version(),
+            model.predictor().backend(),
+            model.loadSeconds(),
+            config.host(),
+            server.port()));
+  }
+
+  /** JSON lines on standard error for every logger (Undertow, DJL and Tribuo included). */
+  private static void configureLogging() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    ConsoleHandler console = new ConsoleHandler();
+    console.setFormatter(new JsonLogFormatter());
+    console.setLevel(Level.INFO);
+    root.addHandler(console);
+    root.setLevel(Level.INFO);
+    // Libraries' start-up chatter is not news.
+    Logger.getLogger("org.xnio").setLevel(Level.WARNING);
+    Logger.getLogger("io.undertow").setLevel(Level.WARNING);
+    Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
+    Logger.getLogger("ai.djl").setLevel(Level.WARNING);
+  }
+
+  static String version() {
+    try (var in = Main.class.getResourceAsStream("/dev/mlci/format/mlci-version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.mlci.server;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * MLflow's scoring protocol ({@code POST /invocations}): JSON with exactly one of {@code
+ * dataframe_split}, {@code dataframe_records}, {@code instances} or {@code inputs}, or {@code
+ * text/csv} with a header row. Answers {@code {"predictions": ...}}: per row the class
+ * probabilities (or scores) in the model's class order, or the value.
+ */
+final class MlflowCodec {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  static final List<String> KEYS =
+      List.of("dataframe_split", "dataframe_records", "instances", "inputs");
+
+  private MlflowCodec() {}
+
+  static Batch decodeJson(JsonNode body, LoadedModel m) throws BadRequest {
+    if (!body.isObject()) {
+      throw new BadRequest(400, "the body must be a JSON object with one of the keys " + KEYS);
+    }
+    List<String> present = KEYS.stream().filter(body::has).toList();
+    if (present.size() != 1) {
+      throw new BadRequest(
+          400, "the body must have exactly one of the keys " + KEYS + "; it has " + present.size());
+    }
+    Cells cells = new Cells(m.spec());
+    JsonNode value = body.get(present.get(0));
+    return switch (present.get(0)) {
+      case "dataframe_split" -> split(value, cells, m);
+      case "dataframe_records" -> records(value, cells, m);
+      case "instances" ->
+          value.isArray() && !value.isEmpty() && value.get(0).isObject()
+              ? records(value, cells, m)
+              : rows(value, cells, m);
+      default ->
+          value.isObject()
+              ? columnar(value, cells, m)
+              : value.isArray() && !value.isEmpty() && value.get(0).isObject()
+                  ? records(value, cells, m)
+                  : rows(value, cells, m);
+    };
+  }
+
+  private static Batch split(JsonNode v, Cells cells, LoadedModel m) throws BadRequest {
+    JsonNode columns = v.get("columns");
+    JsonNode data = v.get("data");
+    if (columns == null || !columns.isArray() || data == null || !data.isArray()) {
+      throw new BadRequest(400, "dataframe_split needs 'columns' (names) and 'data' (rows)");
+    }
+    int[] map = new int[columns.size()];
+    for (int i = 0; i < map.length; i++) {
+      map[i] = cells.column(columns.get(i).asString(""));
+    }
+    Batch batch = Batch.empty(m.spec(), data.size());
+    for (int r = 0; r < data.size(); r++) {
+      JsonNode row = data.get(r);
+      if (!row.isArray() || row.size() != map.length) {
+        throw new BadRequest(
+            400, "dataframe_split row " + r + " must be a list of " + map.length + " values");
+      }
+      for (int i = 0; i < map.length; i++) {
+        cells.set(batch, r, map[i], row.get(i));
+      }
+    }
+    return batch;
+  }
+
+  private static Batch records(JsonNode v, Cells cells, LoadedModel m) throws BadRequest {
+    if (!v.isArray()) {
+      throw new BadRequest(400, "records must be a list of objects {column: value}");
+    }
+    Batch batch = Batch.empty(m.spec(), v.size());
+    for (int r = 0; r < v.size(); r++) {
+      JsonNode row = v.get(r);
+      if (!row.isObject()) {
+        throw new BadRequest(400, "record " + r + " must be an object {column: value}");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = row.properties().iterator(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        cells.set(batch, r, cells.column(e.getKey()), e.getValue());
+      }
+    }
+    return batch;
+  }
+
+  /** Positional rows: every column, in the model's input order. */
+  private static Batch rows(JsonNode v, Cells cells, LoadedModel m) throws BadRequest {
+    if (!v.isArray()) {
+      throw new BadRequest(400, "instances must be a list of rows or of objects");
+    }
+    Batch batch = Batch.empty(m.spec(), v.size());
+    for (int r = 0; r < v.size(); r++) {
+      JsonNode row = v.get(r);
+      if (!row.isArray() || row.size() != cells.width()) {
+        throw new BadRequest(
+            400,
+            "row "
+                + r
+                + " must be a list of "
+                + cells.width()
+                + " values, the columns "
+                + cells.names()
+                + " in order");
+      }
+      for (int c = 0; c < cells.width(); c++) {
+        cells.set(batch, r, c, row.get(c));
+      }
+    }
+    return batch;
+  }
+
+  /** {@code {"inputs": {column: [values]}}}. */
+  private static Batch columnar(JsonNode v, Cells cells, LoadedModel m) throws BadRequest {
+    int rows = -1;
+    List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(v.properties());
+    for (Map.Entry<String, JsonNode> e : entries) {
+      if (!e.getValue().isArray()) {
+        throw new BadRequest(400, "inputs['" + e.getKey() + "'] must be a list of values");
+      }
+      if (rows >= 0 && e.getValue().size() != rows) {
+        throw new BadRequest(
+            400,
+            "inputs['" + e.getKey() + "'] has " + e.getValue().size() + " values, others " + rows);
+      }
+      rows = e.getValue().size();
+    }
+    Batch batch = Batch.empty(m.spec(), Math.max(rows, 0));
+    for (Map.Entry<String, JsonNode> e : entries) {
+      int c = cells.column(e.getKey());
+      for (int r = 0; r < rows; r++) {
+        cells.set(batch, r, c, e.getValue().get(r));
+      }
+    }
+    return batch;
+  }
+
+  static Batch decodeCsv(String text, LoadedModel m) throws BadRequest {
+    Cells cells = new Cells(m.spec());
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180)) {
+      List<CSVRecord> records = parser.getRecords();
+      if (records.isEmpty()) {
+        throw new BadRequest(
+            400, "the CSV body is empty; send a header row and one row per example");
+      }
+      CSVRecord header = records.get(0);
+      int[] map = new int[header.size()];
+      for (int i = 0; i < map.length; i++) {
+        map[i] = cells.column(header.get(i).trim());
+      }
+      Batch batch = Batch.empty(m.spec(), records.size() - 1);
+      for (int r = 1; r < records.size(); r++) {
+        CSVRecord rec = records.get(r);
+        if (rec.size() != map.length) {
+          throw new BadRequest(
+              400, "CSV row " + r + " has " + rec.size() + " fields; the header has " + map.length);
+        }
+        for (int i = 0; i < map.length; i++) {
+          cells.setText(batch, r - 1, map[i], rec.get(i));
+        }
+      }
+      return batch;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new BadRequest(400, "the CSV body cannot be parsed: " + e.getMessage());
+    }
+  }
+
+  static ObjectNode response(LoadedModel m, double[][] scores) {
+    ObjectNode n = F.objectNode();
+    ArrayNode predictions = n.putArray("predictions");
+    for (double[] row : scores) {
+      if (m.classification()) {
+        ArrayNode r = predictions.addArray();
+        for (double v : row) {
+          r.add(v);
+        }
+      } else {
+        predictions.add(row[0]);
+      }
+    }
+    return n;
+  }
+
+  /** MLflow's error body. */
+  static ObjectNode error(String message) {
+    ObjectNode n = F.objectNode();
+    n.put("error_code", "BAD_REQUEST");
+    n.put("message", message);
+    return n;
+  }
+}

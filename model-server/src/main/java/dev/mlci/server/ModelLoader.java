@@ -1,0 +1,70 @@
+package dev.mlci.server;
+
+import dev.mlci.format.Checksums;
+import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.FeatureSpecFormat;
+import dev.mlci.format.ModelFormat;
+import dev.mlci.format.ServingSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Verifies and loads a model directory. Every file must match {@code checksums.sha256}: a model
+ * altered after training is refused before it can answer a single request.
+ */
+final class ModelLoader {
+  /** The model directory cannot be served; the message says why and what to do. */
+  static final class LoadException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    LoadException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private ModelLoader() {}
+
+  static LoadedModel load(Path dir, int predictorPool) throws LoadException {
+    long start = System.nanoTime();
+    if (!Files.isDirectory(dir)) {
+      throw new LoadException(
+          "no model directory at " + dir + "; mount one or set MLCI_MODEL_DIR", null);
+    }
+    try {
+      List<String> broken = Checksums.verify(dir);
+      if (!broken.isEmpty()) {
+        throw new LoadException(
+            "refusing to serve "
+                + dir
+                + ": it fails its checksums ("
+                + String.join("; ", broken)
+                + "); the model was altered after training. Rebuild the image from a model written by mlci train",
+            null);
+      }
+      ObjectMapper json = new ObjectMapper();
+      FeatureSpec spec =
+          FeatureSpecFormat.fromJson(json.readTree(dir.resolve(ModelFormat.FEATURES).toFile()));
+      ServingSpec serving =
+          ServingSpec.fromJson(json.readTree(dir.resolve(ModelFormat.SERVING).toFile()));
+      Predictor predictor =
+          switch (serving.backend()) {
+            case ONNX -> new OnnxPredictor(dir, spec, predictorPool);
+            case TRIBUO -> new TribuoPredictor(dir, spec);
+          };
+      String digest = Checksums.digest(dir);
+      return new LoadedModel(
+          serving.name(),
+          digest.substring(0, 12),
+          spec,
+          serving,
+          predictor,
+          digest,
+          (System.nanoTime() - start) / 1e9);
+    } catch (IOException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
+      throw new LoadException("cannot load the model in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,309 @@
+package dev.mlci.server;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The KServe Open Inference Protocol (V2) over REST: metadata, and inference requests as either one
+ * tensor per input column (shape [N] or [N, 1]; FP64/FP32/INT for numeric columns, BYTES for
+ * categorical ones) or one 2-D numeric tensor [N, columns] in column order; data row-major, flat or
+ * nested.
+ */
+final class V2Codec {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final Set<String> NUMERIC_TYPES =
+      Set.of(
+          "FP64", "FP32", "FP16", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16",
+          "UINT8");
+
+  private V2Codec() {}
+
+  static ObjectNode serverMetadata(String version) {
+    ObjectNode n = F.objectNode();
+    n.put("name", "mlci-model-server");
+    n.put("version", version);
+    n.putArray("extensions");
+    return n;
+  }
+
+  static ObjectNode modelMetadata(LoadedModel m) {
+    ObjectNode n = F.objectNode();
+    n.put("name", m.name());
+    n.putArray("versions").add(m.version());
+    n.put("platform", "mlci-" + m.predictor().backend());
+    ArrayNode inputs = n.putArray("inputs");
+    m.spec()
+        .columns()
+        .forEach(
+            c -> {
+              ObjectNode i = inputs.addObject();
+              i.put("name", c.name());
+              i.put(
+                  "datatype",
+                  c.kind() == dev.mlci.format.ColumnSpec.Kind.NUMERIC ? "FP64" : "BYTES");
+              i.putArray("shape").add(-1).add(1);
+            });
+    ArrayNode outputs = n.putArray("outputs");
+    ObjectNode main = outputs.addObject();
+    main.put("name", m.outputName());
+    main.put("datatype", "FP64");
+    ArrayNode shape = main.putArray("shape").add(-1);
+    if (m.classification()) {
+      shape.add(m.spec().target().classes().size());
+      ObjectNode label = outputs.addObject();
+      label.put("name", "label");
+      label.put("datatype", "BYTES");
+      label.putArray("shape").add(-1);
+    }
+    ObjectNode parameters = n.putObject("parameters");
+    if (m.classification()) {
+      m.spec().target().classes().forEach(parameters.putArray("classes")::add);
+    }
+    parameters.put(
+        "matrix_input",
+        "one FP64 or FP32 tensor of shape [N, "
+            + m.spec().columns().size()
+            + "] in input order is accepted instead of one tensor per column");
+    return n;
+  }
+
+  /** Reads the inputs of an inference request. */
+  static Batch decode(JsonNode request, LoadedModel m) throws BadRequest {
+    if (!request.isObject()) {
+      throw new BadRequest(400, "the request body must be a JSON object with an 'inputs' array");
+    }
+    JsonNode inputs = request.get("inputs");
+    if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
+      throw new BadRequest(400, "'inputs' must be a non-empty array of tensors");
+    }
+    Cells cells = new Cells(m.spec());
+    Set<String> names = new HashSet<>();
+    inputs.forEach(i -> names.add(i.path("name").asString("")));
+    // One tensor whose name is not a column is the [N, columns] matrix form.
+    boolean matrix = inputs.size() == 1 && !cells.has(names.iterator().next());
+    return matrix ? matrix(inputs.get(0), cells, m) : perColumn(inputs, cells, m);
+  }
+
+  private static Batch matrix(JsonNode tensor, Cells cells, LoadedModel m) throws BadRequest {
+    String name = tensor.path("name").asString("");
+    long[] shape = shape(tensor);
+    String datatype = tensor.path("datatype").asString("");
+    if (shape.length != 2 || shape[1] != cells.width()) {
+      throw new BadRequest(
+          400,
+          "input '"
+              + name
+              + "' is not a column; as one tensor it must have shape [N, "
+              + cells.width()
+              + "] (the columns "
+              + cells.names()
+              + " in order), got "
+              + java.util.Arrays.toString(shape));
+    }
+    if (!NUMERIC_TYPES.contains(datatype)) {
+      throw new BadRequest(
+          400,
+          "input '"
+              + name
+              + "': a [N, "
+              + cells.width()
+              + "] tensor must be FP64 or FP32, got '"
+              + datatype
+              + "'");
+    }
+    for (int c = 0; c < cells.width(); c++) {
+      if (!cells.numeric(c)) {
+        throw new BadRequest(
+            400, "the model has categorical columns; send one tensor per column (BYTES for those)");
+      }
+    }
+    List<JsonNode> data = flatten(tensor, shape);
+    int rows = (int) shape[0];
+    Batch batch = Batch.empty(m.spec(), rows);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cells.width(); c++) {
+        cells.set(batch, r, c, data.get(r * cells.width() + c));
+      }
+    }
+    return batch;
+  }
+
+  private static Batch perColumn(JsonNode inputs, Cells cells, LoadedModel m) throws BadRequest {
+    int rows = -1;
+    List<Integer> columns = new ArrayList<>();
+    List<List<JsonNode>> values = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    for (JsonNode tensor : inputs) {
+      String name = tensor.path("name").asString("");
+      int c = cells.column(name);
+      if (!seen.add(c)) {
+        throw new BadRequest(400, "input '" + name + "' is given twice");
+      }
+      long[] shape = shape(tensor);
+      if (!(shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
+        throw new BadRequest(
+            400,
+            "input '"
+                + name
+                + "': a column tensor has shape [N] or [N, 1], got "
+                + java.util.Arrays.toString(shape));
+      }
+      if (rows >= 0 && shape[0] != rows) {
+        throw new BadRequest(
+            400, "input '" + name + "' has " + shape[0] + " rows, other inputs have " + rows);
+      }
+      rows = (int) shape[0];
+      String datatype = tensor.path("datatype").asString("");
+      if (cells.numeric(c) && !NUMERIC_TYPES.contains(datatype)) {
+        throw new BadRequest(
+            400,
+            "input '"
+                + name
+                + "' is a numeric column: its datatype must be FP64, FP32 or an"
+                + " integer type, got '"
+                + datatype
+                + "'");
+      }
+      if (!cells.numeric(c) && !datatype.equals("BYTES")) {
+        throw new BadRequest(
+            400,
+            "input '"
+                + name
+                + "' is a categorical column: its datatype must be BYTES, got '"
+                + datatype
+                + "'");
+      }
+      columns.add(c);
+      values.add(flatten(tensor, shape));
+    }
+    Batch batch = Batch.empty(m.spec(), rows);
+    for (int k = 0; k < columns.size(); k++) {
+      for (int r = 0; r < rows; r++) {
+        cells.set(batch, r, columns.get(k), values.get(k).get(r));
+      }
+    }
+    return batch;
+  }
+
+  private static long[] shape(JsonNode tensor) throws BadRequest {
+    String name = tensor.path("name").asString("");
+    JsonNode shape = tensor.get("shape");
+    if (shape == null || !shape.isArray() || shape.isEmpty()) {
+      throw new BadRequest(400, "input '" + name + "' needs a 'shape' array");
+    }
+    long[] s = new long[shape.size()];
+    for (int i = 0; i < s.length; i++) {
+      if (!shape.get(i).isIntegralNumber()
+          || shape.get(i).asLong() < 1
+          || shape.get(i).asLong() > 1_000_000) {
+        throw new BadRequest(
+            400, "input '" + name + "': shape " + shape + " must hold positive integers");
+      }
+      s[i] = shape.get(i).asLong();
+    }
+    return s;
+  }
+
+  /** The tensor's data as a flat, row-major list, checked against its shape. */
+  private static List<JsonNode> flatten(JsonNode tensor, long[] shape) throws BadRequest {
+    String name = tensor.path("name").asString("");
+    JsonNode data = tensor.get("data");
+    if (data == null || !data.isArray()) {
+      throw new BadRequest(400, "input '" + name + "' needs a 'data' array");
+    }
+    List<JsonNode> flat = new ArrayList<>();
+    collect(data, flat);
+    long expected = 1;
+    for (long d : shape) {
+      expected *= d;
+    }
+    if (flat.size() != expected) {
+      throw new BadRequest(
+          400,
+          "input '"
+              + name
+              + "': shape "
+              + java.util.Arrays.toString(shape)
+              + " holds "
+              + expected
+              + " values, but 'data' has "
+              + flat.size());
+    }
+    return flat;
+  }
+
+  private static void collect(JsonNode node, List<JsonNode> out) {
+    if (node.isArray()) {
+      node.forEach(n -> collect(n, out));
+    } else {
+      out.add(node);
+    }
+  }
+
+  /** The inference response, with only the requested outputs when the request names some. */
+  static ObjectNode response(JsonNode request, LoadedModel m, double[][] scores) throws BadRequest {
+    Set<String> wanted = new HashSet<>();
+    request.path("outputs").forEach(o -> wanted.add(o.path("name").asString("")));
+    Set<String> known =
+        m.classification() ? Set.of(m.outputName(), "label") : Set.of(m.outputName());
+    for (String w : wanted) {
+      if (!known.contains(w)) {
+        throw new BadRequest(400, "unknown output '" + w + "'; the model's outputs are " + known);
+      }
+    }
+    ObjectNode n = F.objectNode();
+    n.put("model_name", m.name());
+    n.put("model_version", m.version());
+    if (request.has("id")) {
+      n.set("id", request.get("id"));
+    }
+    ArrayNode outputs = n.putArray("outputs");
+    int rows = scores.length;
+    if (wanted.isEmpty() || wanted.contains(m.outputName())) {
+      ObjectNode o = outputs.addObject();
+      o.put("name", m.outputName());
+      o.put("datatype", "FP64");
+      ArrayNode shape = o.putArray("shape").add(rows);
+      ArrayNode data = o.putArray("data");
+      if (m.classification()) {
+        shape.add(m.spec().target().classes().size());
+        for (double[] row : scores) {
+          for (double v : row) {
+            data.add(v);
+          }
+        }
+      } else {
+        for (double[] row : scores) {
+          data.add(row[0]);
+        }
+      }
+    }
+    if (m.classification() && (wanted.isEmpty() || wanted.contains("label"))) {
+      ObjectNode o = outputs.addObject();
+      o.put("name", "label");
+      o.put("datatype", "BYTES");
+      o.putArray("shape").add(rows);
+      ArrayNode data = o.putArray("data");
+      for (double[] row : scores) {
+        data.add(m.spec().target().classes().get(argmax(row)));
+      }
+    }
+    return n;
+  }
+
+  static int argmax(double[] row) {
+    int best = 0;
+    for (int i = 1; i < row.length; i++) {
+      if (row[i] > row[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}
