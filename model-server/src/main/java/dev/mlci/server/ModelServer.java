@@ -111,7 +111,9 @@ final class ModelServer {
     undertow =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBodyBytes())
+            // The body limit is enforced in readBody, which answers 413 with a message; Undertow's
+            // own limit answers a bare 400.
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
             .setServerOption(
                 UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.idleTimeout().toMillis())
             .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
@@ -216,6 +218,9 @@ final class ModelServer {
       }
       sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
     } catch (BadRequest e) {
+      if (e.status() == 413) {
+        ex.setPersistent(false);
+      }
       send(
           ex,
           e.status(),
@@ -307,6 +312,10 @@ final class ModelServer {
   }
 
   private void sendError(HttpServerExchange ex, int status, String message) {
+    if (status == 413) {
+      // Do not read the rest of an oversized body: close the connection after answering.
+      ex.setPersistent(false);
+    }
     if (status >= 500) {
       LOG.warning(status + " " + ex.getRequestPath() + ": " + message);
     }

@@ -437,8 +437,7 @@ public final class Mlci {
     return config.target().orElse(GateConfig.DEFAULT_TARGET);
   }
 
-  private static EvaluationBundle readBundle(Path file, String what, String fix)
-      throws BadInputException {
+  static EvaluationBundle readBundle(Path file, String what, String fix) throws BadInputException {
     try (InputStream in = Files.newInputStream(file)) {
       return EvaluationBundle.read(in);
     } catch (java.nio.file.NoSuchFileException e) {

@@ -1,0 +1,207 @@
+package dev.mlci.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlci.core.image.ServingContract;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The server in process, on real models of the four examples: one per backend and output kind (ONNX
+ * probabilities; Tribuo random forest, XGBoost; Tribuo regression with a categorical column).
+ */
+class ModelServerTest {
+  private static final long LIMIT = 256 * 1024;
+  private static final Map<String, ServedModels.Trained> MODELS = new HashMap<>();
+
+  @TempDir static Path out;
+
+  @BeforeAll
+  static void train() throws Exception {
+    for (String example : new String[] {"breast-cancer", "iris", "wine", "diabetes"}) {
+      MODELS.put(example, ServedModels.train(example, out.resolve(example)));
+    }
+  }
+
+  private static ServerConfig config() {
+    return new ServerConfig(
+        Path.of("unused"), "127.0.0.1", 0, LIMIT, Duration.ofSeconds(30), Duration.ofSeconds(10));
+  }
+
+  private static ModelServer start(String example) throws Exception {
+    LoadedModel model = ModelLoader.load(MODELS.get(example).modelDir(), 2);
+    ServerMetrics metrics = new ServerMetrics();
+    metrics.modelLoaded(model);
+    ModelServer server = new ModelServer(config(), model, metrics, "test");
+    server.start();
+    return server;
+  }
+
+  private static URI base(ModelServer server) {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"breast-cancer", "iris", "wine", "diabetes"})
+  void servesTheEvaluatedPredictionsAndRefusesBadRequests(String example) throws Exception {
+    ModelServer server = start(example);
+    try {
+      ServingContract.Report report =
+          new ServingContract(base(server), MODELS.get(example).cases(), LIMIT).run();
+      assertThat(report.failures()).as(example).isEmpty();
+      assertThat(report.rowsCompared()).isEqualTo(MODELS.get(example).cases().cases().size());
+      assertThat(report.maxAbsDifference()).isLessThanOrEqualTo(ServingContract.TOLERANCE);
+      assertThat(report.checks()).hasSizeGreaterThan(20);
+    } finally {
+      server.shutdown();
+    }
+  }
+
+  @Test
+  void theBackendFollowsServingJson() throws Exception {
+    assertThat(ModelLoader.load(MODELS.get("breast-cancer").modelDir(), 1).predictor().backend())
+        .isEqualTo("onnx");
+    assertThat(ModelLoader.load(MODELS.get("wine").modelDir(), 1).predictor().backend())
+        .isEqualTo("tribuo");
+  }
+
+  @Test
+  void aTamperedModelIsRefused(@TempDir Path tmp) throws Exception {
+    Path copy = tmp.resolve("model");
+    Files.createDirectories(copy);
+    try (var files = Files.list(MODELS.get("iris").modelDir())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(copy.resolve("model.tribuo"));
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(copy.resolve("model.tribuo"), bytes);
+    assertThatThrownBy(() -> ModelLoader.load(copy, 1))
+        .isInstanceOf(ModelLoader.LoadException.class)
+        .hasMessageContaining("fails its checksums")
+        .hasMessageContaining("model.tribuo");
+  }
+
+  @Test
+  void aMissingModelDirectoryIsNamed(@TempDir Path tmp) {
+    assertThatThrownBy(() -> ModelLoader.load(tmp.resolve("absent"), 1))
+        .isInstanceOf(ModelLoader.LoadException.class)
+        .hasMessageContaining("MLCI_MODEL_DIR");
+  }
+
+  /** 10,000 malformed requests of every kind: all 4xx, and the server still serves afterwards. */
+  @Test
+  void survivesTenThousandMalformedRequests() throws Exception {
+    ModelServer server = start("breast-cancer");
+    HttpClient http = HttpClient.newHttpClient();
+    URI infer = base(server).resolve("/v2/models/breast-cancer/infer");
+    String[] bodies = {
+      "{",
+      "[]",
+      "null",
+      "{\"inputs\": 3}",
+      "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [1, 30], \"data\": [1]}]}",
+      "{\"inputs\": [{\"name\": \"mean radius\", \"datatype\": \"BOOL\", \"shape\": [1], \"data\": [true]}]}",
+      "{\"inputs\": [{\"name\": \"mean radius\", \"datatype\": \"FP64\", \"shape\": [-1], \"data\": [1]}]}",
+      "{\"inputs\": [{\"name\": \"mean radius\", \"datatype\": \"FP64\", \"shape\": [1], \"data\": [\"a\"]}]}",
+      "\u0000\u0001garbage",
+      "{\"inputs\": [{\"name\": \"mean radius\", \"datatype\": \"FP64\", \"shape\": [99999999999], \"data\": []}]}",
+    };
+    AtomicInteger fourXx = new AtomicInteger();
+    AtomicInteger other = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      Future<?>[] futures = new Future<?>[8];
+      for (int t = 0; t < futures.length; t++) {
+        int thread = t;
+        futures[t] =
+            pool.submit(
+                () -> {
+                  for (int i = thread; i < 10_000; i += 8) {
+                    HttpRequest request =
+                        HttpRequest.newBuilder(infer)
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies[i % bodies.length]))
+                            .build();
+                    int status =
+                        http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status >= 400 && status < 500) {
+                      fourXx.incrementAndGet();
+                    } else {
+                      other.incrementAndGet();
+                    }
+                  }
+                  return null;
+                });
+      }
+      for (Future<?> f : futures) {
+        f.get(5, TimeUnit.MINUTES);
+      }
+      assertThat(other.get()).isZero();
+      assertThat(fourXx.get()).isEqualTo(10_000);
+      assertThat(ServingContract.ready(base(server))).isTrue();
+      ServingContract.Report after =
+          new ServingContract(base(server), MODELS.get("breast-cancer").cases(), LIMIT).run();
+      assertThat(after.failures()).isEmpty();
+    } finally {
+      pool.shutdownNow();
+      server.shutdown();
+    }
+  }
+
+  /** SIGTERM's path: a request in flight when shutdown starts still gets its answer. */
+  @Test
+  void shutdownLetsInFlightRequestsFinish() throws Exception {
+    ModelServer server = start("diabetes");
+    String body =
+        "{\"dataframe_split\": {\"columns\": [\"age\", \"sex\", \"bmi\", \"bp\", \"s1_tc\","
+            + " \"s2_ldl\", \"s3_hdl\", \"s4_tch\", \"s5_ltg\", \"s6_glu\"], \"data\": [[59,"
+            + " \"2\", 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87]]}}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream outStream = socket.getOutputStream();
+      outStream.write(
+          ("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + bytes.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      outStream.write(bytes, 0, 10);
+      outStream.flush();
+      Thread.sleep(200);
+      Thread stopper = new Thread(server::shutdown);
+      stopper.start();
+      Thread.sleep(300);
+      assertThat(stopper.isAlive()).as("shutdown waits for the request in flight").isTrue();
+      outStream.write(bytes, 10, bytes.length - 10);
+      outStream.flush();
+      InputStream in = socket.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 200").contains("\"predictions\"");
+      stopper.join(10_000);
+      assertThat(stopper.isAlive()).isFalse();
+    }
+  }
+}
