@@ -37,6 +37,11 @@ public final class Main {
             }
             return m.exitCode().code();
           }
+          if (e instanceof InterruptedException) {
+            err.println("interrupted");
+            err.flush();
+            return 130;
+          }
           err.println("internal error: " + e);
           e.printStackTrace(err);
           err.println("This is a bug in mlci; please report it with the lines above.");

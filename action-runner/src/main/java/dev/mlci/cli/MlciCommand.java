@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       GateCommand.class,
       RunCommand.class,
+      ContainerizeCommand.class,
+      VerifyImageCommand.class,
       BaselineCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -1,8 +1,11 @@
 package dev.mlci.cli;
 
+import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.image.ContainerRuntime;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,16 +13,52 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {"Run every configured step in order: train, evaluate, gate."},
+    description = {
+      "Run the steps in order: train, evaluate, gate; with --image-target also containerize and,",
+      "when podman or docker is available, verify-image. The image is built only after a passing gate."
+    },
     footerHeading = "%nExamples:%n",
-    footer = {"  mlci run example-repos/breast-cancer", "  mlci run . --json > mlci-summary.json"})
+    footer = {
+      "  mlci run example-repos/breast-cancer",
+      "  mlci run . --json > mlci-summary.json",
+      "  mlci run . --image-target registry://ghcr.io/acme/churn:main"
+    })
 final class RunCommand extends StepCommand {
   @Mixin GateFlags gate;
 
+  @Mixin RunImageFlags image;
+
   @Override
-  int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+  int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException, InterruptedException {
     reportTrain(mlci.train(plan), summary);
     reportEvaluate(mlci.evaluate(plan), summary);
-    return reportGate(mlci.gate(plan, gateOptions(gate)), summary);
+    int exit = reportGate(mlci.gate(plan, gateOptions(gate)), summary);
+    if (image.target == null) {
+      return exit;
+    }
+    if (exit != 0) {
+      note(summary, "image: not built, the gate failed");
+      return exit;
+    }
+    Images images = images();
+    reportContainerize(images.containerize(plan, image.options()), summary);
+    if (image.noVerify) {
+      note(summary, "verify-image: skipped (--no-verify-image)");
+      return 0;
+    }
+    if (ContainerRuntime.detect(System.getenv()).isEmpty()) {
+      note(summary, "verify-image: skipped, no container engine (install podman or docker)");
+      return 0;
+    }
+    return reportVerify(
+        images.verifyImage(plan, System.getenv(), Duration.ofSeconds(120)), summary);
+  }
+
+  private void note(ObjectNode summary, String message) {
+    summary.withArray("notes").add(message);
+    if (!options.json) {
+      out().println(message);
+      out().flush();
+    }
   }
 }

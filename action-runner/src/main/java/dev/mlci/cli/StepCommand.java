@@ -1,16 +1,22 @@
 package dev.mlci.cli;
 
+import dev.mlci.core.api.ContainerizeResult;
 import dev.mlci.core.api.EvaluateResult;
 import dev.mlci.core.api.GateOptions;
 import dev.mlci.core.api.GateOutcome;
+import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.TrainResult;
+import dev.mlci.core.api.VerifyResult;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.gate.GateResult;
 import dev.mlci.core.gate.RuleResult;
+import dev.mlci.core.image.BuiltImage;
+import dev.mlci.core.image.ImageVerifier;
+import dev.mlci.core.image.ServingContract;
 import dev.mlci.core.progress.ProgressListener;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -20,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -34,14 +41,18 @@ abstract class StepCommand implements Callable<Integer> {
    *
    * @return the exit code: 0, or 1 when the gate fails the build
    */
-  abstract int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException;
+  abstract int execute(Mlci mlci, Plan plan, ObjectNode summary)
+      throws MlciException, InterruptedException;
+
+  /** How progress is shown, set before {@link #execute}. */
+  ProgressListener progress = ProgressListener.NONE;
 
   @Override
-  public Integer call() throws MlciException {
+  public Integer call() throws MlciException, InterruptedException {
     Environment env = Environment.detect();
     Workspace workspace = options.workspace();
     Plan plan = Mlci.plan(workspace);
-    ProgressListener progress = Progress.of(options.progress, env.terminal(), options.quiet, err());
+    progress = Progress.of(options.progress, env.terminal(), options.quiet, err());
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("command", spec.name());
     summary.put("name", plan.config().name());
@@ -106,6 +117,101 @@ abstract class StepCommand implements Callable<Integer> {
       out.flush();
     }
     return g.exitCode();
+  }
+
+  Images images() {
+    return new Images(progress, Clock.systemUTC());
+  }
+
+  void reportContainerize(ContainerizeResult r, ObjectNode summary) {
+    BuiltImage image = r.image();
+    ObjectNode n = summary.putObject("containerize");
+    n.put("reference", image.reference());
+    n.put("digest", image.digest());
+    n.put("pinned", image.pinned());
+    n.put("image_id", image.imageId());
+    n.put("target", image.target());
+    n.put("image_dir", r.imageDir().toString());
+    ArrayNode layers = n.putArray("layers");
+    for (BuiltImage.Layer l : image.layers()) {
+      layers.addObject().put("name", l.name()).put("files", l.files()).put("bytes", l.bytes());
+    }
+    image.warnings().forEach(n.putArray("warnings")::add);
+    n.put("millis", r.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      out.printf(
+          Locale.ROOT,
+          "image:  %s (containerize step: %.1fs)%n",
+          image.pinned(),
+          r.millis() / 1000.0);
+      out.println(image.digest());
+      for (BuiltImage.Layer l : image.layers()) {
+        out.printf(
+            Locale.ROOT,
+            "  layer %-13s %4d files %8.1f MB%n",
+            l.name(),
+            l.files(),
+            l.bytes() / 1e6);
+      }
+      for (String w : image.warnings()) {
+        out.println("  warning: " + w);
+      }
+      out.printf(
+          "wrote:  %s (%s)%n", Workspace.display(r.imageDir()), String.join(", ", r.files()));
+      out.flush();
+    }
+  }
+
+  int reportVerify(VerifyResult r, ObjectNode summary) {
+    ImageVerifier.Outcome o = r.outcome();
+    ObjectNode n = summary.putObject("verify_image");
+    n.put("passed", o.passed());
+    n.put("engine", o.engine());
+    n.put("image", o.image());
+    n.put("start_seconds", o.startSeconds());
+    n.put("verify_dir", r.verifyDir().toString());
+    o.problems().forEach(n.putArray("problems")::add);
+    if (o.report() != null) {
+      n.put("checks", o.report().checks().size());
+      n.put("failed_checks", o.report().failures().size());
+      n.put("rows_compared", o.report().rowsCompared());
+      n.put("max_abs_difference", o.report().maxAbsDifference());
+    }
+    n.put("millis", r.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      if (o.report() != null) {
+        out.printf(
+            Locale.ROOT,
+            "verify-image: %s (%d checks, %d failed; %d test rows, max |served - evaluated| %.2g;"
+                + " ready in %.1fs with %s)%n",
+            o.passed() ? "PASS" : "FAIL",
+            o.report().checks().size(),
+            o.report().failures().size(),
+            o.report().rowsCompared(),
+            o.report().maxAbsDifference(),
+            o.startSeconds(),
+            o.engine());
+        for (ServingContract.Check c : o.report().failures()) {
+          out.println("  FAIL " + c.name() + ": " + c.detail());
+        }
+      } else {
+        out.println("verify-image: FAIL");
+      }
+      for (String p : o.problems()) {
+        out.println("  problem: " + p);
+      }
+      if (!o.passed() && !o.logTail().isBlank()) {
+        out.println("  container log (end):");
+        for (String line : o.logTail().split("\\R")) {
+          out.println("    " + line);
+        }
+      }
+      out.printf("report: %s%n", Workspace.display(r.verifyDir().resolve(Images.VERIFY_JSON)));
+      out.flush();
+    }
+    return r.exitCode();
   }
 
   PrintWriter out() {

@@ -34,7 +34,8 @@ class FaceArchitectureTest {
                             "dev.mlci.core.errors..",
                             "dev.mlci.core.progress..",
                             "dev.mlci.core.config..",
-                            "dev.mlci.core.gate.."))))
+                            "dev.mlci.core.gate..",
+                            "dev.mlci.core.image.."))))
         .check(CLI);
   }
 

@@ -59,6 +59,12 @@ final class Tools {
 
   /** Runs {@code java -jar mlci.jar args}. */
   static Result mlci(String... args) throws IOException, InterruptedException {
+    return mlci(java.util.Map.of(), args);
+  }
+
+  /** Runs {@code java -jar mlci.jar args} with {@code env} added to the environment. */
+  static Result mlci(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("mlci.jar", "../action-runner/target/mlci.jar"));
     assertThat(jar).as("the packaged CLI (built by the action-runner module)").exists();
     List<String> cmd = new ArrayList<>();
@@ -66,19 +72,25 @@ final class Tools {
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(List.of(args));
-    return exec(cmd, Path.of("."));
+    return exec(cmd, Path.of("."), env);
   }
 
   static Result exec(List<String> cmd, Path dir) throws IOException, InterruptedException {
+    return exec(cmd, dir, java.util.Map.of());
+  }
+
+  static Result exec(List<String> cmd, Path dir, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("mlci-out", ".txt");
     Path err = Files.createTempFile("mlci-err", ".txt");
     try {
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(cmd)
               .directory(dir.toFile())
               .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+              .redirectError(err.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError("timed out: " + cmd);
@@ -122,6 +134,25 @@ final class Tools {
       Assumptions.abort(why);
     }
     return python;
+  }
+
+  /**
+   * Skips the test unless docker-registry, podman and runc are installed; with {@code
+   * MLCI_REQUIRE_CONTAINERS} set (as CI sets it), fails instead.
+   */
+  static void requireContainers() throws IOException, InterruptedException {
+    for (String tool : List.of("docker-registry", "podman", "runc")) {
+      Result r = exec(List.of("sh", "-c", "command -v " + tool), Path.of("."));
+      if (r.exit() != 0) {
+        String why =
+            tool
+                + " is needed for the image tests; install: apt-get install docker-registry podman runc";
+        if (System.getenv("MLCI_REQUIRE_CONTAINERS") != null) {
+          throw new AssertionError(why);
+        }
+        Assumptions.abort(why);
+      }
+    }
   }
 
   /** Runs the reference script and parses its JSON. */

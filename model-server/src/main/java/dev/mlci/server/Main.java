@@ -49,9 +49,10 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  LOG.info("shutting down: finishing in-flight requests");
+                  // JUL resets its handlers in its own shutdown hook, so these lines bypass it.
+                  direct(Level.INFO, "shutting down: finishing in-flight requests");
                   server.shutdown();
-                  LOG.info("stopped");
+                  direct(Level.INFO, "stopped");
                 },
                 "mlci-shutdown"));
     LOG.info(
@@ -64,6 +65,13 @@ public final class Main {
             model.loadSeconds(),
             config.host(),
             server.port()));
+  }
+
+  private static void direct(Level level, String message) {
+    java.util.logging.LogRecord record = new java.util.logging.LogRecord(level, message);
+    record.setLoggerName(Main.class.getName());
+    System.err.print(new JsonLogFormatter().format(record));
+    System.err.flush();
   }
 
   /** JSON lines on standard error for every logger (Undertow, DJL and Tribuo included). */

@@ -645,8 +645,12 @@ public final class Mlci {
   }
 
   private ObjectNode runInfo(String step, Instant started) {
+    return runInfo(step, started, clock.instant());
+  }
+
+  /** The {@code run.json} of a step: what ran, when, how long, with which mlci. */
+  static ObjectNode runInfo(String step, Instant started, Instant finished) {
     ObjectNode run = JsonNodeFactory.instance.objectNode();
-    Instant finished = clock.instant();
     run.put("step", step);
     run.put("started", started.toString());
     run.put("finished", finished.toString());

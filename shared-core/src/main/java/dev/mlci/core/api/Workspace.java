@@ -34,6 +34,12 @@ public record Workspace(Path repository, Path config, Path out) {
   /** Subdirectory of {@code out} that holds the gate's reports. */
   public static final String GATE_DIR = "gate";
 
+  /** Subdirectory of {@code out} that describes the built image and holds its deploy manifests. */
+  public static final String IMAGE_DIR = "image";
+
+  /** Subdirectory of {@code out} that holds the report of the image's contract check. */
+  public static final String VERIFY_DIR = "verify";
+
   public Workspace {
     repository = repository.toAbsolutePath().normalize();
     config = config.toAbsolutePath().normalize();
@@ -83,6 +89,16 @@ public record Workspace(Path repository, Path config, Path out) {
   /** Where the evaluation is written. */
   public Path evalDir() {
     return out.resolve(EVAL_DIR);
+  }
+
+  /** Where the description of the built image and its deploy manifests are written. */
+  public Path imageDir() {
+    return out.resolve(IMAGE_DIR);
+  }
+
+  /** Where the report of the image's contract check is written. */
+  public Path verifyDir() {
+    return out.resolve(VERIFY_DIR);
   }
 
   /** {@code path} as the user should see it: relative to the working directory when below it. */

@@ -42,4 +42,25 @@ public record GitInfo(String commit, String branch, boolean dirty) {
       return Optional.empty();
     }
   }
+
+  /**
+   * The URL of the {@code origin} remote of the repository containing {@code dir}, without any
+   * credentials it may embed, or empty.
+   */
+  public static Optional<String> originUrl(Path dir) {
+    FileRepositoryBuilder builder =
+        new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      return Optional.empty();
+    }
+    try (Repository repository = builder.build()) {
+      String url = repository.getConfig().getString("remote", "origin", "url");
+      if (url == null || url.isBlank()) {
+        return Optional.empty();
+      }
+      return Optional.of(url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
 }

@@ -1,0 +1,44 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.ContainerizeOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * The image options of {@code mlci run}: as {@code mlci containerize}'s with an {@code --image-}
+ * prefix, since {@code --target} there names the gate's branch.
+ */
+final class RunImageFlags {
+  @Option(
+      names = "--image-target",
+      paramLabel = "IMAGE",
+      description =
+          "Also build the serving image after a passing gate (registry://REF, tar://PATH, docker://REF) and,"
+              + " when podman or docker is available, verify it. Default: no image.")
+  String target;
+
+  @Option(
+      names = "--image-base",
+      paramLabel = "IMAGE",
+      description = "The base image, as containerize --base.")
+  String base;
+
+  @Option(
+      names = "--image-name",
+      paramLabel = "REF",
+      description = "For tar://: the image name inside the tarball, as containerize --name.")
+  String name;
+
+  @Option(
+      names = "--allow-insecure-registries",
+      description = "Allow registries over plain HTTP (for loopback test registries only).")
+  boolean allowInsecureRegistries;
+
+  @Option(
+      names = "--no-verify-image",
+      description = "Build the image but do not run verify-image on it.")
+  boolean noVerify;
+
+  ContainerizeOptions options() {
+    return ImageFlags.options(base, target, name, allowInsecureRegistries);
+  }
+}

@@ -1,0 +1,311 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The image acceptance test, with real components only: Debian's docker-registry on loopback, a JRE
+ * base image built offline and pushed there, {@code mlci containerize} of example models onto it,
+ * and {@code mlci verify-image} running each image with podman and comparing what it serves with
+ * the evaluated predictions.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImageIT {
+  /** The podman flags that work on the CI machine (crun fails on its cgroups). */
+  static final String RUN_ARGS =
+      "--runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4096:4096";
+
+  @TempDir static Path work;
+  static LocalRegistry registry;
+  static String base;
+  static Path baseTar;
+  static Map<String, String> env;
+
+  @BeforeAll
+  static void infrastructure() throws Exception {
+    Tools.requireContainers();
+    registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")));
+    base = registry.host() + "/mlci-test/jre17:latest";
+    baseTar = work.resolve("jre17.tar");
+    JreBaseImage.build(
+        Files.createDirectories(work.resolve("base")),
+        Path.of(System.getProperty("mlci.server.dist")),
+        base,
+        baseTar);
+    env = new HashMap<>();
+    env.put("MLCI_CONTAINER_RUNTIME", "podman");
+    env.put("MLCI_CONTAINER_RUN_ARGS", RUN_ARGS);
+    env.put("MLCI_CACHE_DIR", work.resolve("cache").toString());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private static Path trained(String example) throws Exception {
+    Path repo = Tools.copyExample(example, work);
+    Tools.Result r = Tools.mlci(env, "train", repo.toString(), "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    r = Tools.mlci(env, "evaluate", repo.toString(), "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    return repo;
+  }
+
+  private static JsonNode containerize(Path repo, String... flags) throws Exception {
+    List<String> args = new ArrayList<>(List.of("containerize", repo.toString(), "--json", "-q"));
+    args.addAll(List.of(flags));
+    Tools.Result r = Tools.mlci(env, args.toArray(String[]::new));
+    assertThat(r.exit()).as(r.err() + r.out()).isZero();
+    return r.json().path("containerize");
+  }
+
+  private static JsonNode verify(Path repo) throws Exception {
+    Tools.Result r = Tools.mlci(env, "verify-image", repo.toString(), "--json", "-q");
+    JsonNode report = Tools.JSON.readTree(repo.resolve("mlci-out/verify/verify.json").toFile());
+    assertThat(r.exit()).as(report.toPrettyString() + r.err()).isZero();
+    return report;
+  }
+
+  /** V2 and /invocations serve the evaluated predictions; every kind of bad request gets a 4xx. */
+  @Test
+  @Order(1)
+  void anOnnxModelInARegistryImageServesTheEvaluatedPredictions() throws Exception {
+    Path repo = trained("breast-cancer");
+    String ref = registry.host() + "/mlci/breast-cancer:test";
+    JsonNode image =
+        containerize(
+            repo,
+            "--base",
+            "registry://" + base,
+            "--target",
+            "registry://" + ref,
+            "--allow-insecure-registries");
+    assertThat(image.path("digest").asString()).matches("sha256:[0-9a-f]{64}");
+    assertThat(Files.readString(repo.resolve("mlci-out/image/image-digest")).strip())
+        .isEqualTo(image.path("digest").asString());
+
+    JsonNode report = verify(repo);
+    assertThat(report.path("passed").asBoolean()).isTrue();
+    assertThat(report.path("rows_compared").asInt()).isEqualTo(119);
+    assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
+    assertThat(report.path("stopped_cleanly").asBoolean()).isTrue();
+    Set<String> checks = new HashSet<>();
+    report.path("checks").forEach(c -> checks.add(c.path("name").asString()));
+    assertThat(checks)
+        .contains(
+            "malformed JSON gets 400",
+            "wrong shape gets 400",
+            "wrong datatype gets 400",
+            "unknown model gets 404",
+            "a body over 10485760 bytes gets 413",
+            "V2 infer, one tensor per column",
+            "/invocations dataframe_split",
+            "/invocations text/csv");
+
+    // The image as a user of the registry sees it: non-root, port 8080, labels, three layers on
+    // top of the base, the model last.
+    JsonNode manifest = registry.manifest("mlci/breast-cancer", image.path("digest").asString());
+    JsonNode baseManifest = registry.manifest("mlci-test/jre17", "latest");
+    assertThat(manifest.path("layers").size()).isEqualTo(baseManifest.path("layers").size() + 3);
+    long total = 0;
+    for (JsonNode l : manifest.path("layers")) {
+      total += l.path("size").asLong();
+    }
+    System.out.printf("image size (compressed layers, base included): %.1f MB%n", total / 1e6);
+    assertThat(total).as("compressed image size").isLessThan(150_000_000L);
+  }
+
+  /**
+   * Same inputs, same digest; a retrained model uploads one layer (plus the config and manifest)
+   * and changes the deploy manifests only in the digest.
+   */
+  @Test
+  @Order(2)
+  void buildsAreReproducibleAndAModelChangeUploadsOnlyTheModelLayer() throws Exception {
+    Path repo = trained("iris");
+    String ref = registry.host() + "/mlci/iris:test";
+    String[] flags = {
+      "--base", "registry://" + base, "--target", "registry://" + ref, "--allow-insecure-registries"
+    };
+    JsonNode first = containerize(repo, flags);
+    String inferenceService =
+        Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml"));
+    String deployment = Files.readString(repo.resolve("mlci-out/image/deploy/deployment.yaml"));
+    Set<String> blobsAfterFirst = registry.blobs();
+
+    JsonNode second = containerize(repo, flags);
+    assertThat(second.path("digest").asString()).isEqualTo(first.path("digest").asString());
+    assertThat(registry.blobs()).isEqualTo(blobsAfterFirst);
+
+    // Retrain with another seed: a different model, nothing else changed.
+    Path yaml = repo.resolve("ml.yaml");
+    String config = Files.readString(yaml);
+    assertThat(config).contains("\n  seed: 42\n");
+    Files.writeString(yaml, config.replace("\n  seed: 42\n", "\n  seed: 4242\n"));
+    trainedAgain(repo);
+    JsonNode third = containerize(repo, flags);
+    String digest3 = third.path("digest").asString();
+    assertThat(digest3).isNotEqualTo(first.path("digest").asString());
+
+    Set<String> uploaded = new HashSet<>(registry.blobs());
+    uploaded.removeAll(blobsAfterFirst);
+    JsonNode before = registry.manifest("mlci/iris", first.path("digest").asString());
+    JsonNode after = registry.manifest("mlci/iris", digest3);
+    int layers = after.path("layers").size();
+    for (int i = 0; i < layers - 1; i++) {
+      assertThat(after.path("layers").get(i).path("digest"))
+          .as("layer " + i)
+          .isEqualTo(before.path("layers").get(i).path("digest"));
+    }
+    String modelLayer = after.path("layers").get(layers - 1).path("digest").asString();
+    assertThat(uploaded)
+        .as("new blobs: the model layer, the container config, the manifest")
+        .containsExactlyInAnyOrder(
+            modelLayer, after.path("config").path("digest").asString(), digest3);
+
+    String d1 = first.path("digest").asString();
+    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml")))
+        .isEqualTo(inferenceService.replace(d1, digest3))
+        .isNotEqualTo(inferenceService);
+    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/deployment.yaml")))
+        .isEqualTo(deployment.replace(d1, digest3));
+  }
+
+  private static void trainedAgain(Path repo) throws Exception {
+    Tools.Result r = Tools.mlci(env, "train", repo.toString(), "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    r = Tools.mlci(env, "evaluate", repo.toString(), "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+  }
+
+  /** XGBoost served natively by Tribuo, from a docker-save base to a tarball, loaded by podman. */
+  @Test
+  @Order(3)
+  void aTribuoXgboostModelBuiltFromAndToTarballs() throws Exception {
+    Path repo = trained("wine");
+    Path tar = work.resolve("wine-image.tar");
+    JsonNode image =
+        containerize(
+            repo,
+            "--base",
+            "tar://" + baseTar,
+            "--target",
+            "tar://" + tar,
+            "--name",
+            "mlci/wine:test");
+    assertThat(tar).isRegularFile();
+    assertThat(image.path("reference").asString()).isEqualTo("mlci/wine:test");
+    JsonNode report = verify(repo);
+    assertThat(report.path("passed").asBoolean()).isTrue();
+    assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
+  }
+
+  /**
+   * {@code mlci run --image-target}: train, evaluate, gate, containerize, verify-image in one
+   * command, on a regression model with a categorical column.
+   */
+  @Test
+  @Order(4)
+  void runBuildsAndVerifiesTheImageAfterAPassingGate() throws Exception {
+    Path repo = Tools.copyExample("diabetes", work);
+    Tools.Result r =
+        Tools.mlci(
+            env,
+            "run",
+            repo.toString(),
+            "--json",
+            "-q",
+            "--image-base",
+            "registry://" + base,
+            "--image-target",
+            "registry://" + registry.host() + "/mlci/diabetes:test",
+            "--allow-insecure-registries");
+    assertThat(r.exit()).as(r.err() + r.out()).isZero();
+    JsonNode summary = r.json();
+    assertThat(summary.path("containerize").path("digest").asString()).startsWith("sha256:");
+    assertThat(summary.path("verify_image").path("passed").asBoolean()).isTrue();
+    assertThat(summary.path("verify_image").path("max_abs_difference").asDouble())
+        .isLessThanOrEqualTo(1e-6);
+  }
+
+  /** The server inside the image refuses a model that fails its checksums: a log line, exit 1. */
+  @Test
+  @Order(5)
+  void theImageRefusesATamperedModel() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", work.resolve("tamper"));
+    assertThat(Tools.mlci(env, "train", repo.toString(), "-q").exit()).isZero();
+    String ref = registry.host() + "/mlci/tamper:test";
+    JsonNode image =
+        containerize(
+            repo,
+            "--base",
+            "registry://" + base,
+            "--target",
+            "registry://" + ref,
+            "--allow-insecure-registries");
+    Path model = repo.resolve("mlci-out/model");
+    Path tampered = Files.createDirectories(work.resolve("tampered-model"));
+    try (var files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, tampered.resolve(f.getFileName()));
+      }
+    }
+    Files.writeString(
+        tampered.resolve("features.json"),
+        Files.readString(tampered.resolve("features.json")).replace("\"center\"", "\"center\" "));
+    String pinned = ref.substring(0, ref.lastIndexOf(':')) + "@" + image.path("digest").asString();
+    List<String> pull = List.of("podman", "pull", "--tls-verify=false", pinned);
+    assertThat(Tools.exec(pull, work).exit()).isZero();
+    List<String> run = new ArrayList<>(List.of("podman", "run", "--rm", "--network", "host"));
+    run.addAll(List.of(RUN_ARGS.split(" ")));
+    run.addAll(List.of("-e", "MLCI_PORT=0", "-v", tampered + ":/model:ro", pinned));
+    Tools.Result r = Tools.exec(run, work);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("fails its checksums").contains("features.json");
+  }
+
+  /** containerize refuses bad input with exit 2 and a message naming the flag. */
+  @Test
+  @Order(6)
+  void badTargetsAreNamed() throws Exception {
+    Path repo = Tools.copyExample("iris", work.resolve("bad"));
+    assertThat(Tools.mlci(env, "train", repo.toString(), "-q").exit()).isZero();
+    Tools.Result r = Tools.mlci(env, "containerize", repo.toString(), "--target", "ghcr.io/x/y");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--target").contains("registry://ghcr.io/x/y");
+    r = Tools.mlci(env, "containerize", repo.toString(), "--target", "registry://Bad Ref");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("not a valid image reference");
+    r =
+        Tools.mlci(
+            env,
+            "containerize",
+            repo.toString(),
+            "--base",
+            "tar://" + work.resolve("missing.tar"),
+            "--target",
+            "tar://" + work.resolve("out.tar"));
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.err()).contains("missing.tar").contains("does not exist");
+    assertThat(work.resolve("out.tar")).doesNotExist();
+  }
+}

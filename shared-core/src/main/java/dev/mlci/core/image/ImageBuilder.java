@@ -1,0 +1,348 @@
+package dev.mlci.core.image;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.DockerDaemonImage;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Port;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import dev.mlci.core.progress.ProgressListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds a serving image with Jib, without a container daemon. Layers go from the least to the most
+ * often changed (dependencies, server, model), so a retrained model changes one small layer. Every
+ * file has fixed permissions and the epoch as its time, and the image is created at the epoch: the
+ * same inputs give the same digest.
+ */
+public final class ImageBuilder {
+  private static final FilePermissions FILE = FilePermissions.fromOctalString("644");
+
+  private ImageBuilder() {}
+
+  /** Why a build failed: the message says what to do; {@code environment} says whose fault. */
+  public static final class BuildException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean environment;
+
+    BuildException(String message, boolean environment, Throwable cause) {
+      super(message, cause);
+      this.environment = environment;
+    }
+
+    /** True when the machine or network failed (exit 3), false when the input was wrong (2). */
+    public boolean environment() {
+      return environment;
+    }
+  }
+
+  /** The entrypoint: the server on the JVM of the base image. */
+  static List<String> entrypoint(ServerRuntime runtime) {
+    return List.of(
+        "java",
+        "-XX:MaxRAMPercentage=75",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-Djava.io.tmpdir=/tmp",
+        "-cp",
+        "/app/server/*:/app/lib/*",
+        runtime.mainClass());
+  }
+
+  /** mlci's layers, in order. */
+  static List<FileEntriesLayer> layers(ImageBuild build) throws IOException {
+    return List.of(
+        layer("dependencies", build.runtime().libraries(), "/app/lib"),
+        layer("server", build.runtime().application(), "/app/server"),
+        layer("model", modelFiles(build.modelDir()), ImageBuild.MODEL_PATH));
+  }
+
+  private static List<Path> modelFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> list = new ArrayList<>(files.filter(Files::isRegularFile).toList());
+      Collections.sort(list);
+      return list;
+    }
+  }
+
+  private static FileEntriesLayer layer(String name, List<Path> files, String dir) {
+    FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
+    for (Path f : files) {
+      // Files one by one with explicit permissions and time: never a directory at "/", never a
+      // permission bit or time taken from the build machine.
+      layer.addEntry(
+          f,
+          AbsoluteUnixPath.get(dir + "/" + f.getFileName()),
+          FILE,
+          FileEntriesLayer.DEFAULT_MODIFICATION_TIME);
+    }
+    return layer.build();
+  }
+
+  /**
+   * Builds and delivers the image.
+   *
+   * @throws BuildException naming the flag or environment variable to fix
+   */
+  public static BuiltImage build(ImageBuild build, ProgressListener progress)
+      throws BuildException, InterruptedException {
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    Consumer<LogEvent> log =
+        e -> {
+          switch (e.getLevel()) {
+            case ERROR, WARN -> warnings.add(e.getMessage());
+            case LIFECYCLE -> progress.info(e.getMessage());
+            default -> {}
+          }
+        };
+    JibContainerBuilder container;
+    List<FileEntriesLayer> layers;
+    try {
+      container = from(build, log);
+      layers = layers(build);
+    } catch (IOException e) {
+      throw new BuildException("cannot read the image's files: " + e.getMessage(), true, e);
+    }
+    Map<String, String> env = Map.of("MLCI_MODEL_DIR", ImageBuild.MODEL_PATH);
+    container
+        .setFileEntriesLayers(layers)
+        .setEntrypoint(entrypoint(build.runtime()))
+        .setEnvironment(env)
+        .setExposedPorts(Port.tcp(ImageBuild.PORT))
+        .setUser(ImageBuild.USER)
+        .setWorkingDirectory(AbsoluteUnixPath.get("/app"))
+        .setLabels(new java.util.TreeMap<>(build.labels()))
+        .setCreationTime(Instant.EPOCH)
+        .setFormat(ImageFormat.Docker);
+
+    Path tarTemp = null;
+    Containerizer containerizer;
+    String reference;
+    try {
+      if (build.target() instanceof ImageLocation.Registry r) {
+        containerizer =
+            Containerizer.to(withCredentials(r.reference(), "MLCI_REGISTRY", build, log));
+        reference = r.reference().toString();
+      } else if (build.target() instanceof ImageLocation.Docker d) {
+        requireDocker();
+        containerizer = Containerizer.to(DockerDaemonImage.named(d.reference()));
+        reference = d.reference().toString();
+      } else {
+        ImageLocation.Tar t = (ImageLocation.Tar) build.target();
+        ImageReference name =
+            ImageReference.parse(build.tarReference().orElse("mlci/" + build.name()));
+        Files.createDirectories(t.path().getParent());
+        tarTemp = Files.createTempFile(t.path().getParent(), ".mlci-image-", ".tar.part");
+        containerizer = Containerizer.to(TarImage.at(tarTemp).named(name));
+        reference = name.toString();
+      }
+    } catch (InvalidImageReferenceException e) {
+      throw new BuildException(
+          "'" + build.tarReference().orElse("") + "' is not a valid image name for --name",
+          false,
+          e);
+    } catch (IOException e) {
+      throw new BuildException("cannot write the image tarball: " + e.getMessage(), true, e);
+    }
+    containerizer
+        .setAllowInsecureRegistries(build.allowInsecureRegistries())
+        .setToolName("mlci")
+        .setToolVersion(build.runtime().version())
+        .setBaseImageLayersCache(build.cacheDir().resolve("jib-base"))
+        .setApplicationLayersCache(build.cacheDir().resolve("jib-app"))
+        .addEventHandler(LogEvent.class, log);
+    ProgressTracker tracker = new ProgressTracker(progress);
+    containerizer.addEventHandler(ProgressEvent.class, tracker::accept);
+
+    JibContainer result;
+    progress.start("building the image (" + build.target() + ")", 100, "%");
+    try {
+      result = container.containerize(containerizer);
+      if (tarTemp != null) {
+        Files.move(
+            tarTemp,
+            ((ImageLocation.Tar) build.target()).path(),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        tarTemp = null;
+      }
+    } catch (RegistryException e) {
+      throw registryFailure(build, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof RegistryException r) {
+        throw registryFailure(build, r);
+      }
+      throw new BuildException(
+          "the image build failed: " + describe(cause) + hint(build, cause), true, cause);
+    } catch (IOException | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
+      throw new BuildException("the image build failed: " + describe(e) + hint(build, e), true, e);
+    } finally {
+      progress.finish();
+      if (tarTemp != null) {
+        try {
+          Files.deleteIfExists(tarTemp);
+        } catch (IOException ignored) {
+          // A leftover .part file is harmless and says what happened.
+        }
+      }
+    }
+    List<BuiltImage.Layer> summary = new ArrayList<>();
+    for (FileEntriesLayer l : layers) {
+      long bytes = 0;
+      for (var entry : l.getEntries()) {
+        try {
+          bytes += Files.size(entry.getSourceFile());
+        } catch (IOException e) {
+          bytes += 0;
+        }
+      }
+      summary.add(new BuiltImage.Layer(l.getName(), l.getEntries().size(), bytes));
+    }
+    return new BuiltImage(
+        reference,
+        result.getDigest().toString(),
+        result.getImageId().toString(),
+        build.target().toString(),
+        summary,
+        warnings);
+  }
+
+  private static JibContainerBuilder from(ImageBuild build, Consumer<LogEvent> log)
+      throws IOException {
+    if (build.base() instanceof ImageLocation.Registry r) {
+      return Jib.from(withCredentials(r.reference(), "MLCI_BASE_REGISTRY", build, log));
+    }
+    if (build.base() instanceof ImageLocation.Docker d) {
+      requireDocker();
+      return Jib.from(DockerDaemonImage.named(d.reference()));
+    }
+    ImageLocation.Tar t = (ImageLocation.Tar) build.base();
+    if (!Files.isRegularFile(t.path())) {
+      throw new IOException(
+          "the base image tarball " + t.path() + " does not exist (--base tar://PATH)");
+    }
+    return Jib.from(TarImage.at(t.path()));
+  }
+
+  /**
+   * A registry image with credentials from, in order: {@code PREFIX_USERNAME} and {@code
+   * PREFIX_PASSWORD}, the Docker config ({@code ~/.docker/config.json}, its credential helpers) and
+   * well-known credential helpers (gcloud, ECR, ACR).
+   */
+  private static RegistryImage withCredentials(
+      ImageReference reference, String prefix, ImageBuild build, Consumer<LogEvent> log) {
+    RegistryImage image = RegistryImage.named(reference);
+    String user = build.env().get(prefix + "_USERNAME");
+    String password = build.env().get(prefix + "_PASSWORD");
+    if (user != null && password != null) {
+      image.addCredential(user, password);
+    }
+    CredentialRetrieverFactory credentials =
+        CredentialRetrieverFactory.forImage(reference, log, build.env());
+    image.addCredentialRetriever(credentials.dockerConfig());
+    image.addCredentialRetriever(credentials.wellKnownCredentialHelpers());
+    return image;
+  }
+
+  private static void requireDocker() throws IOException {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker"))) {
+        return;
+      }
+    }
+    throw new IOException(
+        "docker:// needs a Docker daemon and the docker command, and there is none on the PATH;"
+            + " use registry://REF or tar://PATH instead");
+  }
+
+  private static BuildException registryFailure(ImageBuild build, RegistryException e) {
+    String message = describe(e);
+    String fix;
+    if (e instanceof com.google.cloud.tools.jib.api.RegistryUnauthorizedException
+        || message.contains("Unauthorized")
+        || message.contains("401")
+        || message.contains("403")) {
+      fix =
+          " Log in (docker login writes ~/.docker/config.json) or set MLCI_REGISTRY_USERNAME and"
+              + " MLCI_REGISTRY_PASSWORD (MLCI_BASE_REGISTRY_* for the base image).";
+    } else if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
+      fix =
+          " The registry does not speak HTTPS; for a loopback test registry pass"
+              + " --allow-insecure-registries.";
+    } else {
+      fix = hint(build, e);
+    }
+    return new BuildException("the registry refused: " + message + fix, true, e);
+  }
+
+  private static String hint(ImageBuild build, Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException
+        || message.contains("insecure")) {
+      return " The registry does not speak HTTPS; for a loopback test registry pass"
+          + " --allow-insecure-registries.";
+    }
+    if (e instanceof java.net.UnknownHostException
+        || e instanceof java.net.ConnectException
+        || e instanceof java.net.SocketTimeoutException) {
+      return build.base() instanceof ImageLocation.Registry
+          ? " Check the network and the registry address; without network access, build from a"
+              + " local base image with --base tar://PATH (a docker-save tarball)."
+          : " Check that the registry is running and reachable.";
+    }
+    return "";
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+  }
+
+  /** Turns Jib's tree of progress allocations into one percentage. */
+  private static final class ProgressTracker {
+    private final ProgressListener progress;
+    private double done;
+    private long reported = -1;
+
+    ProgressTracker(ProgressListener progress) {
+      this.progress = progress;
+    }
+
+    synchronized void accept(ProgressEvent event) {
+      var allocation = event.getAllocation();
+      long units = allocation.getAllocationUnits();
+      if (units > 0) {
+        done += allocation.getFractionOfRoot() * event.getUnits() / units;
+      }
+      long percent = Math.min(100, Math.round(done * 100));
+      if (percent != reported) {
+        reported = percent;
+        progress.advance(percent);
+      }
+    }
+  }
+}
