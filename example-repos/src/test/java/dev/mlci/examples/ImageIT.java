@@ -48,6 +48,12 @@ class ImageIT {
         Path.of(System.getProperty("mlci.server.dist")),
         base,
         baseTar);
+    // bench/serve/run.sh reuses the base image: -Dmlci.keep.base=PATH copies the tarball there.
+    String keep = System.getProperty("mlci.keep.base");
+    if (keep != null) {
+      Files.createDirectories(Path.of(keep).toAbsolutePath().getParent());
+      Files.copy(baseTar, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     env = new HashMap<>();
     env.put("MLCI_CONTAINER_RUNTIME", "podman");
     env.put("MLCI_CONTAINER_RUN_ARGS", RUN_ARGS);

@@ -1,9 +1,11 @@
 package dev.mlci.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -85,11 +87,20 @@ public final class Main {
     console.setLevel(Level.INFO);
     root.addHandler(console);
     root.setLevel(Level.INFO);
-    // Libraries' start-up chatter is not news.
-    Logger.getLogger("org.xnio").setLevel(Level.WARNING);
-    Logger.getLogger("io.undertow").setLevel(Level.WARNING);
-    Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
-    Logger.getLogger("ai.djl").setLevel(Level.WARNING);
+    // Libraries' start-up chatter is not news. Levels go through the LogManager's configuration:
+    // a level set on a Logger object is lost when that object is garbage-collected.
+    String levels =
+        "org.xnio.level=WARNING\nio.undertow.level=WARNING\norg.tribuo.level=WARNING\n"
+            + "ai.djl.level=WARNING\nai.djl.onnxruntime.level=SEVERE\n"
+            + "com.oracle.labs.mlrg.olcut.level=WARNING\n";
+    try {
+      LogManager.getLogManager()
+          .updateConfiguration(
+              new java.io.ByteArrayInputStream(levels.getBytes(StandardCharsets.UTF_8)),
+              key -> (oldValue, newValue) -> newValue == null ? oldValue : newValue);
+    } catch (java.io.IOException e) {
+      LOG.warning("cannot set library log levels: " + e.getMessage());
+    }
   }
 
   static String version() {

@@ -219,7 +219,7 @@ final class ModelServer {
       sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
     } catch (BadRequest e) {
       if (e.status() == 413) {
-        ex.setPersistent(false);
+        closeIfHuge(ex);
       }
       send(
           ex,
@@ -313,13 +313,24 @@ final class ModelServer {
 
   private void sendError(HttpServerExchange ex, int status, String message) {
     if (status == 413) {
-      // Do not read the rest of an oversized body: close the connection after answering.
-      ex.setPersistent(false);
+      closeIfHuge(ex);
     }
     if (status >= 500) {
       LOG.warning(status + " " + ex.getRequestPath() + ": " + message);
     }
     sendJson(ex, status, object("error", message));
+  }
+
+  /**
+   * After a 413, Undertow drains the rest of the body so the client, still sending, gets to read
+   * the answer (closing at once would reset the connection and lose it). Bodies far beyond the
+   * limit, or of unknown length, are not worth draining: the connection is closed instead.
+   */
+  private void closeIfHuge(HttpServerExchange ex) {
+    long declared = ex.getRequestContentLength();
+    if (declared < 0 || declared > 16 * config.maxBodyBytes()) {
+      ex.setPersistent(false);
+    }
   }
 
   private void sendJson(HttpServerExchange ex, int status, JsonNode body) {
