@@ -95,12 +95,13 @@ for u in "http://127.0.0.1:$mlci_port/ping" "http://127.0.0.1:$mlflow_port/ping"
 done
 bench() { # name url body concurrency
   local t=$([ "$4" = 1 ] && echo 1 || echo 2)
-  MLCI_BENCH_BODY="$3" wrk -t"$t" -c"$4" -d20s --latency -s bench/serve/body.lua "$2" > "$out/wrk-$1-$4.txt"
+  local f="$out/wrk-$(echo "$1" | tr -c 'a-zA-Z0-9\n' '-')-$4.txt"
+  MLCI_BENCH_BODY="$3" wrk -t"$t" -c"$4" -d20s --latency -s bench/serve/body.lua "$2" > "$f"
   local rps p50 p99 errs
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$1-$4.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$1-$4.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$1-$4.txt")
-  errs=$(awk '/Non-2xx/ {print $5}' "$out/wrk-$1-$4.txt"); errs=${errs:-0}
+  rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+  p50=$(awk '$1=="50%" {print $2}' "$f")
+  p99=$(awk '$1=="99%" {print $2}' "$f")
+  errs=$(awk '/Non-2xx/ {print $5}' "$f"); errs=${errs:-0}
   echo "| $1 | $4 | $rps | $p50 | $p99 | $errs |"
 }
 for u in "http://127.0.0.1:$mlci_port/invocations" "http://127.0.0.1:$mlflow_port/invocations"; do
@@ -128,7 +129,7 @@ MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT=18183 java -Xmx512m -cp "$dist/a
   2> "$out/load-server.log" &
 server=$!; pids+=("$server")
 for _ in $(seq 120); do curl -sf -o /dev/null http://127.0.0.1:18183/ping && break; sleep 0.5; done
-heap() { jcmd "$server" GC.run > /dev/null; sleep 1; jcmd "$server" GC.heap_info | awk '/garbage-first heap/ {print $(NF-1)}' | tr -d 'K,'; }
+heap() { jcmd "$server" GC.run > /dev/null; sleep 1; jcmd "$server" GC.heap_info | sed -n 's/.*garbage-first heap.*used \([0-9]*\)K.*/\1/p'; }
 MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d10s -s bench/serve/body.lua http://127.0.0.1:18183/invocations > /dev/null
 heap_before=$(heap)
 MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d60s --latency -s bench/serve/body.lua \
