@@ -128,7 +128,7 @@ abstract class StepCommand implements Callable<Integer> {
     ObjectNode n = summary.putObject("containerize");
     n.put("reference", image.reference());
     n.put("digest", image.digest());
-    n.put("pinned", image.pinned());
+    n.put("deploy_reference", r.deployReference());
     n.put("image_id", image.imageId());
     n.put("target", image.target());
     n.put("image_dir", r.imageDir().toString());
@@ -143,7 +143,7 @@ abstract class StepCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "image:  %s (containerize step: %.1fs)%n",
-          image.pinned(),
+          r.deployReference(),
           r.millis() / 1000.0);
       out.println(image.digest());
       for (BuiltImage.Layer l : image.layers()) {

@@ -162,6 +162,12 @@ class ImageIT {
     assertThat(second.path("digest").asString()).isEqualTo(first.path("digest").asString());
     assertThat(registry.blobs()).isEqualTo(blobsAfterFirst);
 
+    // Training the same model again (new run.json times, same model) gives the same image too.
+    trainedAgain(repo);
+    JsonNode retrained = containerize(repo, flags);
+    assertThat(retrained.path("digest").asString()).isEqualTo(first.path("digest").asString());
+    assertThat(registry.blobs()).isEqualTo(blobsAfterFirst);
+
     // Retrain with another seed: a different model, nothing else changed.
     Path yaml = repo.resolve("ml.yaml");
     String config = Files.readString(yaml);
@@ -220,6 +226,12 @@ class ImageIT {
             "mlci/wine:test");
     assertThat(tar).isRegularFile();
     assertThat(image.path("reference").asString()).isEqualTo("mlci/wine:test");
+    // A tarball's digest changes when it is loaded and pushed: the manifests say so, not pin it.
+    assertThat(image.path("deploy_reference").asString()).isEqualTo("mlci/wine:test");
+    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/deployment.yaml")))
+        .contains("NOT pinned")
+        .contains("image: mlci/wine:test")
+        .doesNotContain("@sha256:");
     JsonNode report = verify(repo);
     assertThat(report.path("passed").asBoolean()).isTrue();
     assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
@@ -251,6 +263,13 @@ class ImageIT {
     assertThat(summary.path("verify_image").path("passed").asBoolean()).isTrue();
     assertThat(summary.path("verify_image").path("max_abs_difference").asDouble())
         .isLessThanOrEqualTo(1e-6);
+    // Verified as a tarball first, then pushed: the registry holds the verified image.
+    assertThat(summary.path("containerize").path("target").asString()).startsWith("registry://");
+    assertThat(repo.resolve("mlci-out/image-candidate.tar")).doesNotExist();
+    String digest = summary.path("containerize").path("digest").asString();
+    assertThat(registry.manifest("mlci/diabetes", digest).path("layers").size()).isPositive();
+    assertThat(Files.readString(repo.resolve("mlci-out/image/image-reference")).strip())
+        .endsWith("@" + digest);
   }
 
   /** The server inside the image refuses a model that fails its checksums: a log line, exit 1. */

@@ -70,6 +70,30 @@ public final class Checksums {
     return problems;
   }
 
+  /**
+   * The files {@code dir}'s checksum file lists (paths relative to {@code dir}, sorted), followed
+   * by the checksum file itself: the model, without the run times of {@code run.json}.
+   *
+   * @throws IOException when the checksum file is missing, malformed or names a path outside {@code
+   *     dir}
+   */
+  public static List<String> files(Path dir) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (String line :
+        Files.readAllLines(dir.resolve(ModelFormat.CHECKSUMS), StandardCharsets.UTF_8)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String rel = line.length() > 66 && line.indexOf("  ") == 64 ? line.substring(66) : null;
+      if (rel == null || !dir.resolve(rel).normalize().startsWith(dir.normalize())) {
+        throw new IOException("malformed line in " + ModelFormat.CHECKSUMS + ": " + line);
+      }
+      files.add(rel);
+    }
+    files.add(ModelFormat.CHECKSUMS);
+    return files;
+  }
+
   /** The digest that identifies a model directory: SHA-256 of its checksum file. */
   public static String digest(Path dir) throws IOException {
     return Digests.sha256Hex(dir.resolve(ModelFormat.CHECKSUMS));

@@ -6,15 +6,68 @@ import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** Puts request values into a {@link Batch}, checking each against its column's kind. */
+/**
+ * Puts request values into a {@link Batch}, checking each against its column's kind, that every
+ * column is given, and that a request stays within the row limit.
+ */
 final class Cells {
   private final FeatureSpec spec;
+  private final int maxRows;
   private final Map<String, Integer> index = new HashMap<>();
 
-  Cells(FeatureSpec spec) {
+  Cells(FeatureSpec spec, int maxRows) {
     this.spec = spec;
+    this.maxRows = maxRows;
     for (int c = 0; c < spec.columns().size(); c++) {
       index.put(spec.columns().get(c).name(), c);
+    }
+  }
+
+  /**
+   * An empty batch of {@code rows} rows, checked against the row limit before anything is
+   * allocated.
+   */
+  Batch batch(long rows) throws BadRequest {
+    if (rows > maxRows) {
+      throw new BadRequest(
+          400,
+          "the request holds "
+              + rows
+              + " rows; the limit is "
+              + maxRows
+              + " per request (MLCI_MAX_ROWS): split it into smaller requests");
+    }
+    return Batch.empty(spec, (int) rows);
+  }
+
+  /**
+   * Checks that {@code given} (column indexes, in request order) names every column once.
+   *
+   * @param where what named them, for the message, e.g. "dataframe_split columns"
+   */
+  void requireAll(int[] given, String where) throws BadRequest {
+    boolean[] seen = new boolean[width()];
+    for (int c : given) {
+      if (seen[c]) {
+        throw new BadRequest(
+            400, where + " name the column '" + spec.columns().get(c).name() + "' twice");
+      }
+      seen[c] = true;
+    }
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (int c = 0; c < seen.length; c++) {
+      if (!seen[c]) {
+        missing.add(spec.columns().get(c).name());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new BadRequest(
+          400,
+          where
+              + " lack the column(s) "
+              + missing
+              + "; send every column the model takes (null, or an empty CSV cell, for a missing"
+              + " value)");
     }
   }
 
@@ -75,8 +128,35 @@ final class Cells {
                 + "': expected a category (a string), got "
                 + value);
       }
-      batch.categorical()[row][column] = value.asString(); // a number as a level reads as its text
+      batch.categorical()[row][column] = level(col, value);
     }
+  }
+
+  /**
+   * The level a JSON value names. A number names the level spelled as in the training data: a
+   * client whose column is a float sends 2.0 for the level "2", and one whose column is an integer
+   * sends 2 for the level "2.0".
+   */
+  private static String level(ColumnSpec col, JsonNode value) {
+    String text = value.asString();
+    if (!value.isNumber() || col.levels().contains(text)) {
+      return text;
+    }
+    java.math.BigDecimal number = value.decimalValue();
+    String plain = number.stripTrailingZeros().toPlainString();
+    if (col.levels().contains(plain)) {
+      return plain;
+    }
+    for (String level : col.levels()) {
+      try {
+        if (new java.math.BigDecimal(level).compareTo(number) == 0) {
+          return level;
+        }
+      } catch (NumberFormatException notANumber) {
+        // a level that is not a number cannot be what a number names
+      }
+    }
+    return text;
   }
 
   /** Sets a cell from CSV text: empty means missing; numeric columns must parse. */

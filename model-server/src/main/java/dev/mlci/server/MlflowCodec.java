@@ -27,7 +27,7 @@ final class MlflowCodec {
 
   private MlflowCodec() {}
 
-  static Batch decodeJson(JsonNode body, LoadedModel m) throws BadRequest {
+  static Batch decodeJson(JsonNode body, LoadedModel m, int maxRows) throws BadRequest {
     if (!body.isObject()) {
       throw new BadRequest(400, "the body must be a JSON object with one of the keys " + KEYS);
     }
@@ -36,7 +36,7 @@ final class MlflowCodec {
       throw new BadRequest(
           400, "the body must have exactly one of the keys " + KEYS + "; it has " + present.size());
     }
-    Cells cells = new Cells(m.spec());
+    Cells cells = new Cells(m.spec(), maxRows);
     JsonNode value = body.get(present.get(0));
     return switch (present.get(0)) {
       case "dataframe_split" -> split(value, cells, m);
@@ -64,7 +64,8 @@ final class MlflowCodec {
     for (int i = 0; i < map.length; i++) {
       map[i] = cells.column(columns.get(i).asString(""));
     }
-    Batch batch = Batch.empty(m.spec(), data.size());
+    cells.requireAll(map, "dataframe_split columns");
+    Batch batch = cells.batch(data.size());
     for (int r = 0; r < data.size(); r++) {
       JsonNode row = data.get(r);
       if (!row.isArray() || row.size() != map.length) {
@@ -82,16 +83,20 @@ final class MlflowCodec {
     if (!v.isArray()) {
       throw new BadRequest(400, "records must be a list of objects {column: value}");
     }
-    Batch batch = Batch.empty(m.spec(), v.size());
+    Batch batch = cells.batch(v.size());
     for (int r = 0; r < v.size(); r++) {
       JsonNode row = v.get(r);
       if (!row.isObject()) {
         throw new BadRequest(400, "record " + r + " must be an object {column: value}");
       }
+      int[] given = new int[row.size()];
+      int k = 0;
       for (Iterator<Map.Entry<String, JsonNode>> it = row.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        cells.set(batch, r, cells.column(e.getKey()), e.getValue());
+        given[k] = cells.column(e.getKey());
+        cells.set(batch, r, given[k++], e.getValue());
       }
+      cells.requireAll(given, "record " + r + "'s keys");
     }
     return batch;
   }
@@ -101,7 +106,7 @@ final class MlflowCodec {
     if (!v.isArray()) {
       throw new BadRequest(400, "instances must be a list of rows or of objects");
     }
-    Batch batch = Batch.empty(m.spec(), v.size());
+    Batch batch = cells.batch(v.size());
     for (int r = 0; r < v.size(); r++) {
       JsonNode row = v.get(r);
       if (!row.isArray() || row.size() != cells.width()) {
@@ -137,7 +142,12 @@ final class MlflowCodec {
       }
       rows = e.getValue().size();
     }
-    Batch batch = Batch.empty(m.spec(), Math.max(rows, 0));
+    int[] given = new int[entries.size()];
+    for (int i = 0; i < given.length; i++) {
+      given[i] = cells.column(entries.get(i).getKey());
+    }
+    cells.requireAll(given, "the keys of inputs");
+    Batch batch = cells.batch(Math.max(rows, 0));
     for (Map.Entry<String, JsonNode> e : entries) {
       int c = cells.column(e.getKey());
       for (int r = 0; r < rows; r++) {
@@ -147,8 +157,8 @@ final class MlflowCodec {
     return batch;
   }
 
-  static Batch decodeCsv(String text, LoadedModel m) throws BadRequest {
-    Cells cells = new Cells(m.spec());
+  static Batch decodeCsv(String text, LoadedModel m, int maxRows) throws BadRequest {
+    Cells cells = new Cells(m.spec(), maxRows);
     try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180)) {
       List<CSVRecord> records = parser.getRecords();
       if (records.isEmpty()) {
@@ -160,7 +170,8 @@ final class MlflowCodec {
       for (int i = 0; i < map.length; i++) {
         map[i] = cells.column(header.get(i).trim());
       }
-      Batch batch = Batch.empty(m.spec(), records.size() - 1);
+      cells.requireAll(map, "the CSV header's names");
+      Batch batch = cells.batch(records.size() - 1L);
       for (int r = 1; r < records.size(); r++) {
         CSVRecord rec = records.get(r);
         if (rec.size() != map.length) {

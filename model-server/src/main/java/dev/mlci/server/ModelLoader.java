@@ -65,6 +65,17 @@ final class ModelLoader {
           (System.nanoTime() - start) / 1e9);
     } catch (IOException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
       throw new LoadException("cannot load the model in " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException | LinkageError e) {
+      // Typically a native library that cannot load: ONNX Runtime needs libstdc++, XGBoost needs
+      // libgomp.so.1, and the base image must provide them.
+      throw new LoadException(
+          "cannot load the model in "
+              + dir
+              + ": "
+              + e
+              + ". If a native library failed to load, the base image lacks a system library:"
+              + " ONNX Runtime needs libstdc++, XGBoost needs libgomp.so.1 (Debian/Ubuntu: libgomp1)",
+          e);
     }
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,7 @@ final class ModelServer {
   private final String version;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicBoolean ready = new AtomicBoolean(false);
+  private final Semaphore inference;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
 
@@ -46,6 +48,7 @@ final class ModelServer {
     this.model = model;
     this.metrics = metrics;
     this.version = version;
+    this.inference = new Semaphore(config.maxConcurrent(), true);
     RoutingHandler routes = new RoutingHandler();
     routes.get("/v2", timed("v2_server", ex -> sendJson(ex, 200, V2Codec.serverMetadata(version))));
     routes.get("/v2/health/live", timed("v2_live", ex -> sendJson(ex, 200, object("live", true))));
@@ -68,9 +71,9 @@ final class ModelServer {
                         n.put("ready", ready.get());
                         sendJson(ex, ready.get() ? 200 : 503, n);
                       })));
-      routes.post(base + "/infer", timed("v2_infer", new BlockingHandler(this::infer)));
+      routes.post(base + "/infer", timed("v2_infer", blocking(this::infer, false)));
     }
-    routes.post("/invocations", timed("invocations", new BlockingHandler(this::invocations)));
+    routes.post("/invocations", timed("invocations", blocking(this::invocations, true)));
     routes.get(
         "/ping", timed("ping", ex -> sendText(ex, ready.get() ? 200 : 503, "\n", "text/plain")));
     routes.get(
@@ -135,6 +138,13 @@ final class ModelServer {
   /** Stops taking requests, waits up to the grace period for in-flight ones, then stops. */
   void shutdown() {
     ready.set(false);
+    if (!config.shutdownDelay().isZero()) {
+      try {
+        Thread.sleep(config.shutdownDelay().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     graceful.shutdown();
     try {
       if (!graceful.awaitShutdown(config.shutdownGrace().toMillis())) {
@@ -155,13 +165,14 @@ final class ModelServer {
   }
 
   private interface Action {
-    void run() throws IOException, BadRequest;
+    void run() throws IOException, BadRequest, InterruptedException;
   }
 
   /**
    * Runs {@code action} when the path names this model (and, if given, its version); 404 otherwise.
    */
-  private void withModel(HttpServerExchange ex, Action action) throws IOException {
+  private void withModel(HttpServerExchange ex, Action action)
+      throws IOException, InterruptedException {
     String name = ex.getQueryParameters().get("name").getFirst();
     var versionParam = ex.getQueryParameters().get("version");
     if (!name.equals(model.name())) {
@@ -189,44 +200,56 @@ final class ModelServer {
     }
   }
 
-  private void infer(HttpServerExchange ex) throws IOException {
+  private void infer(HttpServerExchange ex) throws IOException, InterruptedException {
     withModel(
         ex,
         () -> {
-          JsonNode request = readJson(ex);
-          Batch batch = V2Codec.decode(request, model);
-          double[][] scores = score(batch);
-          sendJson(ex, 200, V2Codec.response(request, model, scores));
+          byte[] body = readBody(ex);
+          inference.acquire();
+          try {
+            JsonNode request = parse(body);
+            Batch batch = V2Codec.decode(request, model, config.maxRows());
+            double[][] scores = score(batch);
+            sendJson(ex, 200, V2Codec.response(request, model, scores));
+          } finally {
+            inference.release();
+          }
         });
   }
 
-  private void invocations(HttpServerExchange ex) throws IOException {
+  private void invocations(HttpServerExchange ex) throws IOException, InterruptedException {
     try {
       String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
       String mediaType =
           type == null
               ? "application/json"
               : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-      Batch batch;
-      if (mediaType.equals("application/json")) {
-        batch = MlflowCodec.decodeJson(readJson(ex), model);
-      } else if (mediaType.equals("text/csv")) {
-        batch = MlflowCodec.decodeCsv(new String(readBody(ex), StandardCharsets.UTF_8), model);
-      } else {
+      if (!mediaType.equals("application/json") && !mediaType.equals("text/csv")) {
         throw new BadRequest(
             415, "content type '" + type + "' is not supported; use application/json or text/csv");
       }
-      sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
-    } catch (BadRequest e) {
-      if (e.status() == 413) {
-        closeIfHuge(ex);
+      byte[] body = readBody(ex);
+      inference.acquire();
+      try {
+        Batch batch =
+            mediaType.equals("text/csv")
+                ? MlflowCodec.decodeCsv(
+                    new String(body, StandardCharsets.UTF_8), model, config.maxRows())
+                : MlflowCodec.decodeJson(parse(body), model, config.maxRows());
+        sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
+      } finally {
+        inference.release();
       }
-      send(
-          ex,
-          e.status(),
-          json.writeValueAsBytes(MlflowCodec.error(e.getMessage())),
-          "application/json");
+    } catch (BadRequest e) {
+      sendMlflowError(ex, e.status(), e.getMessage());
     }
+  }
+
+  private void sendMlflowError(HttpServerExchange ex, int status, String message) {
+    if (status == 413) {
+      ex.setPersistent(false);
+    }
+    send(ex, status, json.writeValueAsBytes(MlflowCodec.error(message)), "application/json");
   }
 
   private double[][] score(Batch batch) throws BadRequest {
@@ -239,8 +262,7 @@ final class ModelServer {
     return scores;
   }
 
-  private JsonNode readJson(HttpServerExchange ex) throws IOException, BadRequest {
-    byte[] body = readBody(ex);
+  private JsonNode parse(byte[] body) throws BadRequest {
     try {
       return json.readTree(body);
     } catch (JacksonException e) {
@@ -248,7 +270,10 @@ final class ModelServer {
     }
   }
 
-  /** The request body, refused with 413 beyond the limit. */
+  /**
+   * The request body, refused with 413 beyond the limit. An oversized body is neither read to its
+   * end nor drained: the connection is closed after the answer.
+   */
   private byte[] readBody(HttpServerExchange ex) throws IOException, BadRequest {
     long declared = ex.getRequestContentLength();
     if (declared > config.maxBodyBytes()) {
@@ -260,16 +285,51 @@ final class ModelServer {
               + config.maxBodyBytes()
               + " (MLCI_MAX_BODY_BYTES)");
     }
-    try (InputStream in = ex.getInputStream()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBodyBytes() + 1));
-      if (body.length > config.maxBodyBytes()) {
-        throw new BadRequest(
-            413, "the body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-      }
-      return body;
-    } catch (io.undertow.server.RequestTooBigException e) {
+    InputStream in = ex.getInputStream();
+    byte[] body = in.readNBytes((int) config.maxBodyBytes() + 1);
+    if (body.length > config.maxBodyBytes()) {
+      // Closing the stream would read the rest of a body that may never end.
       throw new BadRequest(
           413, "the body exceeds the limit of " + config.maxBodyBytes() + " bytes");
+    }
+    in.close();
+    return body;
+  }
+
+  /** A handler doing blocking work (reading the body, scoring) on a worker thread. */
+  private interface Work {
+    void run(HttpServerExchange ex) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} on a worker thread; an unexpected failure there is logged and answered 500
+   * with a JSON body ({@code mlflowErrors}: in MLflow's error shape).
+   */
+  private HttpHandler blocking(Work work, boolean mlflowErrors) {
+    return new BlockingHandler(
+        ex -> {
+          try {
+            work.run(ex);
+          } catch (Exception | Error e) {
+            fail(ex, e, mlflowErrors);
+          }
+        });
+  }
+
+  /** Logs an unexpected failure and answers 500 with a JSON body, unless a response began. */
+  private void fail(HttpServerExchange ex, Throwable e, boolean mlflowErrors) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.log(
+        Level.SEVERE, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestPath(), e);
+    if (!ex.isResponseStarted()) {
+      String message = "internal error: " + e.getClass().getSimpleName() + " (see the server log)";
+      if (mlflowErrors) {
+        sendMlflowError(ex, 500, message);
+      } else {
+        sendJson(ex, 500, object("error", message));
+      }
     }
   }
 
@@ -282,21 +342,10 @@ final class ModelServer {
             metrics.request(endpoint, done.getStatusCode(), (System.nanoTime() - start) / 1e9);
             next.proceed();
           });
-      if (ex.isInIoThread() && handler instanceof BlockingHandler) {
-        handler.handleRequest(ex);
-        return;
-      }
       try {
         handler.handleRequest(ex);
       } catch (Exception | Error e) {
-        LOG.log(
-            Level.SEVERE,
-            "request failed: " + ex.getRequestMethod() + " " + ex.getRequestPath(),
-            e);
-        if (!ex.isResponseStarted()) {
-          sendError(
-              ex, 500, "internal error: " + e.getClass().getSimpleName() + " (see the server log)");
-        }
+        fail(ex, e, false);
       }
     };
   }
@@ -313,24 +362,12 @@ final class ModelServer {
 
   private void sendError(HttpServerExchange ex, int status, String message) {
     if (status == 413) {
-      closeIfHuge(ex);
+      ex.setPersistent(false);
     }
     if (status >= 500) {
       LOG.warning(status + " " + ex.getRequestPath() + ": " + message);
     }
     sendJson(ex, status, object("error", message));
-  }
-
-  /**
-   * After a 413, Undertow drains the rest of the body so the client, still sending, gets to read
-   * the answer (closing at once would reset the connection and lose it). Bodies far beyond the
-   * limit, or of unknown length, are not worth draining: the connection is closed instead.
-   */
-  private void closeIfHuge(HttpServerExchange ex) {
-    long declared = ex.getRequestContentLength();
-    if (declared < 0 || declared > 16 * config.maxBodyBytes()) {
-      ex.setPersistent(false);
-    }
   }
 
   private void sendJson(HttpServerExchange ex, int status, JsonNode body) {

@@ -74,7 +74,7 @@ final class V2Codec {
   }
 
   /** Reads the inputs of an inference request. */
-  static Batch decode(JsonNode request, LoadedModel m) throws BadRequest {
+  static Batch decode(JsonNode request, LoadedModel m, int maxRows) throws BadRequest {
     if (!request.isObject()) {
       throw new BadRequest(400, "the request body must be a JSON object with an 'inputs' array");
     }
@@ -82,7 +82,7 @@ final class V2Codec {
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
       throw new BadRequest(400, "'inputs' must be a non-empty array of tensors");
     }
-    Cells cells = new Cells(m.spec());
+    Cells cells = new Cells(m.spec(), maxRows);
     Set<String> names = new HashSet<>();
     inputs.forEach(i -> names.add(i.path("name").asString("")));
     // One tensor whose name is not a column is the [N, columns] matrix form.
@@ -123,9 +123,9 @@ final class V2Codec {
             400, "the model has categorical columns; send one tensor per column (BYTES for those)");
       }
     }
-    List<JsonNode> data = flatten(tensor, shape);
+    Batch batch = cells.batch(shape[0]);
     int rows = (int) shape[0];
-    Batch batch = Batch.empty(m.spec(), rows);
+    List<JsonNode> data = flatten(tensor, shape);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cells.width(); c++) {
         cells.set(batch, r, c, data.get(r * cells.width() + c));
@@ -182,7 +182,8 @@ final class V2Codec {
       columns.add(c);
       values.add(flatten(tensor, shape));
     }
-    Batch batch = Batch.empty(m.spec(), rows);
+    cells.requireAll(columns.stream().mapToInt(Integer::intValue).toArray(), "the inputs");
+    Batch batch = cells.batch(rows);
     for (int k = 0; k < columns.size(); k++) {
       for (int r = 0; r < rows; r++) {
         cells.set(batch, r, columns.get(k), values.get(k).get(r));

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -43,11 +42,37 @@ class ModelServerTest {
     for (String example : new String[] {"breast-cancer", "iris", "wine", "diabetes"}) {
       MODELS.put(example, ServedModels.train(example, out.resolve(example)));
     }
+    MODELS.put("imputing", ServedModels.trainRepository(imputingRepository(), out.resolve("imp")));
+  }
+
+  /**
+   * The breast-cancer example with every seventh 'mean radius' missing and {@code missing:
+   * impute-mean}: a linear model that must not go to ONNX, whose test rows include missing cells.
+   */
+  private static Path imputingRepository() throws Exception {
+    Path source = Path.of(System.getProperty("mlci.examples"), "breast-cancer");
+    Path repo = Files.createDirectories(out.resolve("imputing-repo"));
+    Files.createDirectories(repo.resolve("data"));
+    String yaml = Files.readString(source.resolve("ml.yaml"));
+    assertThat(yaml).contains("  id: sample_id\n");
+    Files.writeString(
+        repo.resolve("ml.yaml"),
+        yaml.replace("  id: sample_id\n", "  id: sample_id\n  missing: impute-mean\n"));
+    java.util.List<String> lines =
+        Files.readAllLines(source.resolve("data/breast_cancer.csv"), StandardCharsets.UTF_8);
+    int column = java.util.Arrays.asList(lines.get(0).split(",")).indexOf("mean radius");
+    assertThat(column).isPositive();
+    for (int i = 1; i < lines.size(); i += 7) {
+      String[] cells = lines.get(i).split(",", -1);
+      cells[column] = "";
+      lines.set(i, String.join(",", cells));
+    }
+    Files.write(repo.resolve("data/breast_cancer.csv"), lines, StandardCharsets.UTF_8);
+    return repo;
   }
 
   private static ServerConfig config() {
-    return new ServerConfig(
-        Path.of("unused"), "127.0.0.1", 0, LIMIT, Duration.ofSeconds(30), Duration.ofSeconds(10));
+    return ServerConfig.of("127.0.0.1", 0, LIMIT, 1000);
   }
 
   private static ModelServer start(String example) throws Exception {
@@ -64,7 +89,7 @@ class ModelServerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"breast-cancer", "iris", "wine", "diabetes"})
+  @ValueSource(strings = {"breast-cancer", "iris", "wine", "diabetes", "imputing"})
   void servesTheEvaluatedPredictionsAndRefusesBadRequests(String example) throws Exception {
     ModelServer server = start(example);
     try {
@@ -77,6 +102,164 @@ class ModelServerTest {
     } finally {
       server.shutdown();
     }
+  }
+
+  @Test
+  void aModelThatImputesIsServedNativelyAndImputes() throws Exception {
+    assertThat(ModelLoader.load(MODELS.get("imputing").modelDir(), 1).predictor().backend())
+        .isEqualTo("tribuo");
+    long missing =
+        MODELS.get("imputing").cases().cases().stream()
+            .filter(c -> c.values().stream().anyMatch(v -> v instanceof Double d && d.isNaN()))
+            .count();
+    assertThat(missing).as("test rows with a missing cell").isPositive();
+  }
+
+  @Test
+  void requestsOverTheRowLimitAreRefusedBeforeScoring() throws Exception {
+    ModelServer server = start("diabetes");
+    try {
+      StringBuilder rows = new StringBuilder();
+      for (int i = 0; i < 1001; i++) {
+        rows.append(i == 0 ? "" : ",").append("[59, \"2\", 32.1, 101, 157, 93.2, 38, 4, 4.8, 87]");
+      }
+      HttpResponse<String> r =
+          post(
+              server,
+              "/invocations",
+              "{\"dataframe_split\": {\"columns\": [\"age\", \"sex\", \"bmi\", \"bp\", \"s1_tc\","
+                  + " \"s2_ldl\", \"s3_hdl\", \"s4_tch\", \"s5_ltg\", \"s6_glu\"], \"data\": ["
+                  + rows
+                  + "]}}");
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("1001 rows").contains("MLCI_MAX_ROWS");
+    } finally {
+      server.shutdown();
+    }
+  }
+
+  /** A float client sends 2.0 for the level "2": it must mean the same category. */
+  @Test
+  void aNumberNamesTheCategoryLevelItEquals() throws Exception {
+    ModelServer server = start("diabetes");
+    try {
+      String columns =
+          "[\"age\", \"sex\", \"bmi\", \"bp\", \"s1_tc\", \"s2_ldl\", \"s3_hdl\", \"s4_tch\","
+              + " \"s5_ltg\", \"s6_glu\"]";
+      String asText =
+          post(
+                  server,
+                  "/invocations",
+                  "{\"dataframe_split\": {\"columns\": "
+                      + columns
+                      + ", \"data\": [[59, \"2\", 32.1, 101, 157, 93.2, 38, 4, 4.8, 87]]}}")
+              .body();
+      String asNumber =
+          post(
+                  server,
+                  "/invocations",
+                  "{\"dataframe_split\": {\"columns\": "
+                      + columns
+                      + ", \"data\": [[59, 2.0, 32.1, 101, 157, 93.2, 38, 4, 4.8, 87]]}}")
+              .body();
+      String otherLevel =
+          post(
+                  server,
+                  "/invocations",
+                  "{\"dataframe_split\": {\"columns\": "
+                      + columns
+                      + ", \"data\": [[59, \"1\", 32.1, 101, 157, 93.2, 38, 4, 4.8, 87]]}}")
+              .body();
+      assertThat(asText).startsWith("{\"predictions\"");
+      assertThat(asNumber).isEqualTo(asText);
+      assertThat(otherLevel).isNotEqualTo(asText);
+    } finally {
+      server.shutdown();
+    }
+  }
+
+  /** A predictor failing at run time gives a 500 with a JSON body in each protocol's shape. */
+  @Test
+  void anUnexpectedFailureIsA500WithAJsonBody() throws Exception {
+    LoadedModel real = ModelLoader.load(MODELS.get("breast-cancer").modelDir(), 1);
+    Predictor broken =
+        new Predictor() {
+          @Override
+          public double[][] predict(Batch batch) {
+            throw new IllegalStateException("native library crashed");
+          }
+
+          @Override
+          public String backend() {
+            return "broken";
+          }
+
+          @Override
+          public void close() {}
+        };
+    LoadedModel model =
+        new LoadedModel(
+            real.name(), real.version(), real.spec(), real.serving(), broken, real.digest(), 0);
+    ModelServer server = new ModelServer(config(), model, new ServerMetrics(), "test");
+    server.start();
+    try {
+      String row =
+          Files.readString(MODELS.get("breast-cancer").modelDir().resolve("input_example.json"));
+      HttpResponse<String> mlflow =
+          post(server, "/invocations", "{\"dataframe_split\": " + row + "}");
+      assertThat(mlflow.statusCode()).isEqualTo(500);
+      assertThat(mlflow.body()).contains("\"error_code\"").contains("IllegalStateException");
+      HttpResponse<String> v2 =
+          post(
+              server,
+              "/v2/models/breast-cancer/infer",
+              "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [1, 30], \"data\": "
+                  + java.util.Collections.nCopies(30, "1.0")
+                  + "}]}");
+      assertThat(v2.statusCode()).isEqualTo(500);
+      assertThat(v2.body()).startsWith("{\"error\"").contains("see the server log");
+    } finally {
+      server.shutdown();
+    }
+  }
+
+  /** A chunked body that exceeds the limit and never ends is answered 413 and cut off. */
+  @Test
+  void anEndlessChunkedBodyIsCutOffAtTheLimit() throws Exception {
+    ModelServer server = start("iris");
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream o = socket.getOutputStream();
+      o.write(
+          ("POST /v2/models/iris/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) ' ');
+      String size = Integer.toHexString(chunk.length) + "\r\n";
+      for (long sent = 0; sent <= LIMIT + chunk.length; sent += chunk.length) {
+        o.write(size.getBytes(StandardCharsets.US_ASCII));
+        o.write(chunk);
+        o.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      o.flush();
+      // No terminating chunk: the server must answer anyway and close the connection.
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 413").contains("exceeds the limit");
+    } finally {
+      server.shutdown();
+    }
+  }
+
+  private static HttpResponse<String> post(ModelServer server, String path, String body)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(base(server).resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

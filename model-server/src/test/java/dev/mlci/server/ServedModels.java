@@ -18,7 +18,11 @@ final class ServedModels {
   record Trained(Path modelDir, ServingCases cases) {}
 
   static Trained train(String example, Path out) throws Exception {
-    Path repo = Path.of(System.getProperty("mlci.examples"), example);
+    return trainRepository(Path.of(System.getProperty("mlci.examples"), example), out);
+  }
+
+  /** Trains and evaluates the repository {@code repo} (a folder with ml.yaml) into {@code out}. */
+  static Trained trainRepository(Path repo, Path out) throws Exception {
     Workspace ws = Workspace.of(repo, Optional.empty(), Optional.of(out));
     Plan plan = Mlci.plan(ws);
     Mlci mlci = new Mlci(ProgressListener.NONE, Clock.systemUTC());

@@ -19,4 +19,12 @@ public record ContainerizeResult(BuiltImage image, Path imageDir, List<String> f
     Objects.requireNonNull(imageDir, "imageDir");
     files = List.copyOf(files);
   }
+
+  /**
+   * The reference to deploy: pinned by digest for a registry image, the tag for a tarball or a
+   * daemon's image (whose digest changes when it is pushed).
+   */
+  public String deployReference() {
+    return Images.deployable(image);
+  }
 }

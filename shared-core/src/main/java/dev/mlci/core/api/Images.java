@@ -164,11 +164,14 @@ public final class Images {
           dir -> {
             Json.write(dir.resolve(IMAGE_JSON), describe(image, base, options, modelDigest));
             Files.writeString(dir.resolve(IMAGE_DIGEST), image.digest() + "\n");
-            Files.writeString(dir.resolve(IMAGE_REFERENCE), image.pinned() + "\n");
+            Files.writeString(dir.resolve(IMAGE_REFERENCE), deployable(image) + "\n");
             Path deploy = Files.createDirectories(dir.resolve(DEPLOY_DIR));
             for (var m :
                 new java.util.TreeMap<>(
-                        DeployManifests.render(plan.config().name(), image.pinned()))
+                        DeployManifests.render(
+                            plan.config().name(),
+                            deployable(image),
+                            target instanceof ImageLocation.Registry))
                     .entrySet()) {
               Files.writeString(deploy.resolve(m.getKey()), m.getValue(), StandardCharsets.UTF_8);
             }
@@ -261,6 +264,14 @@ public final class Images {
     return new VerifyResult(outcome, ws.verifyDir(), clock.millis() - started.toEpochMilli());
   }
 
+  /**
+   * The reference deploy manifests use: pinned by digest for a registry image; the tag otherwise,
+   * since loading and pushing a tarball or a daemon's image recompresses it and changes its digest.
+   */
+  public static String deployable(BuiltImage image) {
+    return image.target().startsWith("registry://") ? image.pinned() : image.reference();
+  }
+
   private static String verifiedModel(Path modelDir) throws MlciException {
     if (!Files.isRegularFile(modelDir.resolve(ModelFormat.CHECKSUMS))) {
       throw new BadInputException(
@@ -332,7 +343,8 @@ public final class Images {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("reference", image.reference());
     n.put("digest", image.digest());
-    n.put("pinned", image.pinned());
+    n.put("pinned", image.target().startsWith("registry://") ? image.pinned() : null);
+    n.put("deploy_reference", deployable(image));
     n.put("image_id", image.imageId());
     n.put("target", image.target());
     n.put("base", base.toString());
@@ -352,7 +364,7 @@ public final class Images {
   private static ObjectNode report(JsonNode image, ImageVerifier.Outcome outcome) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("passed", outcome.passed());
-    n.put("image", image.path("pinned").asString(outcome.image()));
+    n.put("image", image.path("deploy_reference").asString(outcome.image()));
     n.put("engine", outcome.engine());
     n.put("start_seconds", outcome.startSeconds());
     n.put("stop_seconds", outcome.stopSeconds());

@@ -48,23 +48,35 @@ public final class DeployManifests {
     return n;
   }
 
-  /** The files to write, by name. */
-  public static Map<String, String> render(String model, String pinnedImage) {
+  /**
+   * The files to write, by name.
+   *
+   * @param image the image: {@code name@sha256:...} when {@code pinned}, else a tag
+   * @param pinned whether {@code image} is pinned by a digest the registry serves (false for tar
+   *     and daemon targets, whose digest changes when the image is pushed)
+   */
+  public static Map<String, String> render(String model, String image, boolean pinned) {
     String name = kubernetesName(model);
+    String header = header(model, pinned);
     return Map.of(
         INFERENCE_SERVICE,
-        header(model) + YAML.writeValueAsString(inferenceService(name, pinnedImage)),
+        header + YAML.writeValueAsString(inferenceService(name, image)),
         DEPLOYMENT,
-        header(model)
-            + YAML.writeValueAsString(deployment(name, pinnedImage))
+        header
+            + YAML.writeValueAsString(deployment(name, image))
             + "---\n"
             + YAML.writeValueAsString(service(name)));
   }
 
-  private static String header(String model) {
+  private static String header(String model, boolean pinned) {
     return "# Written by mlci containerize for the model '"
         + model
-        + "'. The image is pinned by digest.\n";
+        + "'. "
+        + (pinned
+            ? "The image is pinned by digest.\n"
+            : "The image is NOT pinned: it was built to a tarball or a local daemon, and pushing"
+                + " it\n# changes its digest. Build with --target registry://REF to get manifests"
+                + " pinned by digest.\n");
   }
 
   private static ObjectNode inferenceService(String name, String image) {
@@ -85,16 +97,18 @@ public final class DeployManifests {
     ObjectNode protocol = env.addObject();
     protocol.put("name", "PROTOCOL");
     protocol.put("value", "v2");
+    shutdownDelay(env);
     container
         .putArray("ports")
         .addObject()
         .put("containerPort", ImageBuild.PORT)
         .put("protocol", "TCP");
-    probes(container);
+    probes(container, false);
     resources(container);
     security(container);
     container.putArray("volumeMounts").addObject().put("name", "tmp").put("mountPath", "/tmp");
     predictor.putArray("volumes").addObject().put("name", "tmp").putObject("emptyDir");
+    predictor.put("enableServiceLinks", false);
     return root;
   }
 
@@ -110,6 +124,8 @@ public final class DeployManifests {
     template.putObject("metadata").putObject("labels").put("app", name);
     ObjectNode pod = template.putObject("spec");
     pod.put("terminationGracePeriodSeconds", 30);
+    // Service links would set variables such as MLCI_PORT=tcp://... for a Service named "mlci".
+    pod.put("enableServiceLinks", false);
     ObjectNode container = pod.putArray("containers").addObject();
     container.put("name", "model-server");
     container.put("image", image);
@@ -119,7 +135,8 @@ public final class DeployManifests {
         .put("name", "http")
         .put("containerPort", ImageBuild.PORT)
         .put("protocol", "TCP");
-    probes(container);
+    shutdownDelay(container.putArray("env"));
+    probes(container, true);
     resources(container);
     security(container);
     container.putArray("volumeMounts").addObject().put("name", "tmp").put("mountPath", "/tmp");
@@ -143,16 +160,30 @@ public final class DeployManifests {
     return root;
   }
 
-  private static void probes(ObjectNode container) {
+  /**
+   * After SIGTERM the server keeps serving for 5 s while reporting not ready, so endpoints stop
+   * routing to it before it stops taking requests.
+   */
+  private static void shutdownDelay(ArrayNode env) {
+    env.addObject().put("name", "MLCI_SHUTDOWN_DELAY_SECONDS").put("value", "5");
+  }
+
+  /**
+   * Readiness and liveness on the V2 health endpoints; a startup probe too where allowed (Knative,
+   * under KServe, refuses startupProbe before Serving 1.15).
+   */
+  private static void probes(ObjectNode container, boolean startup) {
     ObjectNode readiness = container.putObject("readinessProbe");
     readiness.putObject("httpGet").put("path", "/v2/health/ready").put("port", ImageBuild.PORT);
     readiness.put("initialDelaySeconds", 2).put("periodSeconds", 5).put("failureThreshold", 3);
     ObjectNode liveness = container.putObject("livenessProbe");
     liveness.putObject("httpGet").put("path", "/v2/health/live").put("port", ImageBuild.PORT);
     liveness.put("initialDelaySeconds", 10).put("periodSeconds", 10).put("failureThreshold", 3);
-    ObjectNode startup = container.putObject("startupProbe");
-    startup.putObject("httpGet").put("path", "/v2/health/ready").put("port", ImageBuild.PORT);
-    startup.put("periodSeconds", 2).put("failureThreshold", 60);
+    if (startup) {
+      ObjectNode probe = container.putObject("startupProbe");
+      probe.putObject("httpGet").put("path", "/v2/health/ready").put("port", ImageBuild.PORT);
+      probe.put("periodSeconds", 2).put("failureThreshold", 60);
+    }
   }
 
   private static void resources(ObjectNode container) {

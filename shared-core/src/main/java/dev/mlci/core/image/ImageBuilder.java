@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Builds a serving image with Jib, without a container daemon. Layers go from the least to the most
@@ -73,28 +72,27 @@ public final class ImageBuilder {
 
   /** mlci's layers, in order. */
   static List<FileEntriesLayer> layers(ImageBuild build) throws IOException {
-    return List.of(
-        layer("dependencies", build.runtime().libraries(), "/app/lib"),
-        layer("server", build.runtime().application(), "/app/server"),
-        layer("model", modelFiles(build.modelDir()), ImageBuild.MODEL_PATH));
-  }
-
-  private static List<Path> modelFiles(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> list = new ArrayList<>(files.filter(Files::isRegularFile).toList());
-      Collections.sort(list);
-      return list;
+    List<Path> model = new ArrayList<>();
+    // Exactly the files the checksums cover (and the checksum file): never run.json, whose times
+    // would give a retrained but identical model another image digest.
+    for (String rel : dev.mlci.format.Checksums.files(build.modelDir())) {
+      model.add(build.modelDir().resolve(rel));
     }
+    ServerRuntime runtime = build.runtime();
+    return List.of(
+        layer("dependencies", runtime.libraries(), "/app/lib", runtime.root().resolve("lib")),
+        layer("server", runtime.application(), "/app/server", runtime.root().resolve("app")),
+        layer("model", model, ImageBuild.MODEL_PATH, build.modelDir()));
   }
 
-  private static FileEntriesLayer layer(String name, List<Path> files, String dir) {
+  private static FileEntriesLayer layer(String name, List<Path> files, String dir, Path from) {
     FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
     for (Path f : files) {
       // Files one by one with explicit permissions and time: never a directory at "/", never a
       // permission bit or time taken from the build machine.
       layer.addEntry(
           f,
-          AbsoluteUnixPath.get(dir + "/" + f.getFileName()),
+          AbsoluteUnixPath.get(dir + "/" + from.relativize(f).toString().replace('\\', '/')),
           FILE,
           FileEntriesLayer.DEFAULT_MODIFICATION_TIME);
     }

@@ -228,9 +228,15 @@ public final class ServingContract {
       for (int from = 0; from < rows.size(); from += batchSize) {
         List<ServingCases.Case> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
         Scored scored = scorer.score(batch);
-        if (scored.scores().length != batch.size()) {
+        if (scored.scores().length != batch.size()
+            || (scored.labels() != null && scored.labels().size() != batch.size())) {
           throw new ContractException(
-              "sent " + batch.size() + " rows, got " + scored.scores().length + " predictions");
+              "sent "
+                  + batch.size()
+                  + " rows, got "
+                  + scored.scores().length
+                  + " predictions"
+                  + (scored.labels() != null ? " and " + scored.labels().size() + " labels" : ""));
         }
         for (int i = 0; i < batch.size(); i++) {
           ServingCases.Case c = batch.get(i);

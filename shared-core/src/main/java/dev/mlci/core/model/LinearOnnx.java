@@ -54,6 +54,12 @@ public final class LinearOnnx {
       return Optional.of(
           "ONNX export covers numeric inputs only; categorical columns are served natively");
     }
+    if (spec.imputeMissing()) {
+      // The graph standardises but does not impute: a missing value would come out as NaN.
+      return Optional.of(
+          "ONNX export has no missing-value imputation (missing: impute-mean); the model is served"
+              + " natively");
+    }
     return Optional.empty();
   }
 
