@@ -21,12 +21,25 @@ public final class Main {
 
   /** Runs {@code mlci args}, writing to {@code out} and {@code err}; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, e -> {});
+  }
+
+  /**
+   * Runs {@code mlci args}; {@code onError} also sees each failure the user can act on (the GitHub
+   * Action turns them into annotations).
+   */
+  public static int run(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      java.util.function.Consumer<MlciException> onError) {
     CommandLine cli = new CommandLine(new MlciCommand());
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof MlciException m) {
+            onError.accept(m);
             for (String line : m.getMessage().split("\\R")) {
               err.println("error: " + line);
             }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ContainerizeCommand.class,
       VerifyImageCommand.class,
       BaselineCommand.class,
+      dev.mlci.cli.github.GitHubActionCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {"Train, evaluate and gate ML models inside a CI build, from one ml.yaml.", ""},

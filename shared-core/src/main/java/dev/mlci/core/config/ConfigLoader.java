@@ -65,7 +65,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new BadInputException(problems);
     }
-    MlConfig config = bind(doc.root());
+    MlConfig config = bind(doc);
     return new LoadedConfig(config, absolute, display, Digests.sha256Hex(bytes), doc);
   }
 
@@ -231,7 +231,8 @@ public final class ConfigLoader {
         doc.file(), pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
   }
 
-  private static MlConfig bind(JsonNode root) {
+  private static MlConfig bind(YamlDocument doc) {
+    JsonNode root = doc.root();
     Task task = Task.fromYaml(root.get("task").asString());
     JsonNode d = root.get("data");
     JsonNode s = d.path("split");
@@ -278,10 +279,10 @@ public final class ConfigLoader {
         data,
         model,
         metrics,
-        gate(root.path("gate")));
+        gate(root.path("gate"), doc));
   }
 
-  private static GateConfig gate(JsonNode g) {
+  private static GateConfig gate(JsonNode g, YamlDocument doc) {
     if (g.isMissingNode()) {
       return GateConfig.defaults();
     }
@@ -303,7 +304,8 @@ public final class ConfigLoader {
                   ? GateRule.Test.fromYaml(r.get("test").asString())
                   : GateRule.Test.PAIRED_BOOTSTRAP,
               real(r, "confidence"),
-              i));
+              i,
+              doc.valueAt("/gate/rules/" + i).line()));
     }
     List<GateConfig.Acceptance> accept = new ArrayList<>();
     for (JsonNode a : g.path("accept")) {

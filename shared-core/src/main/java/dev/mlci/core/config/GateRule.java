@@ -17,6 +17,7 @@ import java.util.OptionalDouble;
  * @param test how baseline and candidate are compared
  * @param confidence this rule's confidence; empty means the gate's
  * @param index position in {@code gate.rules} (for messages); -1 for a default rule
+ * @param line 1-based line of the rule in ml.yaml (for CI annotations); 0 when unknown
  */
 public record GateRule(
     String metric,
@@ -27,7 +28,22 @@ public record GateRule(
     Optional<Boolean> higherIsBetter,
     Test test,
     OptionalDouble confidence,
-    int index) {
+    int index,
+    int line) {
+
+  /** A rule with no known place in ml.yaml. */
+  public GateRule(
+      String metric,
+      OptionalDouble min,
+      OptionalDouble max,
+      OptionalDouble maxDrop,
+      OptionalDouble maxRelativeDrop,
+      Optional<Boolean> higherIsBetter,
+      Test test,
+      OptionalDouble confidence,
+      int index) {
+    this(metric, min, max, maxDrop, maxRelativeDrop, higherIsBetter, test, confidence, index, 0);
+  }
 
   public GateRule {
     Objects.requireNonNull(metric, "metric");

@@ -81,6 +81,9 @@ public final class GateFiles {
       n.put("rule", rule.rule().describe());
       if (rule.rule().index() >= 0) {
         n.put("index", rule.rule().index());
+        if (rule.rule().line() > 0) {
+          n.put("line", rule.rule().line());
+        }
       }
       n.put("higher_is_better", rule.higherIsBetter());
       putNumber(

@@ -1,0 +1,180 @@
+package dev.mlci.cli.github;
+
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The inputs of the GitHub Action, as action.yml passes them ({@code INPUT_COMMAND}, ...). GitHub
+ * does not enforce {@code required:} nor check values, so mlci does, naming the input and the
+ * values it accepts.
+ *
+ * @param command what to run
+ * @param workingDirectory the ML repository, relative to the workspace
+ * @param config the config file, when not {@code working-directory/ml.yaml}
+ * @param out the output directory, when not the default
+ * @param targetBranch the gate's target branch, when not the pull request's base
+ * @param githubToken the token for pull-request comments (empty: no comment)
+ * @param comment whether to write the sticky pull-request comment
+ * @param failOnInconclusive whether INCONCLUSIVE fails the build
+ * @param image the image target ({@code registry://...}, {@code tar://...})
+ * @param baseImage the base image, when not the default
+ * @param push whether {@code baseline-record} pushes the note
+ * @param prNumber for {@code comment}: the pull request to comment on
+ * @param report for {@code comment}: the report to post
+ */
+public record ActionInputs(
+    String command,
+    String workingDirectory,
+    Optional<String> config,
+    Optional<String> out,
+    Optional<String> targetBranch,
+    String githubToken,
+    boolean comment,
+    boolean failOnInconclusive,
+    Optional<String> image,
+    Optional<String> baseImage,
+    boolean push,
+    Optional<Long> prNumber,
+    Optional<String> report) {
+
+  /** The commands the action runs. */
+  public static final List<String> COMMANDS =
+      List.of("train", "evaluate", "gate", "run", "containerize", "baseline-record", "comment");
+
+  private static final Set<String> TRUE = Set.of("true", "yes", "1", "on");
+  private static final Set<String> FALSE = Set.of("false", "no", "0", "off", "");
+
+  /** Reads and checks the inputs in {@code env}. */
+  public static ActionInputs from(Map<String, String> env) throws BadInputException {
+    List<Problem> problems = new ArrayList<>();
+    String command = text(env, "COMMAND").orElse("");
+    if (!COMMANDS.contains(command)) {
+      problems.add(
+          problem(
+              "command",
+              command.isEmpty()
+                  ? "is required."
+                  : "'" + command + "' is not a command mlci's action runs.",
+              "set 'command:' to one of " + String.join(", ", COMMANDS) + "."));
+    }
+    boolean comment = flag(env, "COMMENT", true, problems);
+    boolean failOnInconclusive = flag(env, "FAIL_ON_INCONCLUSIVE", false, problems);
+    boolean push = flag(env, "PUSH", true, problems);
+    Optional<String> image = text(env, "IMAGE");
+    if (command.equals("containerize") && image.isEmpty()) {
+      problems.add(
+          problem(
+              "image",
+              "is required for command 'containerize'.",
+              "set 'image:' to registry://REF (e.g. registry://ghcr.io/OWNER/MODEL:TAG) or tar://PATH."));
+    }
+    Optional<Long> pr = Optional.empty();
+    Optional<String> prText = text(env, "PR_NUMBER");
+    if (prText.isPresent()) {
+      try {
+        pr = Optional.of(Long.parseLong(prText.get()));
+        if (pr.get() < 1) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        problems.add(
+            problem(
+                "pr-number",
+                "'" + prText.get() + "' is not a pull request number.",
+                "pass the number alone, e.g. 42."));
+      }
+    }
+    String dir = text(env, "WORKING_DIRECTORY").orElse(".");
+    if (dir.contains("..")) {
+      problems.add(
+          problem(
+              "working-directory",
+              "'" + dir + "' leaves the workspace.",
+              "use a path inside the repository, e.g. models/churn."));
+    }
+    if (!problems.isEmpty()) {
+      throw new BadInputException(problems);
+    }
+    return new ActionInputs(
+        command,
+        dir,
+        text(env, "CONFIG"),
+        text(env, "OUT"),
+        text(env, "TARGET_BRANCH"),
+        text(env, "GITHUB_TOKEN").orElse(""),
+        comment,
+        failOnInconclusive,
+        image,
+        text(env, "BASE_IMAGE"),
+        push,
+        pr,
+        text(env, "REPORT"));
+  }
+
+  /** The mlci command line for {@link #command} (not for {@code comment}). */
+  public List<String> cliArgs() {
+    List<String> args = new ArrayList<>();
+    switch (command) {
+      case "baseline-record" -> args.addAll(List.of("baseline", "record"));
+      default -> args.add(command);
+    }
+    args.add(workingDirectory);
+    config.ifPresent(c -> args.addAll(List.of("--config", c)));
+    out.ifPresent(o -> args.addAll(List.of("--out", o)));
+    args.addAll(List.of("--progress", "plain"));
+    if (command.equals("gate") || command.equals("run")) {
+      targetBranch.ifPresent(t -> args.addAll(List.of("--target", t)));
+      if (failOnInconclusive) {
+        args.add("--fail-on-inconclusive");
+      }
+    }
+    if (command.equals("containerize")) {
+      args.addAll(List.of("--target", image.orElseThrow()));
+      baseImage.ifPresent(b -> args.addAll(List.of("--base", b)));
+    }
+    if (command.equals("run") && image.isPresent()) {
+      args.addAll(List.of("--image-target", image.get()));
+      baseImage.ifPresent(b -> args.addAll(List.of("--image-base", b)));
+    }
+    if (command.equals("baseline-record") && push) {
+      args.add("--push");
+    }
+    return args;
+  }
+
+  private static Optional<String> text(Map<String, String> env, String name) {
+    String v = env.get("INPUT_" + name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  private static boolean flag(
+      Map<String, String> env, String name, boolean fallback, List<Problem> problems) {
+    String v = env.get("INPUT_" + name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    if (TRUE.contains(t)) {
+      return true;
+    }
+    if (FALSE.contains(t)) {
+      return false;
+    }
+    problems.add(
+        problem(
+            name.toLowerCase(Locale.ROOT).replace('_', '-'),
+            "'" + v + "' is not a boolean.",
+            "write true or false."));
+    return fallback;
+  }
+
+  private static Problem problem(String input, String message, String fix) {
+    return Problem.inFile("action input '" + input + "'", "", message, fix);
+  }
+}

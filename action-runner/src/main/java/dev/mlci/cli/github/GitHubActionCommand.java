@@ -1,0 +1,344 @@
+package dev.mlci.cli.github;
+
+import dev.mlci.cli.Main;
+import dev.mlci.core.api.Workspace;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.Problem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The GitHub Action's adapter ({@code mlci github-action}, run by action.yml): reads the action's
+ * inputs from {@code INPUT_*}, runs the mlci command they name, and reports the way GitHub shows
+ * it: step outputs, the job summary, annotations on the ml.yaml lines of failing gate rules, and
+ * one sticky pull-request comment.
+ */
+@Command(
+    name = "github-action",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run as the mlci GitHub Action (action.yml calls this; inputs come from INPUT_* variables).",
+      "Inputs: COMMAND (" + "train|evaluate|gate|run|containerize|baseline-record|comment),",
+      "WORKING_DIRECTORY, CONFIG, OUT, TARGET_BRANCH, GITHUB_TOKEN, COMMENT, FAIL_ON_INCONCLUSIVE,",
+      "IMAGE, BASE_IMAGE, PUSH, PR_NUMBER, REPORT. Outputs: verdict, metrics, report-path, image."
+    })
+public final class GitHubActionCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws MlciException, InterruptedException {
+    return execute(System.getenv(), spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** Runs the action with the environment {@code env}. */
+  public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err)
+      throws MlciException, InterruptedException {
+    WorkflowCommands gh =
+        new WorkflowCommands(out, path(env, "GITHUB_OUTPUT"), path(env, "GITHUB_STEP_SUMMARY"));
+    gh.mask(env.get("INPUT_GITHUB_TOKEN"));
+    gh.mask(env.get("MLCI_REGISTRY_PASSWORD"));
+    gh.mask(env.get("MLCI_BASE_REGISTRY_PASSWORD"));
+    ActionInputs inputs;
+    try {
+      inputs = ActionInputs.from(env);
+    } catch (BadInputException e) {
+      annotate(gh, e);
+      throw e;
+    }
+    return new Run(inputs, env, gh, out, err).execute();
+  }
+
+  private static Optional<Path> path(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v));
+  }
+
+  static void annotate(WorkflowCommands gh, MlciException e) {
+    if (e.problems().isEmpty()) {
+      gh.annotate("error", Optional.empty(), "mlci", e.getMessage());
+      return;
+    }
+    for (Problem p : e.problems()) {
+      Optional<WorkflowCommands.Location> at =
+          p.file().isEmpty() || p.file().startsWith("action input") || p.file().startsWith("--")
+              ? Optional.empty()
+              : Optional.of(new WorkflowCommands.Location(p.file(), p.line(), p.column()));
+      gh.annotate("error", at, "mlci", p.render());
+    }
+  }
+
+  /** One execution of the action. */
+  private static final class Run {
+    private final ActionInputs inputs;
+    private final Map<String, String> env;
+    private final WorkflowCommands gh;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    Run(
+        ActionInputs inputs,
+        Map<String, String> env,
+        WorkflowCommands gh,
+        PrintWriter out,
+        PrintWriter err) {
+      this.inputs = inputs;
+      this.env = env;
+      this.gh = gh;
+      this.out = out;
+      this.err = err;
+    }
+
+    int execute() throws MlciException, InterruptedException {
+      Workspace ws =
+          Workspace.of(
+              Path.of(inputs.workingDirectory()),
+              inputs.config().map(Path::of),
+              inputs.out().map(Path::of));
+      if (inputs.command().equals("comment")) {
+        Path report =
+            inputs.report().map(Path::of).orElse(ws.out().resolve("gate").resolve("gate.md"));
+        comment(ws, report);
+        return 0;
+      }
+      int exit = Main.run(inputs.cliArgs().toArray(String[]::new), out, err, e -> annotate(gh, e));
+      if (exit == 0 || exit == 1) {
+        try {
+          publish(ws);
+        } catch (IOException e) {
+          gh.annotate(
+              "warning", Optional.empty(), "mlci", "could not write the step outputs: " + e);
+        }
+      }
+      try {
+        gh.output("exit-code", Integer.toString(exit));
+      } catch (IOException e) {
+        gh.annotate("warning", Optional.empty(), "mlci", "could not write the step outputs: " + e);
+      }
+      return exit;
+    }
+
+    /** Outputs, job summary, annotations and the pull-request comment from the files written. */
+    private void publish(Workspace ws) throws IOException, InterruptedException {
+      String command = inputs.command();
+      Path metrics = ws.evalDir().resolve("metrics.json");
+      if (Files.isRegularFile(metrics) && !command.equals("train")) {
+        gh.output("metrics", read(metrics).path("metrics").toString());
+      }
+      boolean gated = command.equals("gate") || command.equals("run");
+      Path gateJson = ws.out().resolve(Workspace.GATE_DIR).resolve("gate.json");
+      Path gateMd = ws.out().resolve(Workspace.GATE_DIR).resolve("gate.md");
+      if (gated && Files.isRegularFile(gateJson)) {
+        JsonNode gate = read(gateJson);
+        gh.output("verdict", gate.path("verdict").asString(""));
+        gh.output("report-path", gateMd.toAbsolutePath().toString());
+        annotateRules(ws, gate);
+        if (Files.isRegularFile(gateMd)) {
+          gh.summary(Files.readString(gateMd, StandardCharsets.UTF_8));
+        }
+      } else if (command.equals("evaluate") && Files.isRegularFile(metrics)) {
+        gh.summary(metricsTable(read(metrics)));
+      }
+      Path image = ws.imageDir().resolve("image-reference");
+      if ((command.equals("containerize") || command.equals("run")) && Files.isRegularFile(image)) {
+        String reference = Files.readString(image, StandardCharsets.UTF_8).strip();
+        gh.output("image", reference);
+        gh.summary("**Image:** `" + reference + "`\n");
+      }
+      if (gated && Files.isRegularFile(gateMd)) {
+        comment(ws, gateMd);
+      }
+    }
+
+    /** An error or warning on the ml.yaml line of each failing or inconclusive rule. */
+    private void annotateRules(Workspace ws, JsonNode gate) {
+      String config = relativeToWorkspace(ws.config());
+      for (JsonNode rule : gate.path("rules")) {
+        String verdict = rule.path("verdict").asString("");
+        if (!verdict.equals("FAIL") && !verdict.equals("INCONCLUSIVE")) {
+          continue;
+        }
+        StringBuilder message = new StringBuilder(rule.path("rule").asString(""));
+        JsonNode change = rule.path("change");
+        if (change.has("estimate")) {
+          message.append(
+              String.format(
+                  Locale.ROOT,
+                  ": change %+.4f [%+.4f, %+.4f]",
+                  change.path("estimate").asDouble(),
+                  change.path("lo").asDouble(),
+                  change.path("hi").asDouble()));
+        }
+        for (JsonNode reason : rule.path("reasons")) {
+          message.append("; ").append(reason.asString(""));
+        }
+        int line = rule.path("line").asInt(0);
+        gh.annotate(
+            verdict.equals("FAIL") ? "error" : "warning",
+            Optional.of(new WorkflowCommands.Location(config, line, 0)),
+            "mlci gate: " + rule.path("metric").asString("") + " " + verdict,
+            message.toString());
+      }
+    }
+
+    private String relativeToWorkspace(Path file) {
+      String root = env.getOrDefault("GITHUB_WORKSPACE", "");
+      Path base = root.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(root).toAbsolutePath();
+      Path abs = file.toAbsolutePath().normalize();
+      return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
+    }
+
+    /** The sticky comment, on pull-request events (or for {@code pr-number}). */
+    private void comment(Workspace ws, Path report) throws InterruptedException {
+      if (!inputs.comment() && !inputs.command().equals("comment")) {
+        return;
+      }
+      Optional<Long> number = inputs.prNumber().or(this::pullRequestOfEvent);
+      if (number.isEmpty()) {
+        if (inputs.command().equals("comment")) {
+          gh.annotate(
+              "warning",
+              Optional.empty(),
+              "mlci",
+              "no pull request to comment on: this is not a pull_request event; set pr-number");
+        }
+        return;
+      }
+      if (inputs.githubToken().isEmpty()) {
+        gh.annotate(
+            "notice",
+            Optional.empty(),
+            "mlci",
+            "no github-token: the report is in the job summary, not in a pull-request comment");
+        return;
+      }
+      String repository = env.getOrDefault("GITHUB_REPOSITORY", "");
+      if (!repository.contains("/")) {
+        gh.annotate(
+            "warning", Optional.empty(), "mlci", "GITHUB_REPOSITORY is not set: no comment");
+        return;
+      }
+      String markdown;
+      try {
+        markdown = Files.readString(report, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        gh.annotate(
+            "warning",
+            Optional.empty(),
+            "mlci",
+            "no report to comment with: cannot read " + report);
+        return;
+      }
+      String name = modelName(ws).orElse(ws.repository().getFileName().toString());
+      GitHubApi api =
+          new GitHubApi(
+              URI.create(env.getOrDefault("GITHUB_API_URL", "https://api.github.com")),
+              inputs.githubToken(),
+              d -> Thread.sleep(d.toMillis()),
+              Clock.systemUTC());
+      try {
+        StickyComment.Result r =
+            StickyComment.post(
+                api,
+                repository,
+                number.get(),
+                name,
+                markdown,
+                "The full report is in this run's job summary and in mlci-out/gate/gate.md.");
+        switch (r.outcome()) {
+          case CREATED, UPDATED ->
+              out.println(
+                  "mlci: "
+                      + r.outcome().name().toLowerCase(Locale.ROOT)
+                      + " the pull-request comment "
+                      + r.comment().map(GitHubApi.Comment::url).orElse("")
+                      + (r.truncated() ? " (report cut to fit GitHub's limit)" : ""));
+          case READ_ONLY ->
+              gh.annotate(
+                  "notice",
+                  Optional.empty(),
+                  "mlci",
+                  "the token cannot write pull-request comments (pull requests from forks get a"
+                      + " read-only token): the report is in the job summary. To comment on fork"
+                      + " pull requests, use the workflow_run pattern in mlci's README.");
+        }
+      } catch (GitHubApi.GitHubException e) {
+        gh.annotate(
+            "warning",
+            Optional.empty(),
+            "mlci",
+            "could not write the pull-request comment: " + e.getMessage());
+      }
+      out.flush();
+    }
+
+    private Optional<Long> pullRequestOfEvent() {
+      String event = env.getOrDefault("GITHUB_EVENT_NAME", "");
+      String path = env.getOrDefault("GITHUB_EVENT_PATH", "");
+      if (!(event.equals("pull_request") || event.equals("pull_request_target"))
+          || path.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        long n = read(Path.of(path)).path("pull_request").path("number").asLong(0);
+        return n > 0 ? Optional.of(n) : Optional.empty();
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+
+    private Optional<String> modelName(Workspace ws) {
+      try {
+        Path gate = ws.out().resolve(Workspace.GATE_DIR).resolve("gate.json");
+        Path metrics = ws.evalDir().resolve("metrics.json");
+        Path file = Files.isRegularFile(gate) ? gate : metrics;
+        String name = read(file).path("name").asString("");
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+
+    private static String metricsTable(JsonNode metrics) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("### mlci evaluate: ").append(metrics.path("name").asString("")).append("\n\n");
+      sb.append("| metric | value |\n|---|---|\n");
+      metrics
+          .path("metrics")
+          .properties()
+          .forEach(
+              e ->
+                  sb.append("| ")
+                      .append(e.getKey())
+                      .append(" | ")
+                      .append(String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()))
+                      .append(" |\n"));
+      return sb.toString();
+    }
+  }
+
+  private static JsonNode read(Path file) throws IOException {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw new IOException("cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+}
