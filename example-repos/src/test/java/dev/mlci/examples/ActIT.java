@@ -1,0 +1,184 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlci.cli.github.FakeGitHub;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example's pull-request workflow in a real Actions runner: nektos/act (built from the Go
+ * module proxy by .ci/run) runs {@code .github/workflows/ml-pr.yml} of the breast-cancer example on
+ * this machine ({@code -P ubuntu-latest=-self-hosted}) with the repository's own action.yml. Two
+ * changes to the workflow make it run offline: {@code uses:} points at the local action, and Java
+ * comes from the machine ({@code java-version: ''}) with the freshly built mlci.jar ({@code
+ * mlci-jar:}) instead of actions/setup-java and a Maven build. GitHub's REST API is the local fake
+ * with its documented shapes.
+ */
+class ActIT {
+  static final String TOKEN = "ghp_write_token_0123456789";
+  static final String REPOSITORY = "acme/breast-cancer";
+
+  @TempDir static Path work;
+  static FakeGitHub github;
+  static Path act;
+
+  @BeforeAll
+  static void tools() throws Exception {
+    act = act();
+    github = new FakeGitHub();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (github != null) {
+      github.close();
+    }
+  }
+
+  static Path act() throws IOException, InterruptedException {
+    String configured = System.getenv("MLCI_ACT");
+    Path candidate = configured != null ? Path.of(configured) : null;
+    if (candidate == null) {
+      Tools.Result r = Tools.exec(List.of("sh", "-c", "command -v act"), Path.of("."));
+      candidate = r.exit() == 0 ? Path.of(r.out().strip()) : null;
+    }
+    if (candidate == null || !Files.isExecutable(candidate)) {
+      String why =
+          "nektos/act is needed for the Actions test; build it: GOBIN=$PWD/.ci/bin go install"
+              + " github.com/nektos/act@v0.2.89 and set MLCI_ACT=$PWD/.ci/bin/act";
+      if (System.getenv("MLCI_REQUIRE_ACT") != null) {
+        throw new AssertionError(why);
+      }
+      Assumptions.abort(why);
+    }
+    return candidate;
+  }
+
+  private static Tools.Result git(Path dir, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.com"));
+    cmd.addAll(List.of(args));
+    Tools.Result r = Tools.exec(cmd, dir);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    return r;
+  }
+
+  /**
+   * A repository like a user's: the breast-cancer example with its workflows, a bare origin, main
+   * with a recorded and pushed baseline, and a branch {@code feature} changed by {@code change}.
+   */
+  private static Path repository(String name, String newConfig) throws Exception {
+    Path root = Files.createDirectories(work.resolve(name));
+    Path origin = root.resolve("origin.git");
+    git(root, "init", "-q", "--bare", "-b", "main", origin.toString());
+    Path repo = Tools.copyExample("breast-cancer", root);
+    Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
+    Path source = Tools.examples().getParent();
+    Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
+    Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+    Path workflow = repo.resolve(".github/workflows/ml-pr.yml");
+    String yaml = Files.readString(workflow);
+    String uses = "        uses: mlci-dev/mlci@v1\n        with:\n";
+    assertThat(yaml).contains(uses);
+    String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
+    Files.writeString(
+        workflow,
+        yaml.replace(
+            uses,
+            "        uses: ./.mlci-action\n        with:\n" + "          mlci-jar: " + jar + "\n"));
+    Files.writeString(repo.resolve(".gitignore"), "mlci-out/\n");
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "model");
+    git(repo, "remote", "add", "origin", origin.toString());
+    git(repo, "push", "-q", "origin", "main");
+    Tools.Result r = Tools.mlci("run", repo.toString(), "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    r = Tools.mlci("baseline", "record", repo.toString(), "--push", "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    git(repo, "checkout", "-q", "-b", "feature");
+    Files.writeString(repo.resolve("ml.yaml"), newConfig);
+    git(repo, "commit", "-q", "-am", "change the model");
+    return repo;
+  }
+
+  private static Tools.Result act(Path repo, long pr) throws Exception {
+    Path event = work.resolve("event-" + pr + ".json");
+    Files.writeString(
+        event,
+        "{\"action\": \"synchronize\", \"number\": "
+            + pr
+            + ", \"pull_request\": {\"number\": "
+            + pr
+            + ", \"base\": {\"ref\": \"main\"}, \"head\": {\"ref\": \"feature\"}},"
+            + " \"repository\": {\"full_name\": \""
+            + REPOSITORY
+            + "\"}}");
+    return Tools.exec(
+        List.of(
+            act.toString(),
+            "pull_request",
+            "-W",
+            ".github/workflows/ml-pr.yml",
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-e",
+            event.toString(),
+            "-s",
+            "GITHUB_TOKEN=" + TOKEN,
+            "--env",
+            "GITHUB_API_URL=" + github.url(),
+            "--env",
+            "GITHUB_REPOSITORY=" + REPOSITORY),
+        repo);
+  }
+
+  @Test
+  void aPullRequestThatKeepsTheModelPasses() throws Exception {
+    Path repo =
+        repository(
+            "pass",
+            Files.readString(Tools.examples().resolve("breast-cancer/ml.yaml"))
+                .replace("# Binary classification", "# Binary classification (reworded)"));
+    Tools.Result r = act(repo, 11);
+    String log = r.out() + r.err();
+    assertThat(r.exit()).as(log).isZero();
+    assertThat(log)
+        .contains("mlci verdict: PASS")
+        .contains("mlci metrics: {\"accuracy\":")
+        .contains("Summary - ")
+        .contains("mlci gate: **PASS**")
+        .contains("created the pull-request comment")
+        .doesNotContain(TOKEN);
+    assertThat(github.bodies(REPOSITORY, 11))
+        .singleElement()
+        .asString()
+        .startsWith("<!-- mlci-report: breast-cancer -->")
+        .contains("PASS");
+  }
+
+  @Test
+  void aPullRequestThatDegradesTheModelFailsWithTheReport() throws Exception {
+    Path repo =
+        repository(
+            "fail", Files.readString(Tools.examples().resolve("breast-cancer/degraded.ml.yaml")));
+    Tools.Result r = act(repo, 12);
+    String log = r.out() + r.err();
+    assertThat(r.exit()).as(log).isNotZero();
+    assertThat(log)
+        .contains("mlci verdict: FAIL")
+        .contains("mlci gate: **FAIL**")
+        .contains("::error file=ml.yaml,line=")
+        .contains("Job failed");
+    assertThat(github.bodies(REPOSITORY, 12)).singleElement().asString().contains("FAIL");
+  }
+}
