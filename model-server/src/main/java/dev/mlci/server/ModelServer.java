@@ -11,6 +11,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -246,9 +247,6 @@ final class ModelServer {
   }
 
   private void sendMlflowError(HttpServerExchange ex, int status, String message) {
-    if (status == 413) {
-      ex.setPersistent(false);
-    }
     send(ex, status, json.writeValueAsBytes(MlflowCodec.error(message)), "application/json");
   }
 
@@ -271,12 +269,17 @@ final class ModelServer {
   }
 
   /**
-   * The request body, refused with 413 beyond the limit. An oversized body is neither read to its
-   * end nor drained: the connection is closed after the answer.
+   * The request body, refused with 413 beyond the limit. The rest of an oversized body is read and
+   * discarded when its declared length is at most 16 times the limit, so a client still sending it
+   * gets the answer (closing at once would reset the connection and lose it); a larger or
+   * unknown-length (chunked, possibly endless) body is not read further: the connection is closed
+   * after the answer.
    */
   private byte[] readBody(HttpServerExchange ex) throws IOException, BadRequest {
     long declared = ex.getRequestContentLength();
+    InputStream in = ex.getInputStream();
     if (declared > config.maxBodyBytes()) {
+      discardOrClose(ex, in, declared);
       throw new BadRequest(
           413,
           "the body is "
@@ -285,15 +288,24 @@ final class ModelServer {
               + config.maxBodyBytes()
               + " (MLCI_MAX_BODY_BYTES)");
     }
-    InputStream in = ex.getInputStream();
     byte[] body = in.readNBytes((int) config.maxBodyBytes() + 1);
     if (body.length > config.maxBodyBytes()) {
-      // Closing the stream would read the rest of a body that may never end.
+      discardOrClose(ex, in, declared);
       throw new BadRequest(
           413, "the body exceeds the limit of " + config.maxBodyBytes() + " bytes");
     }
     in.close();
     return body;
+  }
+
+  private void discardOrClose(HttpServerExchange ex, InputStream in, long declared)
+      throws IOException {
+    if (declared > 0 && declared <= 16 * config.maxBodyBytes()) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } else {
+      // Closing the stream would read the rest of a body that may never end.
+      ex.setPersistent(false);
+    }
   }
 
   /** A handler doing blocking work (reading the body, scoring) on a worker thread. */
@@ -361,9 +373,6 @@ final class ModelServer {
   }
 
   private void sendError(HttpServerExchange ex, int status, String message) {
-    if (status == 413) {
-      ex.setPersistent(false);
-    }
     if (status >= 500) {
       LOG.warning(status + " " + ex.getRequestPath() + ": " + message);
     }

@@ -1,0 +1,226 @@
+package dev.mlci.jenkins
+
+import com.cloudbees.groovy.cps.NonCPS
+
+/**
+ * Runs the mlci CLI on the agent for the library's steps: finds Java and mlci.jar (fetching and
+ * caching the jar once per agent when it is given as a URL), runs a command with --json, and
+ * returns its exit code and parsed summary. Failures the user can fix end the build with a
+ * message saying what to configure.
+ *
+ * Every method that calls a pipeline step is CPS code: no closures passed to Groovy collection
+ * methods here; pure helpers are @NonCPS.
+ */
+class MlciCli implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  /** Where a jar given as a URL is cached on the agent, under a digest of the URL. */
+  static final String CACHE = '.cache/mlci/jars'
+
+  private final def steps
+  private String java
+  private String jar
+
+  MlciCli(def steps) {
+    this.steps = steps
+  }
+
+  /** The arguments every command takes: DIR, --config, --out, plain progress lines for the log. */
+  @NonCPS
+  static List<String> common(Map args) {
+    List<String> a = [(args.dir ?: '.') as String]
+    if (args.config) {
+      a << '--config' << (args.config as String)
+    }
+    if (args.out) {
+      a << '--out' << (args.out as String)
+    }
+    a << '--progress' << 'plain'
+    return a
+  }
+
+  /** The output directory, relative to the workspace, for archiving. */
+  @NonCPS
+  static String outDir(Map args) {
+    if (args.out) {
+      return args.out as String
+    }
+    String dir = (args.dir ?: '.') as String
+    return dir == '.' ? 'mlci-out' : "${dir}/mlci-out"
+  }
+
+  /**
+   * Runs {@code mlci <args> --json}; returns [exit: code, summary: the JSON summary as a Map].
+   * Exit codes 2 and 3 end the build with mlci's message.
+   */
+  Map run(List<String> args, Map options) {
+    resolve(options)
+    String json = ".mlci-${UUID.randomUUID()}.json"
+    String command = "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)} --json > ${quote(json)}"
+    int status = steps.sh(script: command, returnStatus: true) as int
+    String text = steps.fileExists(json) ? steps.readFile(json) : ''
+    steps.sh(script: "rm -f ${quote(json)}")
+    Map summary = parse(text)
+    if (status >= 2 || summary == null) {
+      steps.error("mlci ${args[0]} failed (exit ${status}): ${errorMessage(summary)}")
+    }
+    return [exit: status, summary: summary]
+  }
+
+  /** Runs {@code mlci <args>} without --json (for commands that report through the log). */
+  int runPlain(List<String> args, Map options) {
+    resolve(options)
+    return steps.sh(script: "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)}", returnStatus: true) as int
+  }
+
+  private void resolve(Map options) {
+    if (java == null) {
+      java = findJava(options)
+    }
+    if (jar == null) {
+      jar = findJar(options)
+    }
+  }
+
+  private String findJava(Map options) {
+    String home = (options.javaHome ?: steps.env.MLCI_JAVA_HOME ?: steps.env.JAVA_HOME) as String
+    String candidate = home ? "${home}/bin/java" : 'java'
+    int status = steps.sh(script: "${quote(candidate)} -version > /dev/null 2>&1", returnStatus: true) as int
+    if (status != 0) {
+      steps.error("mlci needs Java 17 or newer on the agent, and '${candidate}' does not run."
+          + " Install a JDK on the agent, add tools { jdk 'jdk17' } to the pipeline,"
+          + " or pass javaHome: to the step.")
+    }
+    return candidate
+  }
+
+  /**
+   * mlci.jar: the step's jar: parameter, else MLCI_JAR, each a path on the agent or a URL (https,
+   * http, file) to fetch once per agent, e.g. the mlci-cli jar in the Maven repository the company
+   * already uses.
+   */
+  private String findJar(Map options) {
+    String configured = (options.jar ?: steps.env.MLCI_JAR) as String
+    if (!configured) {
+      steps.error('mlci.jar is not configured. Set the global environment variable MLCI_JAR'
+          + ' (Manage Jenkins > System > Global properties) to its path on the agents, or to a URL in'
+          + ' your Maven repository, e.g. https://nexus.example.com/repository/maven-releases/dev/mlci/'
+          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s README, "Jenkins".')
+    }
+    if (!isUrl(configured)) {
+      if (!steps.fileExists(configured)) {
+        steps.error("MLCI_JAR is '${configured}', and there is no such file on this agent."
+            + ' Install mlci.jar there, or set MLCI_JAR to a URL to fetch it from.')
+      }
+      return configured
+    }
+    String home = (steps.env.HOME ?: '/tmp') as String
+    String dir = "${home}/${CACHE}/${digest(configured)}"
+    String cached = "${dir}/mlci.jar"
+    if (steps.fileExists(cached)) {
+      return cached
+    }
+    String part = "${cached}.part-${UUID.randomUUID()}"
+    int status = steps.sh(
+        script: "mkdir -p ${quote(dir)} && curl -fsSL --retry 3 -o ${quote(part)} ${quote(configured)} && mv ${quote(part)} ${quote(cached)}",
+        returnStatus: true) as int
+    if (status != 0) {
+      steps.sh(script: "rm -f ${quote(part)}", returnStatus: true)
+      steps.error("could not fetch mlci.jar from ${configured} (curl exit ${status}):"
+          + ' check the URL and that the agent can reach it.')
+    }
+    return cached
+  }
+
+  /**
+   * Posts the gate report as the sticky pull-request comment, through mlci, when a GitHub token
+   * credential is configured (githubCredentialsId:, or MLCI_GITHUB_CREDENTIALS_ID) and the build
+   * is a multibranch pull request (CHANGE_ID). A failure to post is logged, never fatal.
+   */
+  void postReport(Map args, String out) {
+    String credentialsId = (args.githubCredentialsId ?: steps.env.MLCI_GITHUB_CREDENTIALS_ID) as String
+    String pr = steps.env.CHANGE_ID as String
+    if (!credentialsId || !pr) {
+      return
+    }
+    String repository = (args.githubRepository ?: repositoryOf(steps.env.CHANGE_URL as String)) as String
+    if (!repository) {
+      steps.echo("mlci: no pull-request comment: cannot tell the GitHub repository from CHANGE_URL"
+          + " '${steps.env.CHANGE_URL}'; pass githubRepository: 'owner/name'")
+      return
+    }
+    String api = (args.githubApiUrl ?: steps.env.GITHUB_API_URL ?: 'https://api.github.com') as String
+    List<String> env = [
+        'INPUT_COMMAND=comment',
+        "INPUT_PR_NUMBER=${pr}".toString(),
+        "INPUT_WORKING_DIRECTORY=${(args.dir ?: '.')}".toString(),
+        "INPUT_REPORT=${out}/gate/gate.md".toString(),
+        "GITHUB_REPOSITORY=${repository}".toString(),
+        "GITHUB_API_URL=${api}".toString()]
+    if (args.out) {
+      env << "INPUT_OUT=${args.out}".toString()
+    }
+    steps.withCredentials([steps.string(credentialsId: credentialsId, variable: 'INPUT_GITHUB_TOKEN')]) {
+      steps.withEnv(env) {
+        int status = runPlain(['github-action'], args)
+        if (status != 0) {
+          steps.echo("mlci: posting the pull-request report failed (exit ${status});"
+              + ' the report is archived with the build')
+        }
+      }
+    }
+  }
+
+  /** owner/name from a pull request's URL (https://github.com/owner/name/pull/7), or null. */
+  @NonCPS
+  static String repositoryOf(String changeUrl) {
+    def m = (changeUrl ?: '') =~ /^https?:\/\/[^\/]+\/([^\/]+\/[^\/]+)\/pull\/\d+/
+    return m.find() ? m.group(1) : null
+  }
+
+  /** metric=value pairs, four decimals, for log lines. */
+  @NonCPS
+  static String describe(Map metrics) {
+    return metrics.collect { k, v -> "${k}=${String.format(Locale.ROOT, '%.4f', v as double)}" }.join(', ')
+  }
+
+  @NonCPS
+  static boolean isUrl(String s) {
+    return s ==~ /^(https?|file):\/\/.+/
+  }
+
+  @NonCPS
+  static String digest(String s) {
+    def sha = java.security.MessageDigest.getInstance('SHA-256')
+    return sha.digest(s.getBytes('UTF-8')).encodeHex().toString().substring(0, 16)
+  }
+
+  /** Single-quotes a shell word. */
+  @NonCPS
+  static String quote(String s) {
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+  }
+
+  @NonCPS
+  static String quoteAll(List<String> words) {
+    return words.collect { quote(it as String) }.join(' ')
+  }
+
+  @NonCPS
+  static Map parse(String text) {
+    if (!text?.trim()) {
+      return null
+    }
+    def value = new groovy.json.JsonSlurperClassic().parseText(text)
+    return value instanceof Map ? (Map) value : null
+  }
+
+  @NonCPS
+  static String errorMessage(Map summary) {
+    if (summary == null) {
+      return 'no output; see the log above'
+    }
+    def error = summary.error
+    return error instanceof Map ? (error.message as String) : 'see the log above'
+  }
+}
