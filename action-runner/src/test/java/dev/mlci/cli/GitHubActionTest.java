@@ -135,6 +135,21 @@ class GitHubActionTest {
   }
 
   @Test
+  void outsideActionsAnnotationsArePlainLinesAndNothingIsMasked() throws Exception {
+    // Jenkins runs the comment mode too; its log must not fill with workflow commands.
+    GitFixture.Workdir w = branch("weak-features-jenkins", GitFixture.WEAK_FEATURES);
+    Map<String, String> env = env(w, "run");
+    env.remove("GITHUB_ACTIONS");
+    Outcome r = action(env);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("error: ml.yaml:16: mlci gate: roc_auc FAIL: roc_auc max_drop 0.01")
+        .doesNotContain("::error")
+        .doesNotContain("::add-mask::")
+        .doesNotContain(TOKEN);
+  }
+
+  @Test
   void aReadOnlyTokenSkipsTheCommentWithANotice() throws Exception {
     GitFixture.Workdir w = branch("fork", GitFixture.ALL_FEATURES);
     Map<String, String> env = env(w, "run");

@@ -52,7 +52,11 @@ public final class GitHubActionCommand implements Callable<Integer> {
   public static int execute(Map<String, String> env, PrintWriter out, PrintWriter err)
       throws MlciException, InterruptedException {
     WorkflowCommands gh =
-        new WorkflowCommands(out, path(env, "GITHUB_OUTPUT"), path(env, "GITHUB_STEP_SUMMARY"));
+        new WorkflowCommands(
+            out,
+            path(env, "GITHUB_OUTPUT"),
+            path(env, "GITHUB_STEP_SUMMARY"),
+            "true".equals(env.get("GITHUB_ACTIONS")));
     gh.mask(env.get("INPUT_GITHUB_TOKEN"));
     gh.mask(env.get("MLCI_REGISTRY_PASSWORD"));
     gh.mask(env.get("MLCI_BASE_REGISTRY_PASSWORD"));

@@ -20,16 +20,21 @@ public final class WorkflowCommands {
   private final PrintWriter out;
   private final Optional<Path> outputFile;
   private final Optional<Path> summaryFile;
+  private final boolean inActions;
 
   /**
    * @param out the step's standard output, where the runner reads workflow commands
    * @param outputFile {@code $GITHUB_OUTPUT}
    * @param summaryFile {@code $GITHUB_STEP_SUMMARY}
+   * @param inActions whether a GitHub Actions runner reads {@code out}; elsewhere (Jenkins, a
+   *     terminal) annotations are printed as plain lines and masks print nothing
    */
-  public WorkflowCommands(PrintWriter out, Optional<Path> outputFile, Optional<Path> summaryFile) {
+  public WorkflowCommands(
+      PrintWriter out, Optional<Path> outputFile, Optional<Path> summaryFile, boolean inActions) {
     this.out = out;
     this.outputFile = outputFile;
     this.summaryFile = summaryFile;
+    this.inActions = inActions;
   }
 
   /** Escapes a command's message: {@code %}, CR and LF. */
@@ -64,6 +69,14 @@ public final class WorkflowCommands {
     if (!title.isEmpty()) {
       props.put("title", title);
     }
+    if (!inActions) {
+      StringBuilder plain = new StringBuilder(level).append(": ");
+      at.ifPresent(
+          l -> plain.append(l.file()).append(l.line() > 0 ? ":" + l.line() : "").append(": "));
+      out.println(plain.append(title.isEmpty() ? "" : title + ": ").append(message));
+      out.flush();
+      return;
+    }
     StringBuilder sb = new StringBuilder("::").append(level);
     String sep = " ";
     for (Map.Entry<String, String> p : props.entrySet()) {
@@ -77,7 +90,7 @@ public final class WorkflowCommands {
 
   /** Hides {@code secret} in the rest of the job's log. Blank values are ignored. */
   public void mask(String secret) {
-    if (secret != null && !secret.isBlank()) {
+    if (inActions && secret != null && !secret.isBlank()) {
       for (String line : secret.split("\\R")) {
         if (!line.isBlank()) {
           out.println("::add-mask::" + escapeData(line));
