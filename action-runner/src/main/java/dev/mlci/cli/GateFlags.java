@@ -14,10 +14,12 @@ final class GateFlags {
 
   @Option(
       names = "--baseline",
-      paramLabel = "FILE|rebuild",
+      paramLabel = "FILE|rebuild|models:/NAME@ALIAS",
       description =
-          "Compare with a bundle written by 'mlci evaluate' (e.g. a CI artifact), or 'rebuild' to train and"
-              + " evaluate the merge-base commit now. Default: the git note of the target branch.")
+          "Compare with a bundle written by 'mlci evaluate' (e.g. a CI artifact), 'rebuild' to train and"
+              + " evaluate the merge-base commit now, or a registered MLflow model version"
+              + " (models:/NAME@ALIAS or models:/NAME/VERSION; needs MLFLOW_TRACKING_URI)."
+              + " Default: the git note of the target branch.")
   String baseline;
 
   @Option(

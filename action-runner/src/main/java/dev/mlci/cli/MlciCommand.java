@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ContainerizeCommand.class,
       VerifyImageCommand.class,
       BaselineCommand.class,
+      RegisterCommand.class,
+      RunsCommand.class,
       dev.mlci.cli.github.GitHubActionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
       "  mlci evaluate --json                   score it; metrics as JSON",
       "  mlci gate --target main                compare with main's baseline",
       "  mlci baseline record --push            (main builds) store the baseline",
+      "  mlci register --alias champion         (main builds) register in MLflow",
+      "  mlci runs                              list and compare the recorded runs",
       "",
       "Exit codes:",
       "  0  success",
@@ -43,7 +47,8 @@ final class MlciCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: train, evaluate, gate, run or baseline");
+        spec.commandLine(),
+        "name a command: train, evaluate, gate, run, baseline, register or runs");
   }
 
   /** Prints mlci's version and the versions of what it runs on. */

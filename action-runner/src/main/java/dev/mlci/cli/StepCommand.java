@@ -18,6 +18,7 @@ import dev.mlci.core.image.BuiltImage;
 import dev.mlci.core.image.ImageVerifier;
 import dev.mlci.core.image.ServingContract;
 import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.core.tracking.Tracked;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
@@ -56,7 +57,7 @@ abstract class StepCommand implements Callable<Integer> {
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("command", spec.name());
     summary.put("name", plan.config().name());
-    int exit = execute(new Mlci(progress, Clock.systemUTC()), plan, summary);
+    int exit = execute(new Mlci(progress, Clock.systemUTC(), System.getenv()), plan, summary);
     summary.put("exit_code", exit);
     if (options.json) {
       out().println(summary.toPrettyString());
@@ -116,6 +117,7 @@ abstract class StepCommand implements Callable<Integer> {
           "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
       out.flush();
     }
+    reportTracked(g.tracked(), n);
     return g.exitCode();
   }
 
@@ -248,6 +250,26 @@ abstract class StepCommand implements Callable<Integer> {
                   : "not exported: " + r.onnxSkipped().orElse("")));
       out.flush();
     }
+    reportTracked(r.tracked(), t);
+  }
+
+  /** Where the step's run was recorded; tracking warnings go to standard error. */
+  void reportTracked(Tracked tracked, ObjectNode step) {
+    ObjectNode n = step.putObject("tracking");
+    tracked.localRun().ifPresent(p -> n.put("local_run", p.toString()));
+    tracked.serverRun().ifPresent(u -> n.put("server_run", u));
+    n.put("run_id", tracked.runId());
+    tracked.warnings().forEach(n.putArray("warnings")::add);
+    if (!options.json && !options.quiet) {
+      PrintWriter out = out();
+      tracked.serverRun().ifPresent(u -> out.println("mlflow: " + u));
+      tracked.localRun().ifPresent(p -> out.println("run:    " + Workspace.display(p)));
+      out.flush();
+    }
+    for (String w : tracked.warnings()) {
+      err().println("warning: " + w);
+    }
+    err().flush();
   }
 
   void reportEvaluate(EvaluateResult r, ObjectNode summary) {
@@ -277,6 +299,7 @@ abstract class StepCommand implements Callable<Integer> {
           "results: %s (%s)%n", Workspace.display(r.evalDir()), String.join(", ", r.files()));
       out.flush();
     }
+    reportTracked(r.tracked(), e);
     for (String w : r.warnings()) {
       err().println("warning: " + w);
     }

@@ -56,6 +56,18 @@ class BadInputTest {
   }
 
   @Test
+  void trackingUri_thatIsNoServer() throws Exception {
+    repo.config(SampleRepo.CONFIG + "tracking:\n  uri: ./mlruns\n");
+    refused("ml.yaml:", "tracking.uri");
+  }
+
+  @Test
+  void trackingRequired_notABoolean() throws Exception {
+    repo.config(SampleRepo.CONFIG + "tracking:\n  required: yes please\n");
+    refused("ml.yaml:", "tracking.required");
+  }
+
+  @Test
   void unknownKey_suggestsTheRightOne() throws Exception {
     repo.config(SampleRepo.CONFIG.replace("  target: label", "  target: label\n  catgorical: [x]"));
     refused(
@@ -339,7 +351,7 @@ class BadInputTest {
     assertThat(Files.readAllBytes(repo.out().resolve("model/model.tribuo"))).isEqualTo(before);
     try (var entries = Files.list(repo.out())) {
       assertThat(entries.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("model", "eval", "gate");
+          .containsExactlyInAnyOrder("model", "eval", "gate", "mlruns", "tracking.json");
     }
   }
 }

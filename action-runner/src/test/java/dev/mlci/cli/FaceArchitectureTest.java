@@ -35,7 +35,8 @@ class FaceArchitectureTest {
                             "dev.mlci.core.progress..",
                             "dev.mlci.core.config..",
                             "dev.mlci.core.gate..",
-                            "dev.mlci.core.image.."))))
+                            "dev.mlci.core.image..",
+                            "dev.mlci.core.tracking.."))))
         .check(CLI);
   }
 

@@ -1,5 +1,6 @@
 package dev.mlci.core.api;
 
+import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param files the files written into {@code evalDir}
  * @param warnings things the user should know, e.g. test values of a category never seen in
  *     training
+ * @param tracked where the run was recorded (local record, MLflow)
  */
 public record EvaluateResult(
     Path evalDir,
@@ -25,7 +27,8 @@ public record EvaluateResult(
     int testExamples,
     long millis,
     List<String> files,
-    List<String> warnings) {
+    List<String> warnings,
+    Tracked tracked) {
   public EvaluateResult {
     files = List.copyOf(files);
     warnings = List.copyOf(warnings);

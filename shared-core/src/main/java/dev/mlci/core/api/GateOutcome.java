@@ -1,6 +1,7 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -13,9 +14,15 @@ import java.util.Objects;
  * @param target the target branch used
  * @param files the report files
  * @param millis wall time of the step
+ * @param tracked where the run was recorded (local record, MLflow)
  */
 public record GateOutcome(
-    GateResult result, Path gateDir, String target, List<String> files, long millis) {
+    GateResult result,
+    Path gateDir,
+    String target,
+    List<String> files,
+    long millis,
+    Tracked tracked) {
   public GateOutcome {
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(gateDir, "gateDir");

@@ -31,6 +31,14 @@ import dev.mlci.core.model.LinearOnnx;
 import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
 import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.core.tracking.LocalRun;
+import dev.mlci.core.tracking.LocalRunStore;
+import dev.mlci.core.tracking.MlflowServer;
+import dev.mlci.core.tracking.Retry;
+import dev.mlci.core.tracking.RunData;
+import dev.mlci.core.tracking.Tracked;
+import dev.mlci.core.tracking.Tracking;
+import dev.mlci.core.tracking.TrackingException;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
 import dev.mlci.format.ModelFormat;
@@ -65,14 +73,43 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Mlci {
   private final ProgressListener progress;
   private final Clock clock;
+  private final Map<String, String> env;
+  private final boolean track;
+
+  /**
+   * An engine whose runs are recorded locally only, with no CI context: for tests and embedding.
+   *
+   * @param progress receives progress of long work
+   * @param clock times recorded in {@code run.json} and in tracked runs
+   */
+  public Mlci(ProgressListener progress, Clock clock) {
+    this(progress, clock, Map.of());
+  }
 
   /**
    * @param progress receives progress of long work
-   * @param clock times recorded in {@code run.json} (and only there)
+   * @param clock times recorded in {@code run.json} and in tracked runs
+   * @param env the environment: the MLflow server and its credentials ({@code MLFLOW_*}) and the
+   *     CI's variables (branch, pull request, build URL) for tracked runs
    */
-  public Mlci(ProgressListener progress, Clock clock) {
+  public Mlci(ProgressListener progress, Clock clock, Map<String, String> env) {
+    this(progress, clock, env, true);
+  }
+
+  private Mlci(ProgressListener progress, Clock clock, Map<String, String> env, boolean track) {
     this.progress = Objects.requireNonNull(progress, "progress");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.env = Map.copyOf(env);
+    this.track = track;
+  }
+
+  /** Tracking for {@code plan}'s model: the local record, and MLflow when configured. */
+  private Tracking tracking(Plan plan) throws BadInputException {
+    if (!track) {
+      return Tracking.off(plan.workspace().out());
+    }
+    return Tracking.open(
+        plan.config().tracking(), plan.config().name(), plan.workspace().out(), env, Retry.DEFAULT);
   }
 
   /** This mlci's version, e.g. {@code 0.1.0}. */
@@ -96,7 +133,9 @@ public final class Mlci {
     Workspace ws = plan.workspace();
     LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
     progress.info(describe(data));
-    TrainedModel trained = ModelTraining.train(plan.loaded(), data, progress);
+    List<RunData.MetricPoint> curve = new ArrayList<>();
+    TrainedModel trained =
+        ModelTraining.train(plan.loaded(), data, recordingMetrics(progress, curve));
     Optional<GitInfo> git = GitInfo.of(ws.repository());
     String[] digest = new String[1];
     try {
@@ -120,6 +159,30 @@ public final class Mlci {
           e);
     }
     Optional<String> noOnnx = LinearOnnx.whyNot(trained.model(), trained.spec());
+    long finished = clock.millis();
+    Map<String, String> tags = StepRecords.contextTags(env, git, ws.repository(), digest[0]);
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    run.tag("mlci.trainer", plan.config().model().trainer());
+    run.tag("mlci.config_sha256", plan.loaded().sha256());
+    StepRecords.trainParams(run, plan.config());
+    curve.forEach(p -> run.metric(p.key(), p.value(), p.step(), p.timestamp()));
+    run.metric("training_examples", trained.trainingExamples(), 0, finished);
+    run.metric("train_seconds", (finished - started.toEpochMilli()) / 1000.0, 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
+    run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
+    Tracked tracked;
+    try (Tracking tracking = tracking(plan)) {
+      tracked =
+          tracking.record(
+              new Tracking.Step(
+                  "train",
+                  digest[0],
+                  true,
+                  StepRecords.runName(plan.config(), tags),
+                  run.build(),
+                  started.toEpochMilli(),
+                  finished));
+    }
     return new TrainResult(
         ws.modelDir(),
         digest[0],
@@ -127,7 +190,40 @@ public final class Mlci {
         trained.trainingExamples(),
         noOnnx.isEmpty(),
         noOnnx,
-        clock.millis() - started.toEpochMilli());
+        finished - started.toEpochMilli(),
+        tracked);
+  }
+
+  /** {@code progress}, also keeping the training metrics (such as the loss per iteration). */
+  private ProgressListener recordingMetrics(
+      ProgressListener progress, List<RunData.MetricPoint> into) {
+    return new ProgressListener() {
+      @Override
+      public void start(String task, long total, String unit) {
+        progress.start(task, total, unit);
+      }
+
+      @Override
+      public void advance(long done) {
+        progress.advance(done);
+      }
+
+      @Override
+      public void metric(String name, long step, double value) {
+        into.add(new RunData.MetricPoint(name, value, step, clock.millis()));
+        progress.metric(name, step, value);
+      }
+
+      @Override
+      public void finish() {
+        progress.finish();
+      }
+
+      @Override
+      public void info(String message) {
+        progress.info(message);
+      }
+    };
   }
 
   /** Scores the trained model on the test set and writes the evaluation directory. */
@@ -198,14 +294,36 @@ public final class Mlci {
     }
     files.add(EvaluationFiles.REPORT);
     files.add(EvaluationBundle.FILE);
+    long finished = clock.millis();
+    Map<String, String> tags =
+        StepRecords.contextTags(env, context.git(), ws.repository(), bundle.digest());
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    evaluation.metrics().values().forEach((k, v) -> run.metric(k, v, 0, finished));
+    run.metric("test_examples", evaluation.predictions().size(), 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, false, "evaluation"));
+    run.artifact(ws.evalDir(), Workspace.EVAL_DIR);
+    Tracked tracked;
+    try (Tracking tracking = tracking(plan)) {
+      tracked =
+          tracking.record(
+              new Tracking.Step(
+                  "evaluate",
+                  bundle.digest(),
+                  false,
+                  StepRecords.runName(plan.config(), tags),
+                  run.build(),
+                  started.toEpochMilli(),
+                  finished));
+    }
     return new EvaluateResult(
         ws.evalDir(),
         evaluation.metrics().values(),
         evaluation.metrics().undefined(),
         evaluation.predictions().size(),
-        clock.millis() - started.toEpochMilli(),
+        finished - started.toEpochMilli(),
         files,
-        warnings);
+        warnings,
+        tracked);
   }
 
   private static EvaluationBundle bundle(
@@ -273,6 +391,15 @@ public final class Mlci {
                   + BaselineInfo.abbreviate(at)
                   + " of HEAD and "
                   + target);
+    } else if (source.startsWith(RegistryRef.PREFIX)) {
+      RegistryRef ref = RegistryRef.parse(source);
+      EvaluationBundle b = registryBaseline(plan, ref);
+      baseline = Optional.of(b);
+      info =
+          new BaselineInfo(
+              "registry",
+              b.commit(),
+              ref + b.commit().map(c -> " (commit " + BaselineInfo.abbreviate(c) + ")").orElse(""));
     } else if (!source.isEmpty()) {
       Path file = Path.of(source);
       EvaluationBundle b =
@@ -412,12 +539,199 @@ public final class Mlci {
       throw new EnvironmentException(
           "cannot write the gate report to " + Workspace.display(dir) + ": " + e.getMessage(), e);
     }
+    long finished = clock.millis();
+    Map<String, String> tags =
+        StepRecords.contextTags(
+            env, GitInfo.of(ws.repository()), ws.repository(), candidate.modelDigest());
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    StepRecords.gate(run, result, target, finished);
+    run.artifact(dir, Workspace.GATE_DIR);
+    Tracked tracked;
+    try (Tracking tracking = tracking(plan)) {
+      tracked =
+          tracking.record(
+              new Tracking.Step(
+                  "gate",
+                  candidate.modelDigest(),
+                  false,
+                  StepRecords.runName(plan.config(), tags),
+                  run.build(),
+                  started.toEpochMilli(),
+                  finished));
+    }
     return new GateOutcome(
         result,
         dir,
         target,
         List.of(GateFiles.JSON, GateFiles.MARKDOWN, GateFiles.JUNIT, GateFiles.HTML),
-        clock.millis() - started.toEpochMilli());
+        finished - started.toEpochMilli(),
+        tracked);
+  }
+
+  /**
+   * The evaluation of a registered model version, read from its run's {@code eval} artifact on the
+   * tracking server.
+   */
+  private EvaluationBundle registryBaseline(Plan plan, RegistryRef ref) throws MlciException {
+    try (Tracking tracking = tracking(plan)) {
+      MlflowServer server = requireServer(tracking, "--baseline " + ref);
+      String artifact = Workspace.EVAL_DIR + "/" + EvaluationBundle.FILE;
+      try {
+        MlflowServer.ModelVersion v =
+            ref.alias().isPresent()
+                ? server.byAlias(ref.name(), ref.alias().get())
+                : server.byVersion(ref.name(), ref.version().orElseThrow());
+        progress.info(
+            "baseline: version " + v.version() + " of " + v.name() + " (run " + v.runId() + ")");
+        if (v.runId().isEmpty()) {
+          throw new BadInputException(
+              Problem.inFile(
+                  ref.toString(),
+                  "",
+                  "version "
+                      + v.version()
+                      + " was registered without a run, so it has no evaluation.",
+                  "register models with 'mlci register', which links the version to its run."));
+        }
+        byte[] bytes = server.download(server.getRun(v.runId()), artifact);
+        try {
+          return EvaluationBundle.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | IllegalArgumentException e) {
+          throw new BadInputException(
+              Problem.inFile(
+                  ref + " (" + artifact + ")",
+                  "",
+                  "the registered version's evaluation is not readable: " + e.getMessage() + ".",
+                  "register a version evaluated by this mlci ('mlci evaluate', then 'mlci register')."));
+        }
+      } catch (TrackingException e) {
+        if (e.refused()) {
+          throw new BadInputException(
+              Problem.inFile(
+                  ref.toString(),
+                  "",
+                  "the registry cannot give this baseline: " + e.getMessage() + ".",
+                  "check the name and alias (or version); on main, 'mlci register' registers the"
+                      + " evaluated model and sets the alias."));
+        }
+        throw new EnvironmentException(
+            "reading the baseline " + ref + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static MlflowServer requireServer(Tracking tracking, String what)
+      throws BadInputException {
+    return tracking
+        .server()
+        .orElseThrow(
+            () ->
+                new BadInputException(
+                    Problem.inFile(
+                        "environment",
+                        "",
+                        what + " needs an MLflow tracking server, and none is configured.",
+                        "set MLFLOW_TRACKING_URI (or tracking.uri in ml.yaml) to the server, e.g."
+                            + " http://mlflow.internal:5000.")));
+  }
+
+  /**
+   * Registers the evaluated model of the output directory as a new version in MLflow's model
+   * registry, from the run its steps were tracked in, and points {@code alias} at it.
+   */
+  public RegisterResult register(Plan plan, Optional<String> name, String alias)
+      throws MlciException {
+    Workspace ws = plan.workspace();
+    String model = name.orElse(plan.config().name());
+    if (!alias.matches("[A-Za-z_][A-Za-z0-9_-]*") || alias.matches("(?i)v\\d+|latest")) {
+      throw new BadInputException(
+          Problem.inFile(
+              "--alias",
+              "",
+              "'"
+                  + alias
+                  + "' is not an alias MLflow accepts (letters, digits, '_' and '-'; not"
+                  + " 'latest' or v<number>).",
+              "use a name such as champion or production."));
+    }
+    String digest;
+    try {
+      digest = dev.mlci.format.Checksums.digest(ws.modelDir());
+    } catch (IOException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(ws.modelDir()),
+              "",
+              "there is no trained model to register.",
+              "run 'mlci train' and 'mlci evaluate' (or 'mlci run') with the server configured."));
+    }
+    try (Tracking tracking = tracking(plan)) {
+      MlflowServer server = requireServer(tracking, "mlci register");
+      Tracking.LinkedRun linked =
+          tracking
+              .serverRunOf(digest)
+              .orElseThrow(
+                  () ->
+                      new BadInputException(
+                          Problem.inFile(
+                              Workspace.display(ws.modelDir()),
+                              "",
+                              "this model was not tracked on "
+                                  + server.display()
+                                  + " (it was trained while the server was unreachable, or"
+                                  + " with another server).",
+                              "run 'mlci train' and 'mlci evaluate' again with"
+                                  + " MLFLOW_TRACKING_URI set, then register.")));
+      for (String needed : List.of(Workspace.MODEL_DIR, Workspace.EVAL_DIR)) {
+        if (!linked.artifacts().contains(needed)) {
+          throw new BadInputException(
+              Problem.inFile(
+                  Workspace.display(ws.out()),
+                  "",
+                  "the run "
+                      + linked.run().runId()
+                      + " has no '"
+                      + needed
+                      + "' artifact on "
+                      + server.display()
+                      + ", so the registered version would lack it.",
+                  "run 'mlci evaluate' (with the server reachable) before 'mlci register'."));
+        }
+      }
+      Map<String, String> tags = new java.util.LinkedHashMap<>();
+      GitInfo.of(ws.repository()).ifPresent(g -> tags.put("mlci.git.commit", g.commit()));
+      tags.put("mlci.model_digest", digest);
+      try {
+        MlflowServer.ModelVersion v =
+            server.register(model, linked.run(), Workspace.MODEL_DIR, tags);
+        server.setAlias(model, alias, v.version());
+        return new RegisterResult(
+            model,
+            v.version(),
+            alias,
+            linked.run().runId(),
+            v.source(),
+            server.runUrl(linked.run()));
+      } catch (TrackingException e) {
+        throw new EnvironmentException(
+            "registering " + model + " at " + server.display() + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The runs of the local record in the output directory, newest first. */
+  public static List<LocalRun> localRuns(Workspace workspace) throws MlciException {
+    LocalRunStore store = new LocalRunStore(workspace.out().resolve(LocalRunStore.DIR));
+    try {
+      return store.list();
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot read the local runs in "
+              + Workspace.display(store.root())
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**
@@ -480,10 +794,12 @@ public final class Mlci {
               checkout.resolve(top.relativize(ws.config()).toString()),
               temp.resolve("out"));
       Plan oldPlan;
+      // The baseline's rebuild is not a run of anyone's: it is not tracked.
+      Mlci untracked = new Mlci(progress, clock, Map.of(), false);
       try {
         oldPlan = plan(old);
-        train(oldPlan);
-        evaluate(oldPlan);
+        untracked.train(oldPlan);
+        untracked.evaluate(oldPlan);
       } catch (BadInputException e) {
         throw new BadInputException(
             Problem.inFile(

@@ -1,5 +1,6 @@
 package dev.mlci.core.api;
 
+import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param onnx whether an ONNX export was written
  * @param onnxSkipped why not, when it was not
  * @param millis wall time of the step
+ * @param tracked where the run was recorded (local record, MLflow)
  */
 public record TrainResult(
     Path modelDir,
@@ -21,4 +23,5 @@ public record TrainResult(
     int trainingExamples,
     boolean onnx,
     Optional<String> onnxSkipped,
-    long millis) {}
+    long millis,
+    Tracked tracked) {}

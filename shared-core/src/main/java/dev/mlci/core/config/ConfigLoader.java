@@ -279,7 +279,13 @@ public final class ConfigLoader {
         data,
         model,
         metrics,
-        gate(root.path("gate"), doc));
+        gate(root.path("gate"), doc),
+        tracking(root.path("tracking")));
+  }
+
+  private static TrackingConfig tracking(JsonNode t) {
+    return new TrackingConfig(
+        text(t, "uri"), text(t, "experiment"), t.path("required").asBoolean(false));
   }
 
   private static GateConfig gate(JsonNode g, YamlDocument doc) {

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param model which model to train
  * @param metrics metrics to report, in order; never empty
  * @param gate how {@code mlci gate} compares with the baseline
+ * @param tracking where runs are tracked (MLflow)
  */
 public record MlConfig(
     int version,
@@ -21,7 +22,8 @@ public record MlConfig(
     DataConfig data,
     ModelConfig model,
     List<String> metrics,
-    GateConfig gate) {
+    GateConfig gate,
+    TrackingConfig tracking) {
   /** The only format version this mlci reads. */
   public static final int CURRENT_VERSION = 1;
 
@@ -38,5 +40,6 @@ public record MlConfig(
       throw new IllegalArgumentException("metrics must not be empty");
     }
     Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(tracking, "tracking");
   }
 }

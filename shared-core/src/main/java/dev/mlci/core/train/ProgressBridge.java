@@ -26,12 +26,23 @@ final class ProgressBridge implements AutoCloseable {
 
   private final Logger logger;
   private final Handler handler;
+  private final java.util.logging.Level savedLevel;
+  private final boolean savedUseParents;
 
   private ProgressBridge(Logger logger, Handler handler) {
     this.logger = logger;
     this.handler = handler;
     if (logger != null) {
+      // The CLI quiets java.util.logging to warnings; Tribuo's progress lines are INFO, so the
+      // logger must let them through, to this handler only (not to the console).
+      savedLevel = logger.getLevel();
+      savedUseParents = logger.getUseParentHandlers();
+      logger.setLevel(java.util.logging.Level.INFO);
+      logger.setUseParentHandlers(false);
       logger.addHandler(handler);
+    } else {
+      savedLevel = null;
+      savedUseParents = true;
     }
   }
 
@@ -69,6 +80,8 @@ final class ProgressBridge implements AutoCloseable {
   public void close() {
     if (logger != null) {
       logger.removeHandler(handler);
+      logger.setLevel(savedLevel);
+      logger.setUseParentHandlers(savedUseParents);
     }
   }
 

@@ -1,0 +1,136 @@
+package dev.mlci.core.api;
+
+import dev.mlci.core.config.DataConfig;
+import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.gate.Interval;
+import dev.mlci.core.gate.RuleResult;
+import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.tracking.RunContext;
+import dev.mlci.core.tracking.RunData;
+import dev.mlci.format.Digests;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** What each step records in its MLflow run: the same for the local record and the server. */
+final class StepRecords {
+  private StepRecords() {}
+
+  /** The run's name: the model, the branch and the short commit, e.g. {@code bc@main-1a2b3c4}. */
+  static String runName(MlConfig config, Map<String, String> tags) {
+    String commit = tags.getOrDefault("mlflow.source.git.commit", "");
+    String branch = tags.getOrDefault("mlflow.source.git.branch", "");
+    StringBuilder sb = new StringBuilder(config.name());
+    if (!branch.isEmpty() || !commit.isEmpty()) {
+      sb.append('@').append(branch);
+      if (!commit.isEmpty()) {
+        sb.append(branch.isEmpty() ? "" : "-").append(commit, 0, Math.min(7, commit.length()));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Tags every step sets: where the run comes from and what mlci ran. */
+  static Map<String, String> contextTags(
+      Map<String, String> env, Optional<GitInfo> git, Path repository, String modelDigest) {
+    Map<String, String> tags = new java.util.LinkedHashMap<>(RunContext.tags(env, git, repository));
+    tags.put("mlci.version", Mlci.version());
+    tags.put("mlci.model_digest", modelDigest);
+    return tags;
+  }
+
+  /** Params of the training: trainer and its params (defaults filled in), split, seeds, data. */
+  static void trainParams(RunData.Builder b, MlConfig config) {
+    b.param("task", config.task().yamlName());
+    b.param("model.trainer", config.model().trainer());
+    b.param("model.seed", config.model().seed());
+    config.model().params().forEach((k, v) -> b.param("model.params." + k, v));
+    config.model().standardize().ifPresent(s -> b.param("model.standardize", s));
+    DataConfig d = config.data();
+    d.path().ifPresent(p -> b.param("data.path", p));
+    d.train().ifPresent(p -> b.param("data.train", p));
+    d.test().ifPresent(p -> b.param("data.test", p));
+    b.param("data.target", d.target());
+    d.id().ifPresent(id -> b.param("data.id", id));
+    d.positiveClass().ifPresent(p -> b.param("data.positive_class", p));
+    b.param("data.missing", d.missing().name().toLowerCase(java.util.Locale.ROOT));
+    if (d.path().isPresent()) {
+      b.param("data.split.test_fraction", d.split().testFraction());
+      b.param("data.split.seed", d.split().seed());
+      b.param("data.split.strategy", d.split().strategy().yamlName());
+    }
+  }
+
+  /**
+   * The training or test rows as an MLflow dataset: the digest covers the data files' bytes and the
+   * ids of the rows in the split, so the same name and digest mean the same examples.
+   */
+  static RunData.DatasetInput dataset(
+      MlConfig config, LoadedData data, boolean training, String context) {
+    List<DataRow> rows = training ? data.train() : data.test();
+    StringBuilder key = new StringBuilder();
+    for (DataFile f : data.files()) {
+      key.append(f.sha256()).append('\n');
+    }
+    for (DataRow r : rows) {
+      key.append(r.id()).append('\n');
+    }
+    String digest = Digests.sha256Hex(key.toString().getBytes(StandardCharsets.UTF_8));
+    ObjectNode source = JsonNodeFactory.instance.objectNode();
+    DataConfig d = config.data();
+    source.put(
+        "uri", d.path().orElseGet(() -> training ? d.train().orElse("") : d.test().orElse("")));
+    if (d.path().isPresent()) {
+      source.put("split", training ? "train" : "test");
+    }
+    ObjectNode schema = JsonNodeFactory.instance.objectNode();
+    ArrayNode cols = schema.putArray("mlflow_colspec");
+    for (int i = 0; i < data.features().size(); i++) {
+      cols.addObject()
+          .put("type", data.categorical().get(i) ? "string" : "double")
+          .put("name", data.features().get(i))
+          .put("required", true);
+    }
+    cols.addObject()
+        .put("type", data.target().isClassification() ? "string" : "double")
+        .put("name", d.target())
+        .put("required", true);
+    ObjectNode profile = JsonNodeFactory.instance.objectNode();
+    profile.put("num_rows", rows.size());
+    profile.put("num_elements", (long) rows.size() * (data.features().size() + 1));
+    return new RunData.DatasetInput(
+        config.name() + (training ? "-train" : "-test"),
+        digest.substring(0, 16),
+        source.toString(),
+        schema.toString(),
+        profile.toString(),
+        context);
+  }
+
+  /** The gate's verdict as tags, and each rule's change (candidate minus baseline) as metrics. */
+  static void gate(RunData.Builder b, GateResult result, String target, long now) {
+    b.tag("mlci.gate.verdict", result.verdict().name());
+    b.tag("mlci.gate.target", target);
+    b.tag("mlci.gate.baseline", result.baseline().description());
+    for (RuleResult rule : result.rules()) {
+      if (rule.interval().isEmpty()) {
+        continue;
+      }
+      Interval i = rule.interval().get();
+      double sign = rule.higherIsBetter() ? 1 : -1;
+      String key = "gate/" + rule.metric();
+      b.metric(key + "/delta", sign * i.estimate() + 0.0, 0, now);
+      b.metric(key + "/delta_lo", Math.min(sign * i.lo(), sign * i.hi()) + 0.0, 0, now);
+      b.metric(key + "/delta_hi", Math.max(sign * i.lo(), sign * i.hi()) + 0.0, 0, now);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.mlci.core.tracking;
+
+/**
+ * The tracking server could not do what was asked, after retries where retrying made sense. The
+ * message says what failed, at which server, and what to check; it never contains credentials.
+ */
+public final class TrackingException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public TrackingException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /**
+   * Whether the server understood and refused the request (4xx other than 429), e.g. a model or
+   * alias that does not exist: retrying cannot help, the request must change.
+   */
+  public boolean refused() {
+    return getCause() instanceof org.mlflow.tracking.MlflowHttpException h
+        && h.getStatusCode() >= 400
+        && h.getStatusCode() < 500
+        && h.getStatusCode() != 429;
+  }
+}
