@@ -145,8 +145,12 @@ class ExamplesIT {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-        if (!p.getFileName().toString().equals("run.json")) {
-          out.put(dir.relativize(p).toString(), dev.mlci.format.Digests.sha256Hex(p));
+        String rel = dir.relativize(p).toString();
+        // run.json and the run records (mlruns/, tracking.json) say when and which run.
+        if (!p.getFileName().toString().equals("run.json")
+            && !rel.startsWith("mlruns")
+            && !rel.equals("tracking.json")) {
+          out.put(rel, dev.mlci.format.Digests.sha256Hex(p));
         }
       }
     }
