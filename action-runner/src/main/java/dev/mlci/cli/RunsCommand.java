@@ -153,16 +153,14 @@ final class RunsCommand implements Callable<Integer> {
 
   private static void printTable(PrintWriter o, List<LocalRun> runs) {
     List<String> metrics = metricColumns(runs);
+    int nameWidth = 4;
+    for (LocalRun r : runs) {
+      nameWidth = Math.max(nameWidth, Math.min(48, r.runName().length()));
+    }
+    String row = "%-8s  %-16s  %-" + nameWidth + "s  %-13s  %-12s";
     StringBuilder header =
         new StringBuilder(
-            String.format(
-                Locale.ROOT,
-                "%-8s  %-16s  %-26s  %-10s  %-5s",
-                "run",
-                "started (UTC)",
-                "name",
-                "trainer",
-                "gate"));
+            String.format(Locale.ROOT, row, "run", "started (UTC)", "name", "trainer", "gate"));
     for (String m : metrics) {
       header.append(String.format(Locale.ROOT, "  %10s", abbreviate(m, 10)));
     }
@@ -172,12 +170,12 @@ final class RunsCommand implements Callable<Integer> {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "%-8s  %-16s  %-26s  %-10s  %-5s",
+                  row,
                   r.runId().substring(0, 8),
                   TIME.format(r.started()),
-                  abbreviate(r.runName(), 26),
-                  abbreviate(r.params().getOrDefault("model.trainer", ""), 10),
-                  abbreviate(r.tags().getOrDefault("mlci.gate.verdict", "-"), 5)));
+                  abbreviate(r.runName(), nameWidth),
+                  abbreviate(r.params().getOrDefault("model.trainer", ""), 13),
+                  r.tags().getOrDefault("mlci.gate.verdict", "-")));
       for (String m : metrics) {
         Double v = r.metrics().get(m);
         line.append(

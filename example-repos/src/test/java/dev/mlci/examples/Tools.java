@@ -137,6 +137,45 @@ final class Tools {
   }
 
   /**
+   * The Python interpreter with MLflow (and the {@code mlflow} command on the PATH), or an aborted
+   * test when missing and {@code MLCI_REQUIRE_PYTHON} is unset; CI sets it, so there it fails.
+   */
+  static String mlflowPython() throws IOException, InterruptedException {
+    String python = python();
+    Result probe;
+    try {
+      probe =
+          exec(
+              List.of("sh", "-c", python + " -c 'import mlflow' && command -v mlflow"),
+              Path.of("."));
+    } catch (IOException e) {
+      probe = new Result(127, "", e.getMessage());
+    }
+    if (probe.exit() != 0) {
+      String why =
+          "MLflow is needed for the tracking tests ("
+              + probe.err().strip()
+              + "). Install: python3 -m pip install -r .ci/requirements.txt";
+      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
+        throw new AssertionError(why);
+      }
+      Assumptions.abort(why);
+    }
+    return python;
+  }
+
+  /** Runs {@code src/test/python/mlflow_check.py args} and parses its JSON. */
+  static JsonNode mlflowCheck(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(mlflowPython());
+    cmd.add(examples().resolve("src/test/python/mlflow_check.py").toString());
+    cmd.addAll(List.of(args));
+    Result r = exec(cmd, Path.of("."));
+    assertThat(r.exit()).as(r.err()).isZero();
+    return JSON.readTree(r.out());
+  }
+
+  /**
    * Skips the test unless docker-registry, podman and runc are installed; with {@code
    * MLCI_REQUIRE_CONTAINERS} set (as CI sets it), fails instead.
    */

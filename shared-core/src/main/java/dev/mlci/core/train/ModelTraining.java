@@ -56,7 +56,8 @@ public final class ModelTraining {
     long total = built.progress() == TrainerCatalog.Progress.NONE ? -1 : built.totalUnits();
     progress.start("training " + config.model().trainer(), total, unit);
     Model<?> model;
-    try (ProgressBridge bridge = ProgressBridge.open(built.progress(), progress)) {
+    double lossSign = config.task() == dev.mlci.core.config.Task.CLASSIFICATION ? -1 : 1;
+    try (ProgressBridge bridge = ProgressBridge.open(built.progress(), progress, lossSign)) {
       model = ((Trainer) built.trainer()).train(dataset);
       if (total > 0) {
         progress.advance(total);

@@ -46,8 +46,14 @@ final class ProgressBridge implements AutoCloseable {
     }
   }
 
-  /** Opens a bridge for the trainer's progress kind; closing it detaches the handler. */
-  static ProgressBridge open(TrainerCatalog.Progress kind, ProgressListener listener) {
+  /**
+   * Opens a bridge for the trainer's progress kind (closing it detaches the handler); {@code
+   * lossSign} turns the value Tribuo logs into a loss (lower is better): its classification
+   * objectives (LogMulticlass, Hinge) log the negated loss, e.g. the log-likelihood, its regression
+   * objectives the loss itself.
+   */
+  static ProgressBridge open(
+      TrainerCatalog.Progress kind, ProgressListener listener, double lossSign) {
     long thread = Thread.currentThread().getId();
     return switch (kind) {
       case SGD_ITERATIONS ->
@@ -60,7 +66,8 @@ final class ProgressBridge implements AutoCloseable {
                     long iteration = Long.parseLong(m.group(1));
                     listener.advance(iteration);
                     try {
-                      listener.metric("training_loss", iteration, Double.parseDouble(m.group(2)));
+                      listener.metric(
+                          "training_loss", iteration, lossSign * Double.parseDouble(m.group(2)));
                     } catch (NumberFormatException e) {
                       // A loss Tribuo prints in a form we cannot read is not worth failing a
                       // training run for.

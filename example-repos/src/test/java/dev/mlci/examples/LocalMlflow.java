@@ -1,0 +1,106 @@
+package dev.mlci.examples;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real MLflow tracking server ({@code mlflow server}, from pip) on a loopback port: SQLite
+ * backend, artifacts served through the server's proxy, as a team would run it.
+ */
+final class LocalMlflow implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final int port;
+
+  private LocalMlflow(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  static LocalMlflow start(Path dir) throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Files.createDirectories(dir);
+    Path log = dir.resolve("mlflow-server.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "mlflow",
+                "server",
+                "--backend-store-uri",
+                "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
+                "--artifacts-destination",
+                dir.resolve("artifacts").toAbsolutePath().toString(),
+                "--serve-artifacts",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--workers",
+                "1")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Process p = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IOException("mlflow server exited: " + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return new LocalMlflow(p, log, port);
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    stop(p);
+    throw new IOException("mlflow server did not answer within 120 s: " + Files.readString(log));
+  }
+
+  String uri() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** Stops the server and its worker processes, as an outage would. */
+  @Override
+  public void close() {
+    stop(process);
+  }
+
+  private static void stop(Process p) {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroy();
+    children.forEach(ProcessHandle::destroy);
+    try {
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+}

@@ -1,0 +1,309 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * mlci against a real MLflow server ({@code mlflow server}, SQLite, artifact proxy), checked with
+ * MLflow's own Python client: a run with every field, a registered version with its alias, the
+ * gate's baseline taken from it, the local record read by MLflow, models loaded by {@code
+ * mlflow.pyfunc}, and an outage in the middle of a run.
+ */
+class MlflowIT {
+  @TempDir static Path serverDir;
+  static LocalMlflow server;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Tools.mlflowPython();
+    server = LocalMlflow.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Git commitAll(Path repo, String message) throws Exception {
+    Git git =
+        Files.exists(repo.resolve(".git"))
+            ? Git.open(repo.toFile())
+            : Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
+    git.add().addFilepattern(".").call();
+    git.commit()
+        .setAll(true)
+        .setMessage(message)
+        .setAuthor("t", "t@example.com")
+        .setCommitter("t", "t@example.com")
+        .call();
+    return git;
+  }
+
+  private static Map<String, String> jenkins(String branch, String pr) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", server.uri());
+    env.put("JENKINS_URL", "https://ci.example.com/");
+    env.put("BUILD_URL", "https://ci.example.com/job/bc/job/" + branch + "/5/");
+    if (pr == null) {
+      env.put("BRANCH_NAME", branch);
+    } else {
+      env.put("BRANCH_NAME", "PR-" + pr);
+      env.put("CHANGE_ID", pr);
+      env.put("CHANGE_BRANCH", branch);
+      env.put("CHANGE_TARGET", "main");
+    }
+    return env;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
+  @Test
+  void aTrackedRunHasEveryField_isRegistered_andIsTheGatesBaseline() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    String mainCommit;
+    try (Git git = commitAll(repo, "breast cancer model")) {
+      mainCommit = git.getRepository().resolve("HEAD").name();
+    }
+
+    // main: train, evaluate, gate, then register with the alias.
+    Tools.Result main =
+        Tools.mlci(jenkins("main", null), "run", repo.toString(), "--json", "--progress", "none");
+    assertThat(main.exit()).as(main.err()).isZero();
+    assertThat(main.err()).doesNotContain("warning");
+    JsonNode summary = main.json();
+    String runId = summary.at("/train/tracking/run_id").asString();
+    assertThat(summary.at("/evaluate/tracking/run_id").asString()).isEqualTo(runId);
+    assertThat(summary.at("/gate/tracking/run_id").asString()).isEqualTo(runId);
+    assertThat(summary.at("/train/tracking/server_run").asString())
+        .isEqualTo(server.uri() + "/#/experiments/1/runs/" + runId);
+
+    Tools.Result register =
+        Tools.mlci(jenkins("main", null), "register", repo.toString(), "--json");
+    assertThat(register.exit()).as(register.err()).isZero();
+    assertThat(register.json().at("/register/version").asString()).isEqualTo("1");
+
+    // What MLflow itself says about the run.
+    JsonNode run = Tools.mlflowCheck("run", server.uri(), runId);
+    assertThat(run.path("status").asString()).isEqualTo("FINISHED");
+    assertThat(run.path("run_name").asString())
+        .isEqualTo("breast-cancer@main-" + mainCommit.substring(0, 7));
+    JsonNode params = run.path("params");
+    assertThat(params.path("model.trainer").asString()).isEqualTo("logistic");
+    assertThat(params.path("model.params.epochs").asString()).isEqualTo("20");
+    assertThat(params.path("model.params.optimizer").asString()).isEqualTo("adagrad");
+    assertThat(params.path("model.seed").asString()).isEqualTo("42");
+    assertThat(params.path("data.split.test_fraction").asString()).isEqualTo("0.2");
+    assertThat(params.path("data.split.seed").asString()).isEqualTo("42");
+    assertThat(params.path("data.split.strategy").asString()).isEqualTo("hash");
+
+    JsonNode evaluated = Tools.JSON.readTree(repo.resolve("mlci-out/eval/metrics.json").toFile());
+    JsonNode metrics = run.path("metrics");
+    for (String m : List.of("roc_auc", "accuracy", "log_loss", "f1_macro")) {
+      assertThat(metrics.path(m).asDouble())
+          .as(m)
+          .isCloseTo(evaluated.at("/metrics/" + m).asDouble(), within(1e-12));
+    }
+    assertThat(metrics.path("training_examples").asDouble()).isEqualTo(450.0);
+    JsonNode loss = run.path("training_loss");
+    assertThat(loss.size()).as("the loss at each logged iteration").isGreaterThan(100);
+    for (int i = 1; i < loss.size(); i++) {
+      assertThat(loss.get(i).get(0).asLong()).isGreaterThan(loss.get(i - 1).get(0).asLong());
+    }
+    assertThat(loss.get(0).get(1).asDouble()).isPositive();
+    assertThat(loss.get(loss.size() - 1).get(1).asDouble())
+        .isLessThan(loss.get(0).get(1).asDouble());
+
+    JsonNode tags = run.path("tags");
+    assertThat(tags.path("mlflow.source.git.commit").asString()).isEqualTo(mainCommit);
+    assertThat(tags.path("mlflow.source.git.branch").asString()).isEqualTo("main");
+    assertThat(tags.path("mlflow.source.name").asString()).isNotEmpty();
+    assertThat(tags.path("mlflow.source.type").asString()).isEqualTo("JOB");
+    assertThat(tags.path("mlflow.runName").asString()).startsWith("breast-cancer@main-");
+    assertThat(tags.path("mlci.build_url").asString())
+        .isEqualTo("https://ci.example.com/job/bc/job/main/5/");
+    assertThat(tags.path("mlci.gate.verdict").asString()).isEqualTo("PASS");
+
+    assertThat(run.path("inputs").toString())
+        .containsPattern(
+            "\\{\"name\":\"breast-cancer-train\",\"digest\":\"[0-9a-f]{16}\",\"source_type\":\"local\",\"context\":\"training\"}")
+        .containsPattern(
+            "\\{\"name\":\"breast-cancer-test\",\"digest\":\"[0-9a-f]{16}\",\"source_type\":\"local\",\"context\":\"evaluation\"}");
+    assertThat(strings(run.path("artifacts")))
+        .contains(
+            "model/MLmodel",
+            "model/model.onnx",
+            "model/model.tribuo",
+            "model/features.json",
+            "eval/metrics.json",
+            "eval/predictions.csv",
+            "eval/evaluation.mlci.gz",
+            "gate/gate.md",
+            "gate/gate-junit.xml");
+
+    JsonNode alias = Tools.mlflowCheck("alias", server.uri(), "breast-cancer", "champion");
+    assertThat(alias.path("version").asString()).isEqualTo("1");
+    assertThat(alias.path("run_id").asString()).isEqualTo(runId);
+    assertThat(alias.path("source").asString()).endsWith(runId + "/artifacts/model");
+
+    // A pull request that drops features, gated against the registered champion.
+    try (Git git = Git.open(repo.toFile())) {
+      git.checkout().setCreateBranch(true).setName("drop-features").call();
+    }
+    Files.copy(
+        repo.resolve("degraded.ml.yaml"),
+        repo.resolve("ml.yaml"),
+        StandardCopyOption.REPLACE_EXISTING);
+    commitAll(repo, "Use only shape features").close();
+    Tools.Result pr =
+        Tools.mlci(
+            jenkins("drop-features", "7"),
+            "run",
+            repo.toString(),
+            "--baseline",
+            "models:/breast-cancer@champion",
+            "--json",
+            "--progress",
+            "none");
+    assertThat(pr.exit()).as(pr.err()).isEqualTo(1);
+    JsonNode gate = pr.json().path("gate");
+    assertThat(gate.path("verdict").asString()).isEqualTo("FAIL");
+    assertThat(gate.path("baseline_source").asString()).isEqualTo("registry");
+    assertThat(gate.path("baseline_commit").asString()).isEqualTo(mainCommit);
+    assertThat(pr.err()).contains("baseline: version 1 of breast-cancer (run " + runId + ")");
+
+    String prRun = pr.json().at("/gate/tracking/run_id").asString();
+    JsonNode prTracked = Tools.mlflowCheck("run", server.uri(), prRun);
+    assertThat(prTracked.at("/tags/mlci.pull_request").asString()).isEqualTo("7");
+    assertThat(prTracked.at("/tags/mlflow.source.git.branch").asString())
+        .isEqualTo("drop-features");
+    assertThat(prTracked.at("/tags/mlci.gate.verdict").asString()).isEqualTo("FAIL");
+    assertThat(prTracked.at("/tags/mlci.gate.baseline").asString())
+        .startsWith("models:/breast-cancer@champion");
+    assertThat(prTracked.at("/metrics/gate~1roc_auc~1delta").asDouble()).isLessThan(-0.1);
+
+    // The local record of both runs, read by MLflow's file store, says what the server says.
+    JsonNode local =
+        Tools.mlflowCheck("local", repo.resolve("mlci-out/mlruns").toString(), "breast-cancer");
+    assertThat(local.size()).isEqualTo(2);
+    assertThat(local.get(0).path("metrics")).isEqualTo(prTracked.path("metrics"));
+    assertThat(local.get(1).path("params")).isEqualTo(params);
+    assertThat(local.get(1).path("metrics")).isEqualTo(metrics);
+    assertThat(local.get(1).path("training_loss")).isEqualTo(loss);
+    assertThat(local.get(1).path("inputs")).isEqualTo(run.path("inputs"));
+    assertThat(local.get(1).path("tags").path("mlflow.source.git.commit").asString())
+        .isEqualTo(mainCommit);
+    assertThat(strings(local.get(1).path("artifacts"))).containsAll(strings(run.path("artifacts")));
+
+    // ...and mlci lists and compares them in the terminal.
+    Tools.Result runs = Tools.mlci("runs", repo.toString());
+    assertThat(runs.exit()).as(runs.err()).isZero();
+    assertThat(runs.out())
+        .contains("breast-cancer@drop-features-")
+        .contains("breast-cancer@main-")
+        .contains("FAIL")
+        .contains("PASS");
+    Tools.Result compare =
+        Tools.mlci(
+            "runs",
+            repo.toString(),
+            "--compare",
+            local.get(1).path("run_id").asString().substring(0, 8),
+            local.get(0).path("run_id").asString().substring(0, 8));
+    assertThat(compare.exit()).as(compare.err()).isZero();
+    assertThat(compare.out()).containsPattern("roc_auc +0\\.9982 +0\\.8191 +-0\\.1791");
+  }
+
+  @Test
+  void onnxModelsLoadInPyfunc_tribuoOnlyModelsSayWhatTheyNeed() throws Exception {
+    Path bc = Tools.copyExample("breast-cancer", tmp);
+    assertThat(Tools.mlci("run", bc.toString(), "-q", "--progress", "none").exit()).isZero();
+
+    JsonNode check =
+        Tools.mlflowCheck(
+            "pyfunc",
+            bc.resolve("mlci-out/model").toString(),
+            bc.resolve("data/breast_cancer.csv").toString(),
+            "sample_id",
+            bc.resolve("mlci-out/eval/predictions.csv").toString());
+    assertThat(check.path("rows").asInt()).isEqualTo(119);
+    assertThat(check.path("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-6);
+
+    Path iris = Tools.copyExample("iris", tmp);
+    assertThat(Tools.mlci("run", iris.toString(), "-q", "--progress", "none").exit()).isZero();
+    String mlmodel = Files.readString(iris.resolve("mlci-out/model/MLmodel"));
+    assertThat(mlmodel)
+        .doesNotContain("python_function")
+        .contains("  tribuo:")
+        .contains("loader: mlci model-server (Java, Tribuo 4.3.2); MLflow has no Python loader");
+    assertThat(
+            Tools.mlflowCheck("pyfunc-error", iris.resolve("mlci-out/model").toString())
+                .path("error")
+                .asString())
+        .contains("python_function");
+  }
+
+  @Test
+  void aServerOutageMidRunKeepsResultsAndTheLocalRecord() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    Map<String, String> env;
+    try (LocalMlflow outage = LocalMlflow.start(tmp.resolve("outage-server"))) {
+      env = Map.of("MLFLOW_TRACKING_URI", outage.uri());
+      Tools.Result train =
+          Tools.mlci(env, "train", repo.toString(), "--json", "--progress", "none");
+      assertThat(train.exit()).as(train.err()).isZero();
+      assertThat(train.json().at("/train/tracking/server_run").asString()).startsWith(outage.uri());
+    }
+
+    // The server is gone between train and evaluate: evaluate warns and keeps everything.
+    Tools.Result evaluate = Tools.mlci(env, "evaluate", repo.toString(), "--progress", "none");
+    assertThat(evaluate.exit()).as(evaluate.err()).isZero();
+    assertThat(evaluate.err())
+        .contains("warning: MLflow tracking failed: ")
+        .contains("after 4 attempts: cannot connect")
+        .contains("evaluate's results are in ")
+        .contains("the run is recorded locally in ")
+        .doesNotContain("\tat ");
+    assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
+    JsonNode local =
+        Tools.mlflowCheck("local", repo.resolve("mlci-out/mlruns").toString(), "breast-cancer");
+    assertThat(local.size()).isEqualTo(1);
+    assertThat(local.get(0).at("/metrics/roc_auc").asDouble()).isGreaterThan(0.98);
+    assertThat(local.get(0).at("/metrics/training_examples").asDouble()).isEqualTo(450.0);
+
+    // With tracking required, the same outage fails the step with exit 3; its results stay.
+    Files.writeString(
+        repo.resolve("ml.yaml"),
+        Files.readString(repo.resolve("ml.yaml")) + "tracking:\n  required: true\n");
+    Files.delete(repo.resolve("mlci-out/eval/metrics.json"));
+    Tools.Result required = Tools.mlci(env, "evaluate", repo.toString(), "--progress", "none");
+    assertThat(required.exit()).as(required.err()).isEqualTo(3);
+    assertThat(required.err())
+        .contains("MLflow tracking failed and tracking.required is true")
+        .contains("cannot connect")
+        .contains("set tracking.required: false to only warn")
+        .doesNotContain("\tat ");
+    assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
+  }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Reads what mlci recorded through MLflow's own Python client, for mlci's tests (never mlci's code).
+
+  mlflow_check.py run TRACKING_URI RUN_ID
+      prints the run: status, name, params, metrics, tags, the training_loss history, dataset inputs
+      and every artifact path (recursively)
+  mlflow_check.py alias TRACKING_URI NAME ALIAS
+      prints the model version the alias points at: version, run_id, source
+  mlflow_check.py local MLRUNS_DIR EXPERIMENT
+      prints every run of the experiment in mlci's local record, read by MLflow's file store
+  mlflow_check.py pyfunc MODEL_DIR DATA.csv ID_COLUMN PREDICTIONS.csv
+      loads MODEL_DIR with mlflow.pyfunc.load_model, predicts the test rows of predictions.csv from
+      a pandas DataFrame of the input columns, prints {"rows": n, "max_abs_diff": d}
+  mlflow_check.py pyfunc-error MODEL_DIR
+      prints {"error": message} of mlflow.pyfunc.load_model, or {"error": null} when it loads
+"""
+import json
+import os
+import sys
+
+
+def artifacts(client, run_id, path=None):
+    out = []
+    for f in client.list_artifacts(run_id, path):
+        if f.is_dir:
+            out.extend(artifacts(client, run_id, f.path))
+        else:
+            out.append(f.path)
+    return out
+
+
+def describe(client, run, with_artifacts=True):
+    rid = run.info.run_id
+    return {
+        "run_id": rid,
+        "run_name": run.info.run_name,
+        "status": run.info.status,
+        "params": run.data.params,
+        "metrics": run.data.metrics,
+        "tags": {k: v for k, v in run.data.tags.items()},
+        "training_loss": [[m.step, m.value] for m in client.get_metric_history(rid, "training_loss")],
+        "inputs": [
+            {
+                "name": d.dataset.name,
+                "digest": d.dataset.digest,
+                "source_type": d.dataset.source_type,
+                "context": {t.key: t.value for t in d.tags}.get("mlflow.data.context"),
+            }
+            for d in run.inputs.dataset_inputs
+        ],
+        "artifacts": sorted(artifacts(client, rid)) if with_artifacts else [],
+    }
+
+
+def main(argv):
+    from mlflow import MlflowClient
+
+    cmd = argv[1]
+    if cmd == "run":
+        client = MlflowClient(tracking_uri=argv[2])
+        result = describe(client, client.get_run(argv[3]))
+    elif cmd == "alias":
+        client = MlflowClient(tracking_uri=argv[2], registry_uri=argv[2])
+        v = client.get_model_version_by_alias(argv[3], argv[4])
+        result = {"version": v.version, "run_id": v.run_id, "source": v.source, "aliases": list(v.aliases)}
+    elif cmd == "local":
+        os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+        client = MlflowClient(tracking_uri="file://" + os.path.abspath(argv[2]))
+        exp = client.get_experiment_by_name(argv[3])
+        runs = client.search_runs([exp.experiment_id], order_by=["attributes.start_time DESC"])
+        result = [describe(client, r) for r in runs]
+    elif cmd == "pyfunc":
+        import numpy as np
+        import pandas as pd
+        import mlflow.pyfunc
+
+        model = mlflow.pyfunc.load_model(argv[2])
+        columns = [c.name for c in model.metadata.get_input_schema().inputs]
+        rows = pd.read_csv(argv[3], dtype={argv[4]: str}).set_index(argv[4])
+        pred = pd.read_csv(argv[5], dtype={"id": str})
+        x = rows.loc[pred["id"], columns].reset_index(drop=True)
+        got = model.predict(x)
+        cols = [c for c in pred.columns if c.startswith(("proba_", "score_"))] or ["prediction"]
+        want = pred[cols].to_numpy(dtype=np.float64)
+        # MLflow's ONNX pyfunc returns each output tensor as one flattened column of a DataFrame.
+        got = np.asarray(got.iloc[:, 0], dtype=np.float64).reshape(len(x), -1)
+        result = {"rows": int(len(x)), "max_abs_diff": float(np.abs(got - want).max())}
+    elif cmd == "pyfunc-error":
+        import mlflow.pyfunc
+
+        try:
+            mlflow.pyfunc.load_model(argv[2])
+            result = {"error": None}
+        except Exception as e:  # what MLflow tells a user who tries
+            result = {"error": str(e)}
+    else:
+        raise SystemExit(f"unknown command {cmd}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
