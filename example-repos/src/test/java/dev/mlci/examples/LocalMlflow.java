@@ -27,29 +27,46 @@ final class LocalMlflow implements AutoCloseable {
   }
 
   static LocalMlflow start(Path dir) throws IOException, InterruptedException {
+    return start(dir, null);
+  }
+
+  /**
+   * A server; with {@code adminPassword}, MLflow's basic-auth app guards it (user {@code admin}).
+   */
+  static LocalMlflow start(Path dir, String adminPassword)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     Files.createDirectories(dir);
     Path log = dir.resolve("mlflow-server.log");
+    List<String> command = new java.util.ArrayList<>(List.of("mlflow", "server"));
+    if (adminPassword != null) {
+      command.addAll(List.of("--app-name", "basic-auth"));
+    }
+    command.addAll(
+        List.of(
+            "--backend-store-uri",
+            "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
+            "--artifacts-destination",
+            dir.resolve("artifacts").toAbsolutePath().toString(),
+            "--serve-artifacts",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--workers",
+            "1"));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "mlflow",
-                "server",
-                "--backend-store-uri",
-                "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
-                "--artifacts-destination",
-                dir.resolve("artifacts").toAbsolutePath().toString(),
-                "--serve-artifacts",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                Integer.toString(port),
-                "--workers",
-                "1")
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    if (adminPassword != null) {
+      pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", adminPassword);
+      pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "mlci-tests-only");
+    }
     Process p = pb.start();
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

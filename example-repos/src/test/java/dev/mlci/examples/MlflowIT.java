@@ -306,4 +306,39 @@ class MlflowIT {
         .doesNotContain("\tat ");
     assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
   }
+
+  @Test
+  void credentialsComeFromMlflowsVariables_andAreNeverPrinted() throws Exception {
+    Path repo = Tools.copyExample("diabetes", tmp);
+    String password = "s3cret-Adm1n-" + Long.toHexString(System.nanoTime());
+    try (LocalMlflow guarded = LocalMlflow.start(tmp.resolve("auth-server"), password)) {
+      Map<String, String> env =
+          Map.of(
+              "MLFLOW_TRACKING_URI",
+              guarded.uri(),
+              "MLFLOW_TRACKING_USERNAME",
+              "admin",
+              "MLFLOW_TRACKING_PASSWORD",
+              password);
+      Tools.Result run = Tools.mlci(env, "run", repo.toString(), "--json", "--progress", "none");
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.err()).doesNotContain("warning");
+      String runId = run.json().at("/evaluate/tracking/run_id").asString();
+      JsonNode tracked = Tools.mlflowCheck(env, "run", guarded.uri(), runId);
+      assertThat(tracked.at("/metrics/r2").asDouble()).isGreaterThan(0.38);
+      assertThat(strings(tracked.path("artifacts"))).contains("model/MLmodel", "eval/metrics.json");
+
+      Map<String, String> wrong = new HashMap<>(env);
+      wrong.put("MLFLOW_TRACKING_PASSWORD", "not-" + password);
+      Tools.Result refused = Tools.mlci(wrong, "evaluate", repo.toString(), "--progress", "none");
+      assertThat(refused.exit()).as(refused.err()).isZero();
+      assertThat(refused.err())
+          .contains("warning: MLflow tracking failed: ")
+          .contains("HTTP 401")
+          .contains(
+              "check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD")
+          .doesNotContain(password);
+      assertThat(run.out() + run.err() + refused.out()).doesNotContain(password);
+    }
+  }
 }

@@ -166,11 +166,17 @@ final class Tools {
 
   /** Runs {@code src/test/python/mlflow_check.py args} and parses its JSON. */
   static JsonNode mlflowCheck(String... args) throws IOException, InterruptedException {
+    return mlflowCheck(java.util.Map.of(), args);
+  }
+
+  /** {@link #mlflowCheck(String...)} with {@code env} added, e.g. MLflow's credentials. */
+  static JsonNode mlflowCheck(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(mlflowPython());
     cmd.add(examples().resolve("src/test/python/mlflow_check.py").toString());
     cmd.addAll(List.of(args));
-    Result r = exec(cmd, Path.of("."));
+    Result r = exec(cmd, Path.of("."), env);
     assertThat(r.exit()).as(r.err()).isZero();
     return JSON.readTree(r.out());
   }
