@@ -15,6 +15,9 @@ def call(Map args = [:]) {
   if (target) {
     cli << '--target' << target
   }
+  if (args.baseline) {
+    cli << '--baseline' << (args.baseline as String)
+  }
   if (args.failOnInconclusive) {
     cli << '--fail-on-inconclusive'
   }

@@ -123,6 +123,17 @@ class StepsTest {
     assertTrue(failure.message, failure.message.contains("Did you mean 'random-forest'?"))
   }
 
+  @Test
+  void registerWithoutATrackingServerSaysWhatToConfigure() {
+    Path repo = repos.repository('iris', false)
+    PipelineHarness h = repos.harness(repo, repos.env([BRANCH_NAME: 'main']))
+    Throwable failure = runScript(h, repo, "mlRegister alias: 'champion'")
+    assertNotNull(failure)
+    assertTrue(failure.message, failure.message.startsWith('mlci register failed (exit 2):'))
+    assertTrue(failure.message, failure.message.contains('mlci register needs an MLflow tracking server'))
+    assertTrue(failure.message, failure.message.contains('set MLFLOW_TRACKING_URI'))
+  }
+
   /**
    * The harness runs scripts through the CPS interpreter, as Jenkins does: a CPS-transformed
    * closure handed to a plain Java method (here the comparator of toSorted) does not return its

@@ -174,7 +174,7 @@ class GitHubActionTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("action input 'command'")
         .hasMessageContaining(
-            "one of train, evaluate, gate, run, containerize, baseline-record, comment")
+            "one of train, evaluate, gate, run, containerize, baseline-record, register, comment")
         .hasMessageContaining("action input 'comment'");
     assertThat(out.toString()).contains("::error title=mlci::action input 'command'");
   }

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param push whether {@code baseline-record} pushes the note
  * @param prNumber for {@code comment}: the pull request to comment on
  * @param report for {@code comment}: the report to post
+ * @param baseline for {@code gate} and {@code run}: the baseline, when not the target's git note
+ *     (e.g. {@code models:/NAME@champion})
  */
 public record ActionInputs(
     String command,
@@ -41,11 +43,20 @@ public record ActionInputs(
     Optional<String> baseImage,
     boolean push,
     Optional<Long> prNumber,
-    Optional<String> report) {
+    Optional<String> report,
+    Optional<String> baseline) {
 
   /** The commands the action runs. */
   public static final List<String> COMMANDS =
-      List.of("train", "evaluate", "gate", "run", "containerize", "baseline-record", "comment");
+      List.of(
+          "train",
+          "evaluate",
+          "gate",
+          "run",
+          "containerize",
+          "baseline-record",
+          "register",
+          "comment");
 
   private static final Set<String> TRUE = Set.of("true", "yes", "1", "on");
   private static final Set<String> FALSE = Set.of("false", "no", "0", "off", "");
@@ -114,7 +125,8 @@ public record ActionInputs(
         text(env, "BASE_IMAGE"),
         push,
         pr,
-        text(env, "REPORT"));
+        text(env, "REPORT"),
+        text(env, "BASELINE"));
   }
 
   /** The mlci command line for {@link #command} (not for {@code comment}). */
@@ -130,6 +142,7 @@ public record ActionInputs(
     args.addAll(List.of("--progress", "plain"));
     if (command.equals("gate") || command.equals("run")) {
       targetBranch.ifPresent(t -> args.addAll(List.of("--target", t)));
+      baseline.ifPresent(b -> args.addAll(List.of("--baseline", b)));
       if (failOnInconclusive) {
         args.add("--fail-on-inconclusive");
       }

@@ -654,19 +654,19 @@ public final class Mlci {
                   + " 'latest' or v<number>).",
               "use a name such as champion or production."));
     }
-    String digest;
-    try {
-      digest = dev.mlci.format.Checksums.digest(ws.modelDir());
-    } catch (IOException e) {
-      throw new BadInputException(
-          Problem.inFile(
-              Workspace.display(ws.modelDir()),
-              "",
-              "there is no trained model to register.",
-              "run 'mlci train' and 'mlci evaluate' (or 'mlci run') with the server configured."));
-    }
     try (Tracking tracking = tracking(plan)) {
       MlflowServer server = requireServer(tracking, "mlci register");
+      String digest;
+      try {
+        digest = dev.mlci.format.Checksums.digest(ws.modelDir());
+      } catch (IOException e) {
+        throw new BadInputException(
+            Problem.inFile(
+                Workspace.display(ws.modelDir()),
+                "",
+                "there is no trained model to register.",
+                "run 'mlci train' and 'mlci evaluate' (or 'mlci run') with the server configured."));
+      }
       Tracking.LinkedRun linked =
           tracking
               .serverRunOf(digest)
