@@ -3,10 +3,15 @@ package dev.mlci.core.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mlflow.tracking.MlflowHttpException;
@@ -121,7 +126,46 @@ class MlflowServerTest {
   }
 
   @Test
-  void credentialsComeFromMlflowsVariables() {
+  void aTokenIsSentAsBearerByBothTheClientAndTheArtifactCalls() throws Exception {
+    // MLflow's open-source server has no token auth to test against (MlflowIT uses its basic-auth
+    // app); this server only records the Authorization header of each request.
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          seen.add(
+              exchange.getRequestURI().getPath()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Authorization"));
+          exchange.getRequestBody().readAllBytes();
+          byte[] body =
+              exchange.getRequestURI().getPath().endsWith("/experiments/search")
+                  ? "{\"experiments\": []}".getBytes(StandardCharsets.UTF_8)
+                  : "{\"experiment_id\": \"7\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    http.start();
+    String uri = "http://127.0.0.1:" + http.getAddress().getPort();
+    try (MlflowServer s =
+        MlflowServer.connect(uri, Map.of("MLFLOW_TRACKING_TOKEN", "tok-123"), FAST)) {
+      assertThat(s.experimentId("bc")).isEqualTo("7");
+      s.download(
+          new MlflowServer.ServerRun("7", "r1", "mlflow-artifacts:/7/r1/artifacts"), "eval/x");
+    } finally {
+      http.stop(0);
+    }
+    assertThat(seen)
+        .containsExactly(
+            "/api/2.0/mlflow/experiments/search Bearer tok-123",
+            "/api/2.0/mlflow/experiments/create Bearer tok-123",
+            "/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/eval/x Bearer tok-123");
+  }
+
+  @Test
+  void serverAddressesAreShownWithoutCredentials() {
     assertThat(MlflowServer.redact("https://u:p@mlflow.example.com/x"))
         .isEqualTo("https://mlflow.example.com/x");
   }
