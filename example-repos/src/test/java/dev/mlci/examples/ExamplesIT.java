@@ -41,6 +41,14 @@ class ExamplesIT {
   }
 
   @Test
+  void breastCancerMlp_meetsTheIssueBar() throws Exception {
+    JsonNode m = run("breast-cancer-mlp");
+
+    assertThat(m.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
+    assertThat(m.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
   void iris_randomForest() throws Exception {
     JsonNode m = run("iris");
 
@@ -66,7 +74,7 @@ class ExamplesIT {
 
   @Test
   void run_twice_isByteIdentical() throws Exception {
-    for (String example : new String[] {"breast-cancer", "iris", "wine"}) {
+    for (String example : new String[] {"breast-cancer", "iris", "wine", "breast-cancer-mlp"}) {
       Path repo = Tools.copyExample(example, tmp);
       assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
       Map<String, String> first = digests(repo.resolve("mlci-out"));
@@ -76,7 +84,7 @@ class ExamplesIT {
       assertThat(second).as(example).isEqualTo(first);
       assertThat(first)
           .containsKeys(
-              "model/model.tribuo",
+              example.endsWith("-mlp") ? "model/mlp-0000.params" : "model/model.tribuo",
               "model/checksums.sha256",
               "eval/metrics.json",
               "eval/predictions.csv");
@@ -101,10 +109,11 @@ class ExamplesIT {
     assertThat(check.path("max_abs_diff").asDouble()).isCloseTo(0.0, within(1e-9));
   }
 
-  @Test
-  void breastCancer_degradingBranch_failsTheGate() throws Exception {
-    // The steps the example's README documents, on a real git repository.
-    Path repo = Tools.copyExample("breast-cancer", tmp);
+  /**
+   * The steps the breast-cancer READMEs document, on a real git repository: main records its
+   * baseline, a branch switches to degraded.ml.yaml and runs the gate.
+   */
+  private Tools.Result regressingBranch(Path repo) throws Exception {
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       git.add().addFilepattern(".").call();
       git.commit()
@@ -126,17 +135,62 @@ class ExamplesIT {
           .setAuthor("t", "t@example.com")
           .setCommitter("t", "t@example.com")
           .call();
+    }
+    return Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
+  }
 
-      Tools.Result run =
-          Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
+  @Test
+  void breastCancerMlp_degradingBranch_failsTheGate() throws Exception {
+    Tools.Result run = regressingBranch(Tools.copyExample("breast-cancer-mlp", tmp));
 
-      assertThat(run.exit()).as(run.err()).isEqualTo(1);
-      assertThat(run.out()).contains("mlci gate: FAIL (2 rules, 2 failed)");
-      String md = Files.readString(repo.resolve("mlci-out/gate/gate.md"));
-      assertThat(md)
-          .contains("❌ mlci gate: **FAIL** — breast-cancer")
-          .contains("| roc_auc max_drop 0.01 (paired-bootstrap) ↑ | 0.9982 |")
-          .contains("| accuracy min 0.9 max_drop 0.02 (paired-bootstrap) ↑ | 0.9664 | 0.7143 |");
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("mlci gate: FAIL (2 rules, 2 failed)")
+        .containsPattern("FAIL +roc_auc max_drop 0.01 \\(paired-bootstrap\\) +Δ -0\\.1[0-9]{3}");
+  }
+
+  @Test
+  void breastCancer_degradingBranch_failsTheGate() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    Tools.Result run = regressingBranch(repo);
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("mlci gate: FAIL (2 rules, 2 failed)");
+    String md = Files.readString(repo.resolve("mlci-out/gate/gate.md"));
+    assertThat(md)
+        .contains("❌ mlci gate: **FAIL** — breast-cancer")
+        .contains("| roc_auc max_drop 0.01 (paired-bootstrap) ↑ | 0.9982 |")
+        .contains("| accuracy min 0.9 max_drop 0.02 (paired-bootstrap) ↑ | 0.9664 | 0.7143 |");
+  }
+
+  /**
+   * The mlp trains with no network and an empty DJL cache: the PyTorch native library comes from
+   * the jar, and any download DJL attempted would fail against the dead proxy.
+   */
+  @Test
+  void mlp_trainsOffline_fromTheNativeLibraryInTheJar() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer-mlp", tmp);
+    Path cache = Files.createDirectories(tmp.resolve("empty-djl-cache"));
+    java.util.Map<String, String> offline =
+        java.util.Map.of(
+            "DJL_CACHE_DIR",
+            cache.toString(),
+            "HTTP_PROXY",
+            "http://127.0.0.1:9",
+            "HTTPS_PROXY",
+            "http://127.0.0.1:9",
+            "JAVA_TOOL_OPTIONS",
+            "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 -Dhttps.proxyHost=127.0.0.1"
+                + " -Dhttps.proxyPort=9");
+
+    Tools.Result run = Tools.mlci(offline, "run", repo.toString(), "--json", "--progress", "none");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.json().at("/evaluate/metrics/roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
+    try (Stream<Path> files = Files.walk(cache)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("DJL unpacked PyTorch from the pytorch-native-cpu jar into the cache")
+          .contains("libtorch_cpu.so");
     }
   }
 

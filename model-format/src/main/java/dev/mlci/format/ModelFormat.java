@@ -13,6 +13,12 @@ public final class ModelFormat {
   /** The ONNX export, when the model can be exported. */
   public static final String ONNX_MODEL = "model.onnx";
 
+  /** An {@code mlp} model's architecture ({@code mlci.mlp/v1}), read by {@link MlpNetwork}. */
+  public static final String MLP_SPEC = "mlp.json";
+
+  /** An {@code mlp} model's trained parameters, in DJL's parameter format. */
+  public static final String MLP_PARAMS = "mlp-0000.params";
+
   /** How the model is served: backend and meaning of its outputs ({@code mlci.serving/v1}). */
   public static final String SERVING = "serving.json";
 

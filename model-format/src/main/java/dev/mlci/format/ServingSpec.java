@@ -28,7 +28,9 @@ public record ServingSpec(
     /** {@code model.onnx} through ONNX Runtime (DJL). */
     ONNX,
     /** {@code model.tribuo} loaded by Tribuo. */
-    TRIBUO
+    TRIBUO,
+    /** {@code mlp.json} and its parameters through DJL's PyTorch engine. */
+    PYTORCH
   }
 
   /** What a model's output numbers are. */

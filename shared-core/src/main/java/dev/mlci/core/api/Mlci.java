@@ -27,6 +27,7 @@ import dev.mlci.core.git.GitNotes;
 import dev.mlci.core.git.TreeExport;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
+import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.core.model.LinearOnnx;
 import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
@@ -159,6 +160,7 @@ public final class Mlci {
           e);
     }
     Optional<String> noOnnx = LinearOnnx.whyNot(trained.model(), trained.spec());
+    MlpModel.release(trained.model());
     long finished = clock.millis();
     Map<String, String> tags = StepRecords.contextTags(env, git, ws.repository(), digest[0]);
     RunData.Builder run = new RunData.Builder().tags(tags);
@@ -246,6 +248,7 @@ public final class Mlci {
       evaluation =
           ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
     } finally {
+      MlpModel.release(bundle.model());
       progress.finish();
     }
     EvaluationFiles.Context context =

@@ -358,6 +358,11 @@ public final class ConfigLoader {
   }
 
   private static Object toJava(JsonNode value) {
+    if (value.isArray()) {
+      List<Object> items = new ArrayList<>();
+      value.forEach(v -> items.add(toJava(v)));
+      return List.copyOf(items);
+    }
     if (value.isIntegralNumber()) {
       return value.asLong();
     }

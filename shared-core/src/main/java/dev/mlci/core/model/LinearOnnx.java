@@ -44,6 +44,10 @@ public final class LinearOnnx {
 
   /** Why {@code model} with {@code spec} cannot be exported, or empty when it can. */
   public static Optional<String> whyNot(Model<?> model, FeatureSpec spec) {
+    if (model instanceof dev.mlci.core.mlp.MlpModel<?>) {
+      return Optional.of(
+          "ONNX export covers linear models; the mlp is served by DJL's PyTorch engine");
+    }
     if (!(model instanceof AbstractLinearSGDModel<?>)) {
       return Optional.of(
           "ONNX export covers linear models; "

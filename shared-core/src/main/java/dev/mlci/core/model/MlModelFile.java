@@ -26,7 +26,12 @@ final class MlModelFile {
   private MlModelFile() {}
 
   static String render(
-      FeatureSpec spec, String modelClass, String tribuoVersion, boolean onnx, String modelDigest) {
+      FeatureSpec spec,
+      String modelClass,
+      String tribuoVersion,
+      boolean onnx,
+      String modelDigest,
+      boolean mlp) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("artifact_path", "model");
     Map<String, Object> flavors = new LinkedHashMap<>();
@@ -43,6 +48,20 @@ final class MlModelFile {
       onnxFlavor.put("code", null);
       flavors.put("onnx", onnxFlavor);
     }
+    if (mlp) {
+      // Parameters in DJL's format; no MLflow flavor loads them, so there is no python_function.
+      Map<String, Object> djl = new LinkedHashMap<>();
+      djl.put("data", ModelFormat.MLP_PARAMS);
+      djl.put("architecture", ModelFormat.MLP_SPEC);
+      djl.put("engine", "PyTorch");
+      djl.put("features", ModelFormat.FEATURES);
+      djl.put(
+          "loader",
+          "mlci model-server (Java, DJL with the PyTorch engine); MLflow has no Python loader for"
+              + " this flavor");
+      flavors.put("djl_pytorch", djl);
+      return finish(root, flavors, spec, modelDigest);
+    }
     Map<String, Object> tribuo = new LinkedHashMap<>();
     tribuo.put("data", ModelFormat.TRIBUO_MODEL);
     tribuo.put("format", "tribuo-protobuf");
@@ -55,6 +74,11 @@ final class MlModelFile {
             + tribuoVersion
             + "); MLflow has no Python loader for this flavor");
     flavors.put("tribuo", tribuo);
+    return finish(root, flavors, spec, modelDigest);
+  }
+
+  private static String finish(
+      Map<String, Object> root, Map<String, Object> flavors, FeatureSpec spec, String modelDigest) {
     root.put("flavors", flavors);
     root.put(
         "model_uuid",

@@ -9,11 +9,13 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
+import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.core.train.TrainedModel;
 import dev.mlci.format.Checksums;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
+import dev.mlci.format.MlpSpec;
 import dev.mlci.format.ModelFormat;
 import dev.mlci.format.ServingSpec;
 import java.io.IOException;
@@ -65,7 +67,12 @@ public final class ModelDirectory {
     Model<?> model = trained.model();
     FeatureSpec spec = trained.spec();
     MlConfig config = loaded.config();
-    model.serializeToFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    if (model instanceof MlpModel<?> mlp) {
+      Json.write(dir.resolve(ModelFormat.MLP_SPEC), mlp.spec().toJson());
+      mlp.saveParameters(dir);
+    } else {
+      model.serializeToFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    }
     Optional<String> noOnnx = LinearOnnx.whyNot(model, spec);
     if (noOnnx.isEmpty()) {
       Files.write(
@@ -85,7 +92,12 @@ public final class ModelDirectory {
     Files.writeString(
         dir.resolve(ModelFormat.MLMODEL),
         MlModelFile.render(
-            spec, model.getClass().getName(), Tribuo.VERSION, noOnnx.isEmpty(), partial),
+            spec,
+            model.getClass().getName(),
+            Tribuo.VERSION,
+            noOnnx.isEmpty(),
+            partial,
+            model instanceof MlpModel<?>),
         StandardCharsets.UTF_8);
     Checksums.write(dir);
     return Checksums.digest(dir);
@@ -99,12 +111,15 @@ public final class ModelDirectory {
             : model.generatesProbabilities()
                 ? ServingSpec.Outputs.PROBABILITIES
                 : ServingSpec.Outputs.SCORES;
+    boolean mlp = model instanceof MlpModel<?>;
     return new ServingSpec(
         name,
-        onnx ? ServingSpec.Backend.ONNX : ServingSpec.Backend.TRIBUO,
+        mlp
+            ? ServingSpec.Backend.PYTORCH
+            : onnx ? ServingSpec.Backend.ONNX : ServingSpec.Backend.TRIBUO,
         outputs,
         model.getClass().getName(),
-        usesXgboost(model) ? "xgboost" : "");
+        mlp ? "pytorch" : usesXgboost(model) ? "xgboost" : "");
   }
 
   private static boolean usesXgboost(Model<?> model) {
@@ -219,7 +234,29 @@ public final class ModelDirectory {
               "the model directory cannot be read: " + e.getMessage() + ".",
               "retrain it with this version of mlci."));
     }
-    Model<?> model = Model.deserializeFromFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    Model<?> model;
+    if (Files.exists(dir.resolve(ModelFormat.MLP_SPEC))) {
+      MlpSpec mlp;
+      try {
+        mlp = MlpSpec.fromJson(Json.read(dir.resolve(ModelFormat.MLP_SPEC)));
+      } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+        throw new BadInputException(
+            Problem.inFile(
+                display,
+                "",
+                "the model directory cannot be read: " + e.getMessage() + ".",
+                "retrain it with this version of mlci."));
+      }
+      model =
+          MlpModel.load(
+              dir,
+              mlp,
+              spec.featureNames(),
+              spec.target().isClassification() ? spec.target().classes() : List.of(),
+              spec.target().name());
+    } else {
+      model = Model.deserializeFromFile(dir.resolve(ModelFormat.TRIBUO_MODEL));
+    }
     return new ModelBundle(dir, model, spec, provenance, Checksums.digest(dir));
   }
 }

@@ -46,11 +46,12 @@ public final class ModelTraining {
                 .collect(Collectors.joining(","));
     MutableDataset dataset = TribuoData.dataset(spec, data.train(), description);
     TrainerCatalog.Built built =
-        TrainerCatalog.build(config.task(), config.model(), data.train().size());
+        TrainerCatalog.build(config.task(), config.model(), data.train().size(), spec);
     String unit =
         switch (built.progress()) {
           case SGD_ITERATIONS -> "iterations";
           case ENSEMBLE_MEMBERS -> "trees";
+          case EPOCHS -> "epochs";
           case NONE -> "";
         };
     long total = built.progress() == TrainerCatalog.Progress.NONE ? -1 : built.totalUnits();

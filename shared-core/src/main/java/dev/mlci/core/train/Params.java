@@ -1,6 +1,7 @@
 package dev.mlci.core.train;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,14 @@ final class Params {
     read.add(name);
     Object v = values.get(name);
     return v == null ? Optional.empty() : Optional.of(((Number) v).doubleValue());
+  }
+
+  List<Integer> integers(String name) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (Object o : (List<?>) get(name)) {
+      out.add(Math.toIntExact(((Number) o).longValue()));
+    }
+    return List.copyOf(out);
   }
 
   boolean bool(String name) {

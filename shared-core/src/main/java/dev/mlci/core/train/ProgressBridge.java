@@ -23,6 +23,15 @@ final class ProgressBridge implements AutoCloseable {
   private static final Pattern SGD_LINE =
       Pattern.compile("At iteration (\\d+), average loss = (\\S+)");
   private static final Pattern BAGGING_LINE = Pattern.compile("Building model (\\d+)");
+  private static final Pattern EPOCH_LINE =
+      Pattern.compile("Epoch (\\d+), average loss = (\\S+), validation loss = (\\S+)");
+
+  private static void metric(ProgressListener listener, String name, long step, String value) {
+    double v = Double.parseDouble(value);
+    if (Double.isFinite(v)) {
+      listener.metric(name, step, v);
+    }
+  }
 
   private final Logger logger;
   private final Handler handler;
@@ -79,6 +88,19 @@ final class ProgressBridge implements AutoCloseable {
               Logger.getLogger(BAGGING_LOGGER),
               new LineHandler(
                   thread, BAGGING_LINE, m -> listener.advance(Long.parseLong(m.group(1)))));
+      // The mlp logs its own losses (already losses: lower is better), once per epoch.
+      case EPOCHS ->
+          new ProgressBridge(
+              Logger.getLogger(dev.mlci.core.mlp.MlpTrainer.LOGGER),
+              new LineHandler(
+                  thread,
+                  EPOCH_LINE,
+                  m -> {
+                    long epoch = Long.parseLong(m.group(1));
+                    listener.advance(epoch);
+                    metric(listener, "training_loss", epoch, m.group(2));
+                    metric(listener, "validation_loss", epoch, m.group(3));
+                  }));
       case NONE -> new ProgressBridge(null, null);
     };
   }

@@ -2,6 +2,9 @@ package dev.mlci.core.train;
 
 import dev.mlci.core.config.ModelConfig;
 import dev.mlci.core.config.Task;
+import dev.mlci.core.mlp.MlpTrainer;
+import dev.mlci.format.FeatureSpec;
+import java.util.List;
 import java.util.Set;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
@@ -60,28 +63,34 @@ public final class TrainerCatalog {
     SGD_ITERATIONS,
     /** Through Tribuo's bagging log lines, one per tree. */
     ENSEMBLE_MEMBERS,
+    /** Through the mlp trainer's log lines, one per epoch. */
+    EPOCHS,
     /** Not at all: one native call (XGBoost) or too fast to matter (CART). */
     NONE
   }
 
   /** Whether features are standardised by default for {@code trainer}. */
   public static boolean standardizesByDefault(String trainer) {
-    return LINEAR.contains(trainer);
+    // Networks train badly on unscaled inputs, as linear models do.
+    return LINEAR.contains(trainer) || trainer.equals("mlp");
   }
 
   /**
    * Builds the trainer.
    *
    * @param examples number of training examples (sizes the SGD logging interval)
+   * @param spec the encoded features and the target (the mlp's inputs and outputs)
    */
-  static Built build(Task task, ModelConfig model, int examples) {
+  static Built build(Task task, ModelConfig model, int examples, FeatureSpec spec) {
     Params p = new Params(model.params());
     long seed = model.seed();
     Made made =
-        switch (task) {
-          case CLASSIFICATION -> classification(model.trainer(), p, seed, examples);
-          case REGRESSION -> regression(model.trainer(), p, seed, examples);
-        };
+        model.trainer().equals("mlp")
+            ? mlp(p, seed, spec)
+            : switch (task) {
+              case CLASSIFICATION -> classification(model.trainer(), p, seed, examples);
+              case REGRESSION -> regression(model.trainer(), p, seed, examples);
+            };
     return new Built(made.trainer, made.progress, made.totalUnits, p.read());
   }
 
@@ -162,6 +171,28 @@ public final class TrainerCatalog {
       }
       default -> throw unknown(name, Task.REGRESSION);
     };
+  }
+
+  private static Made mlp(Params p, long seed, FeatureSpec spec) {
+    int epochs = p.integer("epochs");
+    boolean classification = spec.target().isClassification();
+    MlpTrainer<?> t =
+        new MlpTrainer<>(
+            p.integers("hidden_layers"),
+            p.text("activation"),
+            p.real("dropout"),
+            epochs,
+            p.integer("batch_size"),
+            p.real("learning_rate"),
+            p.text("optimizer"),
+            p.real("weight_decay"),
+            p.integer("early_stopping_patience"),
+            p.real("validation_fraction"),
+            seed,
+            spec.featureNames(),
+            classification ? spec.target().classes() : List.of(),
+            spec.target().name());
+    return new Made(t, Progress.EPOCHS, epochs);
   }
 
   private static Made sgdClassifier(LabelObjective objective, Params p, long seed, int examples) {

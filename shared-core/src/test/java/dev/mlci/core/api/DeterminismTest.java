@@ -35,7 +35,9 @@ class DeterminismTest {
     "regression, linear",
     "regression, cart",
     "regression, random-forest",
-    "regression, xgboost"
+    "regression, xgboost",
+    "classification, mlp",
+    "regression, mlp"
   })
   void trainAndEvaluateTwice_giveIdenticalFiles(String task, String trainer) throws Exception {
     Path repo = tmp.resolve("repo");
@@ -55,7 +57,7 @@ class DeterminismTest {
             "  trainer: " + trainer,
             trainer.equals("random-forest") || trainer.equals("xgboost")
                 ? "  params: {n_trees: 7}"
-                : "",
+                : trainer.equals("mlp") ? "  params: {hidden_layers: [8], epochs: 15}" : "",
             ""),
         StandardCharsets.UTF_8);
 
@@ -63,7 +65,10 @@ class DeterminismTest {
     Map<String, String> second = runAndDigest(repo);
 
     assertThat(second).isEqualTo(first);
-    assertThat(first).containsKeys("model/model.tribuo", "eval/predictions.csv");
+    assertThat(first)
+        .containsKeys(
+            trainer.equals("mlp") ? "model/mlp-0000.params" : "model/model.tribuo",
+            "eval/predictions.csv");
   }
 
   private static Map<String, String> runAndDigest(Path repo) throws Exception {

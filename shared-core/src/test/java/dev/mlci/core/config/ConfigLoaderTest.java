@@ -110,7 +110,7 @@ class ConfigLoaderTest {
     assertThat(p.render())
         .contains("'linear' is a regression trainer, but task is classification.")
         .contains(
-            "use one of: logistic, linear-svm, cart, random-forest, xgboost (or change 'task')");
+            "use one of: logistic, linear-svm, cart, random-forest, xgboost, mlp (or change 'task')");
   }
 
   @Test

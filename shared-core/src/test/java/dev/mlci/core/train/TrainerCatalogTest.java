@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlci.core.config.ModelConfig;
 import dev.mlci.core.config.Task;
+import dev.mlci.format.ColumnSpec;
+import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.TargetSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +36,9 @@ class TrainerCatalogTest {
     "REGRESSION, linear",
     "REGRESSION, cart",
     "REGRESSION, random-forest",
-    "REGRESSION, xgboost"
+    "REGRESSION, xgboost",
+    "CLASSIFICATION, mlp",
+    "REGRESSION, mlp"
   })
   void build_readsEveryDeclaredParameter(Task task, String trainer) throws IOException {
     JsonNode declared = declared(task, trainer);
@@ -43,7 +49,8 @@ class TrainerCatalogTest {
     }
 
     TrainerCatalog.Built built =
-        TrainerCatalog.build(task, new ModelConfig(trainer, params, 1, Optional.empty()), 100);
+        TrainerCatalog.build(
+            task, new ModelConfig(trainer, params, 1, Optional.empty()), 100, spec(task));
 
     Set<String> expected = new TreeSet<>(declared.propertyNames());
     if (trainer.equals("random-forest")) {
@@ -53,9 +60,25 @@ class TrainerCatalogTest {
     assertThat(built.trainer()).isNotNull();
   }
 
+  /** Two numeric features and, for classification, two classes. */
+  private static FeatureSpec spec(Task task) {
+    List<ColumnSpec> columns =
+        List.of(ColumnSpec.numeric("a", 0, 1, 0), ColumnSpec.numeric("b", 0, 1, 0));
+    TargetSpec target =
+        task == Task.CLASSIFICATION
+            ? new TargetSpec("y", List.of("n", "p"), Optional.of("p"))
+            : new TargetSpec("y", List.of(), Optional.empty());
+    return new FeatureSpec(columns, target, List.of(""), false);
+  }
+
   private static Object sample(JsonNode p) {
     if (p.has("default")) {
       JsonNode d = p.get("default");
+      if (d.isArray()) {
+        List<Object> items = new java.util.ArrayList<>();
+        d.forEach(i -> items.add(i.asLong()));
+        return items;
+      }
       return d.isIntegralNumber()
           ? (Object) d.asLong()
           : d.isNumber() ? d.asDouble() : d.isBoolean() ? d.asBoolean() : d.asString();

@@ -1,0 +1,28 @@
+package dev.mlci.core.mlp;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/** DJL's PyTorch engine, set up so that it never downloads anything and runs deterministically. */
+final class Engines {
+  private Engines() {}
+
+  /**
+   * The PyTorch engine. DJL's offline mode is switched on first (unless the user set it): the
+   * native library comes from the pytorch-native-cpu jar on the class path, never from the network.
+   * PyTorch runs on one thread, so that results do not depend on the machine's core count.
+   */
+  static Engine pytorch() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    Engine engine = Engine.getEngine("PyTorch");
+    JniUtils.setNumThreads(1);
+    try {
+      JniUtils.setNumInteropThreads(1);
+    } catch (RuntimeException alreadySet) {
+      // PyTorch takes the inter-op thread count once per process; later calls are refused.
+    }
+    return engine;
+  }
+}
