@@ -232,9 +232,42 @@ class ImageIT {
         .contains("NOT pinned")
         .contains("image: mlci/wine:test")
         .doesNotContain("@sha256:");
+    assertThat(image.path("layers").findValuesAsString("name"))
+        .containsExactly("dependencies", "server", "model");
     JsonNode report = verify(repo);
     assertThat(report.path("passed").asBoolean()).isTrue();
     assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
+  }
+
+  /**
+   * An mlp image: PyTorch's native library in a layer of its own (only in such images), loaded in
+   * place and offline by the server, which serves what mlci evaluated through V2 and /invocations.
+   */
+  @Test
+  @Order(7)
+  void anMlpImageServesThroughPytorch() throws Exception {
+    Path repo = trained("breast-cancer-mlp");
+    Path tar = work.resolve("mlp-image.tar");
+    JsonNode image =
+        containerize(
+            repo,
+            "--base",
+            "tar://" + baseTar,
+            "--target",
+            "tar://" + tar,
+            "--name",
+            "mlci/breast-cancer-mlp:test");
+    assertThat(image.path("layers").findValuesAsString("name"))
+        .containsExactly("dependencies", "pytorch", "server", "model");
+    JsonNode pytorch = image.path("layers").get(1);
+    assertThat(pytorch.path("files").asInt()).isEqualTo(4);
+    System.out.printf(
+        "mlp image: pytorch layer %.1f MB uncompressed%n", pytorch.path("bytes").asLong() / 1e6);
+
+    JsonNode report = verify(repo);
+    assertThat(report.path("passed").asBoolean()).isTrue();
+    assertThat(report.path("rows_compared").asInt()).isEqualTo(119);
+    assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-5);
   }
 
   /**

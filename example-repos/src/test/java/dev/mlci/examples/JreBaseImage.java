@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,8 @@ import java.util.zip.ZipFile;
 /**
  * A JRE base image built offline, since no base image can be pulled here: a jlink'd Java runtime of
  * this machine's JDK with the modules the model server needs, plus every shared library {@code ldd}
- * lists for it and for the server's native libraries (ONNX Runtime, XGBoost), at the paths {@code
- * ldd} gives. Pushed to the test registry and written as a docker-save tarball.
+ * lists for it and for the server's native libraries (ONNX Runtime, XGBoost, PyTorch), at the paths
+ * {@code ldd} gives. Pushed to the test registry and written as a docker-save tarball.
  */
 final class JreBaseImage {
   /** The modules jdeps lists for the server's jars. */
@@ -68,6 +69,10 @@ final class JreBaseImage {
     Path natives = Files.createDirectories(work.resolve("natives"));
     extract(serverDist.resolve("lib"), "linux-x64/libonnxruntime.so", natives);
     extract(serverDist.resolve("lib"), "linux/x86_64/libxgboost4j.so", natives);
+    // PyTorch (mlp images carry it in a layer of their own): the base needs what it links to.
+    for (Path lib : dev.mlci.core.image.PytorchNatives.unpack(work.resolve("pytorch")).files()) {
+      Files.copy(lib, natives.resolve(lib.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
 
     TreeSet<String> libraries = new TreeSet<>();
     try (Stream<Path> walk = Stream.concat(Files.walk(jre), Files.walk(natives))) {

@@ -22,6 +22,9 @@ public final class Main {
     configureLogging();
     // Inference never downloads anything: DJL runs offline and caches under a writable path.
     System.setProperty("ai.djl.offline", "true");
+    // ONNX Runtime would borrow PyTorch (on the class path for mlp models) as its "alternative
+    // engine" and load its native library for every ONNX model; ONNX models need none.
+    System.setProperty("ai.djl.onnx.disable_alternative", "true");
     if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
       System.setProperty("DJL_CACHE_DIR", System.getProperty("java.io.tmpdir") + "/djl");
     }

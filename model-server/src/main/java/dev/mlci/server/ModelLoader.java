@@ -53,13 +53,7 @@ final class ModelLoader {
           switch (serving.backend()) {
             case ONNX -> new OnnxPredictor(dir, spec, predictorPool);
             case TRIBUO -> new TribuoPredictor(dir, spec);
-            case PYTORCH ->
-                throw new LoadException(
-                    "the model in "
-                        + dir
-                        + " is an mlp (DJL with the PyTorch engine), which this model server"
-                        + " version cannot serve yet",
-                    null);
+            case PYTORCH -> new PytorchPredictor(dir, spec);
           };
       String digest = Checksums.digest(dir);
       return new LoadedModel(

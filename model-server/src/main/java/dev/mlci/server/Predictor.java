@@ -10,7 +10,7 @@ interface Predictor extends AutoCloseable {
    */
   double[][] predict(Batch batch) throws BadRequest;
 
-  /** {@code onnx} or {@code tribuo}. */
+  /** {@code onnx}, {@code tribuo} or {@code pytorch}. */
   String backend();
 
   @Override

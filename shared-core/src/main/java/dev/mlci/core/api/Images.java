@@ -291,16 +291,6 @@ public final class Images {
                 "the model fails its checksums (" + String.join("; ", broken) + ").",
                 "train it again with 'mlci train'; never edit a model directory by hand."));
       }
-      if (Files.exists(modelDir.resolve(ModelFormat.MLP_SPEC))) {
-        throw new BadInputException(
-            Problem.inFile(
-                Workspace.display(modelDir),
-                "",
-                "this is an mlp model, and this version of the model server cannot serve mlp models"
-                    + " yet (it serves Tribuo and ONNX models).",
-                "train, evaluate and gate mlp models with this version; to ship an image now, use"
-                    + " another trainer (e.g. logistic, random-forest or xgboost)."));
-      }
       return Checksums.digest(modelDir);
     } catch (IOException e) {
       throw new EnvironmentException(

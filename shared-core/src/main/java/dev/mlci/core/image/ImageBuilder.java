@@ -79,10 +79,25 @@ public final class ImageBuilder {
       model.add(build.modelDir().resolve(rel));
     }
     ServerRuntime runtime = build.runtime();
-    return List.of(
-        layer("dependencies", runtime.libraries(), "/app/lib", runtime.root().resolve("lib")),
-        layer("server", runtime.application(), "/app/server", runtime.root().resolve("app")),
-        layer("model", model, ImageBuild.MODEL_PATH, build.modelDir()));
+    List<FileEntriesLayer> layers = new ArrayList<>();
+    layers.add(
+        layer("dependencies", runtime.libraries(), "/app/lib", runtime.root().resolve("lib")));
+    if (needsPytorch(build)) {
+      // PyTorch's native library (about 450 MB unpacked) only where a model needs it, in a layer of
+      // its own: it changes with mlci's PyTorch version, far less often than the server or model.
+      PytorchNatives natives = PytorchNatives.unpack(build.cacheDir());
+      Path from = natives.files().get(0).getParent();
+      layers.add(layer("pytorch", natives.files(), PytorchNatives.IMAGE_PATH, from));
+    }
+    layers.add(
+        layer("server", runtime.application(), "/app/server", runtime.root().resolve("app")));
+    layers.add(layer("model", model, ImageBuild.MODEL_PATH, build.modelDir()));
+    return List.copyOf(layers);
+  }
+
+  /** Whether the model is an mlp, which the server runs on PyTorch. */
+  static boolean needsPytorch(ImageBuild build) {
+    return Files.exists(build.modelDir().resolve(dev.mlci.format.ModelFormat.MLP_SPEC));
   }
 
   private static FileEntriesLayer layer(String name, List<Path> files, String dir, Path from) {
@@ -123,7 +138,21 @@ public final class ImageBuilder {
     } catch (IOException e) {
       throw new BuildException("cannot read the image's files: " + e.getMessage(), true, e);
     }
-    Map<String, String> env = Map.of("MLCI_MODEL_DIR", ImageBuild.MODEL_PATH);
+    Map<String, String> env = new java.util.TreeMap<>();
+    env.put("MLCI_MODEL_DIR", ImageBuild.MODEL_PATH);
+    if (needsPytorch(build)) {
+      try {
+        PytorchNatives natives = PytorchNatives.unpack(build.cacheDir());
+        // DJL loads PyTorch from the layer in place, offline; its small JNI helper goes to the
+        // server's DJL_CACHE_DIR under /tmp.
+        env.put("PYTORCH_LIBRARY_PATH", PytorchNatives.IMAGE_PATH);
+        env.put("PYTORCH_VERSION", natives.version());
+        env.put("PYTORCH_FLAVOR", natives.flavor());
+      } catch (IOException e) {
+        throw new BuildException(
+            "cannot read PyTorch's native library: " + e.getMessage(), true, e);
+      }
+    }
     container
         .setFileEntriesLayers(layers)
         .setEntrypoint(entrypoint(build.runtime()))
