@@ -186,7 +186,7 @@ class JenkinsfileTest {
   /** main: every example trains, evaluates, gates against main and pushes its baseline note. */
   @Test
   void everyExampleJenkinsfileRunsOnMain() {
-    for (String example : ['breast-cancer', 'iris', 'wine', 'diabetes']) {
+    for (String example : ['breast-cancer', 'iris', 'wine', 'diabetes', 'breast-cancer-mlp']) {
       Path repo = repository(example, false)
       PipelineHarness h = harness(repo, env([BRANCH_NAME: 'main']))
 

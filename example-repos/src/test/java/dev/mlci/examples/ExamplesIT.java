@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -46,6 +47,19 @@ class ExamplesIT {
 
     assertThat(m.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
     assertThat(m.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    // One loss of each kind per epoch, as training curves of the tracked run; early stopping ended
+    // training before the 100th epoch.
+    Path run;
+    try (Stream<Path> dirs = Files.walk(tmp.resolve("breast-cancer-mlp/mlci-out/mlruns"), 2)) {
+      run =
+          dirs.filter(d -> d.getFileName().toString().matches("[0-9a-f]{32}"))
+              .findFirst()
+              .orElseThrow();
+    }
+    List<String> training = Files.readAllLines(run.resolve("metrics/training_loss"));
+    List<String> validation = Files.readAllLines(run.resolve("metrics/validation_loss"));
+    assertThat(validation).hasSameSizeAs(training).hasSizeBetween(11, 99);
+    assertThat(validation.get(0)).endsWith(" 1");
   }
 
   @Test

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The mlp trainer (example-repos/breast-cancer-mlp) measured on this machine:
+#   1. mlci train: wall time of the train step, epochs run (early stopping), seconds per epoch; 5 runs, median;
+#      quality from mlci evaluate;
+#   2. the same architecture and settings trained by PyTorch in Python on the same rows (bench/mlp/torch_mlp.py);
+#   3. the serving image's size: the mlp image built onto the offline JRE base, as a tarball (compressed
+#      layers, base included), and its pytorch layer.
+#
+#   bash bench/mlp/run.sh     (needs: PYTHON with torch 2.7.1 CPU, scikit-learn, pandas; default python3)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="$root/bench/out/mlp"
+python="${PYTHON:-python3}"
+rm -rf "$out"; mkdir -p "$out"
+cd "$root"
+./mvnw -q -B install -DskipTests
+mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
+
+repo="$out/breast-cancer-mlp"
+cp -r example-repos/breast-cancer-mlp "$repo"
+rm -rf "$repo/mlci-out"
+for i in 1 2 3 4 5; do
+  mlci train "$repo" --json --progress none 2>/dev/null > "$out/train-$i.json"
+done
+mlci evaluate "$repo" --json --progress none 2>/dev/null > "$out/evaluate.json"
+python3 - "$out" "$repo" <<'PY' > "$out/mlci.json"
+import glob, json, os, sys
+out, repo = sys.argv[1], sys.argv[2]
+runs = [json.load(open(f))["train"] for f in sorted(glob.glob(out + "/train-*.json"))]
+run = sorted(runs, key=lambda r: r["millis"])[len(runs) // 2]
+local = run["tracking"]["local_run"]
+epochs = len(open(os.path.join(local, "metrics", "validation_loss")).read().splitlines())
+ev = json.load(open(out + "/evaluate.json"))["evaluate"]["metrics"]
+print(json.dumps({"runs": len(runs), "train_seconds": run["millis"] / 1000, "epochs": epochs,
+                  "seconds_per_epoch": run["millis"] / 1000 / epochs,
+                  "roc_auc": ev["roc_auc"], "accuracy": ev["accuracy"]}))
+PY
+echo "mlci (DJL, PyTorch):  $(cat "$out/mlci.json")"
+
+"$python" bench/mlp/torch_mlp.py "$repo/data/breast_cancer.csv" "$repo/mlci-out/eval/predictions.csv" 5 \
+  > "$out/torch.json"
+echo "PyTorch in Python:    $(cat "$out/torch.json")"
+
+base_tar="$root/bench/out/base/jre17.tar"
+if [ ! -f "$base_tar" ]; then
+  echo "building the offline JRE base image (ImageIT)..."
+  ./mvnw -q -B -pl example-repos verify -Dit.test=ImageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dmlci.keep.base="$base_tar" > "$out/image-it.log"
+fi
+mlci containerize "$repo" --base "tar://$base_tar" --target "tar://$out/mlp-image.tar" --name mlci/bc-mlp:bench \
+  --json -q > "$out/containerize.json"
+python3 - "$out" "$base_tar" <<'PY'
+import json, os, sys
+out, base = sys.argv[1], sys.argv[2]
+c = json.load(open(out + "/containerize.json"))["containerize"]
+layers = {l["name"]: l["bytes"] for l in c["layers"]}
+print(f"mlp image: {os.path.getsize(out + '/mlp-image.tar') / 1e6:.1f} MB as a tarball (compressed layers, base "
+      f"{os.path.getsize(base) / 1e6:.1f} MB included); pytorch layer {layers['pytorch'] / 1e6:.1f} MB unpacked; "
+      f"containerize {c['millis'] / 1000:.1f} s")
+PY
