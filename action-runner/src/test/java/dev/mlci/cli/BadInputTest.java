@@ -56,6 +56,24 @@ class BadInputTest {
   }
 
   @Test
+  void mlp_thatDiverges_pointsAtTheLearningRate() throws Exception {
+    repo.config(
+        SampleRepo.CONFIG.replace(
+            "  trainer: logistic\n  params:\n    epochs: 5",
+            "  trainer: mlp\n  params:\n    epochs: 5\n    learning_rate: 1.0e+30"));
+    refused("ml.yaml:", "model.params.learning_rate", "training diverged", "lower");
+  }
+
+  @Test
+  void mlp_hiddenLayerWithoutUnits() throws Exception {
+    repo.config(
+        SampleRepo.CONFIG.replace(
+            "  trainer: logistic\n  params:\n    epochs: 5",
+            "  trainer: mlp\n  params:\n    hidden_layers: [16, 0]"));
+    refused("ml.yaml:", "hidden_layers");
+  }
+
+  @Test
   void trackingUri_thatIsNoServer() throws Exception {
     repo.config(SampleRepo.CONFIG + "tracking:\n  uri: ./mlruns\n");
     refused("ml.yaml:", "tracking.uri");

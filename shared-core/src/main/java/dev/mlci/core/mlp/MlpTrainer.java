@@ -258,8 +258,8 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
         }
         double trainLoss = total / shuffled.length;
         if (!Double.isFinite(trainLoss)) {
-          throw new IllegalStateException(
-              "the training loss is " + trainLoss + " at epoch " + epoch + "; lower learning_rate");
+          network.close();
+          throw new DivergedException(epoch, trainLoss);
         }
         double validLoss = Double.NaN;
         if (held > 0) {

@@ -6,6 +6,7 @@ import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.mlp.DivergedException;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.tribuo.TribuoData;
 import dev.mlci.format.FeatureSpec;
@@ -63,6 +64,14 @@ public final class ModelTraining {
       if (total > 0) {
         progress.advance(total);
       }
+    } catch (DivergedException e) {
+      throw new BadInputException(
+          loaded.problemAt(
+              loaded.isWritten("model.params.learning_rate")
+                  ? "model.params.learning_rate"
+                  : "model.trainer",
+              "training diverged: " + e.getMessage() + ".",
+              "lower model.params.learning_rate (e.g. by 10x), or keep model.standardize on."));
     } finally {
       progress.finish();
     }
