@@ -39,7 +39,7 @@ def describe(client, run, with_artifacts=True):
         "metrics": run.data.metrics,
         "tags": {k: v for k, v in run.data.tags.items()},
         "training_loss": [[m.step, m.value] for m in client.get_metric_history(rid, "training_loss")],
-        "inputs": [
+        "inputs": sorted([
             {
                 "name": d.dataset.name,
                 "digest": d.dataset.digest,
@@ -47,7 +47,7 @@ def describe(client, run, with_artifacts=True):
                 "context": {t.key: t.value for t in d.tags}.get("mlflow.data.context"),
             }
             for d in run.inputs.dataset_inputs
-        ],
+        ], key=lambda d: d["name"]),
         "artifacts": sorted(artifacts(client, rid)) if with_artifacts else [],
     }
 

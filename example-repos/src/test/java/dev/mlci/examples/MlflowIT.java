@@ -268,12 +268,14 @@ class MlflowIT {
   void aServerOutageMidRunKeepsResultsAndTheLocalRecord() throws Exception {
     Path repo = Tools.copyExample("breast-cancer", tmp);
     Map<String, String> env;
+    String trainRun;
     try (LocalMlflow outage = LocalMlflow.start(tmp.resolve("outage-server"))) {
       env = Map.of("MLFLOW_TRACKING_URI", outage.uri());
       Tools.Result train =
           Tools.mlci(env, "train", repo.toString(), "--json", "--progress", "none");
       assertThat(train.exit()).as(train.err()).isZero();
       assertThat(train.json().at("/train/tracking/server_run").asString()).startsWith(outage.uri());
+      trainRun = train.json().at("/train/tracking/run_id").asString();
     }
 
     // The server is gone between train and evaluate: evaluate warns and keeps everything.
@@ -286,6 +288,9 @@ class MlflowIT {
         .contains("the run is recorded locally in ")
         .doesNotContain("\tat ");
     assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
+    // The model keeps its link to the server run train started, for the steps after the outage.
+    JsonNode link = Tools.JSON.readTree(repo.resolve("mlci-out/tracking.json").toFile());
+    assertThat(link.at("/server/run_id").asString()).isEqualTo(trainRun);
     JsonNode local =
         Tools.mlflowCheck("local", repo.resolve("mlci-out/mlruns").toString(), "breast-cancer");
     assertThat(local.size()).isEqualTo(1);

@@ -4,7 +4,16 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** DJL's PyTorch engine, set up so that it never downloads anything and runs deterministically. */
-final class Engines {
+public final class Engines {
+  /** PyTorch cannot run on this machine. */
+  public static final class EngineUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EngineUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private Engines() {}
 
   /**
@@ -16,7 +25,21 @@ final class Engines {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    Engine engine = Engine.getEngine("PyTorch");
+    Engine engine;
+    try {
+      engine = Engine.getEngine("PyTorch");
+    } catch (RuntimeException | LinkageError e) {
+      throw new EngineUnavailableException(
+          "the mlp trainer runs on PyTorch, whose native library mlci carries for linux-x86_64"
+              + " (glibc) only; this is "
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + " ("
+              + e.getMessage()
+              + "). Run it on a linux-x86_64 agent, or use another trainer here.",
+          e);
+    }
     JniUtils.setNumThreads(1);
     try {
       JniUtils.setNumInteropThreads(1);

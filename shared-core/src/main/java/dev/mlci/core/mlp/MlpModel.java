@@ -78,7 +78,11 @@ public final class MlpModel<T extends Output<T>> extends Model<T> {
   public static MlpModel<?> load(
       Path dir, MlpSpec spec, List<String> featureNames, List<String> classes, String targetName)
       throws IOException {
-    Engines.pytorch();
+    try {
+      Engines.pytorch();
+    } catch (Engines.EngineUnavailableException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     MlpNetwork network = MlpNetwork.load(dir, spec);
     OutputFactory factory = spec.classification() ? new LabelFactory() : new RegressionFactory();
     OffsetDateTime epoch = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);

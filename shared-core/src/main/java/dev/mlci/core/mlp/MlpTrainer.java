@@ -233,8 +233,6 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
       NDArray xAll = data.create(flatten(x), new Shape(n, d));
       NDArray yAll =
           classification ? data.create(y, new Shape(n)) : data.create(y, new Shape(n, 1));
-      NDArray xValid = held > 0 ? xAll.get(data.create(valid)) : null;
-      NDArray yValid = held > 0 ? yAll.get(data.create(valid)) : null;
       double best = Double.POSITIVE_INFINITY;
       int sinceBest = 0;
       List<Pair<String, float[]>> bestParameters = null;
@@ -245,8 +243,12 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
           int end = Math.min(shuffled.length, start + batchSize);
           try (NDManager batch = data.newSubManager()) {
             NDArray rows = batch.create(java.util.Arrays.copyOfRange(shuffled, start, end));
+            // Slices belong to the array they are cut from: attach them (and so everything
+            // computed from them) to the batch's manager, which frees them after the step.
             NDArray xb = xAll.get(rows);
+            xb.attach(batch);
             NDArray yb = yAll.get(rows);
+            yb.attach(batch);
             try (GradientCollector collector = trainer.newGradientCollector()) {
               NDArray out = trainer.forward(new NDList(xb)).singletonOrThrow();
               NDArray loss = trainer.getLoss().evaluate(new NDList(yb), new NDList(out));
@@ -264,6 +266,11 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
         double validLoss = Double.NaN;
         if (held > 0) {
           try (NDManager v = data.newSubManager()) {
+            NDArray validRows = v.create(valid);
+            NDArray xValid = xAll.get(validRows);
+            xValid.attach(v);
+            NDArray yValid = yAll.get(validRows);
+            yValid.attach(v);
             NDArray out =
                 network
                     .model()

@@ -103,7 +103,7 @@ public final class LocalRunStore {
     }
     try (DirectoryStream<Path> s = Files.newDirectoryStream(root)) {
       for (Path p : s) {
-        if (p.getFileName().toString().matches("\\d+") && Files.exists(p.resolve(META))) {
+        if (p.getFileName().toString().matches("\\d{1,9}") && Files.exists(p.resolve(META))) {
           dirs.add(p);
         }
       }
@@ -255,7 +255,12 @@ public final class LocalRunStore {
   public List<LocalRun> list() throws IOException {
     List<LocalRun> runs = new ArrayList<>();
     for (Path exp : experimentDirs()) {
-      String experiment = String.valueOf(readYaml(exp.resolve(META)).get("name"));
+      String experiment;
+      try {
+        experiment = String.valueOf(readYaml(exp.resolve(META)).get("name"));
+      } catch (IOException | RuntimeException unreadable) {
+        continue; // not a run record mlci can read (edited by hand, truncated): skipped
+      }
       try (DirectoryStream<Path> s = Files.newDirectoryStream(exp)) {
         for (Path dir : s) {
           if (Files.isRegularFile(dir.resolve(META))) {

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
@@ -82,10 +84,35 @@ public final class MlflowServer implements AutoCloseable {
    * {@code env}.
    */
   public static MlflowServer connect(String uri, Map<String, String> env, Retry retry) {
-    String base = uri.replaceAll("/+$", "");
+    String base = uri.strip().replaceAll("/+$", "");
+    // Credentials written into the URI (http://user:password@host) become basic auth, and never
+    // appear in a URL mlci builds, logs or shows.
+    String uriUser = null;
+    String uriPassword = "";
+    Matcher m = USER_INFO.matcher(base);
+    if (m.matches()) {
+      String info = m.group(2);
+      int colon = info.indexOf(':');
+      uriUser = decode(colon < 0 ? info : info.substring(0, colon));
+      uriPassword = colon < 0 ? "" : decode(info.substring(colon + 1));
+      base = m.group(1) + m.group(3);
+    }
+    try {
+      URI parsed = URI.create(base);
+      if (parsed.getHost() == null) {
+        throw new IllegalArgumentException("it names no host");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the MLflow tracking URI " + base + " is not a valid http(s) URL: " + e.getMessage(), e);
+    }
     String token = env.get("MLFLOW_TRACKING_TOKEN");
     String user = env.get("MLFLOW_TRACKING_USERNAME");
     String password = env.get("MLFLOW_TRACKING_PASSWORD");
+    if ((user == null || user.isBlank()) && uriUser != null) {
+      user = uriUser;
+      password = uriPassword;
+    }
     BasicMlflowHostCreds creds;
     Optional<String> authorization;
     if (token != null && !token.isBlank()) {
@@ -106,13 +133,24 @@ public final class MlflowServer implements AutoCloseable {
     return new MlflowServer(base, creds, authorization, retry);
   }
 
+  private static final Pattern USER_INFO =
+      Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/]*)@(.*)$");
+
+  private static String decode(String s) {
+    try {
+      return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
   /** The server's address as it may be shown: without any user:password it embeds. */
   public String display() {
     return display;
   }
 
   static String redact(String uri) {
-    return uri.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    return uri.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/]*@", "$1");
   }
 
   /** The page of a run in the MLflow UI. */
@@ -137,7 +175,7 @@ public final class MlflowServer implements AutoCloseable {
       return found.get().getExperimentId();
     }
     try {
-      return call("creating experiment '" + name + "'", () -> client.createExperiment(name));
+      return callOnce("creating experiment '" + name + "'", () -> client.createExperiment(name));
     } catch (TrackingException e) {
       if (alreadyExists(e)) {
         // Another build created it first.
@@ -175,7 +213,7 @@ public final class MlflowServer implements AutoCloseable {
             .setStartTime(start);
     tags.forEach(
         (k, v) -> request.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v).build()));
-    Service.RunInfo info = call("creating a run", () -> client.createRun(request.build()));
+    Service.RunInfo info = callOnce("creating a run", () -> client.createRun(request.build()));
     return new ServerRun(info.getExperimentId(), info.getRunId(), info.getArtifactUri());
   }
 
@@ -286,29 +324,39 @@ public final class MlflowServer implements AutoCloseable {
                   + artifact.local().relativize(file).toString().replace('\\', '/')
               : artifact.path();
       URI target = URI.create(root + "/" + encodePath(rel));
+      long bytes;
+      try {
+        bytes = Files.size(file);
+      } catch (IOException e) {
+        throw new TrackingException("cannot read " + file + " to upload it: " + e.getMessage(), e);
+      }
+      Duration timeout = retry.transferTimeout(bytes);
       call(
           "uploading artifact " + rel,
           () -> {
             HttpRequest.Builder put =
                 HttpRequest.newBuilder(target)
-                    .timeout(retry.timeout())
+                    .timeout(timeout)
                     .header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofFile(file));
             authorization.ifPresent(a -> put.header("Authorization", a));
             HttpResponse<String> r = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
             check(r.statusCode(), r.body(), "PUT " + rel);
             return null;
-          });
+          },
+          timeout,
+          true);
     }
   }
 
   /** The bytes of artifact {@code path} of {@code run}. */
   public byte[] download(ServerRun run, String path) throws TrackingException {
     URI source = URI.create(proxyRoot(run) + "/" + encodePath(path));
+    Duration timeout = retry.transferTimeout(100_000_000L);
     return call(
         "downloading artifact " + path + " of run " + run.runId(),
         () -> {
-          HttpRequest.Builder get = HttpRequest.newBuilder(source).timeout(retry.timeout()).GET();
+          HttpRequest.Builder get = HttpRequest.newBuilder(source).timeout(timeout).GET();
           authorization.ifPresent(a -> get.header("Authorization", a));
           HttpResponse<byte[]> r = http.send(get.build(), HttpResponse.BodyHandlers.ofByteArray());
           check(
@@ -316,7 +364,9 @@ public final class MlflowServer implements AutoCloseable {
               new String(r.body(), StandardCharsets.UTF_8),
               "GET " + path + " of run " + run.runId());
           return r.body();
-        });
+        },
+        timeout,
+        true);
   }
 
   /** The proxy URL of a run's artifact root, or why the server does not proxy its artifacts. */
@@ -360,7 +410,7 @@ public final class MlflowServer implements AutoCloseable {
     }
     if (!exists) {
       try {
-        post("creating registered model '" + name + "'", "registered-models/create", model);
+        postOnce("creating registered model '" + name + "'", "registered-models/create", model);
       } catch (TrackingException e) {
         if (!alreadyExists(e)) {
           throw e;
@@ -374,7 +424,7 @@ public final class MlflowServer implements AutoCloseable {
     ArrayNode t = version.putArray("tags");
     tags.forEach((k, v) -> t.addObject().put("key", k).put("value", v));
     JsonNode created =
-        post("creating a version of '" + name + "'", "model-versions/create", version)
+        postOnce("creating a version of '" + name + "'", "model-versions/create", version)
             .path("model_version");
     String number = created.path("version").asString();
     long deadline = System.nanoTime() + retry.timeout().toNanos();
@@ -445,6 +495,34 @@ public final class MlflowServer implements AutoCloseable {
     return Json.mapper().readTree(call(what, () -> client.sendPost(path, json)));
   }
 
+  /**
+   * A request that creates something, sent once: retried only when it never reached the server. It
+   * goes through java.net.http because the Java client re-sends every failed request itself, which
+   * for a create that the server committed before failing would create it again.
+   */
+  private JsonNode postOnce(String what, String path, ObjectNode body) throws TrackingException {
+    String json = Json.mapper().writeValueAsString(body);
+    URI target = URI.create(base + "/api/2.0/mlflow/" + path);
+    String answer =
+        call(
+            what,
+            () -> {
+              HttpRequest.Builder post =
+                  HttpRequest.newBuilder(target)
+                      .timeout(retry.timeout())
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(json));
+              authorization.ifPresent(a -> post.header("Authorization", a));
+              HttpResponse<String> r =
+                  http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+              check(r.statusCode(), r.body(), "POST " + path);
+              return r.body();
+            },
+            retry.timeout(),
+            false);
+    return Json.mapper().readTree(answer);
+  }
+
   private JsonNode get(String what, String path) throws TrackingException {
     return Json.mapper().readTree(call(what, () -> client.sendGet(path)));
   }
@@ -460,16 +538,25 @@ public final class MlflowServer implements AutoCloseable {
    * I/O error) are retried with backoff; others fail at once.
    */
   <T> T call(String what, Callable<T> action) throws TrackingException {
+    return call(what, action, retry.timeout(), true);
+  }
+
+  /** {@link #call} for a request that creates something: retried only if it never arrived. */
+  private <T> T callOnce(String what, Callable<T> action) throws TrackingException {
+    return call(what, action, retry.timeout(), false);
+  }
+
+  private <T> T call(String what, Callable<T> action, Duration timeout, boolean idempotent)
+      throws TrackingException {
     for (int attempt = 1; ; attempt++) {
       Future<T> future = worker.submit(action);
       Throwable failure;
       try {
-        return future.get(retry.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         future.cancel(true);
         throw new TrackingException(
-            what + ": no answer from " + display + " within " + retry.timeout().toSeconds() + " s",
-            e);
+            what + ": no answer from " + display + " within " + timeout.toSeconds() + " s", e);
       } catch (InterruptedException e) {
         future.cancel(true);
         Thread.currentThread().interrupt();
@@ -477,7 +564,7 @@ public final class MlflowServer implements AutoCloseable {
       } catch (ExecutionException e) {
         failure = e.getCause();
       }
-      boolean retryable = retryable(failure);
+      boolean retryable = idempotent ? retryable(failure) : neverArrived(failure);
       if (!retryable || attempt >= retry.attempts()) {
         throw new TrackingException(
             what
@@ -491,6 +578,17 @@ public final class MlflowServer implements AutoCloseable {
       }
       sleep(retry.delayAfter(attempt));
     }
+  }
+
+  /** Whether the request certainly never reached the server: the connection was refused. */
+  static boolean neverArrived(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException
+          || c.getClass().getSimpleName().equals("HttpHostConnectException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void sleep(Duration d) throws TrackingException {

@@ -87,7 +87,24 @@ public final class Tracking implements AutoCloseable {
       warnings.add(why + "; ignored it.");
       uri = Optional.empty();
     }
-    Optional<MlflowServer> server = uri.map(u -> MlflowServer.connect(u, env, retry));
+    Optional<MlflowServer> server = Optional.empty();
+    if (uri.isPresent()) {
+      try {
+        server = Optional.of(MlflowServer.connect(uri.get(), env, retry));
+      } catch (IllegalArgumentException e) {
+        if (config.required()) {
+          throw new BadInputException(
+              Problem.inFile(
+                  fromEnv.isPresent() ? "environment" : "ml.yaml",
+                  "",
+                  e.getMessage() + ", and tracking.required is true.",
+                  "set MLFLOW_TRACKING_URI (or tracking.uri) to the server, e.g."
+                      + " http://mlflow.internal:5000; credentials go in MLFLOW_TRACKING_TOKEN or"
+                      + " MLFLOW_TRACKING_USERNAME/PASSWORD."));
+        }
+        warnings.add(e.getMessage() + "; runs are recorded locally only.");
+      }
+    }
     return new Tracking(out, experiment, config.required(), server, warnings);
   }
 
@@ -138,7 +155,9 @@ public final class Tracking implements AutoCloseable {
     }
     List<String> warnings = new ArrayList<>(setupWarnings);
     ObjectNode state = step.newRun() ? null : readState(step.modelDigest());
-    ObjectNode next = JsonNodeFactory.instance.objectNode();
+    // The links of this model's runs survive a step that could not reach (or had no) server, so a
+    // later step, and mlci register, still find the run train started.
+    ObjectNode next = state == null ? JsonNodeFactory.instance.objectNode() : state.deepCopy();
     next.put("model_digest", step.modelDigest());
     next.put("experiment", experiment);
 

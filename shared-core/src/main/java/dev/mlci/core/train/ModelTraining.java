@@ -6,7 +6,9 @@ import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.mlp.DivergedException;
+import dev.mlci.core.mlp.Engines;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.tribuo.TribuoData;
 import dev.mlci.format.FeatureSpec;
@@ -32,7 +34,7 @@ public final class ModelTraining {
   /** Trains, reporting progress to {@code progress}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static TrainedModel train(LoadedConfig loaded, LoadedData data, ProgressListener progress)
-      throws BadInputException {
+      throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     boolean standardize =
         config
@@ -64,6 +66,8 @@ public final class ModelTraining {
       if (total > 0) {
         progress.advance(total);
       }
+    } catch (Engines.EngineUnavailableException e) {
+      throw new EnvironmentException(e.getMessage(), e);
     } catch (DivergedException e) {
       throw new BadInputException(
           loaded.problemAt(

@@ -164,6 +164,73 @@ class MlflowServerTest {
             "/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/eval/x Bearer tok-123");
   }
 
+  /** A local server that records each request's path and Authorization, and answers by path. */
+  private static HttpServer recorder(
+      List<String> seen, java.util.function.Function<String, Integer> status) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          seen.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+          exchange.getRequestBody().readAllBytes();
+          byte[] body =
+              (path.endsWith("/registered-models/search")
+                      ? "{\"registered_models\": [{\"name\": \"bc\"}]}"
+                      : "{}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status.apply(path), body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    http.start();
+    return http;
+  }
+
+  @Test
+  void credentialsInTheUriBecomeBasicAuthAndAreNeverShown() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer http = recorder(seen, path -> 200);
+    String host = "127.0.0.1:" + http.getAddress().getPort();
+    try (MlflowServer s =
+        MlflowServer.connect("http://bob:s3cr|t@x@" + host + "/", Map.of(), FAST)) {
+      assertThat(s.display()).isEqualTo("http://" + host);
+      s.download(new MlflowServer.ServerRun("7", "r1", "mlflow-artifacts:/7/r1/artifacts"), "a");
+    } finally {
+      http.stop(0);
+    }
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString("bob:s3cr|t@x".getBytes(StandardCharsets.UTF_8));
+    assertThat(seen)
+        .containsExactly("/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/a Basic " + basic);
+    assertThat(MlflowServer.redact("http://bob:p@ss@host:5000/x")).isEqualTo("http://host:5000/x");
+  }
+
+  @Test
+  void aCreateThatFailedOnTheServerIsNotSentAgain() throws Exception {
+    // A 503 after the server may have committed the version: sending it again could register the
+    // model twice. (Idempotent calls, such as logging metrics, are retried: see above.)
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer http = recorder(seen, path -> path.endsWith("/model-versions/create") ? 503 : 200);
+    try (MlflowServer s =
+        MlflowServer.connect("http://127.0.0.1:" + http.getAddress().getPort(), Map.of(), FAST)) {
+      assertThatThrownBy(
+              () ->
+                  s.register(
+                      "bc",
+                      new MlflowServer.ServerRun("1", "r1", "mlflow-artifacts:/1/r1/artifacts"),
+                      "model",
+                      Map.of()))
+          .isInstanceOf(TrackingException.class)
+          .hasMessageContaining("creating a version of 'bc'")
+          .hasMessageContaining("HTTP 503");
+    } finally {
+      http.stop(0);
+    }
+    assertThat(seen.stream().filter(p -> p.contains("/model-versions/create"))).hasSize(1);
+  }
+
   @Test
   void serverAddressesAreShownWithoutCredentials() {
     assertThat(MlflowServer.redact("https://u:p@mlflow.example.com/x"))
