@@ -38,6 +38,8 @@ final class Progress implements ProgressListener {
   private long lastTenth = -1;
   private long done;
   private boolean active;
+  private final java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+  private long metricStep;
 
   Progress(PrintWriter err, Style style, boolean quiet, LongSupplier nanos) {
     this.err = err;
@@ -73,6 +75,7 @@ final class Progress implements ProgressListener {
     this.lastPrinted = started;
     this.lastTenth = 0;
     this.active = true;
+    metrics.clear();
     if (!drawing()) {
       return;
     }
@@ -111,6 +114,21 @@ final class Progress implements ProgressListener {
     }
   }
 
+  /** Keeps the latest value of each training metric (the loss), shown with the progress. */
+  @Override
+  public void metric(String name, long step, double value) {
+    metrics.put(name, value);
+    metricStep = step;
+  }
+
+  /** ", training_loss 0.0523, validation_loss 0.0610", or empty. */
+  private String metricsText() {
+    StringBuilder sb = new StringBuilder();
+    metrics.forEach(
+        (name, value) -> sb.append(String.format(Locale.ROOT, ", %s %.4g", name, value)));
+    return sb.toString();
+  }
+
   @Override
   public void finish() {
     if (!active) {
@@ -125,7 +143,13 @@ final class Progress implements ProgressListener {
       draw();
       err.println();
     } else {
-      err.println(task + ": done in " + seconds(now - started));
+      err.println(
+          task
+              + ": done in "
+              + seconds(now - started)
+              + (metrics.isEmpty()
+                  ? ""
+                  : " (" + metricsText().substring(2) + " after " + metricStep + " " + unit + ")"));
     }
     err.flush();
   }
@@ -166,6 +190,7 @@ final class Progress implements ProgressListener {
     } else {
       sb.append("elapsed ");
     }
+    sb.append(metricsText());
     sb.append(" (").append(seconds(elapsed)).append(')');
     return sb.toString();
   }

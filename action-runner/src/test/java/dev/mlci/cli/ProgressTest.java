@@ -50,6 +50,27 @@ class ProgressTest {
   }
 
   @Test
+  void plain_showsTheLatestLossesAndWhereTrainingStopped() {
+    Progress p = progress(false);
+    p.start("training mlp", 100, "epochs");
+    for (int epoch = 1; epoch <= 15; epoch++) {
+      clock.addAndGet(1_000_000_000L);
+      p.metric("training_loss", epoch, 1.0 / epoch);
+      p.metric("validation_loss", epoch, 2.0 / epoch);
+      p.advance(epoch);
+    }
+    p.finish();
+
+    assertThat(text.toString())
+        .contains(
+            "training mlp  10% 10/100 epochs, ETA 1m30s, training_loss 0.1000, validation_loss"
+                + " 0.2000 (10.0s)")
+        .endsWith(
+            "training mlp: done in 15.0s (training_loss 0.06667, validation_loss 0.1333 after 15"
+                + " epochs)\n");
+  }
+
+  @Test
   void bar_redrawsOneLine() {
     Progress p = progress(true);
     p.start("training", 10, "trees");
