@@ -36,16 +36,19 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An MLflow tracking server. Runs, params, metrics and tags go through MLflow's Java client ({@code
- * org.mlflow:mlflow-client}); what that client lacks goes through MLflow's REST API as documented:
- * dataset inputs ({@code runs/log-inputs}), the model registry's writes and aliases, and artifacts
- * through the server's proxy ({@code /api/2.0/mlflow-artifacts/artifacts}; the Java client would
- * shell out to the Python CLI for those).
+ * An MLflow tracking server. Experiments, params, metrics, tags, ending and reading runs go through
+ * MLflow's Java client ({@code org.mlflow:mlflow-client}); what that client lacks goes through
+ * MLflow's REST API as documented: dataset inputs ({@code runs/log-inputs}), the model registry's
+ * writes and aliases, and artifacts through the server's proxy ({@code
+ * /api/2.0/mlflow-artifacts/artifacts}; the Java client would shell out to the Python CLI for
+ * those). Creates (runs, registered models, versions) go through the REST API too: the client
+ * re-sends failed requests itself, which could create twice.
  *
- * <p>Every call is retried on connection failures, 5xx and 429 with exponential backoff, and
- * abandoned after {@link Retry#timeout()} (the Java client sets no timeouts of its own).
- * Credentials come from MLflow's environment variables: {@code MLFLOW_TRACKING_TOKEN} (a bearer
- * token) or {@code MLFLOW_TRACKING_USERNAME} and {@code MLFLOW_TRACKING_PASSWORD}.
+ * <p>Every call is retried on connection failures, 5xx and 429 with exponential backoff (creates
+ * only when the connection was refused), and abandoned after {@link Retry#timeout()} (the Java
+ * client sets no timeouts of its own). Credentials come from MLflow's environment variables: {@code
+ * MLFLOW_TRACKING_TOKEN} (a bearer token) or {@code MLFLOW_TRACKING_USERNAME} and {@code
+ * MLFLOW_TRACKING_PASSWORD}.
  */
 public final class MlflowServer implements AutoCloseable {
   private final String base;
@@ -202,19 +205,30 @@ public final class MlflowServer implements AutoCloseable {
     return found.stream().filter(e -> e.getName().equals(name)).findFirst();
   }
 
-  /** Starts a run. */
+  /**
+   * Starts a run. Through the REST API rather than the Java client, whose own re-sends could start
+   * a second run when the server failed after creating the first.
+   */
   public ServerRun createRun(
       String experimentId, String runName, long start, Map<String, String> tags)
       throws TrackingException {
-    Service.CreateRun.Builder request =
-        Service.CreateRun.newBuilder()
-            .setExperimentId(experimentId)
-            .setRunName(runName)
-            .setStartTime(start);
-    tags.forEach(
-        (k, v) -> request.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v).build()));
-    Service.RunInfo info = callOnce("creating a run", () -> client.createRun(request.build()));
-    return new ServerRun(info.getExperimentId(), info.getRunId(), info.getArtifactUri());
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("experiment_id", experimentId);
+    body.put("run_name", runName);
+    body.put("start_time", start);
+    ArrayNode t = body.putArray("tags");
+    tags.forEach((k, v) -> t.addObject().put("key", k).put("value", v));
+    JsonNode info = postOnce("creating a run", "runs/create", body).path("run").path("info");
+    String runId = info.path("run_id").asString("");
+    if (runId.isEmpty()) {
+      throw new TrackingException(
+          "creating a run at " + display + " gave no run id: is this an MLflow tracking server?",
+          null);
+    }
+    return new ServerRun(
+        info.path("experiment_id").asString(experimentId),
+        runId,
+        info.path("artifact_uri").asString(""));
   }
 
   /** The run {@code runId}, e.g. to find its artifacts. */
