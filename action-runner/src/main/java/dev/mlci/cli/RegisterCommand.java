@@ -14,10 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
     name = "register",
     mixinStandardHelpOptions = true,
     description = {
-      "Register the evaluated model of OUT as a new version in MLflow's model registry and point an",
-      "alias at it (main builds, after 'mlci evaluate'). Needs MLFLOW_TRACKING_URI (or tracking.uri)",
-      "and the model's run on that server; 'mlci gate --baseline models:/NAME@ALIAS' then compares",
-      "pull requests with it."
+      "Register the evaluated model of OUT as a new version in MLflow's model registry and point an"
+          + " alias at it (main builds, after 'mlci evaluate'). Needs MLFLOW_TRACKING_URI (or"
+          + " tracking.uri) and the model's run on that server; 'mlci gate --baseline"
+          + " models:/NAME@ALIAS' then compares pull requests with it."
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -30,10 +30,12 @@ import tools.jackson.databind.node.ObjectNode;
     name = "runs",
     mixinStandardHelpOptions = true,
     description = {
-      "List the runs recorded locally in OUT/mlruns (every train, evaluate and gate is recorded there,",
-      "with or without an MLflow server), newest first, with their metrics; or compare two of them.",
-      "The folder is in MLflow's file-store layout: MLFLOW_ALLOW_FILE_STORE=true mlflow ui",
-      "--backend-store-uri OUT/mlruns shows it."
+      "List the runs recorded locally in OUT/mlruns (every train, evaluate and gate is recorded"
+          + " there, with or without an MLflow server), newest first, with their metrics; or compare"
+          + " two of them.",
+      "",
+      "The folder is in MLflow's file-store layout: MLFLOW_ALLOW_FILE_STORE=true mlflow ui"
+          + " --backend-store-uri OUT/mlruns shows it."
     },
     footerHeading = "%nExamples:%n",
     footer = {

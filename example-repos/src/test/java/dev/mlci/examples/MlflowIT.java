@@ -232,7 +232,9 @@ class MlflowIT {
             local.get(1).path("run_id").asString().substring(0, 8),
             local.get(0).path("run_id").asString().substring(0, 8));
     assertThat(compare.exit()).as(compare.err()).isZero();
-    assertThat(compare.out()).containsPattern("roc_auc +0\\.9982 +0\\.8191 +-0\\.1791");
+    assertThat(compare.out())
+        .containsPattern("roc_auc +0\\.9982 +0\\.8191 +-0\\.1791")
+        .containsPattern("data\\.features +\\(none\\) -> mean smoothness, mean symmetry");
   }
 
   @Test

@@ -166,7 +166,7 @@ public final class Mlci {
     RunData.Builder run = new RunData.Builder().tags(tags);
     run.tag("mlci.trainer", plan.config().model().trainer());
     run.tag("mlci.config_sha256", plan.loaded().sha256());
-    StepRecords.trainParams(run, plan.config());
+    StepRecords.trainParams(run, plan.config(), data, trained.standardized());
     curve.forEach(p -> run.metric(p.key(), p.value(), p.step(), p.timestamp()));
     run.metric("training_examples", trained.trainingExamples(), 0, finished);
     run.metric("train_seconds", (finished - started.toEpochMilli()) / 1000.0, 0, finished);
@@ -631,7 +631,7 @@ public final class Mlci {
             () ->
                 new BadInputException(
                     Problem.inFile(
-                        "environment",
+                        "MLFLOW_TRACKING_URI",
                         "",
                         what + " needs an MLflow tracking server, and none is configured.",
                         "set MLFLOW_TRACKING_URI (or tracking.uri in ml.yaml) to the server, e.g."
@@ -670,6 +670,7 @@ public final class Mlci {
                 "there is no trained model to register.",
                 "run 'mlci train' and 'mlci evaluate' (or 'mlci run') with the server configured."));
       }
+      Optional<String> trackedOn = tracking.trackedServer(digest);
       Tracking.LinkedRun linked =
           tracking
               .serverRunOf(digest)
@@ -679,12 +680,22 @@ public final class Mlci {
                           Problem.inFile(
                               Workspace.display(ws.modelDir()),
                               "",
-                              "this model was not tracked on "
-                                  + server.display()
-                                  + " (it was trained while the server was unreachable, or"
-                                  + " with another server).",
-                              "run 'mlci train' and 'mlci evaluate' again with"
-                                  + " MLFLOW_TRACKING_URI set, then register.")));
+                              trackedOn.isPresent()
+                                  ? "this model's run is on "
+                                      + trackedOn.get()
+                                      + ", not on "
+                                      + server.display()
+                                      + "."
+                                  : "this model has no run on an MLflow server (it was trained"
+                                      + " while the server was unreachable, or without"
+                                      + " MLFLOW_TRACKING_URI).",
+                              trackedOn.isPresent()
+                                  ? "set MLFLOW_TRACKING_URI to "
+                                      + trackedOn.get()
+                                      + " (written exactly so), or train and evaluate again with"
+                                      + " the server you want."
+                                  : "run 'mlci train' and 'mlci evaluate' again with the server"
+                                      + " reachable, then register.")));
       for (String needed : List.of(Workspace.MODEL_DIR, Workspace.EVAL_DIR)) {
         if (!linked.artifacts().contains(needed)) {
           throw new BadInputException(

@@ -48,18 +48,30 @@ final class StepRecords {
     return tags;
   }
 
-  /** Params of the training: trainer and its params (defaults filled in), split, seeds, data. */
-  static void trainParams(RunData.Builder b, MlConfig config) {
+  /** MLflow's limit on a param's value. */
+  private static final int PARAM_LIMIT = 6000;
+
+  /**
+   * Params of the training: trainer and its params (defaults filled in), whether features were
+   * standardised, split, seeds, data, and the features when ml.yaml chooses them.
+   */
+  static void trainParams(
+      RunData.Builder b, MlConfig config, LoadedData data, boolean standardized) {
     b.param("task", config.task().yamlName());
     b.param("model.trainer", config.model().trainer());
     b.param("model.seed", config.model().seed());
     config.model().params().forEach((k, v) -> b.param("model.params." + k, v));
-    config.model().standardize().ifPresent(s -> b.param("model.standardize", s));
+    b.param("model.standardize", standardized);
     DataConfig d = config.data();
     d.path().ifPresent(p -> b.param("data.path", p));
     d.train().ifPresent(p -> b.param("data.train", p));
     d.test().ifPresent(p -> b.param("data.test", p));
     b.param("data.target", d.target());
+    // What a branch changes most often besides the trainer: which columns go in.
+    d.features().ifPresent(f -> b.param("data.features", listParam(data.features())));
+    if (!d.categorical().isEmpty()) {
+      b.param("data.categorical", listParam(d.categorical()));
+    }
     d.id().ifPresent(id -> b.param("data.id", id));
     d.positiveClass().ifPresent(p -> b.param("data.positive_class", p));
     b.param("data.missing", d.missing().name().toLowerCase(java.util.Locale.ROOT));
@@ -68,6 +80,16 @@ final class StepRecords {
       b.param("data.split.seed", d.split().seed());
       b.param("data.split.strategy", d.split().strategy().yamlName());
     }
+  }
+
+  /** A list as one param value, within MLflow's limit (a long list ends with how many it had). */
+  private static String listParam(List<String> items) {
+    String all = String.join(", ", items);
+    if (all.length() <= PARAM_LIMIT) {
+      return all;
+    }
+    String suffix = " ... (" + items.size() + " in all)";
+    return all.substring(0, PARAM_LIMIT - suffix.length()) + suffix;
   }
 
   /**

@@ -628,10 +628,12 @@ public final class MlflowServer implements AutoCloseable {
     if (t instanceof MlflowHttpException h) {
       String body = h.getBodyMessage() == null ? "" : h.getBodyMessage().strip();
       String message = body;
+      boolean mlflowError = false;
       try {
         JsonNode json = Json.mapper().readTree(body);
         if (json.has("message")) {
           message = json.path("error_code").asString("") + " " + json.path("message").asString();
+          mlflowError = json.has("error_code");
         }
       } catch (RuntimeException notJson) {
         // The body is shown as it came.
@@ -643,7 +645,10 @@ public final class MlflowServer implements AutoCloseable {
           switch (h.getStatusCode()) {
             case 401, 403 ->
                 "; check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
-            case 404 -> "; is this an MLflow tracking server (MLflow 2.3 or newer)?";
+            case 404 ->
+                mlflowError
+                    ? ""
+                    : "; check that the URI is an MLflow tracking server (MLflow 2.3 or newer)";
             default -> "";
           };
       message = message.strip().replaceAll("\\.+$", "");

@@ -79,7 +79,7 @@ public final class Tracking implements AutoCloseable {
       if (config.required()) {
         throw new BadInputException(
             Problem.inFile(
-                "environment",
+                "MLFLOW_TRACKING_URI",
                 "",
                 why + ", and tracking.required is true.",
                 "set MLFLOW_TRACKING_URI to the server, e.g. http://mlflow.internal:5000."));
@@ -95,7 +95,7 @@ public final class Tracking implements AutoCloseable {
         if (config.required()) {
           throw new BadInputException(
               Problem.inFile(
-                  fromEnv.isPresent() ? "environment" : "ml.yaml",
+                  fromEnv.isPresent() ? "MLFLOW_TRACKING_URI" : "ml.yaml",
                   "",
                   e.getMessage() + ", and tracking.required is true.",
                   "set MLFLOW_TRACKING_URI (or tracking.uri) to the server, e.g."
@@ -309,6 +309,14 @@ public final class Tracking implements AutoCloseable {
                 s.path("run_id").asString(),
                 s.path("artifact_uri").asString()),
             artifacts));
+  }
+
+  /** The server the model with {@code digest} was last tracked on, whichever it was. */
+  public Optional<String> trackedServer(String digest) {
+    ObjectNode state = readState(digest);
+    return state == null || !state.has("server")
+        ? Optional.empty()
+        : Optional.of(state.get("server").path("uri").asString());
   }
 
   /** A server run and the artifact paths mlci uploaded to it. */
