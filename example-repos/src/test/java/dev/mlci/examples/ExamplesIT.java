@@ -128,13 +128,7 @@ class ExamplesIT {
    * baseline, a branch switches to degraded.ml.yaml and runs the gate.
    */
   private Tools.Result regressingBranch(Path repo) throws Exception {
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setMessage("breast cancer model")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .call();
+    try (Git git = Tools.commitAll(repo, "breast cancer model")) {
       assertThat(Tools.mlci("run", repo.toString(), "-q", "--progress", "none").exit()).isZero();
       Tools.Result record = Tools.mlci("baseline", "record", repo.toString());
       assertThat(record.exit()).as(record.err()).isZero();
@@ -143,12 +137,7 @@ class ExamplesIT {
           repo.resolve("degraded.ml.yaml"),
           repo.resolve("ml.yaml"),
           StandardCopyOption.REPLACE_EXISTING);
-      git.commit()
-          .setAll(true)
-          .setMessage("Use only shape features")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .call();
+      Tools.commitAll(repo, "Use only shape features").close();
     }
     return Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
   }

@@ -42,21 +42,6 @@ class MlflowIT {
     }
   }
 
-  private static Git commitAll(Path repo, String message) throws Exception {
-    Git git =
-        Files.exists(repo.resolve(".git"))
-            ? Git.open(repo.toFile())
-            : Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
-    git.add().addFilepattern(".").call();
-    git.commit()
-        .setAll(true)
-        .setMessage(message)
-        .setAuthor("t", "t@example.com")
-        .setCommitter("t", "t@example.com")
-        .call();
-    return git;
-  }
-
   private static Map<String, String> jenkins(String branch, String pr) {
     Map<String, String> env = new HashMap<>();
     env.put("MLFLOW_TRACKING_URI", server.uri());
@@ -83,7 +68,7 @@ class MlflowIT {
   void aTrackedRunHasEveryField_isRegistered_andIsTheGatesBaseline() throws Exception {
     Path repo = Tools.copyExample("breast-cancer", tmp);
     String mainCommit;
-    try (Git git = commitAll(repo, "breast cancer model")) {
+    try (Git git = Tools.commitAll(repo, "breast cancer model")) {
       mainCommit = git.getRepository().resolve("HEAD").name();
     }
 
@@ -175,7 +160,7 @@ class MlflowIT {
         repo.resolve("degraded.ml.yaml"),
         repo.resolve("ml.yaml"),
         StandardCopyOption.REPLACE_EXISTING);
-    commitAll(repo, "Use only shape features").close();
+    Tools.commitAll(repo, "Use only shape features").close();
     Tools.Result pr =
         Tools.mlci(
             jenkins("drop-features", "7"),

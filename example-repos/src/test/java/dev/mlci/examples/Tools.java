@@ -50,6 +50,28 @@ final class Tools {
     return target;
   }
 
+  /**
+   * Commits every file of {@code repo} (a git repository on branch main is created first when there
+   * is none); the caller closes the returned handle.
+   */
+  static org.eclipse.jgit.api.Git commitAll(Path repo, String message) throws Exception {
+    org.eclipse.jgit.api.Git git =
+        Files.exists(repo.resolve(".git"))
+            ? org.eclipse.jgit.api.Git.open(repo.toFile())
+            : org.eclipse.jgit.api.Git.init()
+                .setDirectory(repo.toFile())
+                .setInitialBranch("main")
+                .call();
+    git.add().addFilepattern(".").call();
+    git.commit()
+        .setAll(true)
+        .setMessage(message)
+        .setAuthor("t", "t@example.com")
+        .setCommitter("t", "t@example.com")
+        .call();
+    return git;
+  }
+
   /** Result of a process. */
   record Result(int exit, String out, String err) {
     JsonNode json() {

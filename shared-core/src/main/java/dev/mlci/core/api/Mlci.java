@@ -172,19 +172,7 @@ public final class Mlci {
     run.metric("train_seconds", (finished - started.toEpochMilli()) / 1000.0, 0, finished);
     run.input(StepRecords.dataset(plan.config(), data, true, "training"));
     run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
-    Tracked tracked;
-    try (Tracking tracking = tracking(plan)) {
-      tracked =
-          tracking.record(
-              new Tracking.Step(
-                  "train",
-                  digest[0],
-                  true,
-                  StepRecords.runName(plan.config(), tags),
-                  run.build(),
-                  started.toEpochMilli(),
-                  finished));
-    }
+    Tracked tracked = record(plan, "train", digest[0], true, tags, run, started, finished);
     return new TrainResult(
         ws.modelDir(),
         digest[0],
@@ -194,6 +182,33 @@ public final class Mlci {
         noOnnx,
         finished - started.toEpochMilli(),
         tracked);
+  }
+
+  /**
+   * Records step {@code step} of the model with {@code modelDigest} in its run (a new one when
+   * {@code newRun}), named from the step's context {@code tags}.
+   */
+  private Tracked record(
+      Plan plan,
+      String step,
+      String modelDigest,
+      boolean newRun,
+      Map<String, String> tags,
+      RunData.Builder run,
+      Instant started,
+      long finished)
+      throws MlciException {
+    try (Tracking tracking = tracking(plan)) {
+      return tracking.record(
+          new Tracking.Step(
+              step,
+              modelDigest,
+              newRun,
+              StepRecords.runName(plan.config(), tags),
+              run.build(),
+              started.toEpochMilli(),
+              finished));
+    }
   }
 
   /** {@code progress}, also keeping the training metrics (such as the loss per iteration). */
@@ -305,19 +320,8 @@ public final class Mlci {
     run.metric("test_examples", evaluation.predictions().size(), 0, finished);
     run.input(StepRecords.dataset(plan.config(), data, false, "evaluation"));
     run.artifact(ws.evalDir(), Workspace.EVAL_DIR);
-    Tracked tracked;
-    try (Tracking tracking = tracking(plan)) {
-      tracked =
-          tracking.record(
-              new Tracking.Step(
-                  "evaluate",
-                  bundle.digest(),
-                  false,
-                  StepRecords.runName(plan.config(), tags),
-                  run.build(),
-                  started.toEpochMilli(),
-                  finished));
-    }
+    Tracked tracked =
+        record(plan, "evaluate", bundle.digest(), false, tags, run, started, finished);
     return new EvaluateResult(
         ws.evalDir(),
         evaluation.metrics().values(),
@@ -549,19 +553,8 @@ public final class Mlci {
     RunData.Builder run = new RunData.Builder().tags(tags);
     StepRecords.gate(run, result, target, finished);
     run.artifact(dir, Workspace.GATE_DIR);
-    Tracked tracked;
-    try (Tracking tracking = tracking(plan)) {
-      tracked =
-          tracking.record(
-              new Tracking.Step(
-                  "gate",
-                  candidate.modelDigest(),
-                  false,
-                  StepRecords.runName(plan.config(), tags),
-                  run.build(),
-                  started.toEpochMilli(),
-                  finished));
-    }
+    Tracked tracked =
+        record(plan, "gate", candidate.modelDigest(), false, tags, run, started, finished);
     return new GateOutcome(
         result,
         dir,

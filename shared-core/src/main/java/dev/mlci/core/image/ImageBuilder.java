@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
@@ -70,8 +71,9 @@ public final class ImageBuilder {
         runtime.mainClass());
   }
 
-  /** mlci's layers, in order. */
-  static List<FileEntriesLayer> layers(ImageBuild build) throws IOException {
+  /** mlci's layers, in order; {@code pytorch} when the model runs on PyTorch. */
+  static List<FileEntriesLayer> layers(ImageBuild build, Optional<PytorchNatives> pytorch)
+      throws IOException {
     List<Path> model = new ArrayList<>();
     // Exactly the files the checksums cover (and the checksum file): never run.json, whose times
     // would give a retrained but identical model another image digest.
@@ -82,12 +84,11 @@ public final class ImageBuilder {
     List<FileEntriesLayer> layers = new ArrayList<>();
     layers.add(
         layer("dependencies", runtime.libraries(), "/app/lib", runtime.root().resolve("lib")));
-    if (needsPytorch(build)) {
+    if (pytorch.isPresent()) {
       // PyTorch's native library (about 450 MB unpacked) only where a model needs it, in a layer of
       // its own: it changes with mlci's PyTorch version, far less often than the server or model.
-      PytorchNatives natives = PytorchNatives.unpack(build.cacheDir());
-      Path from = natives.files().get(0).getParent();
-      layers.add(layer("pytorch", natives.files(), PytorchNatives.IMAGE_PATH, from));
+      List<Path> files = pytorch.get().files();
+      layers.add(layer("pytorch", files, PytorchNatives.IMAGE_PATH, files.get(0).getParent()));
     }
     layers.add(
         layer("server", runtime.application(), "/app/server", runtime.root().resolve("app")));
@@ -95,9 +96,11 @@ public final class ImageBuilder {
     return List.copyOf(layers);
   }
 
-  /** Whether the model is an mlp, which the server runs on PyTorch. */
-  static boolean needsPytorch(ImageBuild build) {
-    return Files.exists(build.modelDir().resolve(dev.mlci.format.ModelFormat.MLP_SPEC));
+  /** PyTorch's native library, unpacked, when the model is an mlp (which the server runs on it). */
+  private static Optional<PytorchNatives> pytorch(ImageBuild build) throws IOException {
+    return Files.exists(build.modelDir().resolve(dev.mlci.format.ModelFormat.MLP_SPEC))
+        ? Optional.of(PytorchNatives.unpack(build.cacheDir()))
+        : Optional.empty();
   }
 
   private static FileEntriesLayer layer(String name, List<Path> files, String dir, Path from) {
@@ -132,27 +135,24 @@ public final class ImageBuilder {
         };
     JibContainerBuilder container;
     List<FileEntriesLayer> layers;
+    Optional<PytorchNatives> pytorch;
     try {
       container = from(build, log);
-      layers = layers(build);
+      pytorch = pytorch(build);
+      layers = layers(build, pytorch);
     } catch (IOException e) {
       throw new BuildException("cannot read the image's files: " + e.getMessage(), true, e);
     }
     Map<String, String> env = new java.util.TreeMap<>();
     env.put("MLCI_MODEL_DIR", ImageBuild.MODEL_PATH);
-    if (needsPytorch(build)) {
-      try {
-        PytorchNatives natives = PytorchNatives.unpack(build.cacheDir());
-        // DJL loads PyTorch from the layer in place, offline; its small JNI helper goes to the
-        // server's DJL_CACHE_DIR under /tmp.
-        env.put("PYTORCH_LIBRARY_PATH", PytorchNatives.IMAGE_PATH);
-        env.put("PYTORCH_VERSION", natives.version());
-        env.put("PYTORCH_FLAVOR", natives.flavor());
-      } catch (IOException e) {
-        throw new BuildException(
-            "cannot read PyTorch's native library: " + e.getMessage(), true, e);
-      }
-    }
+    pytorch.ifPresent(
+        natives -> {
+          // DJL loads PyTorch from the layer in place, offline; its small JNI helper goes to the
+          // server's DJL_CACHE_DIR under /tmp.
+          env.put("PYTORCH_LIBRARY_PATH", PytorchNatives.IMAGE_PATH);
+          env.put("PYTORCH_VERSION", natives.version());
+          env.put("PYTORCH_FLAVOR", natives.flavor());
+        });
     container
         .setFileEntriesLayers(layers)
         .setEntrypoint(entrypoint(build.runtime()))

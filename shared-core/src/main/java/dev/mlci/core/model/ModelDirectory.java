@@ -223,9 +223,13 @@ public final class ModelDirectory {
     }
     FeatureSpec spec;
     JsonNode provenance;
+    Optional<MlpSpec> mlp = Optional.empty();
     try {
       spec = FeatureSpecFormat.fromJson(Json.read(dir.resolve(ModelFormat.FEATURES)));
       provenance = Json.read(dir.resolve(ModelFormat.PROVENANCE));
+      if (Files.exists(dir.resolve(ModelFormat.MLP_SPEC))) {
+        mlp = Optional.of(MlpSpec.fromJson(Json.read(dir.resolve(ModelFormat.MLP_SPEC))));
+      }
     } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
       throw new BadInputException(
           Problem.inFile(
@@ -235,22 +239,11 @@ public final class ModelDirectory {
               "retrain it with this version of mlci."));
     }
     Model<?> model;
-    if (Files.exists(dir.resolve(ModelFormat.MLP_SPEC))) {
-      MlpSpec mlp;
-      try {
-        mlp = MlpSpec.fromJson(Json.read(dir.resolve(ModelFormat.MLP_SPEC)));
-      } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
-        throw new BadInputException(
-            Problem.inFile(
-                display,
-                "",
-                "the model directory cannot be read: " + e.getMessage() + ".",
-                "retrain it with this version of mlci."));
-      }
+    if (mlp.isPresent()) {
       model =
           MlpModel.load(
               dir,
-              mlp,
+              mlp.get(),
               spec.featureNames(),
               spec.target().isClassification() ? spec.target().classes() : List.of(),
               spec.target().name());
