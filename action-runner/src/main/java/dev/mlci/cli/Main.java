@@ -2,6 +2,8 @@ package dev.mlci.cli;
 
 import dev.mlci.core.errors.ExitCode;
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
+import dev.mlci.core.errors.Secrets;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,12 +59,37 @@ public final class Main {
             err.flush();
             return 130;
           }
-          err.println("internal error: " + e);
+          err.println("internal error: " + Secrets.redact(String.valueOf(e)));
           e.printStackTrace(err);
           err.println("This is a bug in mlci; please report it with the lines above.");
           err.flush();
           return ExitCode.INTERNAL_ERROR.code();
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Exit 1 would read as "the gate failed"; running out of memory is the environment's (3).
+      err.println("error: " + OutOfMemory.message("finish '" + commandName(args) + "'"));
+      err.flush();
+      return ExitCode.INTERNAL_ERROR.code();
+    } catch (StackOverflowError e) {
+      err.println(
+          "error: the input nests too deeply for mlci's stack ("
+              + e
+              + "); give the JVM more with "
+              + OutOfMemory.JAVA_OPTS
+              + "=-Xss8m, or simplify the input.");
+      err.flush();
+      return ExitCode.INTERNAL_ERROR.code();
+    }
+  }
+
+  private static String commandName(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return "mlci " + a;
+      }
+    }
+    return "mlci";
   }
 }

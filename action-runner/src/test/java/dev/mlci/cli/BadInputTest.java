@@ -369,7 +369,8 @@ class BadInputTest {
     assertThat(Files.readAllBytes(repo.out().resolve("model/model.tribuo"))).isEqualTo(before);
     try (var entries = Files.list(repo.out())) {
       assertThat(entries.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("model", "eval", "gate", "mlruns", "tracking.json");
+          .containsExactlyInAnyOrder(
+              "model", "eval", "gate", "mlruns", "tracking.json", ".mlci-output");
     }
   }
 }

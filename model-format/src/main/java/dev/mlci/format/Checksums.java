@@ -18,15 +18,17 @@ public final class Checksums {
   private Checksums() {}
 
   /**
-   * Writes checksums of every regular file under {@code dir} except the checksum file and {@code
-   * run.json}.
+   * Writes checksums of every regular file under {@code dir} except the checksum file, {@code
+   * run.json} and mlci's ownership marker.
    */
   public static void write(Path dir) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
         String rel = dir.relativize(p).toString().replace('\\', '/');
-        if (!rel.equals(ModelFormat.CHECKSUMS) && !rel.equals(ModelFormat.RUN_INFO)) {
+        if (!rel.equals(ModelFormat.CHECKSUMS)
+            && !rel.equals(ModelFormat.RUN_INFO)
+            && !rel.equals(ModelFormat.OWNER_MARKER)) {
           sums.put(rel, Digests.sha256Hex(p));
         }
       }

@@ -43,6 +43,12 @@ public final class ModelFormat {
    */
   public static final String RUN_INFO = "run.json";
 
+  /**
+   * The marker mlci puts in every directory it writes, so it never replaces or deletes a directory
+   * of the user's; like {@link #RUN_INFO}, not part of the model and not checksummed.
+   */
+  public static final String OWNER_MARKER = ".mlci-output";
+
   private static final String VERSION = readVersion();
 
   private ModelFormat() {}

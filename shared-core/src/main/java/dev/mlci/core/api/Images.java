@@ -19,8 +19,8 @@ import dev.mlci.core.image.ImageVerifier;
 import dev.mlci.core.image.ServerRuntime;
 import dev.mlci.core.image.ServingCases;
 import dev.mlci.core.image.ServingContract;
-import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
+import dev.mlci.core.io.OutputDirectory;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.Checksums;
 import dev.mlci.format.Digests;
@@ -72,7 +72,7 @@ public final class Images {
    *
    * @throws BadInputException when there is no evaluation, or it is of other data
    */
-  public static ServingCases servingCases(Plan plan) throws BadInputException {
+  public static ServingCases servingCases(Plan plan) throws MlciException {
     Workspace ws = plan.workspace();
     EvaluationBundle evaluation =
         Mlci.readBundle(
@@ -112,10 +112,12 @@ public final class Images {
       throws MlciException, InterruptedException {
     Instant started = clock.instant();
     Workspace ws = plan.workspace();
+    OutputDirectory.requireOwned(ws.out(), Workspace.IMAGE_DIR);
     Path modelDir = ws.modelDir();
-    String modelDigest = verifiedModel(modelDir);
+    // The flags first: a mistyped target is reported before the model is looked at.
     ImageLocation base = location(options.base(), true, "--base");
     ImageLocation target = location(options.target(), false, "--target");
+    String modelDigest = verifiedModel(modelDir);
     if (target instanceof ImageLocation.Tar t && t.path().startsWith(ws.imageDir())) {
       throw new BadInputException(
           Problem.inFile(
@@ -158,9 +160,8 @@ public final class Images {
     }
     List<String> files = new ArrayList<>();
     try {
-      AtomicDirectory.write(
+      OutputDirectory.write(
           ws.imageDir(),
-          ModelFormat.RUN_INFO,
           dir -> {
             Json.write(dir.resolve(IMAGE_JSON), describe(image, base, options, modelDigest));
             Files.writeString(dir.resolve(IMAGE_DIGEST), image.digest() + "\n");
@@ -179,7 +180,7 @@ public final class Images {
           });
     } catch (IOException e) {
       throw new EnvironmentException(
-          "cannot write " + Workspace.display(ws.imageDir()) + ": " + e.getMessage(), e);
+          "cannot write " + Workspace.display(ws.imageDir()) + ": " + OutputDirectory.reason(e), e);
     }
     files.add(IMAGE_JSON);
     files.add(IMAGE_DIGEST);
@@ -200,10 +201,17 @@ public final class Images {
       throws MlciException, InterruptedException {
     Instant started = clock.instant();
     Workspace ws = plan.workspace();
+    OutputDirectory.requireOwned(ws.out(), Workspace.VERIFY_DIR);
     Path description = ws.imageDir().resolve(IMAGE_JSON);
     JsonNode image;
     try {
+      if (!Files.exists(description)) {
+        throw new java.nio.file.NoSuchFileException(description.toString());
+      }
       image = Json.read(description);
+      if (image == null || !image.isObject()) {
+        throw new IOException("the file is empty or not a JSON object");
+      }
     } catch (java.nio.file.NoSuchFileException e) {
       throw new BadInputException(
           Problem.inFile(
@@ -216,7 +224,11 @@ public final class Images {
           Problem.inFile(
               Workspace.display(description),
               "",
-              "cannot read the image description: " + e.getMessage() + ".",
+              "cannot read the image description: "
+                  + (e instanceof tools.jackson.core.JacksonException j
+                      ? j.getOriginalMessage()
+                      : e.getMessage())
+                  + ".",
               "run 'mlci containerize' again."));
     }
     ContainerRuntime engine =
@@ -250,16 +262,16 @@ public final class Images {
       throw new EnvironmentException("running " + engine.name() + " failed: " + e.getMessage(), e);
     }
     try {
-      AtomicDirectory.write(
+      OutputDirectory.write(
           ws.verifyDir(),
-          ModelFormat.RUN_INFO,
           dir -> {
             Json.write(dir.resolve(VERIFY_JSON), report(image, outcome));
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("verify-image", started));
           });
     } catch (IOException e) {
       throw new EnvironmentException(
-          "cannot write " + Workspace.display(ws.verifyDir()) + ": " + e.getMessage(), e);
+          "cannot write " + Workspace.display(ws.verifyDir()) + ": " + OutputDirectory.reason(e),
+          e);
     }
     return new VerifyResult(outcome, ws.verifyDir(), clock.millis() - started.toEpochMilli());
   }

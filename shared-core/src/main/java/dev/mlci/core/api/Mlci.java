@@ -9,6 +9,7 @@ import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.Evaluation;
@@ -27,6 +28,8 @@ import dev.mlci.core.git.GitNotes;
 import dev.mlci.core.git.TreeExport;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
+import dev.mlci.core.io.OutputDirectory;
+import dev.mlci.core.io.RegularFiles;
 import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.core.model.LinearOnnx;
 import dev.mlci.core.model.ModelBundle;
@@ -132,31 +135,40 @@ public final class Mlci {
   public TrainResult train(Plan plan) throws MlciException {
     Instant started = clock.instant();
     Workspace ws = plan.workspace();
+    claim(ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
     LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
     progress.info(describe(data));
     List<RunData.MetricPoint> curve = new ArrayList<>();
-    TrainedModel trained =
-        ModelTraining.train(plan.loaded(), data, recordingMetrics(progress, curve));
+    TrainedModel trained;
+    try {
+      trained = ModelTraining.train(plan.loaded(), data, recordingMetrics(progress, curve));
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of(
+          "train " + plan.config().model().trainer() + " on",
+          data.train().size(),
+          data.features().size(),
+          e);
+    }
     Optional<GitInfo> git = GitInfo.of(ws.repository());
     String[] digest = new String[1];
     try {
-      AtomicDirectory.write(
+      OutputDirectory.write(
           ws.modelDir(),
-          ModelFormat.RUN_INFO,
           dir -> {
             digest[0] = ModelDirectory.write(dir, trained, plan.loaded(), data, git);
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("train", started));
           });
       // The evaluation of the previous model no longer describes the model in place.
-      if (AtomicDirectory.deleteIfOurs(ws.evalDir(), ModelFormat.RUN_INFO)) {
+      if (OutputDirectory.deleteIfOurs(ws.evalDir())) {
         progress.info(
             "removed " + Workspace.display(ws.evalDir()) + ": it evaluated the previous model");
       }
-    } catch (AtomicDirectory.ForeignDirectoryException e) {
-      throw foreign(ws.modelDir());
     } catch (IOException e) {
       throw new EnvironmentException(
-          "cannot write the model to " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
+          "cannot write the model to "
+              + Workspace.display(ws.modelDir())
+              + ": "
+              + OutputDirectory.reason(e),
           e);
     }
     Optional<String> noOnnx = LinearOnnx.whyNot(trained.model(), trained.spec());
@@ -247,6 +259,7 @@ public final class Mlci {
   public EvaluateResult evaluate(Plan plan) throws MlciException {
     Instant started = clock.instant();
     Workspace ws = plan.workspace();
+    claim(ws, Workspace.EVAL_DIR);
     ModelBundle bundle;
     try {
       bundle = ModelDirectory.read(ws.modelDir(), Workspace.display(ws.modelDir()));
@@ -262,6 +275,8 @@ public final class Mlci {
     try {
       evaluation =
           ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
     } finally {
       MlpModel.release(bundle.model());
       progress.finish();
@@ -279,9 +294,8 @@ public final class Mlci {
                 .asString(plan.config().model().trainer()),
             GitInfo.of(ws.repository()));
     try {
-      AtomicDirectory.write(
+      OutputDirectory.write(
           ws.evalDir(),
-          ModelFormat.RUN_INFO,
           dir -> {
             EvaluationFiles.write(dir, evaluation, context);
             try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
@@ -294,7 +308,7 @@ public final class Mlci {
           "cannot write the evaluation to "
               + Workspace.display(ws.evalDir())
               + ": "
-              + e.getMessage(),
+              + OutputDirectory.reason(e),
           e);
     }
     List<String> warnings = new ArrayList<>();
@@ -360,6 +374,7 @@ public final class Mlci {
   public GateOutcome gate(Plan plan, GateOptions options) throws MlciException {
     Instant started = clock.instant();
     Workspace ws = plan.workspace();
+    claim(ws, Workspace.GATE_DIR);
     GateConfig config = plan.config().gate();
     EvaluationBundle candidate =
         readBundle(
@@ -372,7 +387,14 @@ public final class Mlci {
     String source = options.baseline().orElse("");
     if (source.equals(GateOptions.REBUILD)) {
       BaselineFinder.Search search =
-          BaselineFinder.find(ws.repository(), target, 1, options.fetch(), options.env());
+          BaselineFinder.find(
+              ws.repository(),
+              target,
+              plan.config().name(),
+              EvaluationBundle::nameOf,
+              1,
+              options.fetch(),
+              options.env());
       String at =
           search
               .start()
@@ -427,7 +449,13 @@ public final class Mlci {
     } else {
       BaselineFinder.Search search =
           BaselineFinder.find(
-              ws.repository(), target, config.maxCommits(), options.fetch(), options.env());
+              ws.repository(),
+              target,
+              plan.config().name(),
+              EvaluationBundle::nameOf,
+              config.maxCommits(),
+              options.fetch(),
+              options.env());
       if (search.found().isPresent()) {
         BaselineFinder.Found found = search.found().get();
         try {
@@ -495,6 +523,9 @@ public final class Mlci {
         info = BaselineInfo.none(why);
       }
     }
+    if (baseline.isPresent() && !info.source().equals("rebuild")) {
+      requireSameModel(baseline.get(), candidate, info, target);
+    }
     if (baseline.isPresent() && !baseline.get().task().equals(candidate.task())) {
       throw new BadInputException(
           Problem.inFile(
@@ -533,18 +564,19 @@ public final class Mlci {
             plan.config().name(), candidate, baseline, target, config.resamples(), config.seed());
     Path dir = ws.out().resolve(Workspace.GATE_DIR);
     try {
-      AtomicDirectory.write(
+      OutputDirectory.write(
           dir,
-          ModelFormat.RUN_INFO,
           d -> {
             GateFiles.write(d, result, ctx);
             Json.write(d.resolve(ModelFormat.RUN_INFO), runInfo("gate", started));
           });
-    } catch (AtomicDirectory.ForeignDirectoryException e) {
-      throw foreign(dir);
     } catch (IOException e) {
       throw new EnvironmentException(
-          "cannot write the gate report to " + Workspace.display(dir) + ": " + e.getMessage(), e);
+          "cannot write the gate report to "
+              + Workspace.display(dir)
+              + ": "
+              + OutputDirectory.reason(e),
+          e);
     }
     long finished = clock.millis();
     Map<String, String> tags =
@@ -562,6 +594,35 @@ public final class Mlci {
         List.of(GateFiles.JSON, GateFiles.MARKDOWN, GateFiles.JUNIT, GateFiles.HTML),
         finished - started.toEpochMilli(),
         tracked);
+  }
+
+  /**
+   * Refuses a baseline of another model: in a repository of several models, a note or file of model
+   * B must never gate model A (a rebuild is of this very config, so it is exempt).
+   */
+  private static void requireSameModel(
+      EvaluationBundle baseline, EvaluationBundle candidate, BaselineInfo info, String target)
+      throws BadInputException {
+    if (!baseline.name().equals(candidate.name())) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline ("
+                  + info.description()
+                  + ") is of model '"
+                  + baseline.name()
+                  + "', but this is model '"
+                  + candidate.name()
+                  + "'; one model's baseline never gates another.",
+              "record a baseline of '"
+                  + candidate.name()
+                  + "' on "
+                  + target
+                  + " ('mlci baseline record --push' after 'mlci run' there), or pass --baseline"
+                  + " rebuild; if the model was renamed, that is the way to carry its baseline"
+                  + " over."));
+    }
   }
 
   /**
@@ -759,6 +820,7 @@ public final class Mlci {
   }
 
   static EvaluationBundle readBundle(Path file, String what, String fix) throws BadInputException {
+    RegularFiles.require(file, Workspace.display(file), "");
     try (InputStream in = Files.newInputStream(file)) {
       return EvaluationBundle.read(in);
     } catch (java.nio.file.NoSuchFileException e) {
@@ -885,7 +947,8 @@ public final class Mlci {
                 + BaselineInfo.abbreviate(head.name()));
       }
       byte[] bytes = Files.readAllBytes(file);
-      GitNotes.add(repo, ObjectId.fromString(commit), bytes);
+      GitNotes.put(
+          repo, ObjectId.fromString(commit), bundle.name(), bytes, EvaluationBundle::nameOf);
       int attempts = 0;
       if (push) {
         if (!repo.getRemoteNames().contains(remote)) {
@@ -897,15 +960,22 @@ public final class Mlci {
                   "pass --remote NAME, or add the remote."));
         }
         try {
-          attempts = GitNotes.push(repo, remote, Credentials.fromEnvironment(env), 5).attempts();
-        } catch (GitAPIException | IOException e) {
+          attempts =
+              GitNotes.push(
+                      repo, remote, Credentials.fromEnvironment(env), 5, EvaluationBundle::nameOf)
+                  .attempts();
+        } catch (GitAPIException
+            | IOException
+            | org.eclipse.jgit.api.errors.JGitInternalException e) {
+          // JGit's internal exceptions carry what the remote answered (e.g. a web server that is
+          // no git server): the environment's failure, exit 3, never "a bug in mlci".
           throw new EnvironmentException(
               "pushing "
                   + GitNotes.REF
                   + " to "
-                  + remote
+                  + GitNotes.describeRemote(repo, remote)
                   + " failed: "
-                  + e.getMessage()
+                  + GitNotes.answer(e)
                   + ". The note is recorded locally; set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access and retry"
                   + " 'mlci baseline record --push'.",
               e);
@@ -955,16 +1025,15 @@ public final class Mlci {
     }
   }
 
-  private static BadInputException foreign(Path dir) {
-    return new BadInputException(
-        Problem.inFile(
-            Workspace.display(dir),
-            "",
-            "this directory exists and was not written by mlci (it has no "
-                + ModelFormat.RUN_INFO
-                + "), so mlci"
-                + " will not replace it.",
-            "choose another --out, or move the directory away."));
+  /**
+   * Before a step does any work: refuses when its output ({@code names}, and the run record every
+   * step keeps) is in the way as something mlci did not write (exit 2).
+   */
+  static void claim(Workspace ws, String... names) throws BadInputException {
+    List<String> all = new ArrayList<>(List.of(names));
+    all.add(Tracking.STATE_FILE);
+    all.add(LocalRunStore.DIR);
+    OutputDirectory.requireOwned(ws.out(), all.toArray(String[]::new));
   }
 
   private ObjectNode runInfo(String step, Instant started) {

@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
  * train} + {@code test}, and so on). All problems found are reported together, each with its line.
  */
 public final class ConfigLoader {
+  /** The largest config file read, in bytes ({@value}, 1 MiB): checked before reading. */
+  public static final long MAX_BYTES = 1 << 20;
+
   private final Path repository;
 
   /**
@@ -40,6 +43,22 @@ public final class ConfigLoader {
     String display = display(absolute);
     byte[] bytes;
     try {
+      dev.mlci.core.io.RegularFiles.require(absolute, display, "");
+      // Checked before reading: a huge file is refused without loading it (UTF-8: at most 4 bytes
+      // a character, so a file within the character limit is within 4 times as many bytes).
+      long size = Files.size(absolute);
+      if (size > MAX_BYTES) {
+        throw new BadInputException(
+            Problem.inFile(
+                display,
+                "",
+                "the file is "
+                    + size
+                    + " bytes; the limit for a config file is "
+                    + MAX_BYTES
+                    + " (1 MiB).",
+                "check that --config names ml.yaml; keep data out of the config file."));
+      }
       bytes = Files.readAllBytes(absolute);
     } catch (NoSuchFileException e) {
       throw new BadInputException(

@@ -1,7 +1,11 @@
 package dev.mlci.core.data;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.io.RegularFiles;
 import dev.mlci.core.io.TextFiles;
 import dev.mlci.format.Digests;
 import java.io.IOException;
@@ -31,6 +35,13 @@ public final class CsvReader {
    */
   public static final int MAX_LINE_CHARS = 1 << 20;
 
+  /**
+   * Most columns accepted in a header ({@value}). Wider files are refused before any row is read:
+   * training cost grows with the column count (100,000 columns took minutes and gigabytes), and
+   * tabular models past this width are better fed from a feature store than a CSV.
+   */
+  public static final int MAX_COLUMNS = 10_000;
+
   private static final CSVFormat FORMAT =
       CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).setTrim(false).get();
 
@@ -45,8 +56,90 @@ public final class CsvReader {
    * @throws BadInputException for a file that is not UTF-8, empty, has a bad header, ragged rows or
    *     no data
    * @throws IOException when the file cannot be read at all
+   * @throws EnvironmentException when the heap is too small for the file (exit 3)
    */
-  public static CsvTable read(Path file, String display) throws BadInputException, IOException {
+  public static CsvTable read(Path file, String display) throws MlciException, IOException {
+    RegularFiles.require(file, display, "");
+    // Lines and header columns are counted by streaming, in constant memory, before the file is
+    // read whole: a too wide file is refused, and running out of memory can say how big it was.
+    long[] shape = prescan(file, display);
+    try {
+      return parse(file, display, new long[2]);
+    } catch (OutOfMemoryError e) {
+      // The table is unreachable once parse() has unwound, so there is memory to say so.
+      throw OutOfMemory.of(
+          "read " + display + " (" + Files.size(file) + " bytes)",
+          Math.max(0, shape[0] - 1),
+          shape[1],
+          e);
+    }
+  }
+
+  /**
+   * Streams {@code file} once: its line count and the column count of its header (the first
+   * non-empty record, quotes respected), refusing a header wider than {@link #MAX_COLUMNS}.
+   */
+  private static long[] prescan(Path file, String display) throws IOException, BadInputException {
+    long lines = 0;
+    long columns = 0;
+    boolean inHeader = true;
+    boolean quoted = false;
+    boolean lineEmpty = true;
+    int headerLine = 1;
+    byte[] buf = new byte[1 << 16];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          byte b = buf[i];
+          if (b == '\n') {
+            lines++;
+          }
+          if (!inHeader) {
+            continue;
+          }
+          if (b == '"') {
+            quoted = !quoted;
+          } else if (b == ',' && !quoted) {
+            columns++;
+          } else if (b == '\n' && !quoted) {
+            if (lineEmpty) {
+              headerLine++;
+              continue;
+            }
+            inHeader = false;
+            continue;
+          }
+          if (b != '\r' && b != '\n') {
+            if (lineEmpty) {
+              columns++; // the first field of the header
+            }
+            lineEmpty = false;
+          }
+          if (columns > MAX_COLUMNS) {
+            throw new BadInputException(
+                new Problem(
+                    display,
+                    headerLine,
+                    0,
+                    0,
+                    "",
+                    "the header has more than "
+                        + MAX_COLUMNS
+                        + " columns, the most mlci reads; the file was not loaded.",
+                    "keep the columns the model uses (select them before writing the CSV), or"
+                        + " reduce them (e.g. hashing or PCA) upstream."));
+          }
+        }
+      }
+    }
+    return new long[] {lines, columns};
+  }
+
+  /**
+   * Reads, keeping the rows and columns seen so far in {@code size} for an out-of-memory report.
+   */
+  private static CsvTable parse(Path file, String display, long[] size)
+      throws BadInputException, IOException {
     byte[] bytes = Files.readAllBytes(file);
     String text = TextFiles.decodeUtf8(display, bytes);
     if (text.isBlank()) {
@@ -66,6 +159,7 @@ public final class CsvReader {
         int line = lineOf(text, lineStarts, (int) record.getCharacterPosition());
         if (header == null) {
           header = header(display, line, record);
+          size[1] = header.size();
           continue;
         }
         if (record.size() != header.size()) {
@@ -87,6 +181,7 @@ public final class CsvReader {
         }
         rows.add(record.values());
         lines.add(line);
+        size[0]++;
       }
     } catch (UncheckedIOException e) {
       Matcher m = PARSER_LINE.matcher(String.valueOf(e.getCause().getMessage()));
@@ -123,6 +218,22 @@ public final class CsvReader {
 
   private static List<String> header(String display, int line, CSVRecord record)
       throws BadInputException {
+    if (record.size() > MAX_COLUMNS) {
+      throw new BadInputException(
+          new Problem(
+              display,
+              line,
+              0,
+              0,
+              "",
+              "the header has "
+                  + record.size()
+                  + " columns; mlci reads at most "
+                  + MAX_COLUMNS
+                  + ".",
+              "keep the columns the model uses (select them before writing the CSV), or reduce"
+                  + " them (e.g. hashing or PCA) upstream."));
+    }
     List<String> names = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < record.size(); i++) {

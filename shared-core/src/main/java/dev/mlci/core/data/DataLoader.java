@@ -6,6 +6,8 @@ import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.config.Task;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.text.DidYouMean;
 import dev.mlci.format.Digests;
@@ -41,8 +43,21 @@ public final class DataLoader {
     this.repository = repository.toAbsolutePath().normalize();
   }
 
-  /** Reads, checks and splits the data of {@code loaded}. */
-  public LoadedData load(LoadedConfig loaded) throws BadInputException {
+  /**
+   * Reads, checks and splits the data of {@code loaded}.
+   *
+   * @throws BadInputException when the data is wrong (exit 2)
+   * @throws dev.mlci.core.errors.EnvironmentException when the heap cannot hold it (exit 3)
+   */
+  public LoadedData load(LoadedConfig loaded) throws MlciException {
+    try {
+      return loadUnguarded(loaded);
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of("load the data of " + loaded.displayName(), e);
+    }
+  }
+
+  private LoadedData loadUnguarded(LoadedConfig loaded) throws MlciException {
     MlConfig config = loaded.config();
     DataConfig data = config.data();
     if (data.singleFile()) {
@@ -111,10 +126,26 @@ public final class DataLoader {
    * Resolves a data path against the config's folder and reads it, refusing paths outside the
    * repository.
    */
-  private CsvTable read(LoadedConfig loaded, String field, String written)
-      throws BadInputException {
+  private CsvTable read(LoadedConfig loaded, String field, String written) throws MlciException {
     Path file = loaded.folder().resolve(written).normalize();
-    if (!file.startsWith(repository) || escapesThroughLink(file)) {
+    Optional<String> link = escapingLink(file);
+    if (link.isPresent()) {
+      throw new BadInputException(
+          loaded.problemAt(
+              field,
+              "'"
+                  + written
+                  + "' ("
+                  + file
+                  + ") is "
+                  + link.get()
+                  + ", outside the repository "
+                  + repository
+                  + ".",
+              "keep data files inside the repository (e.g. under data/), so every build reads the"
+                  + " same file; copy the file in instead of linking to it."));
+    }
+    if (!file.startsWith(repository)) {
       throw new BadInputException(
           loaded.problemAt(
               field,
@@ -134,6 +165,19 @@ public final class DataLoader {
             loaded.problemAt(
                 field, "'" + written + "' is a directory.", "point it at a CSV file."));
       }
+      Optional<String> kind = dev.mlci.core.io.RegularFiles.notRegular(file);
+      if (kind.isPresent()) {
+        throw new BadInputException(
+            loaded.problemAt(
+                field,
+                "'"
+                    + written
+                    + "' is "
+                    + kind.get()
+                    + ", not a regular file; mlci reads only"
+                    + " regular files.",
+                "point it at a CSV file (copy the data into one)."));
+      }
       return CsvReader.read(file, display);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
@@ -150,11 +194,37 @@ public final class DataLoader {
     }
   }
 
-  private boolean escapesThroughLink(Path file) {
+  /**
+   * When {@code file} is inside the repository but reaches outside through a symbolic link: which
+   * link, and where it leads (both named, so the user finds the link to fix).
+   */
+  private Optional<String> escapingLink(Path file) {
+    if (!file.startsWith(repository)) {
+      return Optional.empty();
+    }
     try {
-      return Files.exists(file) && !file.toRealPath().startsWith(repository.toRealPath());
+      Path realRepo = repository.toRealPath();
+      if (!Files.exists(file) || file.toRealPath().startsWith(realRepo)) {
+        return Optional.empty();
+      }
+      // The first link on the way whose target lies outside.
+      Path p = repository;
+      for (Path part : repository.relativize(file)) {
+        p = p.resolve(part);
+        if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(realRepo)) {
+          return Optional.of(
+              "a symbolic link "
+                  + (p.equals(file) ? "" : "through " + repository.relativize(p) + " ")
+                  + "to "
+                  + Files.readSymbolicLink(p)
+                  + " (resolving to "
+                  + file.toRealPath()
+                  + ")");
+        }
+      }
+      return Optional.of("reached through a symbolic link to " + file.toRealPath());
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     }
   }
 

@@ -6,6 +6,9 @@ import java.util.stream.Collectors;
 /**
  * A failure the user can act on. Each subclass maps to one {@link ExitCode}; faces turn it into
  * that exit code and print {@link #getMessage()}, never a stack trace.
+ *
+ * <p>Messages never carry credentials: the user information of any URL in them ({@code
+ * registry://user:password@host}) is masked here, once for every face ({@link Secrets}).
  */
 public abstract class MlciException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -21,12 +24,12 @@ public abstract class MlciException extends Exception {
   }
 
   protected MlciException(String message) {
-    super(message);
+    super(Secrets.redact(message));
     this.problems = List.of();
   }
 
   protected MlciException(String message, Throwable cause) {
-    super(message, cause);
+    super(Secrets.redact(message), cause);
     this.problems = List.of();
   }
 

@@ -26,6 +26,10 @@ public record Problem(
       throw new IllegalArgumentException(
           "line, column and row must be >= 0, got " + line + ", " + column + ", " + row);
     }
+    // Whatever a face prints of a problem, credentials in URLs never show.
+    file = Secrets.redact(file);
+    message = Secrets.redact(message);
+    fix = Secrets.redact(fix);
   }
 
   /** A problem in a file as a whole (no line known). */

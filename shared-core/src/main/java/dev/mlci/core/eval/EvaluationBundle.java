@@ -60,6 +60,19 @@ public record EvaluationBundle(
   /** File name in the evaluation directory. */
   public static final String FILE = "evaluation.mlci.gz";
 
+  /**
+   * The most bytes a bundle may inflate to ({@value}, 256 MiB), checked while inflating: a small
+   * gzip "bomb" (300 million zeros in 584 KB) is refused before it fills the heap. A real bundle of
+   * a million two-class examples is about 40 MB.
+   */
+  public static final long MAX_INFLATED_BYTES = 256L << 20;
+
+  /**
+   * The most prediction values (ids, truths, predictions, scores together) a bundle may hold
+   * ({@value}); about two million examples of two classes.
+   */
+  public static final long MAX_VALUES = 10_000_000;
+
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
   public EvaluationBundle {
@@ -153,6 +166,20 @@ public record EvaluationBundle(
   }
 
   /**
+   * The model name of the bundle in {@code bytes} (for git notes written before notes were keyed by
+   * model).
+   *
+   * @throws IllegalArgumentException when the bytes are not a readable bundle
+   */
+  public static String nameOf(byte[] bytes) {
+    try {
+      return read(new java.io.ByteArrayInputStream(bytes)).name();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
    * Reads a bundle written by {@link #write}, streaming the prediction columns straight into arrays
    * (a 100,000-row bundle loads in well under a second).
    *
@@ -162,7 +189,8 @@ public record EvaluationBundle(
   public static EvaluationBundle read(InputStream in) throws IOException {
     Map<String, Object> fields = new LinkedHashMap<>();
     Map<String, Object> columns = new LinkedHashMap<>();
-    try (GZIPInputStream gz = new GZIPInputStream(in, 1 << 16);
+    long[] values = new long[1];
+    try (InputStream gz = new Bounded(new GZIPInputStream(in, 1 << 16), MAX_INFLATED_BYTES);
         JsonParser p = MAPPER.createParser(gz)) {
       expect(p.nextToken(), JsonToken.START_OBJECT, "an object");
       while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -173,7 +201,7 @@ public record EvaluationBundle(
           while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String column = p.currentName();
             JsonToken t = p.nextToken();
-            columns.put(column, t == JsonToken.START_ARRAY ? readArray(p) : scalar(p, t));
+            columns.put(column, t == JsonToken.START_ARRAY ? readArray(p, values) : scalar(p, t));
           }
         } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
           fields.put(name, (JsonNode) p.readValueAsTree());
@@ -184,8 +212,15 @@ public record EvaluationBundle(
     } catch (java.util.zip.ZipException e) {
       throw new IllegalArgumentException("not an mlci evaluation bundle (not gzip data)");
     } catch (tools.jackson.core.JacksonException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof TooLarge t) {
+          throw new IllegalArgumentException(t.getMessage());
+        }
+      }
       throw new IllegalArgumentException(
           "not an mlci evaluation bundle (not JSON): " + e.getOriginalMessage());
+    } catch (TooLarge e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
     String schema = String.valueOf(fields.get("schema"));
     if (!schema.equals(SCHEMA)) {
@@ -291,13 +326,65 @@ public record EvaluationBundle(
   }
 
   /** An array, read into a list of strings, numbers or nested lists. */
-  private static List<Object> readArray(JsonParser p) {
+  private static List<Object> readArray(JsonParser p, long[] values) {
     List<Object> out = new ArrayList<>();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      out.add(t == JsonToken.START_ARRAY ? readArray(p) : scalar(p, t));
+      if (t == null) {
+        throw new IllegalArgumentException("not an mlci evaluation bundle (the JSON ends early)");
+      }
+      if (++values[0] > MAX_VALUES) {
+        throw new IllegalArgumentException(
+            "the bundle holds more than " + MAX_VALUES + " prediction values, the limit");
+      }
+      out.add(t == JsonToken.START_ARRAY ? readArray(p, values) : scalar(p, t));
     }
     return out;
+  }
+
+  /** Inflating past the limit. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(long limit) {
+      super("the bundle inflates to more than " + limit + " bytes, the limit");
+    }
+  }
+
+  /** Counts what is read and fails past {@code limit} bytes. */
+  private static final class Bounded extends java.io.FilterInputStream {
+    private final long limit;
+    private long read;
+
+    Bounded(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(long n) throws TooLarge {
+      read += n;
+      if (read > limit) {
+        throw new TooLarge(limit);
+      }
+    }
   }
 
   private static List<?> column(Map<String, Object> columns, String name) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -73,13 +74,23 @@ public final class BaselineFinder {
    *
    * @param dir a directory inside the repository
    * @param target the target branch's name
+   * @param model the model whose baseline is looked for: a commit whose note holds only other
+   *     models' baselines is passed over; a note in the old one-bundle format is returned whatever
+   *     its model (the caller compares the names)
+   * @param legacyName reads the model name of a note in the old one-bundle format
    * @param fetch whether to fetch from {@value #REMOTE} what is missing
    * @param env the environment (credentials)
    * @throws BadInputException when the target branch or the history it needs cannot be found or
    *     fetched
    */
   public static Search find(
-      Path dir, String target, int maxCommits, boolean fetch, Map<String, String> env)
+      Path dir,
+      String target,
+      String model,
+      Function<byte[], String> legacyName,
+      int maxCommits,
+      boolean fetch,
+      Map<String, String> env)
       throws BadInputException {
     FileRepositoryBuilder builder =
         new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
@@ -182,11 +193,14 @@ public final class BaselineFinder {
         }
         RevCommit c = start;
         int searched = 0;
+        Set<String> others = new java.util.TreeSet<>();
         for (int distance = 0; distance < maxCommits && c != null; distance++) {
           searched++;
-          Optional<byte[]> note = GitNotes.read(repo, GitNotes.REF, c);
-          if (note.isEmpty()) {
-            note = GitNotes.read(repo, GitNotes.REMOTE_REF, c);
+          Optional<byte[]> note = Optional.empty();
+          for (String ref : new String[] {GitNotes.REF, GitNotes.REMOTE_REF}) {
+            if (note.isEmpty()) {
+              note = bundleOf(repo, ref, c, model, legacyName, others);
+            }
           }
           if (note.isPresent()) {
             return new Search(
@@ -206,6 +220,13 @@ public final class BaselineFinder {
           }
           c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
         }
+        if (!others.isEmpty()) {
+          problems.add(
+              "the notes searched hold baselines of "
+                  + String.join(", ", others)
+                  + " only, none of "
+                  + model);
+        }
         return new Search(
             Optional.empty(), targetRef.getName(), Optional.of(start.name()), searched, problems);
       }
@@ -216,6 +237,43 @@ public final class BaselineFinder {
               "",
               "reading the repository failed: " + e.getMessage() + ".",
               "check that .git is intact."));
+    }
+  }
+
+  /**
+   * {@code model}'s bundle in the note on {@code commit} under {@code ref}: its keyed entry, or the
+   * bundle of a note in the old format (whatever model it names). Records the other models met.
+   */
+  private static Optional<byte[]> bundleOf(
+      Repository repo,
+      String ref,
+      RevCommit commit,
+      String model,
+      Function<byte[], String> legacyName,
+      Set<String> others)
+      throws BadInputException {
+    try {
+      Optional<byte[]> raw = GitNotes.read(repo, ref, commit);
+      if (raw.isEmpty()) {
+        return Optional.empty();
+      }
+      BaselineNote note = BaselineNote.parse(raw.get(), legacyName);
+      if (note.legacy()) {
+        return Optional.of(note.models().values().iterator().next());
+      }
+      Optional<byte[]> bundle = note.bundle(model);
+      if (bundle.isEmpty()) {
+        others.addAll(note.models().keySet());
+      }
+      return bundle;
+    } catch (IOException e) {
+      throw new BadInputException(
+          Problem.inFile(
+              "git notes " + GitNotes.REF,
+              "",
+              "the baseline note on " + commit.name() + " cannot be used: " + e.getMessage() + ".",
+              "record the baseline again on that commit ('mlci baseline record --push'), or pass"
+                  + " --baseline FILE or --baseline rebuild."));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.mlci.core.git;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -15,8 +16,10 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.notes.Note;
 import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.notes.NoteMapMerger;
+import org.eclipse.jgit.notes.NoteMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
@@ -27,12 +30,14 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 
 /**
  * mlci's baselines as git notes: one note per evaluated commit under {@value #REF}, holding the
- * commit's evaluation bundle. Plain git can list, fetch and push them ({@code git fetch origin
- * refs/notes/mlci:refs/notes/mlci}); no server or storage beyond the repository is involved.
+ * evaluation bundle of each model recorded on that commit ({@link BaselineNote}). Plain git can
+ * list, fetch and push them ({@code git fetch origin refs/notes/mlci:refs/notes/mlci}); no server
+ * or storage beyond the repository is involved.
  *
  * <p>Concurrent writers: a push rejected because another build pushed notes first fetches the
- * remote notes, merges them with the local ones (different commits' notes never conflict; for the
- * same commit the newer note wins) and pushes again, a bounded number of times.
+ * remote notes, merges them with the local ones (different commits' notes never conflict; on the
+ * same commit the models of both notes are kept, and for the same model the newer bundle wins) and
+ * pushes again, a bounded number of times.
  */
 public final class GitNotes {
   /** The notes ref. */
@@ -43,6 +48,9 @@ public final class GitNotes {
    * notes).
    */
   public static final String REMOTE_REF = "refs/mlci/remote-notes/mlci";
+
+  /** The largest note read, in bytes ({@value}, 64 MiB), checked before reading it. */
+  public static final int MAX_NOTE_BYTES = 64 << 20;
 
   private static final String FETCH_SPEC = "+refs/notes/*:refs/mlci/remote-notes/*";
 
@@ -77,6 +85,57 @@ public final class GitNotes {
     }
   }
 
+  /**
+   * Adds (or replaces) {@code model}'s bundle in the note of {@code commit}, keeping the bundles of
+   * the repository's other models there.
+   *
+   * @param legacyName reads the model name of a note in the old one-bundle format
+   */
+  public static void put(
+      Repository repo,
+      AnyObjectId commit,
+      String model,
+      byte[] bundle,
+      Function<byte[], String> legacyName)
+      throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Ref current = repo.exactRef(REF);
+      try (ObjectInserter inserter = repo.newObjectInserter();
+          ObjectReader reader = repo.newObjectReader();
+          RevWalk walk = new RevWalk(reader)) {
+        RevCommit parent = current == null ? null : walk.parseCommit(current.getObjectId());
+        NoteMap map = parent == null ? NoteMap.newEmptyMap() : NoteMap.read(reader, parent);
+        ObjectId existing = map.get(commit);
+        BaselineNote note = BaselineNote.empty();
+        if (existing != null) {
+          try {
+            note =
+                BaselineNote.parse(
+                    reader.open(existing).getCachedBytes(MAX_NOTE_BYTES), legacyName);
+          } catch (IOException unreadable) {
+            // An unreadable note is no baseline of any model: this build's replaces it.
+          }
+        }
+        map.set(commit, inserter.insert(Constants.OBJ_BLOB, note.with(model, bundle).encode()));
+        ObjectId notesCommit =
+            commitTree(
+                repo,
+                inserter,
+                map,
+                "mlci baseline of " + model + " for " + commit.name(),
+                parent == null ? new ObjectId[0] : new ObjectId[] {parent});
+        inserter.flush();
+        if (update(repo, current, notesCommit)) {
+          return;
+        }
+      }
+      if (attempt >= 5) {
+        throw new IOException(
+            "could not update " + REF + ": it kept changing underneath (another process?)");
+      }
+    }
+  }
+
   /** The note of {@code commit} under {@code notesRef}, if any. */
   public static Optional<byte[]> read(Repository repo, String notesRef, AnyObjectId commit)
       throws IOException {
@@ -88,9 +147,24 @@ public final class GitNotes {
         RevWalk walk = new RevWalk(reader)) {
       NoteMap map = NoteMap.read(reader, walk.parseCommit(ref.getObjectId()));
       ObjectId blob = map.get(commit);
-      return blob == null
-          ? Optional.empty()
-          : Optional.of(reader.open(blob).getCachedBytes(Integer.MAX_VALUE));
+      if (blob == null) {
+        return Optional.empty();
+      }
+      var loader = reader.open(blob);
+      if (loader.getSize() > MAX_NOTE_BYTES) {
+        // Anyone who may push the notes ref could otherwise fill every gate's heap.
+        throw new IOException(
+            "the note on "
+                + commit.name()
+                + " under "
+                + notesRef
+                + " is "
+                + loader.getSize()
+                + " bytes; notes of more than "
+                + MAX_NOTE_BYTES
+                + " bytes are not read");
+      }
+      return Optional.of(loader.getCachedBytes(MAX_NOTE_BYTES));
     }
   }
 
@@ -120,7 +194,11 @@ public final class GitNotes {
    * remote notes and retries, at most {@code attempts} times.
    */
   public static PushOutcome push(
-      Repository repo, String remote, Optional<CredentialsProvider> credentials, int attempts)
+      Repository repo,
+      String remote,
+      Optional<CredentialsProvider> credentials,
+      int attempts,
+      Function<byte[], String> legacyName)
       throws IOException, GitAPIException {
     int merges = 0;
     for (int attempt = 1; ; attempt++) {
@@ -155,7 +233,7 @@ public final class GitNotes {
                 + ")");
       }
       fetch(repo, remote, credentials);
-      mergeRemote(repo);
+      mergeRemote(repo, legacyName);
       merges++;
       try {
         Thread.sleep((long) (100 * attempt * (1 + Math.random())));
@@ -167,10 +245,11 @@ public final class GitNotes {
   }
 
   /**
-   * Merges {@value #REMOTE_REF} into {@value #REF}: the union of both, the local note winning a
-   * conflict.
+   * Merges {@value #REMOTE_REF} into {@value #REF}: the union of both. When both have a note on the
+   * same commit, the notes' models are united (two models recorded on one commit by two builds both
+   * survive); for the same model the local bundle wins.
    */
-  static void mergeRemote(Repository repo) throws IOException {
+  static void mergeRemote(Repository repo, Function<byte[], String> legacyName) throws IOException {
     Ref remote = repo.exactRef(REMOTE_REF);
     if (remote == null) {
       return;
@@ -197,8 +276,7 @@ public final class GitNotes {
         walk.markStart(walk.parseCommit(theirs));
         RevCommit base = walk.next();
         NoteMap merged =
-            new NoteMapMerger(
-                    repo, (base1, oursNote, theirsNote, r, ins) -> oursNote, MergeStrategy.RESOLVE)
+            new NoteMapMerger(repo, contentMerger(legacyName), MergeStrategy.RESOLVE)
                 .merge(
                     base == null
                         ? NoteMap.newEmptyMap()
@@ -221,6 +299,53 @@ public final class GitNotes {
         throw new IOException("could not merge remote notes into " + REF);
       }
     }
+  }
+
+  /** Unites two notes on one commit by model; a side that cannot be read yields to the other. */
+  private static NoteMerger contentMerger(Function<byte[], String> legacyName) {
+    return (base, ours, theirs, reader, inserter) -> {
+      if (ours == null || theirs == null) {
+        return ours == null ? theirs : ours;
+      }
+      BaselineNote mine = readQuietly(reader, ours, legacyName);
+      BaselineNote other = readQuietly(reader, theirs, legacyName);
+      if (mine == null || other == null) {
+        return mine == null ? theirs : ours;
+      }
+      ObjectId blob = inserter.insert(Constants.OBJ_BLOB, BaselineNote.merge(mine, other).encode());
+      return new Note(ours, blob);
+    };
+  }
+
+  private static BaselineNote readQuietly(
+      ObjectReader reader, Note note, Function<byte[], String> legacyName) {
+    try {
+      return BaselineNote.parse(
+          reader.open(note.getData()).getCachedBytes(MAX_NOTE_BYTES), legacyName);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@code remote} as the user configured it: its name and URL (credentials masked later). */
+  public static String describeRemote(Repository repo, String remote) {
+    String url = repo.getConfig().getString("remote", remote, "url");
+    return url == null ? remote : remote + " (" + url + ")";
+  }
+
+  /**
+   * What the remote answered, from a JGit failure: the messages of the exception and its causes,
+   * without repeats (JGit wraps a transport error in an internal one).
+   */
+  public static String answer(Throwable e) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    for (Throwable c = e; c != null && parts.size() < 4; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && !m.isBlank() && parts.stream().noneMatch(p -> p.contains(m))) {
+        parts.add(m.strip());
+      }
+    }
+    return parts.isEmpty() ? e.getClass().getSimpleName() : String.join(": ", parts);
   }
 
   private static ObjectId commitTree(

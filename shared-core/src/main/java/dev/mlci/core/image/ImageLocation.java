@@ -56,6 +56,15 @@ public sealed interface ImageLocation {
    */
   static ImageLocation parse(String spec, boolean bareIsRegistry) {
     Objects.requireNonNull(spec, "spec");
+    if (!spec.startsWith("tar://") && hasCredentials(spec)) {
+      throw new IllegalArgumentException(
+          "'"
+              + dev.mlci.core.errors.Secrets.redact(
+                  spec.contains("://") ? spec : "registry://" + spec)
+              + "' carries credentials in the image reference, where logs and manifests would"
+              + " show them; set MLCI_REGISTRY_USERNAME and MLCI_REGISTRY_PASSWORD (or docker login)"
+              + " instead");
+    }
     if (spec.startsWith("tar://")) {
       String path = spec.substring("tar://".length());
       if (path.isBlank()) {
@@ -84,6 +93,18 @@ public sealed interface ImageLocation {
               + " or tar://PATH");
     }
     return new Registry(reference(spec, spec));
+  }
+
+  /**
+   * Whether {@code spec} has user information ({@code user:password@host/...}): an {@code @} before
+   * the first {@code /}. A digest ({@code repo@sha256:...}) is not one.
+   */
+  private static boolean hasCredentials(String spec) {
+    String ref = spec.contains("://") ? spec.substring(spec.indexOf("://") + 3) : spec;
+    int slash = ref.indexOf('/');
+    String authority = slash < 0 ? ref : ref.substring(0, slash);
+    int at = authority.indexOf('@');
+    return at >= 0 && !authority.substring(at + 1).matches("[A-Za-z][A-Za-z0-9_+.-]*:[0-9a-fA-F]+");
   }
 
   private static ImageReference reference(String ref, String spec) {

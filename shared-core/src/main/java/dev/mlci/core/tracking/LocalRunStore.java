@@ -65,7 +65,12 @@ public final class LocalRunStore {
 
   /** The id of the experiment called {@code name}, created when missing. */
   String experiment(String name, long now) throws IOException {
-    Files.createDirectories(root);
+    try {
+      // Marked as mlci's, so a store of the user's (an MLflow ./mlruns) is never written into.
+      dev.mlci.core.io.OutputDirectory.openDir(root);
+    } catch (dev.mlci.core.errors.BadInputException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     Path defaults = root.resolve(DEFAULT_EXPERIMENT_ID).resolve(META);
     if (!Files.exists(defaults)) {
       writeExperiment(DEFAULT_EXPERIMENT_ID, "Default", now);

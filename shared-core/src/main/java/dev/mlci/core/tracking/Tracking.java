@@ -277,12 +277,12 @@ public final class Tracking implements AutoCloseable {
 
   private void writeState(ObjectNode state, List<String> warnings) {
     Path file = out.resolve(STATE_FILE);
-    Path tmp = out.resolve("." + STATE_FILE + ".tmp");
     try {
-      Files.createDirectories(out);
-      Json.write(tmp, state);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+      // Never over a tracking.json of the user's (mlci's own is listed in OUT's marker).
+      dev.mlci.core.io.OutputDirectory.writeFile(
+          file,
+          dev.mlci.core.io.Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException | dev.mlci.core.errors.BadInputException e) {
       warnings.add("could not write " + file + ": " + e.getMessage());
     }
   }
