@@ -37,6 +37,22 @@ public final class Main {
       PrintWriter out,
       PrintWriter err,
       java.util.function.Consumer<MlciException> onError) {
+    // Whatever mlci or a library prints, credentials in URLs never reach the log.
+    PrintWriter safeOut = new PrintWriter(Secrets.redacting(out), true);
+    PrintWriter safeErr = new PrintWriter(Secrets.redacting(err), true);
+    try {
+      return execute(args, safeOut, safeErr, onError);
+    } finally {
+      safeOut.flush();
+      safeErr.flush();
+    }
+  }
+
+  private static int execute(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      java.util.function.Consumer<MlciException> onError) {
     CommandLine cli = new CommandLine(new MlciCommand());
     cli.setOut(out);
     cli.setErr(err);

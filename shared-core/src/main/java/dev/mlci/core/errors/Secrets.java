@@ -33,6 +33,47 @@ public final class Secrets {
     return url != null && USERINFO.matcher(url).find();
   }
 
+  /**
+   * A writer that masks credentials in everything written through it, line by line (a line is
+   * passed on at its end, at {@code \r}, or when flushed), so a URL is never split across two
+   * checks. Faces wrap their standard output and error in one.
+   */
+  public static java.io.Writer redacting(java.io.Writer out) {
+    return new java.io.Writer() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(char[] cbuf, int off, int len) throws java.io.IOException {
+        for (int i = off; i < off + len; i++) {
+          char c = cbuf[i];
+          line.append(c);
+          if (c == '\n' || c == '\r') {
+            emit();
+          }
+        }
+      }
+
+      private void emit() throws java.io.IOException {
+        if (line.length() > 0) {
+          out.write(redact(line.toString()));
+          line.setLength(0);
+        }
+      }
+
+      @Override
+      public void flush() throws java.io.IOException {
+        emit();
+        out.flush();
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        flush();
+        out.close();
+      }
+    };
+  }
+
   private static String userinfo(String info) {
     int colon = info.indexOf(':');
     // A user name alone is often a token (https://TOKEN@github.com), so it is masked too.

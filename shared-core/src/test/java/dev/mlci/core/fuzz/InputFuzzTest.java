@@ -28,8 +28,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * with the cases the issue found, never ends in anything but a result or a typed {@link
  * MlciException} that names a problem. No {@code RuntimeException}, no {@code Error}, no hang.
  *
- * <p>Bounded for CI: the tries below take about 30 seconds on 2 shared cores. A failure prints jqwik's
- * seed; rerun it with {@code @Property(seed = "...")}.
+ * <p>Bounded for CI: the tries below take about 30 seconds on 2 shared cores. A failure prints
+ * jqwik's seed; rerun it with {@code @Property(seed = "...")}.
  */
 class InputFuzzTest {
   static Path repo;
