@@ -976,7 +976,10 @@ public final class Mlci {
                   + GitNotes.describeRemote(repo, remote)
                   + " failed: "
                   + GitNotes.answer(e)
-                  + ". The note is recorded locally; set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access and retry"
+                  + ". The note is recorded locally; check that the remote's URL is a git"
+                  + " server ('git remote get-url "
+                  + remote
+                  + "'), set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access and retry"
                   + " 'mlci baseline record --push'.",
               e);
         }
