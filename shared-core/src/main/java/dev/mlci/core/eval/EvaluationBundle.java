@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Format ({@value #SCHEMA}): gzip-compressed JSON with the predictions stored column by column,
  * so 100,000 rows stay compact (about 2 MB with two classes) and load in a fraction of a second.
- * Inspect one with {@code gunzip -c evaluation.mlci.gz | jq .} or {@code git notes --ref=mlci show
- * COMMIT | gunzip | jq .}.
+ * Inspect one with {@code gunzip -c evaluation.mlci.gz | jq .}; in a git note it is stored per
+ * model ({@code dev.mlci.core.git.BaselineNote}).
  *
  * @param name model name
  * @param task {@code classification} or {@code regression}

@@ -112,7 +112,7 @@ public final class GitNotes {
             note =
                 BaselineNote.parse(
                     reader.open(existing).getCachedBytes(MAX_NOTE_BYTES), legacyName);
-          } catch (IOException unreadable) {
+          } catch (IOException | RuntimeException unreadable) {
             // An unreadable note is no baseline of any model: this build's replaces it.
           }
         }

@@ -296,6 +296,64 @@ class InputFuzzTest {
         });
   }
 
+  // ---------------------------------------------------------------- bundles (--baseline, notes)
+
+  static final String BUNDLE_SEED =
+      "{\"schema\":\"mlci.bundle/v1\",\"name\":\"m\",\"task\":\"classification\","
+          + "\"commit\":null,\"dirty\":false,\"model_digest\":\"d\",\"config_sha256\":\"c\","
+          + "\"inputs\":{},\"metrics\":{\"accuracy\":0.5},\"undefined\":{},"
+          + "\"predictions\":{\"ids\":[\"a\",\"b\"],\"classes\":[\"x\",\"y\"],"
+          + "\"truth\":[0,1],\"predicted\":[0,0],\"positive\":1,\"probabilities\":true,"
+          + "\"scores\":[[0.9,0.6],[0.1,0.4]]}}";
+
+  @Provide
+  Arbitrary<String> bundleJson() {
+    return Combinators.combine(
+            Arbitraries.integers().between(0, BUNDLE_SEED.length()),
+            Arbitraries.of(
+                "",
+                "[",
+                "]",
+                "{",
+                "}",
+                ",",
+                "\"",
+                "null",
+                "1e400",
+                "-1",
+                "[[]]",
+                "\"ids\":[]",
+                "\"regression\"",
+                "99999999999999999999"),
+            Arbitraries.integers().between(0, 12))
+        .as(
+            (at, insert, cut) ->
+                BUNDLE_SEED.substring(0, at)
+                    + insert
+                    + BUNDLE_SEED.substring(Math.min(BUNDLE_SEED.length(), at + cut)));
+  }
+
+  /**
+   * A bundle arrives from anyone who may push the notes ref: reading one gives a bundle, an
+   * IOException or an IllegalArgumentException (both exit 2 in the gate), nothing else.
+   */
+  @Property(tries = 1000)
+  void bundleReader_givesABundleOrARefusal(@ForAll("bundleJson") String json) throws IOException {
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+    try {
+      dev.mlci.core.eval.EvaluationBundle.read(new java.io.ByteArrayInputStream(gz.toByteArray()));
+      succeeded.incrementAndGet();
+    } catch (IOException | IllegalArgumentException e) {
+      refused.incrementAndGet();
+      assertThat(e.getMessage()).isNotBlank();
+    } catch (Throwable t) {
+      throw new AssertionError("not a refusal the gate maps to exit 2: " + t, t);
+    }
+  }
+
   @Provide
   Arbitrary<String> hostileCell() {
     return Arbitraries.oneOf(
