@@ -97,6 +97,15 @@ public final class Main {
               + "=-Xss8m, or simplify the input.");
       err.flush();
       return ExitCode.INTERNAL_ERROR.code();
+    } catch (Error e) {
+      // A native library that does not load, a broken installation: never exit 1, which means a
+      // verdict.
+      err.println("internal error: " + Secrets.redact(String.valueOf(e)));
+      e.printStackTrace(err);
+      err.println(
+          "This is a bug in mlci or a broken installation; please report it with the lines above.");
+      err.flush();
+      return ExitCode.INTERNAL_ERROR.code();
     }
   }
 
