@@ -100,7 +100,11 @@ def run_triton(url, cases):
     check("tritonclient is_server_ready", client.is_server_ready())
     check("tritonclient is_model_ready", client.is_model_ready(cases.model))
     server = client.get_server_metadata()
-    check("tritonclient get_server_metadata", "name" in server and "extensions" in server, server)
+    check(
+        "tritonclient get_server_metadata lists the binary extension",
+        "name" in server and "binary_tensor_data" in server.get("extensions", []),
+        server,
+    )
     meta = client.get_model_metadata(cases.model)
     inputs_ok = [i["name"] for i in meta["inputs"]] == cases.columns
     check("tritonclient get_model_metadata", inputs_ok and meta["platform"].count("_") >= 1, meta)

@@ -124,6 +124,10 @@ class ImageIT {
             "unknown model gets 404",
             "a body over 10485760 bytes gets 413",
             "V2 infer, one tensor per column",
+            "V2 infer, binary tensor data extension (binary inputs and outputs)",
+            "V2 infer, gzip request and gzip response",
+            "V2 infer with a non-JSON content type gets 415",
+            "GET /v2/ (server metadata)",
             "/invocations dataframe_split",
             "/invocations text/csv");
 

@@ -28,7 +28,8 @@ final class V2Codec {
     ObjectNode n = F.objectNode();
     n.put("name", "mlci-model-server");
     n.put("version", version);
-    n.putArray("extensions");
+    // Triton's name for the binary tensor data extension, which every V2 endpoint here speaks.
+    n.putArray("extensions").add("binary_tensor_data");
     return n;
   }
 
