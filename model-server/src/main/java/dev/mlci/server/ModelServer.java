@@ -247,9 +247,11 @@ final class ModelServer {
         throw new BadRequest(
             415, "content type '" + type + "' is not supported; use application/json or text/csv");
       }
-      byte[] body = decoded(ex, readBody(ex));
+      byte[] raw = readBody(ex);
       inference.acquire();
       try {
+        // Decompressed inside the gate, so decompressed bodies are bounded like scoring.
+        byte[] body = decoded(ex, raw);
         Batch batch =
             mediaType.equals("text/csv")
                 ? MlflowCodec.decodeCsv(

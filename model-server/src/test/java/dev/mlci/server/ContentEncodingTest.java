@@ -93,4 +93,48 @@ class ContentEncodingTest {
           .isEqualTo(BODY);
     }
   }
+
+  @Test
+  void invocations_readsCompressedBodiesAndRefusesBombsAndUnknownCodings() throws Exception {
+    ServedModels.Trained t = ServedModels.shared("diabetes");
+    ModelServer server =
+        new ModelServer(
+            ServerConfig.of("127.0.0.1", 0, 1 << 20, 1000),
+            ModelLoader.load(t.modelDir(), 1),
+            new ServerMetrics(),
+            "test");
+    server.start();
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String csv =
+          "age,sex,bmi,bp,s1_tc,s2_ldl,s3_hdl,s4_tch,s5_ltg,s6_glu\n"
+              + "59,2,32.1,101,157,93.2,38,4,4.8598,87\n";
+      java.util.function.BiFunction<String, byte[], java.net.http.HttpResponse<String>> post =
+          (coding, body) -> {
+            try {
+              return http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + server.port() + "/invocations"))
+                      .header("Content-Type", "text/csv")
+                      .header("Content-Encoding", coding)
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
+      var ok = post.apply("gzip", gzip(csv.getBytes(StandardCharsets.UTF_8)));
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      assertThat(ok.body()).startsWith("{\"predictions\":[");
+      var bomb = post.apply("deflate", deflate(new byte[4 << 20], false));
+      assertThat(bomb.statusCode()).isEqualTo(413);
+      assertThat(bomb.body()).contains("\"message\"").contains("MLCI_MAX_BODY_BYTES");
+      var br = post.apply("br", new byte[] {1, 2, 3});
+      assertThat(br.statusCode()).isEqualTo(415);
+      assertThat(br.body()).contains("gzip, deflate");
+    } finally {
+      server.shutdown();
+    }
+  }
 }
