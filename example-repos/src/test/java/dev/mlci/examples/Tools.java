@@ -274,6 +274,7 @@ final class Tools {
       if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
         throw new AssertionError(why);
       }
+      System.out.println("SKIPPED: " + why);
       Assumptions.abort(why);
     }
     return python;
