@@ -374,6 +374,11 @@ def run_spec(url, cases, spec_path):
         ("text/plain body", json.dumps({"inputs": tensors(rows)}).encode(), {"Content-Type": "text/plain"}),
         ("unsupported Content-Encoding", b"\x8b\x00", {"Content-Type": "application/json", "Content-Encoding": "br"}),
         ("binary header longer than the body", b"{}", {"Inference-Header-Content-Length": "99"}),
+        (
+            "Triton's classification extension (not implemented)",
+            {"inputs": tensors(rows), "outputs": [{"name": meta["outputs"][0]["name"], "parameters": {"classification": 2}}]},
+            {},
+        ),
     ]
     for name, body, headers in bad:
         status, _, reply = call("POST", m + "/infer", body, headers)

@@ -283,7 +283,23 @@ final class V2Codec {
   /** The inference response, with only the requested outputs when the request names some. */
   static ObjectNode response(JsonNode request, LoadedModel m, double[][] scores) throws BadRequest {
     Set<String> wanted = new HashSet<>();
-    request.path("outputs").forEach(o -> wanted.add(o.path("name").asString("")));
+    for (JsonNode o : request.path("outputs")) {
+      wanted.add(o.path("name").asString(""));
+      if (o.path("parameters").has("classification")) {
+        // Silently answering probabilities to a request for top-k class strings would mislead.
+        throw new BadRequest(
+            400,
+            "output '"
+                + o.path("name").asString("")
+                + "': parameters.classification (Triton's classification extension) is not"
+                + " supported"
+                + (m.classification()
+                    ? "; request the 'label' output for the predicted class, and '"
+                        + m.outputName()
+                        + "' for the scores of every class"
+                    : "; this regression model's output is '" + m.outputName() + "'"));
+      }
+    }
     Set<String> known =
         m.classification() ? Set.of(m.outputName(), "label") : Set.of(m.outputName());
     for (String w : wanted) {
