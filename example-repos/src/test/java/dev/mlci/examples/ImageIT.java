@@ -124,6 +124,10 @@ class ImageIT {
             "unknown model gets 404",
             "a body over 10485760 bytes gets 413",
             "V2 infer, one tensor per column",
+            "V2 infer, binary tensor data extension (binary inputs and outputs)",
+            "V2 infer, gzip request and gzip response",
+            "V2 infer with a non-JSON content type gets 415",
+            "GET /v2/ (server metadata)",
             "/invocations dataframe_split",
             "/invocations text/csv");
 
@@ -305,6 +309,54 @@ class ImageIT {
     assertThat(registry.manifest("mlci/diabetes", digest).path("layers").size()).isPositive();
     assertThat(Files.readString(repo.resolve("mlci-out/image/image-reference")).strip())
         .endsWith("@" + digest);
+  }
+
+  /**
+   * The built images (ONNX breast-cancer from test 1, categorical diabetes from test 4) driven by
+   * tritonclient[http] and the kserve SDK with their defaults (binary tensors) and JSON options,
+   * every response shape checked against the Open Inference Protocol's OpenAPI file.
+   */
+  @Test
+  @Order(8)
+  void thirdPartyV2ClientsGetTheEvaluatedPredictionsFromTheImage() throws Exception {
+    for (String example : new String[] {"breast-cancer", "diabetes"}) {
+      Path repo = work.resolve(example);
+      String pinned = Files.readString(repo.resolve("mlci-out/image/image-reference")).strip();
+      JsonNode cases =
+          dev.mlci.core.api.Images.servingCases(
+                  dev.mlci.core.api.Mlci.plan(
+                      dev.mlci.core.api.Workspace.of(
+                          repo, java.util.Optional.empty(), java.util.Optional.empty())))
+              .toJson();
+      assertThat(Tools.exec(List.of("podman", "pull", "--tls-verify=false", pinned), work).exit())
+          .isZero();
+      int port;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      List<String> run =
+          new ArrayList<>(List.of("podman", "run", "-d", "--rm", "--network", "host"));
+      run.addAll(List.of(RUN_ARGS.split(" ")));
+      run.addAll(List.of("-e", "MLCI_PORT=" + port, "-e", "MLCI_HOST=127.0.0.1", pinned));
+      Tools.Result started = Tools.exec(run, work);
+      assertThat(started.exit()).as(started.err()).isZero();
+      String container = started.out().strip();
+      try {
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!dev.mlci.core.image.ServingContract.ready(url)) {
+          assertThat(System.nanoTime()).as("the image's server is ready").isLessThan(deadline);
+          Thread.sleep(500);
+        }
+        for (String client : new String[] {"spec", "triton", "kserve"}) {
+          assertThat(Tools.v2Clients(client, url.toString(), cases, work))
+              .as(example + " image / " + client)
+              .isEmpty();
+        }
+      } finally {
+        Tools.exec(List.of("podman", "rm", "-f", container), work);
+      }
+    }
   }
 
   /** The server inside the image refuses a model that fails its checksums: a log line, exit 1. */

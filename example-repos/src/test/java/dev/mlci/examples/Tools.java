@@ -232,4 +232,91 @@ final class Tools {
     assertThat(r.exit()).as(r.err()).isZero();
     return JSON.readTree(r.out());
   }
+
+  /**
+   * The interpreter for a V2 client check ({@code triton} and {@code spec}: tritonclient[http] and
+   * openapi-schema-validator from .ci/requirements.txt; {@code kserve}: the kserve SDK in its own
+   * venv, .ci/requirements-kserve.txt, since its pandas pin clashes with MLflow's), or an aborted
+   * test when missing and {@code MLCI_REQUIRE_PYTHON} is unset.
+   */
+  static String v2ClientPython(String client) throws IOException, InterruptedException {
+    String python;
+    String modules;
+    if (client.equals("kserve")) {
+      Path venv = examples().getParent().resolve(".ci/venv-kserve/bin/python").normalize();
+      python = System.getenv().getOrDefault("MLCI_KSERVE_PYTHON", venv.toString());
+      modules = "kserve, numpy, httpx";
+    } else {
+      python = System.getenv().getOrDefault("MLCI_PYTHON", "python3");
+      modules = "tritonclient.http, numpy, yaml, openapi_schema_validator";
+    }
+    Result probe;
+    try {
+      probe = exec(List.of(python, "-c", "import " + modules), Path.of("."));
+    } catch (IOException e) {
+      probe = new Result(127, "", e.getMessage());
+    }
+    if (probe.exit() != 0) {
+      String why =
+          "the "
+              + client
+              + " V2 client check needs Python with "
+              + modules
+              + " ("
+              + python
+              + ": "
+              + probe.err().strip().lines().reduce((a, b) -> b).orElse("")
+              + "). Install: "
+              + (client.equals("kserve")
+                  ? "python3 -m venv .ci/venv-kserve && .ci/venv-kserve/bin/pip install -r"
+                      + " .ci/requirements-kserve.txt (or set MLCI_KSERVE_PYTHON)"
+                  : "python3 -m pip install -r .ci/requirements.txt");
+      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
+        throw new AssertionError(why);
+      }
+      System.out.println("SKIPPED: " + why);
+      Assumptions.abort(why);
+    }
+    return python;
+  }
+
+  /**
+   * Runs {@code src/test/python/v2_clients.py client} against {@code url} with the evaluated {@code
+   * cases}; the names of the checks that failed, with their details, and prints each check.
+   */
+  static List<String> v2Clients(String client, String url, JsonNode cases, Path tmp)
+      throws IOException, InterruptedException {
+    String python = v2ClientPython(client);
+    Path file = Files.createTempFile(tmp, "cases-", ".json");
+    Files.write(file, JSON.writeValueAsBytes(cases));
+    Result r =
+        exec(
+            List.of(
+                python,
+                examples().resolve("src/test/python/v2_clients.py").toString(),
+                client,
+                "--url",
+                url,
+                "--cases",
+                file.toString(),
+                "--spec",
+                examples()
+                    .resolve(
+                        "src/test/resources/conformance/open-inference-protocol/open_inference_rest.yaml")
+                    .toString()),
+            Path.of("."));
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode checks = r.json().path("checks");
+    assertThat(checks.size()).as(client + " checks run").isGreaterThan(5);
+    List<String> failed = new ArrayList<>();
+    for (JsonNode c : checks) {
+      boolean ok = c.path("passed").asBoolean();
+      String line = c.path("name").asString() + ": " + c.path("detail").asString();
+      System.out.println(client + (ok ? " ok   " : " FAIL ") + line);
+      if (!ok) {
+        failed.add(line);
+      }
+    }
+    return failed;
+  }
 }

@@ -98,12 +98,12 @@ final class Cells {
   }
 
   /**
-   * Sets {@code batch[row][column]} from a JSON value: a number, a string (categorical) or null
-   * (missing).
+   * Sets {@code batch[row][column]} from a JSON value: a number, a string (categorical) or a
+   * missing value as {@link MissingValues#isMissing} defines it.
    */
   void set(Batch batch, int row, int column, JsonNode value) throws BadRequest {
     ColumnSpec col = spec.columns().get(column);
-    if (value == null || value.isNull()) {
+    if (MissingValues.isMissing(spec, value)) {
       return; // missing: the batch starts out missing everywhere
     }
     if (col.kind() == ColumnSpec.Kind.NUMERIC) {

@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -38,7 +40,9 @@ final class ModelServer {
   private final LoadedModel model;
   private final ServerMetrics metrics;
   private final String version;
-  private final ObjectMapper json = new ObjectMapper();
+  // Python's json module writes NaN for a missing float: read it (and then treat it as missing).
+  private final ObjectMapper json =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
   private final AtomicBoolean ready = new AtomicBoolean(false);
   private final Semaphore inference;
   private final GracefulShutdownHandler graceful;
@@ -51,7 +55,10 @@ final class ModelServer {
     this.version = version;
     this.inference = new Semaphore(config.maxConcurrent(), true);
     RoutingHandler routes = new RoutingHandler();
-    routes.get("/v2", timed("v2_server", ex -> sendJson(ex, 200, V2Codec.serverMetadata(version))));
+    for (String root : new String[] {"/v2", "/v2/"}) {
+      routes.get(
+          root, timed("v2_server", ex -> sendJson(ex, 200, V2Codec.serverMetadata(version))));
+    }
     routes.get("/v2/health/live", timed("v2_live", ex -> sendJson(ex, 200, object("live", true))));
     routes.get("/v2/health/ready", timed("v2_ready", this::readiness));
     for (String base : new String[] {"/v2/models/{name}", "/v2/models/{name}/versions/{version}"}) {
@@ -205,13 +212,24 @@ final class ModelServer {
     withModel(
         ex,
         () -> {
+          V2Body.requireContentType(ex);
           byte[] body = readBody(ex);
           inference.acquire();
           try {
-            JsonNode request = parse(body);
+            JsonNode request = V2Body.request(ex, decoded(ex, body), json);
             Batch batch = V2Codec.decode(request, model, config.maxRows());
             double[][] scores = score(batch);
-            sendJson(ex, 200, V2Codec.response(request, model, scores));
+            ObjectNode response = V2Codec.response(request, model, scores);
+            if (BinaryTensorCodec.wantsBinary(request)) {
+              BinaryTensorCodec.Encoded encoded = BinaryTensorCodec.encode(response, request, json);
+              ex.getResponseHeaders()
+                  .put(
+                      new HttpString(BinaryTensorCodec.HEADER),
+                      Integer.toString(encoded.headerLength()));
+              send(ex, 200, encoded.body(), "application/octet-stream");
+            } else {
+              sendJson(ex, 200, response);
+            }
           } finally {
             inference.release();
           }
@@ -229,9 +247,11 @@ final class ModelServer {
         throw new BadRequest(
             415, "content type '" + type + "' is not supported; use application/json or text/csv");
       }
-      byte[] body = readBody(ex);
+      byte[] raw = readBody(ex);
       inference.acquire();
       try {
+        // Decompressed inside the gate, so decompressed bodies are bounded like scoring.
+        byte[] body = decoded(ex, raw);
         Batch batch =
             mediaType.equals("text/csv")
                 ? MlflowCodec.decodeCsv(
@@ -250,11 +270,18 @@ final class ModelServer {
     send(ex, status, json.writeValueAsBytes(MlflowCodec.error(message)), "application/json");
   }
 
+  /** The body with its {@code Content-Encoding} undone, bounded by the body limit. */
+  private byte[] decoded(HttpServerExchange ex, byte[] body) throws BadRequest {
+    return ContentEncoding.decode(
+        ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING), body, config.maxBodyBytes());
+  }
+
   private double[][] score(Batch batch) throws BadRequest {
     if (batch.rows() == 0) {
       throw new BadRequest(400, "the request holds no rows");
     }
     batch.requireComplete(model.spec());
+    metrics.unseenLevels(model.spec(), batch);
     double[][] scores = model.predictor().predict(batch);
     metrics.rowsScored(batch.rows());
     return scores;
@@ -387,10 +414,17 @@ final class ModelServer {
     send(ex, status, body.getBytes(StandardCharsets.UTF_8), type);
   }
 
+  /** Sends {@code body}, compressed when the client's {@code Accept-Encoding} allows. */
   private static void send(HttpServerExchange ex, int status, byte[] body, String type) {
     ex.setStatusCode(status);
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
     ex.getResponseHeaders().put(new HttpString("X-Content-Type-Options"), "nosniff");
+    ex.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+    var coding = ContentEncoding.choose(ex.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
+    if (coding.isPresent()) {
+      body = ContentEncoding.encode(coding.get(), body);
+      ex.getResponseHeaders().put(Headers.CONTENT_ENCODING, coding.get());
+    }
     ex.getResponseSender().send(ByteBuffer.wrap(body));
   }
 }

@@ -18,6 +18,7 @@ final class ServerMetrics {
   private final Counter requests;
   private final Counter errors;
   private final Counter rows;
+  private final Counter unseen;
   private final Histogram latency;
 
   ServerMetrics() {
@@ -37,6 +38,14 @@ final class ServerMetrics {
         Counter.builder()
             .name("mlci_rows_scored_total")
             .help("Rows scored by the model")
+            .register(registry);
+    unseen =
+        Counter.builder()
+            .name("mlci_unseen_levels_total")
+            .help(
+                "Categorical values not seen in training, by column; scored as no known level (all"
+                    + " of the column's one-hot features 0), as in evaluation")
+            .labelNames("column")
             .register(registry);
     latency =
         Histogram.builder()
@@ -65,6 +74,25 @@ final class ServerMetrics {
     latency.labelValues(endpoint).observe(seconds);
     if (status >= 400) {
       errors.labelValues(endpoint, code).inc();
+    }
+  }
+
+  /** Counts the batch's categorical values that are not a training level of their column. */
+  void unseenLevels(dev.mlci.format.FeatureSpec spec, Batch batch) {
+    for (int c = 0; c < spec.columns().size(); c++) {
+      if (spec.columns().get(c).kind() != dev.mlci.format.ColumnSpec.Kind.CATEGORICAL) {
+        continue;
+      }
+      int n = 0;
+      for (int r = 0; r < batch.rows(); r++) {
+        String level = batch.categorical()[r][c];
+        if (level != null && !spec.knowsLevel(c, level)) {
+          n++;
+        }
+      }
+      if (n > 0) {
+        unseen.labelValues(spec.columns().get(c).name()).inc(n);
+      }
     }
   }
 

@@ -28,7 +28,8 @@ final class V2Codec {
     ObjectNode n = F.objectNode();
     n.put("name", "mlci-model-server");
     n.put("version", version);
-    n.putArray("extensions");
+    // Triton's name for the binary tensor data extension, which every V2 endpoint here speaks.
+    n.putArray("extensions").add("binary_tensor_data");
     return n;
   }
 
@@ -36,7 +37,7 @@ final class V2Codec {
     ObjectNode n = F.objectNode();
     n.put("name", m.name());
     n.putArray("versions").add(m.version());
-    n.put("platform", "mlci-" + m.predictor().backend());
+    n.put("platform", platform(m.predictor().backend()));
     ArrayNode inputs = n.putArray("inputs");
     m.spec()
         .columns()
@@ -61,16 +62,43 @@ final class V2Codec {
       label.put("datatype", "BYTES");
       label.putArray("shape").add(-1);
     }
+    // The spec allows only string, number and boolean parameter values: lists are JSON text.
     ObjectNode parameters = n.putObject("parameters");
     if (m.classification()) {
-      m.spec().target().classes().forEach(parameters.putArray("classes")::add);
+      ArrayNode classes = F.arrayNode();
+      m.spec().target().classes().forEach(classes::add);
+      parameters.put("classes", classes.toString());
     }
-    parameters.put(
-        "matrix_input",
-        "one FP64 or FP32 tensor of shape [N, "
-            + m.spec().columns().size()
-            + "] in input order is accepted instead of one tensor per column");
+    boolean allNumeric =
+        m.spec().columns().stream()
+            .allMatch(c -> c.kind() == dev.mlci.format.ColumnSpec.Kind.NUMERIC);
+    if (allNumeric) {
+      // Advertised only where it is accepted: a model with categorical columns takes one tensor
+      // per column.
+      ArrayNode columns = F.arrayNode();
+      m.spec().columns().forEach(c -> columns.add(c.name()));
+      parameters.put(
+          "matrix_input",
+          "one numeric tensor of shape [N, "
+              + m.spec().columns().size()
+              + "] with the columns in input order is accepted instead of one tensor per column");
+      parameters.put("input_order", columns.toString());
+    }
     return n;
+  }
+
+  /**
+   * The V2 {@code platform}, {@code <project>_<format>} as the protocol asks: {@code onnx_onnxv1}
+   * (ONNX Runtime, ONNX file), {@code tribuo_javaserialized} (Tribuo, its Java-serialised model
+   * file), {@code pytorch_mlcimlp} (DJL's PyTorch engine, mlci's mlp.json with its parameters).
+   */
+  static String platform(String backend) {
+    return switch (backend) {
+      case "onnx" -> "onnx_onnxv1";
+      case "tribuo" -> "tribuo_javaserialized";
+      case "pytorch" -> "pytorch_mlcimlp";
+      default -> backend + "_" + backend;
+    };
   }
 
   /** Reads the inputs of an inference request. */
@@ -180,7 +208,12 @@ final class V2Codec {
                 + "'");
       }
       columns.add(c);
-      values.add(flatten(tensor, shape));
+      List<JsonNode> flat = flatten(tensor, shape);
+      if (!cells.numeric(c)) {
+        dev.mlci.format.ColumnSpec column = m.spec().columns().get(c);
+        flat.replaceAll(v -> MissingValues.isNumpyMissing(column, v) ? F.nullNode() : v);
+      }
+      values.add(flat);
     }
     cells.requireAll(columns.stream().mapToInt(Integer::intValue).toArray(), "the inputs");
     Batch batch = cells.batch(rows);
@@ -250,7 +283,23 @@ final class V2Codec {
   /** The inference response, with only the requested outputs when the request names some. */
   static ObjectNode response(JsonNode request, LoadedModel m, double[][] scores) throws BadRequest {
     Set<String> wanted = new HashSet<>();
-    request.path("outputs").forEach(o -> wanted.add(o.path("name").asString("")));
+    for (JsonNode o : request.path("outputs")) {
+      wanted.add(o.path("name").asString(""));
+      if (o.path("parameters").has("classification")) {
+        // Silently answering probabilities to a request for top-k class strings would mislead.
+        throw new BadRequest(
+            400,
+            "output '"
+                + o.path("name").asString("")
+                + "': parameters.classification (Triton's classification extension) is not"
+                + " supported"
+                + (m.classification()
+                    ? "; request the 'label' output for the predicted class, and '"
+                        + m.outputName()
+                        + "' for the scores of every class"
+                    : "; this regression model's output is '" + m.outputName() + "'"));
+      }
+    }
     Set<String> known =
         m.classification() ? Set.of(m.outputName(), "label") : Set.of(m.outputName());
     for (String w : wanted) {
@@ -261,8 +310,12 @@ final class V2Codec {
     ObjectNode n = F.objectNode();
     n.put("model_name", m.name());
     n.put("model_version", m.version());
-    if (request.has("id")) {
-      n.set("id", request.get("id"));
+    JsonNode id = request.get("id");
+    if (id != null && !id.isNull()) {
+      if (!id.isValueNode()) {
+        throw new BadRequest(400, "'id' must be a string, got " + id.getNodeType());
+      }
+      n.put("id", id.asString());
     }
     ArrayNode outputs = n.putArray("outputs");
     int rows = scores.length;

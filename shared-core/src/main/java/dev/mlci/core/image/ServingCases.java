@@ -107,4 +107,37 @@ public record ServingCases(
         predictions instanceof ClassificationPredictions p ? p.classes() : List.of();
     return new ServingCases(evaluation.name(), data.features(), data.categorical(), classes, cases);
   }
+
+  /**
+   * The cases as JSON, for checkers outside the JVM (the V2 client tests): {@code model}, {@code
+   * columns}, {@code categorical}, {@code classes}, {@code rows} (values per column, {@code null}
+   * when missing) and {@code expected} (the evaluated scores per row).
+   */
+  public tools.jackson.databind.node.ObjectNode toJson() {
+    var f = tools.jackson.databind.node.JsonNodeFactory.instance;
+    var n = f.objectNode();
+    n.put("model", model);
+    columns.forEach(n.putArray("columns")::add);
+    categorical.forEach(n.putArray("categorical")::add);
+    classes.forEach(n.putArray("classes")::add);
+    var rows = n.putArray("rows");
+    var expected = n.putArray("expected");
+    for (Case c : cases) {
+      var r = rows.addArray();
+      for (Object v : c.values()) {
+        if (v == null || (v instanceof Double d && d.isNaN())) {
+          r.addNull();
+        } else if (v instanceof Double d) {
+          r.add(d);
+        } else {
+          r.add(v.toString());
+        }
+      }
+      var e = expected.addArray();
+      for (double d : c.expected()) {
+        e.add(d);
+      }
+    }
+    return n;
+  }
 }

@@ -124,6 +124,12 @@ public final class ServingContract {
     status("GET /version", get("/version"), 200);
 
     predictions("V2 infer, one tensor per column", this::v2PerColumn, cases.cases(), BATCH);
+    predictions(
+        "V2 infer, binary tensor data extension (binary inputs and outputs)",
+        this::v2Binary,
+        cases.cases(),
+        BATCH);
+    predictions("V2 infer, gzip request and gzip response", this::v2Gzip, sample(), SAMPLE);
     if (cases.allNumeric()) {
       predictions("V2 infer, one [N, F] FP64 tensor", this::v2Matrix, sample(), SAMPLE);
     }
@@ -154,10 +160,12 @@ public final class ServingContract {
   }
 
   private void serverMetadata() throws InterruptedException {
-    Reply r = get("/v2");
-    JsonNode body = r.json();
-    boolean ok = r.status() == 200 && body != null && body.path("name").isString();
-    checks.add(new Check("GET /v2 (server metadata)", ok, r.describe()));
+    for (String path : new String[] {"/v2", "/v2/"}) {
+      Reply r = get(path);
+      JsonNode body = r.json();
+      boolean ok = r.status() == 200 && body != null && body.path("name").isString();
+      checks.add(new Check("GET " + path + " (server metadata)", ok, r.describe()));
+    }
   }
 
   private void modelMetadata(String path) throws InterruptedException {
@@ -186,7 +194,16 @@ public final class ServingContract {
       }
       if (cases.classification()) {
         List<String> classes = new ArrayList<>();
-        body.path("parameters").path("classes").forEach(n -> classes.add(n.asString()));
+        JsonNode listed = body.path("parameters").path("classes");
+        if (listed.isString()) {
+          // The V2 spec allows only string, number and boolean parameters: the list is JSON text.
+          try {
+            listed = json.readTree(listed.asString());
+          } catch (JacksonException e) {
+            problems.add("parameters.classes is not a JSON list: " + listed.asString());
+          }
+        }
+        listed.forEach(n -> classes.add(n.asString()));
         if (!new java.util.HashSet<>(classes).equals(new java.util.HashSet<>(cases.classes()))) {
           problems.add("classes " + classes + ", evaluated " + cases.classes());
         }
@@ -320,6 +337,129 @@ public final class ServingContract {
       }
     }
     return v2Outputs(post("/v2/models/" + encode(cases.model()) + "/infer", request), rows.size());
+  }
+
+  private ObjectNode v2Header(List<ServingCases.Case> rows) {
+    ObjectNode request = F.objectNode();
+    ArrayNode inputs = request.putArray("inputs");
+    for (int c = 0; c < cases.columns().size(); c++) {
+      ObjectNode t = inputs.addObject();
+      t.put("name", cases.columns().get(c));
+      t.put("datatype", cases.categorical().get(c) ? "BYTES" : "FP64");
+      t.putArray("shape").add(rows.size()).add(1);
+    }
+    return request;
+  }
+
+  /**
+   * The per-column request in the binary extension, as tritonclient sends it by default: no content
+   * type, missing numbers as NaN, missing categories as {@code "None"}; every output in binary.
+   */
+  private Scored v2Binary(List<ServingCases.Case> rows)
+      throws InterruptedException, ContractException {
+    ObjectNode request = v2Header(rows);
+    request.putObject("parameters").put("binary_data_output", true);
+    List<List<Object>> values = new ArrayList<>();
+    for (int c = 0; c < cases.columns().size(); c++) {
+      List<Object> column = new ArrayList<>();
+      for (ServingCases.Case row : rows) {
+        column.add(row.values().get(c));
+      }
+      values.add(column);
+    }
+    BinaryTensors.Body body = BinaryTensors.request(request, values, json);
+    HttpResponse<byte[]> r =
+        raw(
+            HttpRequest.newBuilder(base.resolve("/v2/models/" + encode(cases.model()) + "/infer"))
+                .header(BinaryTensors.HEADER, Integer.toString(body.headerLength()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
+    String length = r.headers().firstValue(BinaryTensors.HEADER).orElse(null);
+    if (r.statusCode() != 200 || length == null) {
+      throw new ContractException(
+          "HTTP "
+              + r.statusCode()
+              + (length == null ? " without " + BinaryTensors.HEADER : "")
+              + ": "
+              + abbreviate(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    try {
+      int n = Integer.parseInt(length);
+      JsonNode header = json.readTree(java.util.Arrays.copyOf(r.body(), n));
+      java.util.Map<String, Object> outputs = BinaryTensors.outputs(header, r.body(), n);
+      ObjectNode asJson = F.objectNode();
+      ArrayNode out = asJson.putArray("outputs");
+      outputs.forEach(
+          (name, data) -> {
+            ObjectNode o = out.addObject();
+            o.put("name", name);
+            ArrayNode d = o.putArray("data");
+            if (data instanceof double[] doubles) {
+              for (double v : doubles) {
+                d.add(v);
+              }
+            } else {
+              ((List<?>) data).forEach(v -> d.add(v.toString()));
+            }
+          });
+      return v2Outputs(new Reply(200, asJson.toString(), asJson, null), rows.size());
+    } catch (IllegalArgumentException | JacksonException e) {
+      throw new ContractException("the binary response does not parse: " + e.getMessage());
+    }
+  }
+
+  /** The per-column JSON request gzip-compressed, asking for a gzip-compressed answer. */
+  private Scored v2Gzip(List<ServingCases.Case> rows)
+      throws InterruptedException, ContractException {
+    ObjectNode request = v2Header(rows);
+    for (int c = 0; c < cases.columns().size(); c++) {
+      ArrayNode data = ((ObjectNode) request.path("inputs").get(c)).putArray("data");
+      for (ServingCases.Case row : rows) {
+        data.add(value(row.values().get(c)));
+      }
+    }
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+      gz.write(json.writeValueAsBytes(request));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    HttpResponse<byte[]> r =
+        raw(
+            HttpRequest.newBuilder(base.resolve("/v2/models/" + encode(cases.model()) + "/infer"))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())));
+    if (!r.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+      throw new ContractException(
+          "HTTP "
+              + r.statusCode()
+              + ": the answer to Accept-Encoding: gzip is not gzip-compressed: "
+              + abbreviate(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    String text;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ContractException("the gzip answer does not decompress: " + e.getMessage());
+    }
+    JsonNode parsed;
+    try {
+      parsed = json.readTree(text);
+    } catch (JacksonException e) {
+      parsed = null;
+    }
+    return v2Outputs(new Reply(r.statusCode(), text, parsed, null), rows.size());
+  }
+
+  private HttpResponse<byte[]> raw(HttpRequest.Builder request)
+      throws InterruptedException, ContractException {
+    try {
+      return http.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new ContractException("no response: " + e);
+    }
   }
 
   private Scored v2Matrix(List<ServingCases.Case> rows)
@@ -541,6 +681,20 @@ public final class ServingContract {
         413,
         "error");
     rejected(
+        "V2 infer with a non-JSON content type gets 415",
+        send(infer, json.writeValueAsBytes(v2Row()), "text/plain"),
+        415,
+        "error");
+    rejected(
+        "V2 infer with an unsupported Content-Encoding gets 415",
+        exchange(
+            HttpRequest.newBuilder(base.resolve(infer))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0x8b, 1, 2}))),
+        415,
+        "error");
+    rejected(
         "/invocations with malformed JSON gets 400",
         send("/invocations", "{\"dataframe_split\":".getBytes(), "application/json"),
         400,
@@ -658,7 +812,10 @@ public final class ServingContract {
   }
 
   private static String abbreviate(JsonNode body) {
-    String s = body.toString();
+    return abbreviate(body.toString());
+  }
+
+  private static String abbreviate(String s) {
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 }
