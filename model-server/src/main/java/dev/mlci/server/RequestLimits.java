@@ -21,8 +21,9 @@ record RequestLimits(
   static final int DECODE_SHARE_PERCENT = 40;
 
   /**
-   * Heap one JSON token costs in Jackson's tree at worst, measured (RELIABILITY.md): an empty array
-   * {@code []} is an {@code ArrayNode} with its list, about 56 bytes for 3 body bytes.
+   * Heap one JSON token may cost in Jackson's tree: twice what the worst shape measured (a body of
+   * empty arrays {@code [],[],…} allocates about 32 bytes per token, RequestMemoryTest and
+   * RELIABILITY.md).
    */
   static final long BYTES_PER_JSON_TOKEN = 64;
 

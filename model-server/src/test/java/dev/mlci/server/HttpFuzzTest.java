@@ -127,7 +127,7 @@ class HttpFuzzTest {
     byte[] body = mutate(r, corpus.get(r.nextInt(corpus.size())));
     String method = METHODS[r.nextInt(METHODS.length)];
     // Most requests go to the two inference endpoints, where the decoders are.
-    int p = r.nextInt(PATHS.length + 6);
+    int p = r.nextInt(PATHS.length + 30);
     String path = p < PATHS.length ? PATHS[p] : PATHS[p % 2];
     StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: x\r\n");
     if (r.nextInt(5) > 0) {
