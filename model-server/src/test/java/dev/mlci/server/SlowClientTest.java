@@ -157,6 +157,39 @@ class SlowClientTest {
   }
 
   @Test
+  void beyondTheConnectionCap_connectionsWaitUntilOthersClose() throws Exception {
+    ModelServer server = start(Duration.ofSeconds(30), 4);
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        idle.add(new Socket("127.0.0.1", server.port()));
+      }
+      Thread.sleep(200);
+      try (Socket extra = new Socket("127.0.0.1", server.port())) {
+        extra.setSoTimeout(1000);
+        extra
+            .getOutputStream()
+            .write("GET /v2 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = extra.getInputStream();
+        org.assertj.core.api.Assertions.assertThatThrownBy(in::read)
+            .as("not accepted while 4 connections are open")
+            .isInstanceOf(java.net.SocketTimeoutException.class);
+        for (Socket s : idle) {
+          s.close();
+        }
+        extra.setSoTimeout(10_000);
+        byte[] status = in.readNBytes(12);
+        assertThat(new String(status, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+      server.shutdown();
+    }
+  }
+
+  @Test
   void atTheConnectionCap_readinessSays503() throws Exception {
     ModelServer server = start(Duration.ofSeconds(30), 6);
     HttpClient http = HttpClient.newHttpClient();
