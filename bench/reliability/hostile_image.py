@@ -91,7 +91,10 @@ def main():
             for t in threads:
                 t.join()
         inspected = subprocess.run(["podman", "inspect", name], capture_output=True, text=True).stdout
-        state = json.loads(inspected)[0]["State"] if inspected.strip().startswith("[{") else {"Running": False}
+        try:
+            state = json.loads(inspected)[0]["State"]
+        except (ValueError, IndexError, KeyError):  # the container is gone
+            state = {"Running": False}
         # The JVM's peak resident set, as the kernel counts it for the container's process.
         peak = 0
         if state.get("Pid"):

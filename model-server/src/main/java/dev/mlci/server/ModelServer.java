@@ -384,7 +384,15 @@ final class ModelServer {
       return json.readTree(body);
     } catch (StreamConstraintsException e) {
       String why = e.getOriginalMessage();
-      if (why.startsWith("Token count") || why.startsWith("Document length")) {
+      if (why.startsWith("Document length")) {
+        // Only a body that grew after it was received (a decoded Content-Encoding) gets here.
+        throw new BadRequest(
+            413,
+            "the JSON body is longer than "
+                + limits.maxBodyBytes()
+                + " bytes (MLCI_MAX_BODY_BYTES) once decoded");
+      }
+      if (why.startsWith("Token count")) {
         throw new BadRequest(
             413,
             "the JSON body holds more than "
