@@ -395,6 +395,36 @@ class ImageIT {
     assertThat(r.err()).contains("fails its checksums").contains("features.json");
   }
 
+  /**
+   * Issue 14: the image under the manifests' 1 GiB memory limit ({@code podman run --memory 1g})
+   * gets maximum-size bodies of every pathological shape at once (bench/reliability's script): each
+   * is a 4xx, the container lives (not OOM-killed), and a valid request is answered afterwards.
+   */
+  @Test
+  @Order(8)
+  void underA1GiBLimitHostileBodiesAreRefusedAndTheServerLives() throws Exception {
+    Path repo = trained("diabetes");
+    String ref = registry.host() + "/mlci/hostile:test";
+    JsonNode image =
+        containerize(
+            repo,
+            "--base",
+            "registry://" + base,
+            "--target",
+            "registry://" + ref,
+            "--allow-insecure-registries");
+    String pinned = ref.substring(0, ref.lastIndexOf(':')) + "@" + image.path("digest").asString();
+    assertThat(Tools.exec(List.of("podman", "pull", "--tls-verify=false", pinned), work).exit())
+        .isZero();
+    Path script =
+        Path.of(
+            System.getProperty("mlci.examples"), "..", "bench", "reliability", "hostile_image.py");
+    Tools.Result r = Tools.exec(List.of("python3", script.toString(), pinned), work);
+    System.out.println(r.out().strip()); // the RELIABILITY line
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("running=True oom_killed=False").contains("valid request 200");
+  }
+
   /** containerize refuses bad input with exit 2 and a message naming the flag. */
   @Test
   @Order(6)

@@ -76,7 +76,7 @@ final class Cells {
     Integer c = index.get(name);
     if (c == null) {
       throw new BadRequest(
-          400, "unknown column '" + name + "'; the model's columns are " + names());
+          400, "unknown column '" + BadRequest.cut(name) + "'; the model's columns are " + names());
     }
     return c;
   }
@@ -109,9 +109,16 @@ final class Cells {
     if (col.kind() == ColumnSpec.Kind.NUMERIC) {
       if (!value.isNumber()) {
         throw new BadRequest(
-            400, "row " + row + ", column '" + col.name() + "': expected a number, got " + value);
+            400,
+            "row "
+                + row
+                + ", column '"
+                + col.name()
+                + "': expected a number, got "
+                + BadRequest.cut(value));
       }
-      double v = value.asDouble();
+      // A number beyond double's range (a 400-digit integer) is not finite either.
+      double v = value.asDouble(Double.POSITIVE_INFINITY);
       if (!Double.isFinite(v)) {
         throw new BadRequest(
             400, "row " + row + ", column '" + col.name() + "': the value is not finite");
@@ -126,9 +133,9 @@ final class Cells {
                 + ", column '"
                 + col.name()
                 + "': expected a category (a string), got "
-                + value);
+                + BadRequest.cut(value));
       }
-      batch.categorical()[row][column] = level(col, value);
+      batch.categorical()[row][column] = level(col, value, row);
     }
   }
 
@@ -137,10 +144,21 @@ final class Cells {
    * client whose column is a float sends 2.0 for the level "2", and one whose column is an integer
    * sends 2 for the level "2.0".
    */
-  private static String level(ColumnSpec col, JsonNode value) {
+  private static String level(ColumnSpec col, JsonNode value, int row) throws BadRequest {
     String text = value.asString();
     if (!value.isNumber() || col.levels().contains(text)) {
       return text;
+    }
+    if (!Double.isFinite(value.asDouble(Double.POSITIVE_INFINITY))) {
+      throw new BadRequest(
+          400,
+          "row "
+              + row
+              + ", column '"
+              + col.name()
+              + "': "
+              + BadRequest.cut(text)
+              + " is not a finite number, so it names no category; send the level as a string");
     }
     java.math.BigDecimal number = value.decimalValue();
     String plain = number.stripTrailingZeros().toPlainString();
@@ -176,7 +194,13 @@ final class Cells {
       } catch (NumberFormatException e) {
         throw new BadRequest(
             400,
-            "row " + row + ", column '" + col.name() + "': '" + t + "' is not a finite number");
+            "row "
+                + row
+                + ", column '"
+                + col.name()
+                + "': '"
+                + BadRequest.cut(t)
+                + "' is not a finite number");
       }
     } else {
       batch.categorical()[row][column] = t;

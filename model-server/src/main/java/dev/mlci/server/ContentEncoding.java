@@ -54,12 +54,35 @@ final class ContentEncoding {
                 throw new BadRequest(
                     415,
                     "Content-Encoding '"
-                        + codings[i].trim()
+                        + BadRequest.cut(codings[i].trim())
                         + "' is not supported; send the body uncompressed or with one of: "
                         + SUPPORTED);
           };
     }
     return out;
+  }
+
+  /**
+   * Refuses, before the body is read, a {@code Content-Encoding} this server cannot undo.
+   *
+   * @throws BadRequest 415 naming the supported codings
+   */
+  static void requireSupported(String header) throws BadRequest {
+    if (header == null || header.isBlank()) {
+      return;
+    }
+    for (String coding : header.split(",")) {
+      switch (coding.trim().toLowerCase(Locale.ROOT)) {
+        case "identity", "", "gzip", "x-gzip", "deflate" -> {}
+        default ->
+            throw new BadRequest(
+                415,
+                "Content-Encoding '"
+                    + BadRequest.cut(coding.trim())
+                    + "' is not supported; send the body uncompressed or with one of: "
+                    + SUPPORTED);
+      }
+    }
   }
 
   private static byte[] gunzip(byte[] body, long limit) throws BadRequest {

@@ -1,8 +1,11 @@
 package dev.mlci.server;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -133,12 +136,18 @@ final class MlflowCodec {
     List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(v.properties());
     for (Map.Entry<String, JsonNode> e : entries) {
       if (!e.getValue().isArray()) {
-        throw new BadRequest(400, "inputs['" + e.getKey() + "'] must be a list of values");
+        throw new BadRequest(
+            400, "inputs['" + BadRequest.cut(e.getKey()) + "'] must be a list of values");
       }
       if (rows >= 0 && e.getValue().size() != rows) {
         throw new BadRequest(
             400,
-            "inputs['" + e.getKey() + "'] has " + e.getValue().size() + " values, others " + rows);
+            "inputs['"
+                + BadRequest.cut(e.getKey())
+                + "'] has "
+                + e.getValue().size()
+                + " values, others "
+                + rows);
       }
       rows = e.getValue().size();
     }
@@ -157,35 +166,108 @@ final class MlflowCodec {
     return batch;
   }
 
-  static Batch decodeCsv(String text, LoadedModel m, int maxRows) throws BadRequest {
+  /**
+   * A {@code text/csv} body: a header row naming every column, then one row per example. The body's
+   * rows and fields are counted before it is parsed (a body of newlines, or of commas, is refused
+   * without a record being built), then records are read one at a time.
+   */
+  static Batch decodeCsv(byte[] body, LoadedModel m, int maxRows) throws BadRequest {
     Cells cells = new Cells(m.spec(), maxRows);
-    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180)) {
-      List<CSVRecord> records = parser.getRecords();
-      if (records.isEmpty()) {
+    long records = countCsv(body, cells.width(), maxRows);
+    if (records == 0) {
+      throw new BadRequest(400, "the CSV body is empty; send a header row and one row per example");
+    }
+    try (CSVParser parser =
+        CSVParser.parse(
+            new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
+            CSVFormat.RFC4180)) {
+      Iterator<CSVRecord> it = parser.iterator();
+      if (!it.hasNext()) {
         throw new BadRequest(
             400, "the CSV body is empty; send a header row and one row per example");
       }
-      CSVRecord header = records.get(0);
+      CSVRecord header = it.next();
       int[] map = new int[header.size()];
       for (int i = 0; i < map.length; i++) {
         map[i] = cells.column(header.get(i).trim());
       }
       cells.requireAll(map, "the CSV header's names");
-      Batch batch = cells.batch(records.size() - 1L);
-      for (int r = 1; r < records.size(); r++) {
-        CSVRecord rec = records.get(r);
+      Batch batch = cells.batch(records - 1);
+      int r = 0;
+      while (it.hasNext()) {
+        CSVRecord rec = it.next();
         if (rec.size() != map.length) {
           throw new BadRequest(
-              400, "CSV row " + r + " has " + rec.size() + " fields; the header has " + map.length);
+              400,
+              "CSV row "
+                  + (r + 1)
+                  + " has "
+                  + rec.size()
+                  + " fields; the header has "
+                  + map.length);
         }
         for (int i = 0; i < map.length; i++) {
-          cells.setText(batch, r - 1, map[i], rec.get(i));
+          cells.setText(batch, r, map[i], rec.get(i));
         }
+        r++;
       }
-      return batch;
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new BadRequest(400, "the CSV body cannot be parsed: " + e.getMessage());
+      return r == batch.rows()
+          ? batch
+          : new Batch(r, Arrays.copyOf(batch.numeric(), r), Arrays.copyOf(batch.categorical(), r));
+    } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+      throw new BadRequest(400, "the CSV body cannot be parsed: " + BadRequest.cut(e.getMessage()));
     }
+  }
+
+  /**
+   * The records in a CSV body (RFC 4180: quoted fields may hold separators and line breaks),
+   * counted without allocating, refused beyond {@code maxRows} rows after the header or {@code
+   * width} fields in a record.
+   */
+  static long countCsv(byte[] body, int width, int maxRows) throws BadRequest {
+    long records = 0;
+    int fields = 1;
+    boolean quoted = false;
+    boolean empty = true; // nothing since the last record separator
+    for (int i = 0; i < body.length; i++) {
+      byte b = body[i];
+      if (b == '"') {
+        quoted = !quoted;
+        empty = false;
+      } else if (quoted) {
+        continue;
+      } else if (b == ',') {
+        empty = false;
+        if (++fields > width) {
+          throw new BadRequest(
+              400,
+              "CSV row "
+                  + records
+                  + " has more than "
+                  + width
+                  + " fields, one per column the model takes");
+        }
+      } else if (b == '\n' || b == '\r') {
+        if (b == '\r' && i + 1 < body.length && body[i + 1] == '\n') {
+          i++;
+        }
+        records++;
+        fields = 1;
+        empty = true;
+        if (records > maxRows + 1L) {
+          throw new BadRequest(
+              400,
+              "the CSV body holds more than "
+                  + maxRows
+                  + " rows; the limit is "
+                  + maxRows
+                  + " per request (MLCI_MAX_ROWS): split it into smaller requests");
+        }
+      } else {
+        empty = false;
+      }
+    }
+    return empty ? records : records + 1;
   }
 
   static ObjectNode response(LoadedModel m, double[][] scores) {

@@ -5,21 +5,26 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Semaphore;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.xnio.Options;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -32,6 +37,13 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /version} and Prometheus' {@code /metrics}. Bodies over the limit get 413; on {@link
  * #shutdown} the server stops taking requests (readiness turns 503), lets in-flight requests
  * finish, then stops.
+ *
+ * <p>A request's way through: its path and headers are checked on the I/O thread (404, 415), its
+ * body is received there without blocking by {@link BodyReceiver} (within the {@link
+ * RequestLimits}, the {@link ByteBudget} and the request deadline), then it waits for one of {@code
+ * MLCI_MAX_CONCURRENT} inference threads, which decode it (counting tokens, rows and fields as they
+ * go) and score it. Readiness reports 503 while the server is saturated: too many requests waiting,
+ * bodies filling the budget, or connections at the cap.
  */
 final class ModelServer {
   private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
@@ -40,11 +52,15 @@ final class ModelServer {
   private final LoadedModel model;
   private final ServerMetrics metrics;
   private final String version;
-  // Python's json module writes NaN for a missing float: read it (and then treat it as missing).
-  private final ObjectMapper json =
-      JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  private final RequestLimits limits;
+  private final ObjectMapper json;
   private final AtomicBoolean ready = new AtomicBoolean(false);
-  private final Semaphore inference;
+  private final ByteBudget bodies;
+  private final BodyReceiver receiver;
+  private final ExecutorService inference;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final int maxWaiting;
+  private final QuietLog quiet = new QuietLog(LOG);
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
 
@@ -53,7 +69,24 @@ final class ModelServer {
     this.model = model;
     this.metrics = metrics;
     this.version = version;
-    this.inference = new Semaphore(config.maxConcurrent(), true);
+    this.limits = RequestLimits.of(config);
+    this.json = mapper(limits);
+    this.bodies = new ByteBudget(limits.bodyBudgetBytes());
+    this.receiver = new BodyReceiver(limits, bodies, config.requestTimeout());
+    this.maxWaiting = 32 * config.maxConcurrent();
+    AtomicInteger threads = new AtomicInteger();
+    this.inference =
+        new ThreadPoolExecutor(
+            config.maxConcurrent(),
+            config.maxConcurrent(),
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "mlci-inference-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     RoutingHandler routes = new RoutingHandler();
     for (String root : new String[] {"/v2", "/v2/"}) {
       routes.get(
@@ -66,27 +99,33 @@ final class ModelServer {
           base,
           timed(
               "v2_model",
-              ex -> withModel(ex, () -> sendJson(ex, 200, V2Codec.modelMetadata(model)))));
+              ex -> forModel(ex, () -> sendJson(ex, 200, V2Codec.modelMetadata(model)))));
       routes.get(
           base + "/ready",
           timed(
               "v2_model_ready",
               ex ->
-                  withModel(
+                  forModel(
                       ex,
                       () -> {
                         ObjectNode n = object("name", model.name());
-                        n.put("ready", ready.get());
-                        sendJson(ex, ready.get() ? 200 : 503, n);
+                        String why = unready();
+                        n.put("ready", why == null);
+                        if (why != null) {
+                          n.put("reason", why);
+                        }
+                        sendJson(ex, why == null ? 200 : 503, n);
                       })));
-      routes.post(base + "/infer", timed("v2_infer", blocking(this::infer, false)));
+      routes.post(base + "/infer", timed("v2_infer", receiving(this::v2Check, this::infer, false)));
     }
-    routes.post("/invocations", timed("invocations", blocking(this::invocations, true)));
+    routes.post(
+        "/invocations", timed("invocations", receiving(this::mediaType, this::invocations, true)));
     routes.get(
-        "/ping", timed("ping", ex -> sendText(ex, ready.get() ? 200 : 503, "\n", "text/plain")));
+        "/ping",
+        timed("ping", ex -> sendText(ex, unready() == null ? 200 : 503, "\n", "text/plain")));
     routes.get(
         "/health",
-        timed("health", ex -> sendText(ex, ready.get() ? 200 : 503, "\n", "text/plain")));
+        timed("health", ex -> sendText(ex, unready() == null ? 200 : 503, "\n", "text/plain")));
     routes.get(
         "/version",
         timed("version", ex -> sendText(ex, 200, "mlci " + version + "\n", "text/plain")));
@@ -108,7 +147,7 @@ final class ModelServer {
                     "no such endpoint: "
                         + ex.getRequestMethod()
                         + " "
-                        + ex.getRequestPath()
+                        + BadRequest.cut(ex.getRequestPath())
                         + " (see /v2, /v2/models/"
                         + model.name()
                         + ", /invocations)")));
@@ -117,17 +156,26 @@ final class ModelServer {
             "bad_method",
             ex ->
                 sendError(
-                    ex, 405, ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
+                    ex,
+                    405,
+                    BadRequest.cut(ex.getRequestMethod())
+                        + " is not allowed on "
+                        + BadRequest.cut(ex.getRequestPath()))));
     graceful = new GracefulShutdownHandler(routes);
     undertow =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
-            // The body limit is enforced in readBody, which answers 413 with a message; Undertow's
-            // own limit answers a bare 400.
+            // The body limit is enforced in BodyReceiver, which answers 413 with a message;
+            // Undertow's own limit answers a bare 400.
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
             .setServerOption(
                 UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.idleTimeout().toMillis())
-            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+            // Headers trickled byte by byte get the same deadline as a body.
+            .setServerOption(
+                UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.requestTimeout().toMillis())
+            .setServerOption(UndertowOptions.ENABLE_STATISTICS, true)
+            .setSocketOption(Options.CONNECTION_HIGH_WATER, config.maxConnections())
+            .setSocketOption(Options.CONNECTION_LOW_WATER, config.maxConnections())
             .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) config.idleTimeout().toMillis())
             .setHandler(graceful)
             .build();
@@ -165,115 +213,205 @@ final class ModelServer {
       Thread.currentThread().interrupt();
     }
     undertow.stop();
+    inference.shutdownNow();
     model.predictor().close();
   }
 
+  /** The limits requests are held to (derived from the heap). */
+  RequestLimits limits() {
+    return limits;
+  }
+
+  /** A JSON mapper that stops parsing a body beyond the limits, before its tree grows past them. */
+  static ObjectMapper mapper(RequestLimits limits) {
+    StreamReadConstraints constraints =
+        StreamReadConstraints.builder()
+            .maxTokenCount(limits.maxJsonTokens())
+            .maxStringLength(RequestLimits.MAX_STRING_CHARS)
+            .maxNameLength(RequestLimits.MAX_STRING_CHARS)
+            .maxNumberLength(RequestLimits.MAX_NUMBER_CHARS)
+            .maxNestingDepth(RequestLimits.MAX_DEPTH)
+            .maxDocumentLength(limits.maxBodyBytes())
+            .build();
+    // Python's json module writes NaN for a missing float: read it (and then treat it as missing).
+    return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .build();
+  }
+
   private void readiness(HttpServerExchange ex) {
-    sendJson(ex, ready.get() ? 200 : 503, object("ready", ready.get()));
+    String why = unready();
+    ObjectNode n = object("ready", why == null);
+    if (why != null) {
+      n.put("reason", why);
+    }
+    sendJson(ex, why == null ? 200 : 503, n);
+  }
+
+  /** Why the server cannot take more work now, or null when it can. */
+  private String unready() {
+    if (!ready.get()) {
+      return "the server is starting or shutting down";
+    }
+    int queued = waiting.get();
+    if (queued >= maxWaiting) {
+      return queued
+          + " requests wait for inference (MLCI_MAX_CONCURRENT="
+          + config.maxConcurrent()
+          + ")";
+    }
+    if (bodies.capacity() - bodies.used() < limits.maxBodyBytes()) {
+      return "request bodies fill the budget of " + bodies.capacity() + " bytes";
+    }
+    var stats = undertow.getListenerInfo().get(0).getConnectorStatistics();
+    if (stats != null && stats.getActiveConnections() >= config.maxConnections() - 1) {
+      return stats.getActiveConnections()
+          + " connections are open (MLCI_MAX_CONNECTIONS="
+          + config.maxConnections()
+          + ")";
+    }
+    return null;
   }
 
   private interface Action {
-    void run() throws IOException, BadRequest, InterruptedException;
+    void run() throws BadRequest;
   }
 
   /**
    * Runs {@code action} when the path names this model (and, if given, its version); 404 otherwise.
    */
-  private void withModel(HttpServerExchange ex, Action action)
-      throws IOException, InterruptedException {
+  private void withModel(HttpServerExchange ex, Action action) throws BadRequest {
     String name = ex.getQueryParameters().get("name").getFirst();
     var versionParam = ex.getQueryParameters().get("version");
     if (!name.equals(model.name())) {
-      sendError(
-          ex, 404, "model '" + name + "' not found; this server serves '" + model.name() + "'");
-      return;
+      throw new BadRequest(
+          404,
+          "model '"
+              + BadRequest.cut(name)
+              + "' not found; this server serves '"
+              + model.name()
+              + "'");
     }
     if (versionParam != null && !versionParam.getFirst().equals(model.version())) {
-      sendError(
-          ex,
+      throw new BadRequest(
           404,
           "model '"
               + name
               + "' has no version '"
-              + versionParam.getFirst()
+              + BadRequest.cut(versionParam.getFirst())
               + "'; the served version is '"
               + model.version()
               + "'");
-      return;
     }
+    action.run();
+  }
+
+  /** {@link #withModel}, answering 404 itself. */
+  private void forModel(HttpServerExchange ex, Action action) {
     try {
-      action.run();
+      withModel(ex, action);
     } catch (BadRequest e) {
       sendError(ex, e.status(), e.getMessage());
     }
   }
 
-  private void infer(HttpServerExchange ex) throws IOException, InterruptedException {
-    withModel(
-        ex,
-        () -> {
-          V2Body.requireContentType(ex);
-          byte[] body = readBody(ex);
-          inference.acquire();
-          try {
-            JsonNode request = V2Body.request(ex, decoded(ex, body), json);
-            Batch batch = V2Codec.decode(request, model, config.maxRows());
-            double[][] scores = score(batch);
-            ObjectNode response = V2Codec.response(request, model, scores);
-            if (BinaryTensorCodec.wantsBinary(request)) {
-              BinaryTensorCodec.Encoded encoded = BinaryTensorCodec.encode(response, request, json);
-              ex.getResponseHeaders()
-                  .put(
-                      new HttpString(BinaryTensorCodec.HEADER),
-                      Integer.toString(encoded.headerLength()));
-              send(ex, 200, encoded.body(), "application/octet-stream");
-            } else {
-              sendJson(ex, 200, response);
-            }
-          } finally {
-            inference.release();
-          }
-        });
-  }
-
-  private void invocations(HttpServerExchange ex) throws IOException, InterruptedException {
-    try {
-      String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-      String mediaType =
-          type == null
-              ? "application/json"
-              : type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-      if (!mediaType.equals("application/json") && !mediaType.equals("text/csv")) {
-        throw new BadRequest(
-            415, "content type '" + type + "' is not supported; use application/json or text/csv");
-      }
-      byte[] raw = readBody(ex);
-      inference.acquire();
-      try {
-        // Decompressed inside the gate, so decompressed bodies are bounded like scoring.
-        byte[] body = decoded(ex, raw);
-        Batch batch =
-            mediaType.equals("text/csv")
-                ? MlflowCodec.decodeCsv(
-                    new String(body, StandardCharsets.UTF_8), model, config.maxRows())
-                : MlflowCodec.decodeJson(parse(body), model, config.maxRows());
-        sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
-      } finally {
-        inference.release();
-      }
-    } catch (BadRequest e) {
-      sendMlflowError(ex, e.status(), e.getMessage());
+  private void infer(HttpServerExchange ex, RequestBody body) throws BadRequest {
+    JsonNode request = v2Request(ex, decoded(ex, body));
+    Batch batch = V2Codec.decode(request, model, config.maxRows());
+    double[][] scores = score(batch);
+    ObjectNode response = V2Codec.response(request, model, scores);
+    if (BinaryTensorCodec.wantsBinary(request)) {
+      BinaryTensorCodec.Encoded encoded = BinaryTensorCodec.encode(response, request, json);
+      ex.getResponseHeaders()
+          .put(new HttpString(BinaryTensorCodec.HEADER), Integer.toString(encoded.headerLength()));
+      send(ex, 200, encoded.body(), "application/octet-stream");
+    } else {
+      sendJson(ex, 200, response);
     }
   }
 
-  private void sendMlflowError(HttpServerExchange ex, int status, String message) {
-    send(ex, status, json.writeValueAsBytes(MlflowCodec.error(message)), "application/json");
+  /** The V2 request: the JSON body, or the binary extension's JSON part with its tensors read. */
+  private JsonNode v2Request(HttpServerExchange ex, byte[] body) throws BadRequest {
+    String header = ex.getRequestHeaders().getFirst(BinaryTensorCodec.HEADER);
+    if (header != null) {
+      return BinaryTensorCodec.decode(body, header, json);
+    }
+    JsonNode request = parse(json, limits, body);
+    if (request == null || request.isMissingNode()) {
+      throw new BadRequest(400, "the body is empty; send a JSON object with 'inputs'");
+    }
+    return request;
   }
 
-  /** The body with its {@code Content-Encoding} undone, bounded by the body limit. */
-  private byte[] decoded(HttpServerExchange ex, byte[] body) throws BadRequest {
-    return ContentEncoding.decode(
-        ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING), body, config.maxBodyBytes());
+  /** Checks a V2 infer request's model, content type and coding before its body is read. */
+  private void v2Check(HttpServerExchange ex) throws BadRequest {
+    withModel(ex, () -> {});
+    V2Body.requireContentType(ex);
+    ContentEncoding.requireSupported(ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
+  }
+
+  /** Checks the media type and coding of an /invocations request before its body is read. */
+  private void mediaType(HttpServerExchange ex) throws BadRequest {
+    String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    String media = mediaType(type);
+    if (!media.equals("application/json") && !media.equals("text/csv")) {
+      throw new BadRequest(
+          415,
+          "content type '"
+              + BadRequest.cut(type)
+              + "' is not supported; use application/json or text/csv");
+    }
+    ContentEncoding.requireSupported(ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
+  }
+
+  /** The media type of a Content-Type header, lower case; application/json when there is none. */
+  static String mediaType(String header) {
+    if (header == null) {
+      return "application/json";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private void invocations(HttpServerExchange ex, RequestBody body) throws BadRequest {
+    String media = mediaType(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
+    // Decoded on the inference thread, so decompressed bodies are bounded like scoring.
+    byte[] bytes = decoded(ex, body);
+    Batch batch =
+        media.equals("text/csv")
+            ? MlflowCodec.decodeCsv(bytes, model, config.maxRows())
+            : MlflowCodec.decodeJson(parse(json, limits, bytes), model, config.maxRows());
+    sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
+  }
+
+  private void sendMlflowError(HttpServerExchange ex, int status, String message) {
+    ObjectNode n = MlflowCodec.error(message);
+    if (status == 503) {
+      n.put("error_code", "TEMPORARILY_UNAVAILABLE");
+    } else if (status >= 500) {
+      n.put("error_code", "INTERNAL_ERROR");
+    }
+    send(ex, status, json.writeValueAsBytes(n), "application/json");
+  }
+
+  /**
+   * The body with its {@code Content-Encoding} undone, bounded by the body limit; the decoded bytes
+   * are reserved in the server's byte budget (429 when it is full), as received bodies are.
+   */
+  private byte[] decoded(HttpServerExchange ex, RequestBody body) throws BadRequest {
+    byte[] decoded =
+        ContentEncoding.decode(
+            ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING),
+            body.bytes(),
+            config.maxBodyBytes());
+    if (decoded != body.bytes() && !body.reserve(decoded.length)) {
+      ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+      throw new BadRequest(
+          429, "the server holds too many request bodies to decode this one now; retry shortly");
+    }
+    return decoded;
   }
 
   private double[][] score(Batch batch) throws BadRequest {
@@ -287,79 +425,132 @@ final class ModelServer {
     return scores;
   }
 
-  private JsonNode parse(byte[] body) throws BadRequest {
+  /**
+   * The body's JSON tree. Parsing stops at the first token beyond the limits (tokens, string and
+   * number lengths, nesting), so no tree outgrows {@link RequestLimits#decodeBytes}.
+   */
+  JsonNode parse(RequestBody body) throws BadRequest {
+    return parse(json, limits, body.bytes());
+  }
+
+  static JsonNode parse(ObjectMapper json, RequestLimits limits, byte[] body) throws BadRequest {
     try {
       return json.readTree(body);
+    } catch (StreamConstraintsException e) {
+      String why = e.getOriginalMessage();
+      if (why.startsWith("Document length")) {
+        // Only a body that grew after it was received (a decoded Content-Encoding) gets here.
+        throw new BadRequest(
+            413,
+            "the JSON body is longer than "
+                + limits.maxBodyBytes()
+                + " bytes (MLCI_MAX_BODY_BYTES) once decoded");
+      }
+      if (why.startsWith("Token count")) {
+        throw new BadRequest(
+            413,
+            "the JSON body holds more than "
+                + limits.maxJsonTokens()
+                + " values, arrays and keys, more than one request may decode on this server's"
+                + " heap; split it into smaller requests");
+      }
+      String what =
+          why.startsWith("Number value length")
+              ? "a number in the JSON body is longer than "
+                  + RequestLimits.MAX_NUMBER_CHARS
+                  + " characters (a double needs at most 25)"
+              : why.startsWith("String value length") || why.startsWith("Name length")
+                  ? "a string in the JSON body is longer than "
+                      + RequestLimits.MAX_STRING_CHARS
+                      + " characters (category levels and column names are shorter)"
+                  : why.startsWith("Document nesting depth")
+                      ? "the JSON body nests deeper than " + RequestLimits.MAX_DEPTH + " levels"
+                      : "the JSON body is refused: " + BadRequest.cut(why);
+      throw new BadRequest(400, what);
     } catch (JacksonException e) {
-      throw new BadRequest(400, "malformed JSON: " + e.getOriginalMessage());
+      throw new BadRequest(400, "malformed JSON: " + BadRequest.cut(e.getOriginalMessage()));
     }
   }
 
-  /**
-   * The request body, refused with 413 beyond the limit. The rest of an oversized body is read and
-   * discarded when its declared length is at most 16 times the limit, so a client still sending it
-   * gets the answer (closing at once would reset the connection and lose it); a larger or
-   * unknown-length (chunked, possibly endless) body is not read further: the connection is closed
-   * after the answer.
-   */
-  private byte[] readBody(HttpServerExchange ex) throws IOException, BadRequest {
-    long declared = ex.getRequestContentLength();
-    InputStream in = ex.getInputStream();
-    if (declared > config.maxBodyBytes()) {
-      discardOrClose(ex, in, declared);
-      throw new BadRequest(
-          413,
-          "the body is "
-              + declared
-              + " bytes; the limit is "
-              + config.maxBodyBytes()
-              + " (MLCI_MAX_BODY_BYTES)");
-    }
-    byte[] body = in.readNBytes((int) config.maxBodyBytes() + 1);
-    if (body.length > config.maxBodyBytes()) {
-      discardOrClose(ex, in, declared);
-      throw new BadRequest(
-          413, "the body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-    }
-    in.close();
-    return body;
+  /** A check on the path and headers, before the body is read. */
+  private interface Check {
+    void run(HttpServerExchange ex) throws BadRequest;
   }
 
-  private void discardOrClose(HttpServerExchange ex, InputStream in, long declared)
-      throws IOException {
-    if (declared > 0 && declared <= 16 * config.maxBodyBytes()) {
-      in.transferTo(OutputStream.nullOutputStream());
-    } else {
-      // Closing the stream would read the rest of a body that may never end.
-      ex.setPersistent(false);
-    }
-  }
-
-  /** A handler doing blocking work (reading the body, scoring) on a worker thread. */
+  /** Decoding and scoring a received body, on an inference thread. */
   private interface Work {
-    void run(HttpServerExchange ex) throws Exception;
+    void run(HttpServerExchange ex, RequestBody body) throws BadRequest;
   }
 
   /**
-   * Runs {@code work} on a worker thread; an unexpected failure there is logged and answered 500
-   * with a JSON body ({@code mlflowErrors}: in MLflow's error shape).
+   * A POST endpoint: {@code check} on the I/O thread, the body received without blocking, then
+   * {@code work} on an inference thread. Refusals are answered in the endpoint's error shape
+   * ({@code mlflowErrors}: MLflow's) and logged by {@link QuietLog}; an unexpected failure is a
+   * logged 500.
    */
-  private HttpHandler blocking(Work work, boolean mlflowErrors) {
-    return new BlockingHandler(
-        ex -> {
-          try {
-            work.run(ex);
-          } catch (Exception | Error e) {
-            fail(ex, e, mlflowErrors);
+  private HttpHandler receiving(Check check, Work work, boolean mlflowErrors) {
+    BodyReceiver.Refusal refuse =
+        (ex, status, message) -> {
+          quiet.refused(status, ex.getRequestMethod().toString(), ex.getRequestPath(), message);
+          if (ex.isResponseStarted()) {
+            return;
           }
-        });
+          if (mlflowErrors) {
+            sendMlflowError(ex, status, message);
+          } else {
+            sendJson(ex, status, object("error", message));
+          }
+        };
+    return ex -> {
+      try {
+        check.run(ex);
+      } catch (BadRequest e) {
+        refuse.send(ex, e.status(), e.getMessage());
+        return;
+      }
+      receiver.receive(
+          ex,
+          refuse,
+          (exchange, body, start) -> {
+            if (waiting.incrementAndGet() > maxWaiting) {
+              waiting.decrementAndGet();
+              exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+              refuse.send(
+                  exchange,
+                  429,
+                  "the server is saturated: "
+                      + maxWaiting
+                      + " requests wait for inference; retry shortly");
+              return;
+            }
+            // As a handler, not a Runnable: Undertow then runs it as a root handler, so the
+            // exchange ends and the connection reads its next request as with any dispatch.
+            exchange.dispatch(
+                inference,
+                (HttpHandler)
+                    dispatched -> {
+                      waiting.decrementAndGet();
+                      try {
+                        if (System.nanoTime() - start > config.requestTimeout().toNanos()) {
+                          throw new BadRequest(
+                              503,
+                              "the request waited longer than "
+                                  + config.requestTimeout().toSeconds()
+                                  + " s (MLCI_REQUEST_TIMEOUT_SECONDS) for inference; retry shortly");
+                        }
+                        work.run(exchange, body);
+                      } catch (BadRequest e) {
+                        refuse.send(exchange, e.status(), e.getMessage());
+                      } catch (Exception | Error e) {
+                        fail(exchange, e, mlflowErrors);
+                      }
+                    });
+          });
+    };
   }
 
   /** Logs an unexpected failure and answers 500 with a JSON body, unless a response began. */
   private void fail(HttpServerExchange ex, Throwable e, boolean mlflowErrors) {
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
     LOG.log(
         Level.SEVERE, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestPath(), e);
     if (!ex.isResponseStarted()) {
@@ -401,7 +592,9 @@ final class ModelServer {
 
   private void sendError(HttpServerExchange ex, int status, String message) {
     if (status >= 500) {
-      LOG.warning(status + " " + ex.getRequestPath() + ": " + message);
+      LOG.warning(status + " " + BadRequest.cut(ex.getRequestPath()) + ": " + message);
+    } else {
+      quiet.refused(status, ex.getRequestMethod().toString(), ex.getRequestPath(), message);
     }
     sendJson(ex, status, object("error", message));
   }

@@ -14,8 +14,14 @@ import java.util.Map;
  *     larger: HTTP 413
  * @param maxRows most rows in one request ({@code MLCI_MAX_ROWS}, default {@value
  *     #DEFAULT_MAX_ROWS}); more: HTTP 400
- * @param maxConcurrent requests parsed and scored at once ({@code MLCI_MAX_CONCURRENT}, default
- *     twice the processors); others wait their turn, so memory stays bounded under any load
+ * @param maxConcurrent requests decoded and scored at once ({@code MLCI_MAX_CONCURRENT}, default
+ *     twice the processors), on threads of their own; others wait their turn with their body read,
+ *     so memory stays bounded under any load (see {@link RequestLimits})
+ * @param requestTimeout the most a request may take from its first byte to its answer ({@code
+ *     MLCI_REQUEST_TIMEOUT_SECONDS}, default {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS} s): a body
+ *     still arriving then gets 408 and the connection is closed, however slowly it trickles
+ * @param maxConnections most connections open at once ({@code MLCI_MAX_CONNECTIONS}, default
+ *     {@value #DEFAULT_MAX_CONNECTIONS}); further ones wait in the listen backlog
  * @param idleTimeout how long an idle connection is kept ({@code MLCI_IDLE_TIMEOUT_SECONDS},
  *     default 60 s)
  * @param shutdownDelay after SIGTERM, how long the server keeps serving while readiness reports
@@ -31,6 +37,8 @@ record ServerConfig(
     long maxBodyBytes,
     int maxRows,
     int maxConcurrent,
+    Duration requestTimeout,
+    int maxConnections,
     Duration idleTimeout,
     Duration shutdownDelay,
     Duration shutdownGrace) {
@@ -39,6 +47,8 @@ record ServerConfig(
   static final int DEFAULT_PORT = 8080;
   static final long DEFAULT_MAX_BODY_BYTES = 10L << 20;
   static final int DEFAULT_MAX_ROWS = 100_000;
+  static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+  static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
   ServerConfig {
     if (port < 0 || port > 65535) {
@@ -51,6 +61,14 @@ record ServerConfig(
     if (maxRows < 1 || maxConcurrent < 1) {
       throw new IllegalArgumentException("the row and concurrency limits must be at least 1");
     }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "MLCI_REQUEST_TIMEOUT_SECONDS must be at least 1, got " + requestTimeout.toSeconds());
+    }
+    if (maxConnections < 2) {
+      throw new IllegalArgumentException(
+          "MLCI_MAX_CONNECTIONS must be at least 2 (one for the probes), got " + maxConnections);
+    }
   }
 
   /** A configuration for tests and embedding: the given limits, default timeouts. */
@@ -62,9 +80,27 @@ record ServerConfig(
         maxBodyBytes,
         maxRows,
         2 * Runtime.getRuntime().availableProcessors(),
+        Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        DEFAULT_MAX_CONNECTIONS,
         Duration.ofSeconds(60),
         Duration.ZERO,
         Duration.ofSeconds(20));
+  }
+
+  /** This configuration with another request deadline and connection cap. */
+  ServerConfig withRequestTimeout(Duration timeout, int connections) {
+    return new ServerConfig(
+        modelDir,
+        host,
+        port,
+        maxBodyBytes,
+        maxRows,
+        maxConcurrent,
+        timeout,
+        connections,
+        idleTimeout,
+        shutdownDelay,
+        shutdownGrace);
   }
 
   /**
@@ -82,6 +118,9 @@ record ServerConfig(
         number(env, "MLCI_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
         (int) number(env, "MLCI_MAX_ROWS", DEFAULT_MAX_ROWS),
         (int) number(env, "MLCI_MAX_CONCURRENT", 2L * Runtime.getRuntime().availableProcessors()),
+        Duration.ofSeconds(
+            number(env, "MLCI_REQUEST_TIMEOUT_SECONDS", DEFAULT_REQUEST_TIMEOUT_SECONDS)),
+        (int) number(env, "MLCI_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
         Duration.ofSeconds(number(env, "MLCI_IDLE_TIMEOUT_SECONDS", 60)),
         Duration.ofSeconds(number(env, "MLCI_SHUTDOWN_DELAY_SECONDS", 0)),
         Duration.ofSeconds(number(env, "MLCI_SHUTDOWN_GRACE_SECONDS", 20)));

@@ -2,10 +2,6 @@ package dev.mlci.server;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.util.Locale;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * What a V2 inference body may be: JSON ({@code application/json}, or no content type), or, with
@@ -26,7 +22,7 @@ final class V2Body {
     if (type == null || type.isBlank()) {
       return;
     }
-    String media = type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    String media = ModelServer.mediaType(type);
     boolean binary = ex.getRequestHeaders().contains(BinaryTensorCodec.HEADER);
     if (media.equals("application/json") || (binary && media.equals("application/octet-stream"))) {
       return;
@@ -34,33 +30,10 @@ final class V2Body {
     throw new BadRequest(
         415,
         "content type '"
-            + type
+            + BadRequest.cut(type)
             + "' is not supported on the V2 infer endpoint; send application/json, or"
             + " application/octet-stream with an "
             + BinaryTensorCodec.HEADER
             + " header (the binary tensor data extension)");
-  }
-
-  /** The request: the JSON body, or the binary extension's JSON part with its tensors read. */
-  static JsonNode request(HttpServerExchange ex, byte[] body, ObjectMapper json) throws BadRequest {
-    String header = ex.getRequestHeaders().getFirst(BinaryTensorCodec.HEADER);
-    if (header != null) {
-      return BinaryTensorCodec.decode(body, header, json);
-    }
-    try {
-      JsonNode request = json.readTree(body);
-      if (request == null || request.isMissingNode()) {
-        throw new BadRequest(400, "the body is empty; send a JSON object with 'inputs'");
-      }
-      return request;
-    } catch (JacksonException e) {
-      throw new BadRequest(
-          400,
-          "malformed JSON: "
-              + e.getOriginalMessage()
-              + " (binary tensors need the "
-              + BinaryTensorCodec.HEADER
-              + " header)");
-    }
   }
 }

@@ -126,7 +126,7 @@ final class V2Codec {
       throw new BadRequest(
           400,
           "input '"
-              + name
+              + BadRequest.cut(name)
               + "' is not a column; as one tensor it must have shape [N, "
               + cells.width()
               + "] (the columns "
@@ -138,11 +138,11 @@ final class V2Codec {
       throw new BadRequest(
           400,
           "input '"
-              + name
+              + BadRequest.cut(name)
               + "': a [N, "
               + cells.width()
               + "] tensor must be FP64 or FP32, got '"
-              + datatype
+              + BadRequest.cut(datatype)
               + "'");
     }
     for (int c = 0; c < cells.width(); c++) {
@@ -171,20 +171,26 @@ final class V2Codec {
       String name = tensor.path("name").asString("");
       int c = cells.column(name);
       if (!seen.add(c)) {
-        throw new BadRequest(400, "input '" + name + "' is given twice");
+        throw new BadRequest(400, "input '" + BadRequest.cut(name) + "' is given twice");
       }
       long[] shape = shape(tensor);
       if (!(shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
         throw new BadRequest(
             400,
             "input '"
-                + name
+                + BadRequest.cut(name)
                 + "': a column tensor has shape [N] or [N, 1], got "
                 + java.util.Arrays.toString(shape));
       }
       if (rows >= 0 && shape[0] != rows) {
         throw new BadRequest(
-            400, "input '" + name + "' has " + shape[0] + " rows, other inputs have " + rows);
+            400,
+            "input '"
+                + BadRequest.cut(name)
+                + "' has "
+                + shape[0]
+                + " rows, other inputs have "
+                + rows);
       }
       rows = (int) shape[0];
       String datatype = tensor.path("datatype").asString("");
@@ -192,19 +198,19 @@ final class V2Codec {
         throw new BadRequest(
             400,
             "input '"
-                + name
+                + BadRequest.cut(name)
                 + "' is a numeric column: its datatype must be FP64, FP32 or an"
                 + " integer type, got '"
-                + datatype
+                + BadRequest.cut(datatype)
                 + "'");
       }
       if (!cells.numeric(c) && !datatype.equals("BYTES")) {
         throw new BadRequest(
             400,
             "input '"
-                + name
+                + BadRequest.cut(name)
                 + "' is a categorical column: its datatype must be BYTES, got '"
-                + datatype
+                + BadRequest.cut(datatype)
                 + "'");
       }
       columns.add(c);
@@ -229,15 +235,21 @@ final class V2Codec {
     String name = tensor.path("name").asString("");
     JsonNode shape = tensor.get("shape");
     if (shape == null || !shape.isArray() || shape.isEmpty()) {
-      throw new BadRequest(400, "input '" + name + "' needs a 'shape' array");
+      throw new BadRequest(400, "input '" + BadRequest.cut(name) + "' needs a 'shape' array");
     }
     long[] s = new long[shape.size()];
     for (int i = 0; i < s.length; i++) {
       if (!shape.get(i).isIntegralNumber()
+          || !shape.get(i).canConvertToLong()
           || shape.get(i).asLong() < 1
           || shape.get(i).asLong() > 1_000_000) {
         throw new BadRequest(
-            400, "input '" + name + "': shape " + shape + " must hold positive integers");
+            400,
+            "input '"
+                + BadRequest.cut(name)
+                + "': shape "
+                + BadRequest.cut(shape)
+                + " must hold positive integers up to 1000000");
       }
       s[i] = shape.get(i).asLong();
     }
@@ -249,7 +261,7 @@ final class V2Codec {
     String name = tensor.path("name").asString("");
     JsonNode data = tensor.get("data");
     if (data == null || !data.isArray()) {
-      throw new BadRequest(400, "input '" + name + "' needs a 'data' array");
+      throw new BadRequest(400, "input '" + BadRequest.cut(name) + "' needs a 'data' array");
     }
     List<JsonNode> flat = new ArrayList<>();
     collect(data, flat);
@@ -261,7 +273,7 @@ final class V2Codec {
       throw new BadRequest(
           400,
           "input '"
-              + name
+              + BadRequest.cut(name)
               + "': shape "
               + java.util.Arrays.toString(shape)
               + " holds "
@@ -304,7 +316,8 @@ final class V2Codec {
         m.classification() ? Set.of(m.outputName(), "label") : Set.of(m.outputName());
     for (String w : wanted) {
       if (!known.contains(w)) {
-        throw new BadRequest(400, "unknown output '" + w + "'; the model's outputs are " + known);
+        throw new BadRequest(
+            400, "unknown output '" + BadRequest.cut(w) + "'; the model's outputs are " + known);
       }
     }
     ObjectNode n = F.objectNode();

@@ -288,6 +288,28 @@ class ModelServerTest {
         .hasMessageContaining("model.tribuo");
   }
 
+  /** Issue 14: alter model.onnx and delete its line from checksums.sha256: still refused. */
+  @Test
+  void anAlteredModelWhoseChecksumLineWasRemovedIsRefused(@TempDir Path tmp) throws Exception {
+    Path copy = tmp.resolve("model");
+    Files.createDirectories(copy);
+    try (var files = Files.list(MODELS.get("breast-cancer").modelDir())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(copy.resolve("model.onnx"));
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(copy.resolve("model.onnx"), bytes);
+    Path sums = copy.resolve("checksums.sha256");
+    java.util.List<String> lines = Files.readAllLines(sums);
+    assertThat(lines.removeIf(l -> l.endsWith("  model.onnx"))).isTrue();
+    Files.write(sums, lines);
+    assertThatThrownBy(() -> ModelLoader.load(copy, 1))
+        .isInstanceOf(ModelLoader.LoadException.class)
+        .hasMessageContaining("model.onnx is not listed in checksums.sha256");
+  }
+
   @Test
   void aMissingModelDirectoryIsNamed(@TempDir Path tmp) {
     assertThatThrownBy(() -> ModelLoader.load(tmp.resolve("absent"), 1))
