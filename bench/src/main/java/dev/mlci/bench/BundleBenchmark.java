@@ -32,8 +32,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * Storing and loading a baseline of 100,000 predictions (goal: under a second): writing the
  * evaluation bundle, reading it back, and adding it as a git note to a real repository, then
- * reading the note back. System property {@code mlci.bench.rows} sets another size (the quick
- * mode of bench/gate/run.sh).
+ * reading the note back. System property {@code mlci.bench.rows} sets another size (the quick mode
+ * of bench/gate/run.sh).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
