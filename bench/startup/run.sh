@@ -8,7 +8,7 @@
 # older build (e.g. main's) launched the old way.
 #
 #   bash bench/startup/run.sh                  (needs: hyperfine, Debian's package)
-#   QUICK=1 bash bench/startup/run.sh          (3 runs each instead of 20)
+#   QUICK=1 bash bench/startup/run.sh          (2 runs each instead of 20, no warm-up)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 work="$root/bench/out/startup"
@@ -17,7 +17,7 @@ build action-runner
 jar="$root/action-runner/target/mlci.jar"
 command -v hyperfine >/dev/null || { echo "bench/startup: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
 runs=20; warmup=3
-if [ "$quick" = 1 ]; then runs=3; warmup=1; fi
+if [ "$quick" = 1 ]; then runs=2; warmup=0; fi
 
 # A trained and evaluated example; its own evaluation is the baseline, so the gate has nothing to find.
 repo="$work/breast-cancer"
