@@ -17,7 +17,7 @@ build bench action-runner model-server
 jar="$root/bench/target/benchmarks.jar"
 dist="$root/model-server/target/server-dist"
 command -v wrk >/dev/null || { echo "bench/ceiling: needs wrk (apt-get install wrk)" >&2; exit 3; }
-seconds=15; warm=5
+seconds=15; warm=20   # the model path has far more code for C2 to compile than the canned reply
 if [ "$quick" = 1 ]; then seconds=2; warm=1; fi
 jvm=(-Xmx512m)
 
