@@ -17,9 +17,23 @@ build() {
   "$root/mvnw" -q -B -f "$root/pom.xml" -pl "$modules" -am package -DskipTests
 }
 
-# A free TCP port on 127.0.0.1.
+# A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768 and up): a port the kernel handed out can
+# still be the local end of a load generator's connection, and a server could not bind it.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  python3 -c '
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32000)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(port)
+        break
+else:
+    raise SystemExit("bench: no free port in 20000-32000")
+'
 }
 
 # Waits until URL answers 2xx (up to SECONDS, default 120); fails with a message otherwise.
