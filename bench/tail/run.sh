@@ -84,8 +84,11 @@ for line in open(f"{out}/runs.txt"):
           f"| {report['throughput']:,.0f} req/s | {report['success'] * 100:.1f}% "
           f"| {p50:.2f} ms | {p99:.2f} ms | {p999:.2f} ms |")
     if report["success"] < 0.99:
-        failed.append(f"{name} at {share}%: {report['status_codes']} {report.get('errors', [])[:3]}")
+        # Overload is a result (the open loop keeps sending); no answer at all means the benchmark is broken.
+        print(f"  {name} at {share}%: overloaded, answers {report['status_codes']}, e.g. {report.get('errors', [])[:1]}")
+    if report["success"] == 0:
+        failed.append(f"{name} at {share}%")
 if failed:
-    print("bench/tail: answers failed: " + "; ".join(failed), file=sys.stderr)
+    print("bench/tail: no request answered: " + "; ".join(failed), file=sys.stderr)
     sys.exit(1)
 PY
