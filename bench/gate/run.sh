@@ -6,29 +6,33 @@
 #  2. the whole `mlci gate` command on those predictions, JVM start included (goal: under 2 s).
 #
 #   bash bench/gate/run.sh
+#   QUICK=1 bash bench/gate/run.sh     (5,000 pairs, 200 resamples, one JMH shot each: does it still run?)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 work="$root/bench/out/gate"
 rm -rf "$work" && mkdir -p "$work/workspace"
-"$root/mvnw" -q -B -f "$root/pom.xml" -pl bench,action-runner -am package -DskipTests
+build bench action-runner
 bench="$root/bench/target/benchmarks.jar"
 mlci="$root/action-runner/target/mlci.jar"
 
-python3 "$root/bench/gate/generate.py" "$work/pairs.csv" 100000
+pairs=100000; resamples=2000; jmh=(-f 1 -wi 2 -i 5); numpy_repeats=3; runs=5
+if [ "$quick" = 1 ]; then pairs=5000; resamples=200; jmh=(-f 1 -wi 0 -i 1); numpy_repeats=1; runs=1; fi
+python3 "$root/bench/gate/generate.py" "$work/pairs.csv" "$pairs"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(python3 -c 'import numpy; print("numpy", numpy.__version__)')"
 
 echo "== JMH, mlci Bootstrap.paired (both cores) =="
-java -Dmlci.bench.pairs="$work/pairs.csv" -jar "$bench" GateBootstrap -f 1 -wi 2 -i 5 -rf json -rff "$work/jmh.json" \
-  | grep -E "^Benchmark|pairedBootstrap"
+java -Dmlci.bench.pairs="$work/pairs.csv" -jar "$bench" GateBootstrap "${jmh[@]}" -p resamples="$resamples" \
+  -rf json -rff "$work/jmh.json" | grep -E "^Benchmark|pairedBootstrap"
 echo "== JMH, pinned to one core (taskset -c 0) =="
-taskset -c 0 java -Dmlci.bench.pairs="$work/pairs.csv" -jar "$bench" GateBootstrap -f 1 -wi 2 -i 5 \
+taskset -c 0 java -Dmlci.bench.pairs="$work/pairs.csv" -jar "$bench" GateBootstrap "${jmh[@]}" -p resamples="$resamples" \
   -rf json -rff "$work/jmh-1core.json" | grep -E "^Benchmark|pairedBootstrap"
-echo "== JMH, baseline bundle of 100,000 rows: write, read, store as a git note and load back =="
-java -jar "$bench" BundleBenchmark -f 1 -wi 2 -i 5 | grep -E "bundle of|^Benchmark|BundleBenchmark\." | sort -u
-echo "== NumPy, vectorised (best of 3) =="
-python3 "$root/bench/gate/numpy_bootstrap.py" "$work/pairs.csv" 2000 3 | tee "$work/numpy.json"
+echo "== JMH, baseline bundle of $pairs rows: write, read, store as a git note and load back =="
+java -Dmlci.bench.rows="$pairs" -jar "$bench" BundleBenchmark "${jmh[@]}" -rf json -rff "$work/jmh-bundle.json" \
+  | grep -E "bundle of|^Benchmark|BundleBenchmark\." | sort -u
+echo "== NumPy, vectorised (best of $numpy_repeats) =="
+python3 "$root/bench/gate/numpy_bootstrap.py" "$work/pairs.csv" "$resamples" "$numpy_repeats" | tee "$work/numpy.json"
 
-echo "== the whole mlci gate command (JVM start included), 5 runs =="
+echo "== the whole mlci gate command (JVM start included), $runs runs =="
 java -cp "$bench" dev.mlci.bench.MakeGateBundles "$work/pairs.csv" "$work/workspace" "$work/baseline.mlci.gz"
 cat > "$work/workspace/ml.yaml" <<'YAML'
 name: bench-gate
@@ -40,9 +44,14 @@ gate:
     - {metric: roc_auc, max_drop: 0.01}
     - {metric: accuracy, max_drop: 0.01}
 YAML
-for i in 1 2 3 4 5; do
+for i in $(seq "$runs"); do
+  # Exit 0 (PASS) or 1 (a verdict) are results; anything else means the benchmark is broken.
+  rc=0
   /usr/bin/time -f "%e s wall, %M KB peak" java -jar "$mlci" gate "$work/workspace" --baseline "$work/baseline.mlci.gz" \
-    --no-fetch -q --progress none > "$work/gate-$i.out" 2> "$work/gate-$i.time" || true
+    --no-fetch -q --progress none > "$work/gate-$i.out" 2> "$work/gate-$i.time" || rc=$?
+  if [ "$rc" -gt 1 ]; then
+    echo "bench/gate: mlci gate exited $rc:" >&2; cat "$work/gate-$i.time" "$work/gate-$i.out" >&2; exit 1
+  fi
   tail -1 "$work/gate-$i.time"
 done
 head -1 "$work/gate-1.out"

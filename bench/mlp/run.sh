@@ -7,22 +7,29 @@
 #      layers, base included), and its pytorch layer.
 #
 #   bash bench/mlp/run.sh     (needs: PYTHON with torch 2.7.1 CPU, scikit-learn, pandas; default python3)
+#   QUICK=1 bash bench/mlp/run.sh   (one mlci run of at most 5 epochs; PyTorch in Python only if PYTHON has torch,
+#                                    which .ci/run does not install; no image)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 out="$root/bench/out/mlp"
 python="${PYTHON:-python3}"
 rm -rf "$out"; mkdir -p "$out"
 cd "$root"
-./mvnw -q -B install -DskipTests
+build action-runner
 mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
 
 repo="$out/breast-cancer-mlp"
 cp -r example-repos/breast-cancer-mlp "$repo"
 rm -rf "$repo/mlci-out"
-for i in 1 2 3 4 5; do
-  mlci train "$repo" --json --progress none 2>/dev/null > "$out/train-$i.json"
+runs=5
+if [ "$quick" = 1 ]; then
+  runs=1
+  sed -i 's/^    epochs: .*/    epochs: 5/' "$repo/ml.yaml"
+fi
+for i in $(seq "$runs"); do
+  mlci train "$repo" --json --progress none 2> "$out/train-$i.err" > "$out/train-$i.json"
 done
-mlci evaluate "$repo" --json --progress none 2>/dev/null > "$out/evaluate.json"
+mlci evaluate "$repo" --json --progress none 2> "$out/evaluate.err" > "$out/evaluate.json"
 python3 - "$out" "$repo" <<'PY' > "$out/mlci.json"
 import glob, json, os, sys
 out, repo = sys.argv[1], sys.argv[2]
@@ -42,15 +49,20 @@ print(json.dumps({"runs": len(runs), "train_step_seconds": run["millis"] / 1000,
 PY
 echo "mlci (DJL, PyTorch):  $(cat "$out/mlci.json")"
 
-"$python" bench/mlp/torch_mlp.py "$repo/data/breast_cancer.csv" "$repo/mlci-out/eval/predictions.csv" 5 \
+if [ "$quick" = 1 ] && ! "$python" -c 'import torch' 2>/dev/null; then
+  echo "PyTorch in Python:    skipped (quick mode; $python has no torch)"
+  exit 0
+fi
+"$python" bench/mlp/torch_mlp.py "$repo/data/breast_cancer.csv" "$repo/mlci-out/eval/predictions.csv" "$runs" \
   > "$out/torch.json"
 echo "PyTorch in Python:    $(cat "$out/torch.json")"
+if [ "$quick" = 1 ]; then exit 0; fi
 
 base_tar="$root/bench/out/base/jre17.tar"
 if [ ! -f "$base_tar" ]; then
   echo "building the offline JRE base image (ImageIT)..."
-  ./mvnw -q -B -pl example-repos verify -Dit.test=ImageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dmlci.keep.base="$base_tar" > "$out/image-it.log"
+  ./mvnw -q -B -pl example-repos -am verify -Dit.test=ImageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dfailsafe.failIfNoSpecifiedTests=false -Dmlci.keep.base="$base_tar" > "$out/image-it.log"
 fi
 mlci containerize "$repo" --base "tar://$base_tar" --target "tar://$out/mlp-image.tar" --name mlci/bc-mlp:bench \
   --json -q > "$out/containerize.json"

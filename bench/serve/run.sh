@@ -8,25 +8,44 @@
 #      then 10,000 malformed requests, against the server JVM on the host (jcmd forces the GCs).
 #
 #   bash bench/serve/run.sh          (needs: podman, runc, docker-registry, wrk; pip mlflow onnxruntime)
+#   QUICK=1 bash bench/serve/run.sh  (part 4 only, 3 s and 500 malformed requests: building the image needs the
+#                                     JRE base that ImageIT makes, minutes; ImageIT itself runs the image in CI)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 out="$root/bench/out/serve"
 rm -rf "$out"; mkdir -p "$out"
 cd "$root"
 podman_run_args=(--runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4096:4096)
 export MLCI_CONTAINER_RUN_ARGS="${podman_run_args[*]}"
 
-./mvnw -q -B install -DskipTests
-base_tar="$root/bench/out/base/jre17.tar"
-if [ ! -f "$base_tar" ]; then
-  echo "building the offline JRE base image (ImageIT)..."
-  ./mvnw -q -B -pl example-repos verify -Dit.test=ImageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dmlci.keep.base="$base_tar" > "$out/image-it.log"
-fi
-python3 -c 'import mlflow, onnxruntime' 2>/dev/null || python3 -m pip install --quiet mlflow onnxruntime
+build action-runner model-server
 mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
 seconds() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
 now() { date +%s.%N; }
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; podman rm -f mlci-bench >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# --- the model ------------------------------------------------------------------------------------------
+repo="$out/breast-cancer"
+mkdir -p "$repo"; cp -r example-repos/breast-cancer/ml.yaml example-repos/breast-cancer/data "$repo/"
+mlci train "$repo" -q > /dev/null && mlci evaluate "$repo" -q > /dev/null
+python3 - "$repo/mlci-out/model/input_example.json" "$out" <<'PY'
+import json, sys
+ex = json.load(open(sys.argv[1])); out = sys.argv[2]
+json.dump({"dataframe_split": {"columns": ex["columns"], "data": ex["data"][:1]}}, open(f"{out}/split.json", "w"))
+json.dump({"inputs": [{"name": "input", "datatype": "FP64", "shape": [1, len(ex["columns"])], "data": ex["data"][0]}]},
+          open(f"{out}/v2.json", "w"))
+PY
+
+if [ "$quick" = 0 ]; then
+base_tar="$root/bench/out/base/jre17.tar"
+if [ ! -f "$base_tar" ]; then
+  echo "building the offline JRE base image (ImageIT)..."
+  ./mvnw -q -B -pl example-repos -am verify -Dit.test=ImageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dfailsafe.failIfNoSpecifiedTests=false -Dmlci.keep.base="$base_tar" > "$out/image-it.log"
+fi
+python3 -c 'import mlflow, onnxruntime' 2>/dev/null || python3 -m pip install --quiet mlflow onnxruntime
 
 # --- a registry on loopback -----------------------------------------------------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -38,22 +57,15 @@ storage: {filesystem: {rootdirectory: $out/registry/storage}}
 http: {addr: 127.0.0.1:$port}
 YAML
 docker-registry serve "$out/registry/config.yml" > "$out/registry/log" 2>&1 &
-registry_pid=$!
-pids=("$registry_pid")
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; podman rm -f mlci-bench >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+pids+=("$!")
 sleep 1
 
-# --- the model ------------------------------------------------------------------------------------------
-repo="$out/breast-cancer"
-mkdir -p "$repo"; cp -r example-repos/breast-cancer/ml.yaml example-repos/breast-cancer/data "$repo/"
-mlci train "$repo" -q > /dev/null && mlci evaluate "$repo" -q > /dev/null
 ref="127.0.0.1:$port/mlci/breast-cancer:bench"
 export MLCI_CACHE_DIR="$out/cache"
-build() { mlci containerize "$repo" --base "tar://$base_tar" --target "registry://$ref" --allow-insecure-registries --json -q; }
+image() { mlci containerize "$repo" --base "tar://$base_tar" --target "registry://$ref" --allow-insecure-registries --json -q; }
 
-t0=$(now); build > "$out/first.json"; t1=$(now)
-build > "$out/again.json"; t2=$(now)
+t0=$(now); image > "$out/first.json"; t1=$(now)
+image > "$out/again.json"; t2=$(now)
 python3 - "$repo/ml.yaml" <<'PY'
 import re, sys
 p = sys.argv[1]; s = open(p).read()
@@ -62,7 +74,7 @@ assert s2 != s, "no model seed to change"
 open(p, "w").write(s2)
 PY
 mlci train "$repo" -q > /dev/null && mlci evaluate "$repo" -q > /dev/null
-t3=$(now); build > "$out/model-change.json"; t4=$(now)
+t3=$(now); image > "$out/model-change.json"; t4=$(now)
 digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["containerize"]["digest"])' "$out/model-change.json")
 python3 - "$out" "$port" "$digest" <<'PY' > "$out/size.txt"
 import json, sys, urllib.request
@@ -78,13 +90,6 @@ podman pull -q --tls-verify=false "127.0.0.1:$port/mlci/breast-cancer@$digest" >
 uncompressed=$(podman image inspect --format '{{.Size}}' "127.0.0.1:$port/mlci/breast-cancer@$digest")
 
 # --- serving: mlci image vs mlflow models serve ---------------------------------------------------------
-python3 - "$repo/mlci-out/model/input_example.json" "$out" <<'PY'
-import json, sys
-ex = json.load(open(sys.argv[1])); out = sys.argv[2]
-json.dump({"dataframe_split": {"columns": ex["columns"], "data": ex["data"][:1]}}, open(f"{out}/split.json", "w"))
-json.dump({"inputs": [{"name": "input", "datatype": "FP64", "shape": [1, len(ex["columns"])], "data": ex["data"][0]}]},
-          open(f"{out}/v2.json", "w"))
-PY
 mlci_port=18181; mlflow_port=18182
 podman run -d --name mlci-bench --network host "${podman_run_args[@]}" -e MLCI_PORT=$mlci_port \
   "127.0.0.1:$port/mlci/breast-cancer@$digest" > /dev/null
@@ -122,33 +127,40 @@ done
   echo "containerize: first build $(seconds "$(echo "$t1 - $t0" | bc)") s (empty caches), unchanged rebuild $(seconds "$(echo "$t2 - $t1" | bc)") s, after a model-only change $(seconds "$(echo "$t4 - $t3" | bc)") s"
 } | tee "$out/results.md"
 podman rm -f mlci-bench > /dev/null
+fi
 
 # --- load: 60 s at concurrency 64, then 10,000 malformed requests ---------------------------------------
+load_seconds=60; load_warm=10; malformed=10000
+if [ "$quick" = 1 ]; then load_seconds=3; load_warm=1; malformed=500; fi
+lp=$(free_port)
 dist="$root/model-server/target/server-dist"
-MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT=18183 java -Xmx512m -cp "$dist/app/*:$dist/lib/*" dev.mlci.server.Main \
+MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT=$lp java -Xmx512m -cp "$dist/app/*:$dist/lib/*" dev.mlci.server.Main \
   2> "$out/load-server.log" &
 server=$!; pids+=("$server")
-for _ in $(seq 120); do curl -sf -o /dev/null http://127.0.0.1:18183/ping && break; sleep 0.5; done
+wait_for "http://127.0.0.1:$lp/ping"
 heap() { jcmd "$server" GC.run > /dev/null; sleep 1; jcmd "$server" GC.heap_info | sed -n 's/.*garbage-first heap.*used \([0-9]*\)K.*/\1/p'; }
-MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d10s -s bench/serve/body.lua http://127.0.0.1:18183/invocations > /dev/null
+MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d"${load_warm}s" -s bench/serve/body.lua http://127.0.0.1:$lp/invocations > /dev/null
 heap_before=$(heap)
-MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d60s --latency -s bench/serve/body.lua \
-  http://127.0.0.1:18183/invocations > "$out/load.txt"
+MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c64 -d"${load_seconds}s" --latency -s bench/serve/body.lua \
+  http://127.0.0.1:$lp/invocations > "$out/load.txt"
 heap_after=$(heap)
-wrk -t2 -c16 -d60s -s bench/serve/malformed.lua http://127.0.0.1:18183/v2/models/breast-cancer/infer > "$out/malformed.txt" &
+wrk -t2 -c16 -d60s -s bench/serve/malformed.lua http://127.0.0.1:$lp/v2/models/breast-cancer/infer > "$out/malformed.txt" &
 wrk_pid=$!
-# Stop after at least 10,000 requests: count them from the server's own metrics.
+# Stop after at least $malformed requests (10,000): count them from the server's own metrics.
 for _ in $(seq 600); do
-  n=$(curl -s http://127.0.0.1:18183/metrics | awk -F' ' '/^mlci_errors_total\{endpoint="v2_infer",status="400"\}/ {print int($2)}')
-  [ "${n:-0}" -ge 10000 ] && break; sleep 0.1
+  n=$(curl -s http://127.0.0.1:$lp/metrics | awk -F' ' '/^mlci_errors_total\{endpoint="v2_infer",status="400"\}/ {print int($2)}')
+  [ "${n:-0}" -ge "$malformed" ] && break; sleep 0.1
 done
 kill -INT "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true
-alive=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18183/v2/health/ready)
+alive=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$lp/v2/health/ready)
 {
   echo
-  echo "load (60 s, concurrency 64, single-row /invocations, -Xmx512m): $(awk '/requests in/ {print $1}' "$out/load.txt") requests,"\
+  echo "load (${load_seconds} s, concurrency 64, single-row /invocations, -Xmx512m): $(awk '/requests in/ {print $1}' "$out/load.txt") requests,"\
        "$(awk '/Requests\/sec/ {print $2}' "$out/load.txt") req/s, p99 $(awk '$1=="99%" {print $2}' "$out/load.txt"),"\
        "non-2xx: $(awk '/Non-2xx/ {print $5}' "$out/load.txt" | grep . || echo 0), socket errors: $(awk '/Socket errors/ {print $0}' "$out/load.txt" | grep . || echo none)"
-  echo "heap after a full GC: ${heap_before} KB before the 60 s, ${heap_after} KB after"
+  echo "heap after a full GC: ${heap_before} KB before the ${load_seconds} s, ${heap_after} KB after"
   echo "malformed: $(awk '/requests in/ {print $1}' "$out/malformed.txt") requests, $(grep '^status' "$out/malformed.txt"); ready afterwards: HTTP $alive"
 } | tee -a "$out/results.md"
+if [ "$alive" != 200 ] || grep -q "Non-2xx" "$out/load.txt" || ! grep -q "Requests/sec" "$out/load.txt"; then
+  echo "bench/serve: the server failed under load (see $out/load.txt, $out/load-server.log)" >&2; exit 1
+fi

@@ -4,13 +4,15 @@
 #
 #   bash bench/train-evaluate/run.sh            # 100,000 rows (the recorded benchmark)
 #   ROWS=10000 bash bench/train-evaluate/run.sh # a quick look
+#   QUICK=1 bash bench/train-evaluate/run.sh    # 2,000 rows: does it still run?
 #
 # Needs: the built CLI (./mlci builds it), python3 with numpy, pandas, scikit-learn (.ci/requirements.txt),
 # GNU time (/usr/bin/time) for wall time and peak memory of whole processes.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 work="$root/bench/out/train-evaluate"
 rows="${ROWS:-100000}"
+if [ "$quick" = 1 ]; then rows="${ROWS:-2000}"; fi
 rm -rf "$work" && mkdir -p "$work/repo/data"
 
 python3 "$root/bench/train-evaluate/generate.py" "$work/repo/data/bench.csv" "$rows"
@@ -30,12 +32,14 @@ model:
     epochs: 5
 YAML
 
-"$root/mlci" --version >/dev/null   # builds the jar if needed, outside the timings
+build action-runner   # outside the timings
 jar="$root/action-runner/target/mlci.jar"
 
 measure() { # label, command...: prints wall seconds and peak RSS (MB) of the whole process
   local label="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$work/$label.time" "$@" > "$work/$label.out" 2> "$work/$label.err"
+  if ! /usr/bin/time -f "%e %M" -o "$work/$label.time" "$@" > "$work/$label.out" 2> "$work/$label.err"; then
+    echo "bench/train-evaluate: $label failed:" >&2; cat "$work/$label.err" >&2; return 1
+  fi
   read -r wall rss < "$work/$label.time"
   echo "$label $wall $((rss / 1024))"
 }

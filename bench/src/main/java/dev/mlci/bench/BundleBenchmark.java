@@ -32,13 +32,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * Storing and loading a baseline of 100,000 predictions (goal: under a second): writing the
  * evaluation bundle, reading it back, and adding it as a git note to a real repository, then
- * reading the note back.
+ * reading the note back. System property {@code mlci.bench.rows} sets another size (the quick mode
+ * of bench/gate/run.sh).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class BundleBenchmark {
-  static final int ROWS = 100_000;
+  static final int ROWS = Integer.getInteger("mlci.bench.rows", 100_000);
 
   private EvaluationBundle bundle;
   private byte[] bytes;

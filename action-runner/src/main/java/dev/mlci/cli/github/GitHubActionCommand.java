@@ -39,7 +39,13 @@ import tools.jackson.databind.json.JsonMapper;
       "IMAGE, BASE_IMAGE, PUSH, PR_NUMBER, REPORT. Outputs: verdict, metrics, report-path, image."
     })
 public final class GitHubActionCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  /**
+   * Built on first use, not when picocli instantiates every subcommand: {@code mlci --version} and
+   * the other commands need not pay for Jackson's start-up (bench/startup).
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -340,7 +346,7 @@ public final class GitHubActionCommand implements Callable<Integer> {
 
   private static JsonNode read(Path file) throws IOException {
     try {
-      return JSON.readTree(file.toFile());
+      return Json.MAPPER.readTree(file.toFile());
     } catch (JacksonException e) {
       throw new IOException("cannot read " + file + ": " + e.getOriginalMessage(), e);
     }
