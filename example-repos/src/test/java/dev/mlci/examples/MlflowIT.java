@@ -251,12 +251,61 @@ class MlflowIT {
         .contains("python_function");
   }
 
+  /**
+   * MLflow's REST API is HTTP/1.1. Java's HTTP client asks plain-HTTP servers to upgrade to h2c by
+   * default; uvicorn's httptools parser (what {@code uvicorn[standard]} installs) answers 400, h11
+   * ignores the upgrade. mlci speaks HTTP/1.1, so runs are recorded on both.
+   */
+  @Test
+  void runsAreRecordedOnUvicornsHttptoolsAndH11Parsers() throws Exception {
+    for (LocalMlflow.Parser parser : LocalMlflow.Parser.values()) {
+      try (LocalMlflow s = LocalMlflow.start(tmp.resolve("server-" + parser), parser)) {
+        // The server really is the one that refuses upgrades (or not): Java's default client.
+        java.net.http.HttpResponse<String> h2c =
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(s.uri() + "/api/2.0/mlflow/experiments/create"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                            java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\": \"h2c-probe\"}"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(h2c.statusCode())
+            .as(parser + ": " + h2c.body())
+            .isEqualTo(parser == LocalMlflow.Parser.HTTPTOOLS ? 400 : 200);
+
+        Path repo = Tools.copyExample("breast-cancer", tmp.resolve("repo-" + parser));
+        Files.writeString(
+            repo.resolve("ml.yaml"),
+            Files.readString(repo.resolve("ml.yaml")) + "tracking:\n  required: true\n");
+        Tools.Result train =
+            Tools.mlci(
+                Map.of("MLFLOW_TRACKING_URI", s.uri()),
+                "train",
+                repo.toString(),
+                "--json",
+                "--progress",
+                "none");
+        assertThat(train.exit()).as(parser + ": " + train.err()).isZero();
+        assertThat(train.err()).as(parser.toString()).doesNotContain("warning");
+        String runId = train.json().at("/train/tracking/run_id").asString();
+        JsonNode run = Tools.mlflowCheck("run", s.uri(), runId);
+        assertThat(run.path("status").asString()).as(parser.toString()).isEqualTo("FINISHED");
+        assertThat(run.at("/metrics/training_examples").asDouble()).isEqualTo(450.0);
+        assertThat(strings(run.path("artifacts"))).contains("model/MLmodel", "model/model.onnx");
+      }
+    }
+  }
+
   @Test
   void aServerOutageMidRunKeepsResultsAndTheLocalRecord() throws Exception {
     Path repo = Tools.copyExample("breast-cancer", tmp);
     Map<String, String> env;
     String trainRun;
-    try (LocalMlflow outage = LocalMlflow.start(tmp.resolve("outage-server"))) {
+    try (LocalMlflow outage =
+        LocalMlflow.start(tmp.resolve("outage-server"), LocalMlflow.Parser.H11)) {
       env = Map.of("MLFLOW_TRACKING_URI", outage.uri());
       Tools.Result train =
           Tools.mlci(env, "train", repo.toString(), "--json", "--progress", "none");
@@ -294,6 +343,7 @@ class MlflowIT {
     assertThat(required.err())
         .contains("MLflow tracking failed and tracking.required is true")
         .contains("cannot connect")
+        .contains("Check that the server is up and reachable")
         .contains("set tracking.required: false to only warn")
         .doesNotContain("\tat ");
     assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
