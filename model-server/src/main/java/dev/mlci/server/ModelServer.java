@@ -242,12 +242,17 @@ final class ModelServer {
         inference.release();
       }
     } catch (BadRequest e) {
-      sendMlflowError(ex, e.status(), e.getMessage());
+      sendMlflowError(ex, e.status(), e.getMessage(), e.mlflowCode());
     }
   }
 
-  private void sendMlflowError(HttpServerExchange ex, int status, String message) {
-    send(ex, status, json.writeValueAsBytes(MlflowCodec.error(message)), "application/json");
+  private void sendMlflowError(
+      HttpServerExchange ex, int status, String message, java.util.Optional<String> code) {
+    send(
+        ex,
+        status,
+        json.writeValueAsBytes(MlflowCodec.error(MlflowCodec.errorCode(status, code), message)),
+        "application/json");
   }
 
   private double[][] score(Batch batch) throws BadRequest {
@@ -264,7 +269,8 @@ final class ModelServer {
     try {
       return json.readTree(body);
     } catch (JacksonException e) {
-      throw new BadRequest(400, "malformed JSON: " + e.getOriginalMessage());
+      throw new BadRequest(
+          400, "malformed JSON: " + e.getOriginalMessage(), MlflowCodec.BAD_REQUEST);
     }
   }
 
@@ -338,7 +344,7 @@ final class ModelServer {
     if (!ex.isResponseStarted()) {
       String message = "internal error: " + e.getClass().getSimpleName() + " (see the server log)";
       if (mlflowErrors) {
-        sendMlflowError(ex, 500, message);
+        sendMlflowError(ex, 500, message, java.util.Optional.empty());
       } else {
         sendJson(ex, 500, object("error", message));
       }
