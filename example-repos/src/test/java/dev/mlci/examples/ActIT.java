@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +28,25 @@ class ActIT {
   static final String REPOSITORY = "acme/breast-cancer";
 
   @TempDir static Path work;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static FakeGitHub github;
   static Path act;
 
   @BeforeAll
   static void tools() throws Exception {
-    act = act();
+    skip = Tools.skipReason(() -> act = act());
+    if (skip != null) {
+      return;
+    }
     github = new FakeGitHub();
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -26,14 +27,26 @@ class ManifestSchemaIT {
   static final String IMAGE = "registry.example.com:5000/team/wine@sha256:" + "ab".repeat(32);
 
   @TempDir static Path tmp;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static String python;
 
   @BeforeAll
   static void tools() throws Exception {
-    python =
-        Tools.pythonWith(
-            "kubernetes_validate, jsonschema, yaml, referencing",
-            "kubernetes-validate is needed for the manifest schema check");
+    skip =
+        Tools.skipReason(
+            () ->
+                python =
+                    Tools.pythonWith(
+                        "kubernetes_validate, jsonschema, yaml, referencing",
+                        "kubernetes-validate is needed for the manifest schema check"));
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   private static JsonNode check(List<Path> files) throws Exception {

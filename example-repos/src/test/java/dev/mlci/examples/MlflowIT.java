@@ -13,6 +13,7 @@ import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -25,14 +26,26 @@ import tools.jackson.databind.JsonNode;
  */
 class MlflowIT {
   @TempDir static Path serverDir;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static LocalMlflow server;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
-    Tools.mlflowPython();
+    skip = Tools.skipReason(Tools::mlflowPython);
+    if (skip != null) {
+      return;
+    }
     server = LocalMlflow.start(serverDir);
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   @AfterAll

@@ -166,6 +166,33 @@ final class Tools {
     return python;
   }
 
+  /** A class's check for the tools its tests need: returns, or aborts via {@link #skipOrFail}. */
+  interface ToolCheck {
+    void run() throws Exception;
+  }
+
+  /**
+   * For {@code @BeforeAll}: the reason the class's tests are to be skipped, or null when its tools
+   * are there. A class aborted in {@code @BeforeAll} is reported by Maven as "Tests run: 0"; with
+   * the reason kept and each test skipped in {@code @BeforeEach} ({@link #skipIf}), every test is
+   * counted as skipped.
+   */
+  static String skipReason(ToolCheck check) throws Exception {
+    try {
+      check.run();
+      return null;
+    } catch (org.opentest4j.TestAbortedException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * For {@code @BeforeEach}: skips the test when {@code reason} (from {@link #skipReason}) is set.
+   */
+  static void skipIf(String reason) {
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
   /**
    * Skips the calling test (or class, from {@code @BeforeAll}) with {@code why}, printed as a line
    * of its own so the build log says what did not run; when the environment variable {@code
