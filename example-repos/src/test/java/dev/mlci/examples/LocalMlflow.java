@@ -53,6 +53,21 @@ final class LocalMlflow implements AutoCloseable {
   /** A server whose uvicorn parses HTTP with {@code parser}. */
   static LocalMlflow start(Path dir, String adminPassword, Parser parser)
       throws IOException, InterruptedException {
+    // The free port is found before the server binds it, ~30 s later; on a shared machine another
+    // process may take it meanwhile, so a server that lost its port is started again on another.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(dir, adminPassword, parser);
+      } catch (IOException e) {
+        if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static LocalMlflow startOnce(Path dir, String adminPassword, Parser parser)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
