@@ -64,8 +64,12 @@ def onnx_check(model, features, data, id_column, predictions):
     rows = pd.read_csv(data, dtype={id_column: str}).set_index(id_column)
     pred = pd.read_csv(predictions, dtype={"id": str})
     x = rows.loc[pred["id"], columns].to_numpy(dtype=np.float64)
-    got = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     cols = [c for c in pred.columns if c.startswith(("proba_", "score_"))] or ["prediction"]
+    # One [N, 1] output per column of predictions.csv, named like it.
+    names = [o.name for o in session.get_outputs()]
+    assert names == cols, f"ONNX outputs {names} are not the columns {cols}"
+    got = np.hstack(session.run(None, {"input": x}))
     want = pred[cols].to_numpy(dtype=np.float64)
     return {"max_abs_diff": float(np.abs(got - want).max()), "rows": int(len(pred))}
 

@@ -10,7 +10,10 @@
       prints every run of the experiment in mlci's local record, read by MLflow's file store
   mlflow_check.py pyfunc MODEL_DIR DATA.csv ID_COLUMN PREDICTIONS.csv
       loads MODEL_DIR with mlflow.pyfunc.load_model, predicts the test rows of predictions.csv from
-      a pandas DataFrame of the input columns, prints {"rows": n, "max_abs_diff": d}
+      a pandas DataFrame of the input columns, prints {"rows": n, "shape", "columns",
+      "max_abs_diff": d} (the frame's shape and columns as pyfunc returned them)
+  mlflow_check.py deps MODEL_DIR
+      prints {"path", "requirements"} from mlflow.pyfunc.get_model_dependencies
   mlflow_check.py pyfunc-error MODEL_DIR
       prints {"error": message} of mlflow.pyfunc.load_model, or {"error": null} when it loads
 """
@@ -82,9 +85,15 @@ def main(argv):
         got = model.predict(x)
         cols = [c for c in pred.columns if c.startswith(("proba_", "score_"))] or ["prediction"]
         want = pred[cols].to_numpy(dtype=np.float64)
-        # MLflow's ONNX pyfunc returns each output tensor as one flattened column of a DataFrame.
-        got = np.asarray(got.iloc[:, 0], dtype=np.float64).reshape(len(x), -1)
-        result = {"rows": int(len(x)), "max_abs_diff": float(np.abs(got - want).max())}
+        # MLflow's ONNX pyfunc returns each output tensor as one flattened column of a DataFrame;
+        # mlci's graph has one [N, 1] output per column of predictions.csv: an N x K frame.
+        result = {"rows": int(len(x)), "shape": list(got.shape), "columns": list(got.columns),
+                  "max_abs_diff": float(np.abs(got[cols].to_numpy(dtype=np.float64) - want).max())}
+    elif cmd == "deps":
+        from mlflow.pyfunc import get_model_dependencies
+
+        path = get_model_dependencies(argv[2])
+        result = {"path": path, "requirements": open(path).read().split()}
     elif cmd == "pyfunc-error":
         import mlflow.pyfunc
 

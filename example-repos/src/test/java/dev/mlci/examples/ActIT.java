@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,13 +28,25 @@ class ActIT {
   static final String REPOSITORY = "acme/breast-cancer";
 
   @TempDir static Path work;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static FakeGitHub github;
   static Path act;
 
   @BeforeAll
   static void tools() throws Exception {
-    act = act();
+    skip = Tools.skipReason(() -> act = act());
+    if (skip != null) {
+      return;
+    }
     github = new FakeGitHub();
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   @AfterAll
@@ -52,13 +64,10 @@ class ActIT {
       candidate = r.exit() == 0 ? Path.of(r.out().strip()) : null;
     }
     if (candidate == null || !Files.isExecutable(candidate)) {
-      String why =
+      Tools.skipOrFail(
+          "MLCI_REQUIRE_ACT",
           "nektos/act is needed for the Actions test; build it: GOBIN=$PWD/.ci/bin go install"
-              + " github.com/nektos/act@v0.2.89 and set MLCI_ACT=$PWD/.ci/bin/act";
-      if (System.getenv("MLCI_REQUIRE_ACT") != null) {
-        throw new AssertionError(why);
-      }
-      Assumptions.abort(why);
+              + " github.com/nektos/act@v0.2.89 and set MLCI_ACT=$PWD/.ci/bin/act");
     }
     return candidate;
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,10 @@ class ImageIT {
       "--runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4096:4096";
 
   @TempDir static Path work;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static LocalRegistry registry;
   static String base;
   static Path baseTar;
@@ -39,7 +44,10 @@ class ImageIT {
 
   @BeforeAll
   static void infrastructure() throws Exception {
-    Tools.requireContainers();
+    skip = Tools.skipReason(Tools::requireContainers);
+    if (skip != null) {
+      return;
+    }
     registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")));
     base = registry.host() + "/mlci-test/jre17:latest";
     baseTar = work.resolve("jre17.tar");
@@ -58,6 +66,11 @@ class ImageIT {
     env.put("MLCI_CONTAINER_RUNTIME", "podman");
     env.put("MLCI_CONTAINER_RUN_ARGS", RUN_ARGS);
     env.put("MLCI_CACHE_DIR", work.resolve("cache").toString());
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   @AfterAll

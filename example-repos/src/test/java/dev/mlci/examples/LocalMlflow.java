@@ -26,14 +26,47 @@ final class LocalMlflow implements AutoCloseable {
     this.port = port;
   }
 
+  /** uvicorn's HTTP/1.1 parsers, chosen with {@code mlflow server --uvicorn-opts "--http ..."}. */
+  enum Parser {
+    /** What {@code uvicorn[standard]} installs, and uvicorn's default when it is importable. */
+    HTTPTOOLS,
+    /** The pure-Python one, uvicorn's default without httptools. */
+    H11
+  }
+
   static LocalMlflow start(Path dir) throws IOException, InterruptedException {
-    return start(dir, null);
+    return start(dir, null, Parser.HTTPTOOLS);
+  }
+
+  static LocalMlflow start(Path dir, Parser parser) throws IOException, InterruptedException {
+    return start(dir, null, parser);
   }
 
   /**
    * A server; with {@code adminPassword}, MLflow's basic-auth app guards it (user {@code admin}).
    */
   static LocalMlflow start(Path dir, String adminPassword)
+      throws IOException, InterruptedException {
+    return start(dir, adminPassword, Parser.HTTPTOOLS);
+  }
+
+  /** A server whose uvicorn parses HTTP with {@code parser}. */
+  static LocalMlflow start(Path dir, String adminPassword, Parser parser)
+      throws IOException, InterruptedException {
+    // The free port is found before the server binds it, ~30 s later; on a shared machine another
+    // process may take it meanwhile, so a server that lost its port is started again on another.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(dir, adminPassword, parser);
+      } catch (IOException e) {
+        if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static LocalMlflow startOnce(Path dir, String adminPassword, Parser parser)
       throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -57,7 +90,9 @@ final class LocalMlflow implements AutoCloseable {
             "--port",
             Integer.toString(port),
             "--workers",
-            "1"));
+            "1",
+            "--uvicorn-opts",
+            "--http " + parser.name().toLowerCase(java.util.Locale.ROOT)));
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(dir.toFile())

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -25,14 +26,26 @@ import tools.jackson.databind.JsonNode;
  */
 class MlflowIT {
   @TempDir static Path serverDir;
+
+  /** Why this class's tests are skipped (their tools are missing), or null. */
+  static String skip;
+
   static LocalMlflow server;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
-    Tools.mlflowPython();
+    skip = Tools.skipReason(Tools::mlflowPython);
+    if (skip != null) {
+      return;
+    }
     server = LocalMlflow.start(serverDir);
+  }
+
+  @BeforeEach
+  void skipWithoutTools() {
+    Tools.skipIf(skip);
   }
 
   @AfterAll
@@ -251,12 +264,196 @@ class MlflowIT {
         .contains("python_function");
   }
 
+  /**
+   * MLflow's REST API is HTTP/1.1. Java's HTTP client asks plain-HTTP servers to upgrade to h2c by
+   * default; uvicorn's httptools parser (what {@code uvicorn[standard]} installs) answers 400, h11
+   * ignores the upgrade. mlci speaks HTTP/1.1, so runs are recorded on both.
+   */
+  @Test
+  void runsAreRecordedOnUvicornsHttptoolsAndH11Parsers() throws Exception {
+    for (LocalMlflow.Parser parser : LocalMlflow.Parser.values()) {
+      try (LocalMlflow s = LocalMlflow.start(tmp.resolve("server-" + parser), parser)) {
+        // The server really is the one that refuses upgrades (or not): Java's default client.
+        java.net.http.HttpResponse<String> h2c =
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(s.uri() + "/api/2.0/mlflow/experiments/create"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                            java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\": \"h2c-probe\"}"))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(h2c.statusCode())
+            .as(parser + ": " + h2c.body())
+            .isEqualTo(parser == LocalMlflow.Parser.HTTPTOOLS ? 400 : 200);
+
+        Path repo = Tools.copyExample("breast-cancer", tmp.resolve("repo-" + parser));
+        Files.writeString(
+            repo.resolve("ml.yaml"),
+            Files.readString(repo.resolve("ml.yaml")) + "tracking:\n  required: true\n");
+        Tools.Result train =
+            Tools.mlci(
+                Map.of("MLFLOW_TRACKING_URI", s.uri()),
+                "train",
+                repo.toString(),
+                "--json",
+                "--progress",
+                "none");
+        assertThat(train.exit()).as(parser + ": " + train.err()).isZero();
+        assertThat(train.err()).as(parser.toString()).doesNotContain("warning");
+        String runId = train.json().at("/train/tracking/run_id").asString();
+        JsonNode run = Tools.mlflowCheck("run", s.uri(), runId);
+        assertThat(run.path("status").asString()).as(parser.toString()).isEqualTo("FINISHED");
+        assertThat(run.at("/metrics/training_examples").asDouble()).isEqualTo(450.0);
+        assertThat(strings(run.path("artifacts"))).contains("model/MLmodel", "model/model.onnx");
+      }
+    }
+  }
+
+  /**
+   * Where mlci's /invocations and {@code mlflow models serve} deliberately differ, and how: the
+   * case of serve_compare.py, then what mlci answers and what MLflow answers (status codes and
+   * error codes, as measured with MLflow 3.17.2). Every other case must agree exactly.
+   */
+  static final Map<String, String> DELIBERATE =
+      Map.of(
+          // mlci takes positional rows in the signature's column order; MLflow reads a list of
+          // lists as a tensor, which a column-based signature refuses.
+          "instances_rows", "200 null | 400 INVALID_PARAMETER_VALUE",
+          // MLflow scores NaN and answers NaN probabilities (not even valid JSON); mlci refuses,
+          // naming the column, because this model does not impute (missing: error).
+          "bad_null_in_required_column", "400 INVALID_PARAMETER_VALUE | 200 null",
+          // MLflow drops columns the signature lacks; mlci refuses them, naming the column, since
+          // a misspelt name would silently become a missing one.
+          "extra_column", "400 INVALID_PARAMETER_VALUE | 200 null",
+          // pandas fills the missing fields of a short CSV row with NaN, which MLflow scores.
+          "bad_csv_ragged_row", "400 BAD_REQUEST | 200 null",
+          // Both 415; MLflow's body is text/plain, mlci's every error body is MLflow's JSON shape.
+          "bad_content_type", "415 BAD_REQUEST | 415 null");
+
+  /**
+   * The same model through mlflow.pyfunc, {@code mlflow models predict}, {@code mlflow models
+   * serve} and mlci's server: one convention, an N x K frame / records with the columns of
+   * predictions.csv; MLflow's environment files are read by MLflow's own functions; and the same
+   * requests (every input form, and bad ones) get the same status codes, error codes, columns and
+   * values from both servers, except the listed deliberate differences.
+   */
+  @Test
+  void mlflowModelsServeAndMlciAnswerTheSameRequestsAlike() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", tmp);
+    Tools.Result run = Tools.mlci("run", repo.toString(), "-q", "--progress", "none");
+    assertThat(run.exit()).as(run.err()).isZero();
+    Path model = repo.resolve("mlci-out/model");
+
+    JsonNode pyfunc =
+        Tools.mlflowCheck(
+            "pyfunc",
+            model.toString(),
+            repo.resolve("data/breast_cancer.csv").toString(),
+            "sample_id",
+            repo.resolve("mlci-out/eval/predictions.csv").toString());
+    assertThat(pyfunc.path("shape").toString()).isEqualTo("[119,2]");
+    assertThat(strings(pyfunc.path("columns"))).containsExactly("proba_benign", "proba_malignant");
+    assertThat(pyfunc.path("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-9);
+
+    JsonNode deps = Tools.mlflowCheck("deps", model.toString());
+    assertThat(deps.path("path").asString()).endsWith("requirements.txt");
+    assertThat(strings(deps.path("requirements")))
+        .containsExactly("mlflow==3.17.2", "onnx==1.23.2", "onnxruntime==1.20.1");
+    List<String> pins =
+        Files.readAllLines(Tools.examples().resolve("../.ci/requirements.txt")).stream()
+            .map(line -> line.replaceAll("\\[[a-z,]+\\]", ""))
+            .toList();
+    assertThat(pins)
+        .as("the model's pins are CI's")
+        .containsAll(strings(deps.path("requirements")));
+
+    // MLflow builds the model's own environment from its requirements.txt (uv, from PyPI, with
+    // the installed Python 3.11); the default, virtualenv, would ask pyenv to download Python.
+    Tools.pythonWith("uv", "uv is needed for mlflow models predict --env-manager uv");
+    Tools.Result predict =
+        Tools.exec(
+            List.of(
+                "mlflow",
+                "models",
+                "predict",
+                "-m",
+                model.toString(),
+                "-i",
+                model.resolve("serving_input_example.json").toString(),
+                "-t",
+                "json",
+                "--env-manager",
+                "uv"),
+            tmp,
+            Map.of("MLFLOW_ENV_ROOT", tmp.resolve("mlflow-envs").toString()));
+    assertThat(predict.exit()).as(predict.err()).isZero();
+    assertThat(predict.out()).contains("{\"predictions\": [{\"proba_benign\": ");
+
+    try (ScoringProcess mlci = ScoringProcess.mlci(model, tmp.resolve("mlci-server"));
+        ScoringProcess mlflow = ScoringProcess.mlflow(model, tmp.resolve("mlflow-server"))) {
+      Tools.Result compared =
+          Tools.exec(
+              List.of(
+                  Tools.mlflowPython(),
+                  Tools.examples().resolve("src/test/python/serve_compare.py").toString(),
+                  model.toString(),
+                  mlci.uri(),
+                  mlflow.uri()),
+              tmp);
+      assertThat(compared.exit()).as(compared.err()).isZero();
+      JsonNode cases = compared.json();
+      assertThat(cases.size()).isEqualTo(16);
+      int agreed = 0;
+      for (JsonNode c : cases) {
+        String name = c.path("case").asString();
+        JsonNode a = c.path("a");
+        JsonNode b = c.path("b");
+        String seen =
+            a.path("status").asInt()
+                + " "
+                + a.path("error_code").asString("null")
+                + " | "
+                + b.path("status").asInt()
+                + " "
+                + b.path("error_code").asString("null");
+        if (DELIBERATE.containsKey(name)) {
+          assertThat(seen).as(name + ": " + c).isEqualTo(DELIBERATE.get(name));
+          continue;
+        }
+        assertThat(a.path("status").asInt())
+            .as(name + ": " + c)
+            .isEqualTo(b.path("status").asInt());
+        assertThat(a.path("error_code").asString("null"))
+            .as(name + ": " + c)
+            .isEqualTo(b.path("error_code").asString("null"));
+        assertThat(a.path("shape")).as(name).isEqualTo(b.path("shape"));
+        assertThat(a.path("columns")).as(name).isEqualTo(b.path("columns"));
+        if (a.path("status").asInt() == 200) {
+          assertThat(strings(a.path("columns"))).containsExactly("proba_benign", "proba_malignant");
+          for (int r = 0; r < a.path("values").size(); r++) {
+            for (int k = 0; k < 2; k++) {
+              assertThat(a.path("values").get(r).get(k).asDouble())
+                  .as(name + " row " + r)
+                  .isCloseTo(b.path("values").get(r).get(k).asDouble(), within(1e-9));
+            }
+          }
+        }
+        agreed++;
+      }
+      assertThat(agreed).isEqualTo(11);
+    }
+  }
+
   @Test
   void aServerOutageMidRunKeepsResultsAndTheLocalRecord() throws Exception {
     Path repo = Tools.copyExample("breast-cancer", tmp);
     Map<String, String> env;
     String trainRun;
-    try (LocalMlflow outage = LocalMlflow.start(tmp.resolve("outage-server"))) {
+    try (LocalMlflow outage =
+        LocalMlflow.start(tmp.resolve("outage-server"), LocalMlflow.Parser.H11)) {
       env = Map.of("MLFLOW_TRACKING_URI", outage.uri());
       Tools.Result train =
           Tools.mlci(env, "train", repo.toString(), "--json", "--progress", "none");
@@ -294,6 +491,7 @@ class MlflowIT {
     assertThat(required.err())
         .contains("MLflow tracking failed and tracking.required is true")
         .contains("cannot connect")
+        .contains("Check that the server is up and reachable")
         .contains("set tracking.required: false to only warn")
         .doesNotContain("\tat ");
     assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();

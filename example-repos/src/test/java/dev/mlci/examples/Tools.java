@@ -133,55 +133,117 @@ final class Tools {
    * instead.
    */
   static String python() throws IOException, InterruptedException {
+    return pythonWith(
+        "sklearn, onnxruntime, pandas, statsmodels",
+        "scikit-learn, statsmodels, pandas and onnxruntime are needed for this cross-check");
+  }
+
+  /**
+   * The Python interpreter ({@code MLCI_PYTHON}, default {@code python3}) if {@code import modules}
+   * works in it, or an aborted test saying {@code why} and how to install; with {@code
+   * MLCI_REQUIRE_PYTHON} set (CI), a failed test instead. The skip is printed too, since Maven's
+   * summary counts skips without saying why.
+   */
+  static String pythonWith(String modules, String why) throws IOException, InterruptedException {
     String python = System.getenv().getOrDefault("MLCI_PYTHON", "python3");
     Result probe;
     try {
-      probe =
-          exec(
-              List.of(python, "-c", "import sklearn, onnxruntime, pandas, statsmodels"),
-              Path.of("."));
+      probe = exec(List.of(python, "-c", "import " + modules), Path.of("."));
     } catch (IOException e) {
       probe = new Result(127, "", e.getMessage());
     }
     if (probe.exit() != 0) {
-      String why =
-          "Python with scikit-learn, statsmodels, pandas and onnxruntime is needed for this cross-check ("
+      String[] lines = probe.err().strip().split("\n");
+      skipOrFail(
+          "MLCI_REQUIRE_PYTHON",
+          why
+              + " ("
               + python
               + ": "
-              + probe.err().strip()
-              + "). Install: python3 -m pip install -r .ci/requirements.txt";
-      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
-        throw new AssertionError(why);
-      }
-      Assumptions.abort(why);
+              + lines[lines.length - 1]
+              + "). Install: python3 -m pip install -r .ci/requirements.txt");
     }
     return python;
   }
 
+  /** A class's check for the tools its tests need: returns, or aborts via {@link #skipOrFail}. */
+  interface ToolCheck {
+    void run() throws Exception;
+  }
+
   /**
-   * The Python interpreter with MLflow (and the {@code mlflow} command on the PATH), or an aborted
-   * test when missing and {@code MLCI_REQUIRE_PYTHON} is unset; CI sets it, so there it fails.
+   * For {@code @BeforeAll}: the reason the class's tests are to be skipped, or null when its tools
+   * are there. A class aborted in {@code @BeforeAll} is reported by Maven as "Tests run: 0"; with
+   * the reason kept and each test skipped in {@code @BeforeEach} ({@link #skipIf}), every test is
+   * counted as skipped.
+   */
+  static String skipReason(ToolCheck check) throws Exception {
+    try {
+      check.run();
+      return null;
+    } catch (org.opentest4j.TestAbortedException e) {
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * For {@code @BeforeEach}: skips the test when {@code reason} (from {@link #skipReason}) is set.
+   */
+  static void skipIf(String reason) {
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
+  /**
+   * Skips the calling test (or class, from {@code @BeforeAll}) with {@code why}, printed as a line
+   * of its own so the build log says what did not run; when the environment variable {@code
+   * require} is set, as .ci/run sets them, fails instead.
+   */
+  static void skipOrFail(String require, String why) {
+    if (System.getenv(require) != null) {
+      throw new AssertionError(why + " [" + require + " is set, so this is a failure]");
+    }
+    String caller =
+        StackWalker.getInstance()
+            .walk(
+                frames ->
+                    frames
+                        .map(StackWalker.StackFrame::getClassName)
+                        .filter(c -> !c.equals(Tools.class.getName()))
+                        .findFirst()
+                        .orElse("?"));
+    System.out.println(
+        "[SKIPPED] "
+            + caller.substring(caller.lastIndexOf('.') + 1)
+            + ": "
+            + why
+            + " (set "
+            + require
+            + "=1 to make this a failure)");
+    Assumptions.abort(why);
+  }
+
+  /**
+   * The Python interpreter with MLflow and its {@code [auth]} extra (the basic-auth test server
+   * needs Flask-WTF), and the {@code mlflow} command on the PATH; or an aborted test when missing
+   * and {@code MLCI_REQUIRE_PYTHON} is unset; CI sets it, so there it fails.
    */
   static String mlflowPython() throws IOException, InterruptedException {
-    String python = python();
+    String python =
+        pythonWith(
+            "sklearn, onnxruntime, pandas, mlflow, flask_wtf",
+            "MLflow with its [auth] extra (mlflow[auth]) is needed for the MLflow tests");
     Result probe;
     try {
-      probe =
-          exec(
-              List.of("sh", "-c", python + " -c 'import mlflow' && command -v mlflow"),
-              Path.of("."));
+      probe = exec(List.of("sh", "-c", "command -v mlflow"), Path.of("."));
     } catch (IOException e) {
       probe = new Result(127, "", e.getMessage());
     }
     if (probe.exit() != 0) {
-      String why =
-          "MLflow is needed for the tracking tests ("
-              + probe.err().strip()
-              + "). Install: python3 -m pip install -r .ci/requirements.txt";
-      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
-        throw new AssertionError(why);
-      }
-      Assumptions.abort(why);
+      skipOrFail(
+          "MLCI_REQUIRE_PYTHON",
+          "the mlflow command is not on the PATH although "
+              + python
+              + " imports mlflow; install: python3 -m pip install -r .ci/requirements.txt");
     }
     return python;
   }
@@ -211,13 +273,11 @@ final class Tools {
     for (String tool : List.of("docker-registry", "podman", "runc")) {
       Result r = exec(List.of("sh", "-c", "command -v " + tool), Path.of("."));
       if (r.exit() != 0) {
-        String why =
+        skipOrFail(
+            "MLCI_REQUIRE_CONTAINERS",
             tool
-                + " is needed for the image tests; install: apt-get install docker-registry podman runc";
-        if (System.getenv("MLCI_REQUIRE_CONTAINERS") != null) {
-          throw new AssertionError(why);
-        }
-        Assumptions.abort(why);
+                + " is needed for the image tests; install: apt-get install docker-registry podman"
+                + " runc");
       }
     }
   }

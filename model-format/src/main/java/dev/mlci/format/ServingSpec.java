@@ -51,6 +51,20 @@ public record ServingSpec(
     Objects.requireNonNull(nativeLibraries, "nativeLibraries");
   }
 
+  /**
+   * The names of the output columns, as in {@code predictions.csv}: {@code proba_<class>} or {@code
+   * score_<class>} per class in {@code classes} order, or {@code prediction}. They name the ONNX
+   * model's outputs, so MLflow's onnx flavor returns an N x K frame with these columns, and the
+   * keys of each row {@code /invocations} answers.
+   */
+  public java.util.List<String> outputColumns(java.util.List<String> classes) {
+    return switch (outputs) {
+      case PROBABILITIES -> classes.stream().map(c -> "proba_" + c).toList();
+      case SCORES -> classes.stream().map(c -> "score_" + c).toList();
+      case VALUES -> java.util.List.of("prediction");
+    };
+  }
+
   public ObjectNode toJson() {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("schema", SCHEMA);

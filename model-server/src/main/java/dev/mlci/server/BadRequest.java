@@ -12,10 +12,26 @@ final class BadRequest extends Exception {
   static final int MAX_MESSAGE = 2000;
 
   private final int status;
+  private final String mlflowCode;
 
   BadRequest(int status, String message) {
+    this(status, message, null);
+  }
+
+  /**
+   * A refusal with MLflow's error code for {@code /invocations} ({@code MALFORMED_REQUEST}, {@code
+   * BAD_REQUEST}, {@code INVALID_PARAMETER_VALUE}); without one, {@link MlflowCodec#errorCode}
+   * picks it from the status.
+   */
+  BadRequest(int status, String message, String mlflowCode) {
     super(message.length() > MAX_MESSAGE ? cut(message, MAX_MESSAGE) : message);
     this.status = status;
+    this.mlflowCode = mlflowCode;
+  }
+
+  /** MLflow's error code, when the thrower chose one. */
+  java.util.Optional<String> mlflowCode() {
+    return java.util.Optional.ofNullable(mlflowCode);
   }
 
   int status() {

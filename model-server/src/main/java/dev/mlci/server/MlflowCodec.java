@@ -28,16 +28,52 @@ final class MlflowCodec {
   static final List<String> KEYS =
       List.of("dataframe_split", "dataframe_records", "instances", "inputs");
 
+  /**
+   * MLflow's scoring server's code for a body that is not JSON, without exactly one of {@link
+   * #KEYS}, an unreadable CSV, and a value that cannot be converted to its column's type.
+   */
+  static final String BAD_REQUEST = "BAD_REQUEST";
+
+  /** MLflow's code for input that does not fit the model's signature: a column missing. */
+  static final String INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE";
+
+  /** {@link Cells#set}, its value errors with MLflow's code for them. */
+  private static void set(Cells cells, Batch batch, int row, int column, JsonNode value)
+      throws BadRequest {
+    try {
+      cells.set(batch, row, column, value);
+    } catch (BadRequest e) {
+      throw valueError(e);
+    }
+  }
+
+  /** {@link Cells#setText}, its value errors with MLflow's code for them. */
+  private static void setText(Cells cells, Batch batch, int row, int column, String value)
+      throws BadRequest {
+    try {
+      cells.setText(batch, row, column, value);
+    } catch (BadRequest e) {
+      throw valueError(e);
+    }
+  }
+
+  private static BadRequest valueError(BadRequest e) {
+    return e.mlflowCode().isPresent() ? e : new BadRequest(e.status(), e.getMessage(), BAD_REQUEST);
+  }
+
   private MlflowCodec() {}
 
   static Batch decodeJson(JsonNode body, LoadedModel m, int maxRows) throws BadRequest {
     if (!body.isObject()) {
-      throw new BadRequest(400, "the body must be a JSON object with one of the keys " + KEYS);
+      throw new BadRequest(
+          400, "the body must be a JSON object with one of the keys " + KEYS, BAD_REQUEST);
     }
     List<String> present = KEYS.stream().filter(body::has).toList();
     if (present.size() != 1) {
       throw new BadRequest(
-          400, "the body must have exactly one of the keys " + KEYS + "; it has " + present.size());
+          400,
+          "the body must have exactly one of the keys " + KEYS + "; it has " + present.size(),
+          BAD_REQUEST);
     }
     Cells cells = new Cells(m.spec(), maxRows);
     JsonNode value = body.get(present.get(0));
@@ -76,7 +112,7 @@ final class MlflowCodec {
             400, "dataframe_split row " + r + " must be a list of " + map.length + " values");
       }
       for (int i = 0; i < map.length; i++) {
-        cells.set(batch, r, map[i], row.get(i));
+        set(cells, batch, r, map[i], row.get(i));
       }
     }
     return batch;
@@ -97,7 +133,7 @@ final class MlflowCodec {
       for (Iterator<Map.Entry<String, JsonNode>> it = row.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         given[k] = cells.column(e.getKey());
-        cells.set(batch, r, given[k++], e.getValue());
+        set(cells, batch, r, given[k++], e.getValue());
       }
       cells.requireAll(given, "record " + r + "'s keys");
     }
@@ -124,7 +160,7 @@ final class MlflowCodec {
                 + " in order");
       }
       for (int c = 0; c < cells.width(); c++) {
-        cells.set(batch, r, c, row.get(c));
+        set(cells, batch, r, c, row.get(c));
       }
     }
     return batch;
@@ -160,7 +196,7 @@ final class MlflowCodec {
     for (Map.Entry<String, JsonNode> e : entries) {
       int c = cells.column(e.getKey());
       for (int r = 0; r < rows; r++) {
-        cells.set(batch, r, c, e.getValue().get(r));
+        set(cells, batch, r, c, e.getValue().get(r));
       }
     }
     return batch;
@@ -184,7 +220,7 @@ final class MlflowCodec {
       Iterator<CSVRecord> it = parser.iterator();
       if (!it.hasNext()) {
         throw new BadRequest(
-            400, "the CSV body is empty; send a header row and one row per example");
+            400, "the CSV body is empty; send a header row and one row per example", BAD_REQUEST);
       }
       CSVRecord header = it.next();
       int[] map = new int[header.size()];
@@ -199,15 +235,11 @@ final class MlflowCodec {
         if (rec.size() != map.length) {
           throw new BadRequest(
               400,
-              "CSV row "
-                  + (r + 1)
-                  + " has "
-                  + rec.size()
-                  + " fields; the header has "
-                  + map.length);
+              "CSV row " + (r + 1) + " has " + rec.size() + " fields; the header has " + map.length,
+              BAD_REQUEST);
         }
         for (int i = 0; i < map.length; i++) {
-          cells.setText(batch, r, map[i], rec.get(i));
+          setText(cells, batch, r, map[i], rec.get(i));
         }
         r++;
       }
@@ -215,7 +247,8 @@ final class MlflowCodec {
           ? batch
           : new Batch(r, Arrays.copyOf(batch.numeric(), r), Arrays.copyOf(batch.categorical(), r));
     } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-      throw new BadRequest(400, "the CSV body cannot be parsed: " + BadRequest.cut(e.getMessage()));
+      throw new BadRequest(
+          400, "the CSV body cannot be parsed: " + BadRequest.cut(e.getMessage()), BAD_REQUEST);
     }
   }
 
@@ -270,26 +303,41 @@ final class MlflowCodec {
     return empty ? records : records + 1;
   }
 
+  /**
+   * {@code {"predictions": [{column: value, ...}, ...]}}, one object per row with the columns of
+   * {@code predictions.csv} ({@code proba_<class>}, {@code score_<class>} or {@code prediction}):
+   * what {@code mlflow models serve} answers for the same model, whose onnx flavor returns a frame
+   * with those columns.
+   */
   static ObjectNode response(LoadedModel m, double[][] scores) {
+    List<String> columns =
+        m.serving().outputColumns(m.classification() ? m.spec().target().classes() : List.of());
     ObjectNode n = F.objectNode();
     ArrayNode predictions = n.putArray("predictions");
     for (double[] row : scores) {
-      if (m.classification()) {
-        ArrayNode r = predictions.addArray();
-        for (double v : row) {
-          r.add(v);
-        }
-      } else {
-        predictions.add(row[0]);
+      ObjectNode r = predictions.addObject();
+      for (int k = 0; k < columns.size(); k++) {
+        r.put(columns.get(k), row[k]);
       }
     }
     return n;
   }
 
+  /** MLflow's error code for a refusal: the thrower's, else by status. */
+  static String errorCode(int status, java.util.Optional<String> chosen) {
+    return chosen.orElse(
+        switch (status) {
+          case 400 -> INVALID_PARAMETER_VALUE;
+          case 429 -> "REQUEST_LIMIT_EXCEEDED";
+          case 503 -> "TEMPORARILY_UNAVAILABLE";
+          default -> status >= 500 ? "INTERNAL_ERROR" : BAD_REQUEST;
+        });
+  }
+
   /** MLflow's error body. */
-  static ObjectNode error(String message) {
+  static ObjectNode error(String code, String message) {
     ObjectNode n = F.objectNode();
-    n.put("error_code", "BAD_REQUEST");
+    n.put("error_code", code);
     n.put("message", message);
     return n;
   }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -386,14 +387,13 @@ final class ModelServer {
     sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
   }
 
-  private void sendMlflowError(HttpServerExchange ex, int status, String message) {
-    ObjectNode n = MlflowCodec.error(message);
-    if (status == 503) {
-      n.put("error_code", "TEMPORARILY_UNAVAILABLE");
-    } else if (status >= 500) {
-      n.put("error_code", "INTERNAL_ERROR");
-    }
-    send(ex, status, json.writeValueAsBytes(n), "application/json");
+  private void sendMlflowError(
+      HttpServerExchange ex, int status, String message, Optional<String> code) {
+    send(
+        ex,
+        status,
+        json.writeValueAsBytes(MlflowCodec.error(MlflowCodec.errorCode(status, code), message)),
+        "application/json");
   }
 
   /**
@@ -466,9 +466,12 @@ final class ModelServer {
                   : why.startsWith("Document nesting depth")
                       ? "the JSON body nests deeper than " + RequestLimits.MAX_DEPTH + " levels"
                       : "the JSON body is refused: " + BadRequest.cut(why);
-      throw new BadRequest(400, what);
+      throw new BadRequest(400, what, MlflowCodec.BAD_REQUEST);
     } catch (JacksonException e) {
-      throw new BadRequest(400, "malformed JSON: " + BadRequest.cut(e.getOriginalMessage()));
+      throw new BadRequest(
+          400,
+          "malformed JSON: " + BadRequest.cut(e.getOriginalMessage()),
+          MlflowCodec.BAD_REQUEST);
     }
   }
 
@@ -490,22 +493,12 @@ final class ModelServer {
    */
   private HttpHandler receiving(Check check, Work work, boolean mlflowErrors) {
     BodyReceiver.Refusal refuse =
-        (ex, status, message) -> {
-          quiet.refused(status, ex.getRequestMethod().toString(), ex.getRequestPath(), message);
-          if (ex.isResponseStarted()) {
-            return;
-          }
-          if (mlflowErrors) {
-            sendMlflowError(ex, status, message);
-          } else {
-            sendJson(ex, status, object("error", message));
-          }
-        };
+        (ex, status, message) -> refuse(ex, status, message, Optional.empty(), mlflowErrors);
     return ex -> {
       try {
         check.run(ex);
       } catch (BadRequest e) {
-        refuse.send(ex, e.status(), e.getMessage());
+        refuse(ex, e, mlflowErrors);
         return;
       }
       receiver.receive(
@@ -540,13 +533,35 @@ final class ModelServer {
                         }
                         work.run(exchange, body);
                       } catch (BadRequest e) {
-                        refuse.send(exchange, e.status(), e.getMessage());
+                        refuse(exchange, e, mlflowErrors);
                       } catch (Exception | Error e) {
                         fail(exchange, e, mlflowErrors);
                       }
                     });
           });
     };
+  }
+
+  private void refuse(HttpServerExchange ex, BadRequest e, boolean mlflowErrors) {
+    refuse(ex, e.status(), e.getMessage(), e.mlflowCode(), mlflowErrors);
+  }
+
+  /** Logs a refusal (rate-limited) and answers it in the endpoint's error shape. */
+  private void refuse(
+      HttpServerExchange ex,
+      int status,
+      String message,
+      Optional<String> mlflowCode,
+      boolean mlflowErrors) {
+    quiet.refused(status, ex.getRequestMethod().toString(), ex.getRequestPath(), message);
+    if (ex.isResponseStarted()) {
+      return;
+    }
+    if (mlflowErrors) {
+      sendMlflowError(ex, status, message, mlflowCode);
+    } else {
+      sendJson(ex, status, object("error", message));
+    }
   }
 
   /** Logs an unexpected failure and answers 500 with a JSON body, unless a response began. */
@@ -556,7 +571,7 @@ final class ModelServer {
     if (!ex.isResponseStarted()) {
       String message = "internal error: " + e.getClass().getSimpleName() + " (see the server log)";
       if (mlflowErrors) {
-        sendMlflowError(ex, 500, message);
+        sendMlflowError(ex, 500, message, Optional.empty());
       } else {
         sendJson(ex, 500, object("error", message));
       }

@@ -20,7 +20,7 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Serves {@code model.onnx} through DJL's ONNX Runtime engine. mlci's export takes the raw numeric
  * input columns (standardisation is inside the graph) as one float64 tensor [rows, columns] and
- * returns float64 [rows, outputs].
+ * returns one float64 [rows, 1] per output column, in order.
  *
  * <p>DJL predictors are not thread-safe, so a small pool of them serves concurrent requests.
  */
@@ -70,12 +70,22 @@ final class OnnxPredictor implements dev.mlci.server.Predictor {
     }
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDArray input = manager.create(flat, new Shape(batch.rows(), columns));
-      NDArray output = predictor.predict(new NDList(input)).get(0);
-      double[] values = output.toDoubleArray();
-      int width = values.length / batch.rows();
+      // One [rows, 1] output per column (models before 0.1 had a single [rows, k] output).
+      NDList outputs = predictor.predict(new NDList(input));
+      int width = 0;
+      double[][] parts = new double[outputs.size()][];
+      for (int o = 0; o < parts.length; o++) {
+        parts[o] = outputs.get(o).toDoubleArray();
+        width += parts[o].length / batch.rows();
+      }
       double[][] out = new double[batch.rows()][width];
-      for (int r = 0; r < batch.rows(); r++) {
-        System.arraycopy(values, r * width, out[r], 0, width);
+      int at = 0;
+      for (double[] part : parts) {
+        int w = part.length / batch.rows();
+        for (int r = 0; r < batch.rows(); r++) {
+          System.arraycopy(part, r * w, out[r], at, w);
+        }
+        at += w;
       }
       return out;
     } catch (TranslateException e) {

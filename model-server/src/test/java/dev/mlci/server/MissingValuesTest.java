@@ -199,10 +199,12 @@ class MissingValuesTest {
     } else {
       JsonNode p = body.path("predictions");
       for (int i = 0; i < rows; i++) {
+        // One object per row, the columns of predictions.csv in order (as mlflow models serve).
         JsonNode row = p.get(i);
-        out[i] = row.isArray() ? new double[row.size()] : new double[] {row.asDouble()};
-        for (int j = 0; row.isArray() && j < row.size(); j++) {
-          out[i][j] = row.get(j).asDouble();
+        out[i] = new double[row.size()];
+        int j = 0;
+        for (JsonNode value : row.values()) {
+          out[i][j++] = value.asDouble();
         }
       }
     }

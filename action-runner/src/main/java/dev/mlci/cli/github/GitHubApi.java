@@ -81,8 +81,11 @@ public final class GitHubApi {
     this.token = Objects.requireNonNull(token, "token");
     this.sleeper = sleeper;
     this.clock = clock;
+    // HTTP/1.1: Java's default asks plain-HTTP servers (GitHub Enterprise behind a proxy, the
+    // tests' fake) to upgrade to h2c, which some servers refuse with 400.
     this.http =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(20))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

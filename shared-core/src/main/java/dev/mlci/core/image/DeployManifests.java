@@ -2,6 +2,7 @@ package dev.mlci.core.image;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,6 +16,12 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  *
  * <p>They depend only on the model's name and the pinned image: retraining changes the digest and
  * nothing else, so a deploy diff shows exactly one line.
+ *
+ * <p>Every value Kubernetes types as a string (env values, annotations, labels) is a Java string
+ * here, and the writer quotes any string a YAML 1.1 reader (the one {@code kubectl} uses) would
+ * take for a number or a boolean: {@code value: "5"}, not {@code value: 5}. Example-repos'
+ * ManifestSchemaIT validates every rendered manifest strictly against the Kubernetes schemas and
+ * the KServe CRD.
  */
 public final class DeployManifests {
   /** KServe manifest file name. */
@@ -28,7 +35,30 @@ public final class DeployManifests {
       YAMLMapper.builder()
           .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
           .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          // MINIMIZE_QUOTES alone writes the string "5" as 5, a number to Kubernetes.
+          .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .build();
+
+  /**
+   * The pod annotations the usual Prometheus {@code kubernetes-pods} scrape job reads on a plain
+   * Deployment.
+   */
+  static final Map<String, String> PROMETHEUS_POD_ANNOTATIONS =
+      Map.of(
+          "prometheus.io/scrape", "true",
+          "prometheus.io/port", String.valueOf(ImageBuild.PORT),
+          "prometheus.io/path", "/metrics");
+
+  /**
+   * KServe's own: it scrapes the predictor (merging with the queue proxy's metrics when serverless)
+   * and sets the pod's {@code prometheus.io/*} annotations itself, so they must not be given on the
+   * InferenceService too.
+   */
+  static final Map<String, String> KSERVE_PROMETHEUS_ANNOTATIONS =
+      Map.of(
+          "serving.kserve.io/enable-prometheus-scraping", "true",
+          "prometheus.kserve.io/port", String.valueOf(ImageBuild.PORT),
+          "prometheus.kserve.io/path", "/metrics");
 
   private DeployManifests() {}
 
@@ -85,10 +115,7 @@ public final class DeployManifests {
     root.put("kind", "InferenceService");
     ObjectNode metadata = root.putObject("metadata");
     metadata.put("name", name);
-    ObjectNode annotations = metadata.putObject("annotations");
-    annotations.put("serving.kserve.io/enable-prometheus-scraping", "true");
-    annotations.put("prometheus.kserve.io/port", String.valueOf(ImageBuild.PORT));
-    annotations.put("prometheus.kserve.io/path", "/metrics");
+    putSorted(metadata.putObject("annotations"), KSERVE_PROMETHEUS_ANNOTATIONS);
     ObjectNode predictor = root.putObject("spec").putObject("predictor");
     ObjectNode container = predictor.putArray("containers").addObject();
     container.put("name", "kserve-container");
@@ -121,7 +148,9 @@ public final class DeployManifests {
     spec.put("replicas", 2);
     spec.putObject("selector").putObject("matchLabels").put("app", name);
     ObjectNode template = spec.putObject("template");
-    template.putObject("metadata").putObject("labels").put("app", name);
+    ObjectNode templateMetadata = template.putObject("metadata");
+    templateMetadata.putObject("labels").put("app", name);
+    putSorted(templateMetadata.putObject("annotations"), PROMETHEUS_POD_ANNOTATIONS);
     ObjectNode pod = template.putObject("spec");
     pod.put("terminationGracePeriodSeconds", 30);
     // Service links would set variables such as MLCI_PORT=tcp://... for a Service named "mlci".
@@ -158,6 +187,10 @@ public final class DeployManifests {
         .put("targetPort", "http")
         .put("protocol", "TCP");
     return root;
+  }
+
+  private static void putSorted(ObjectNode node, Map<String, String> values) {
+    new TreeMap<>(values).forEach(node::put);
   }
 
   /**

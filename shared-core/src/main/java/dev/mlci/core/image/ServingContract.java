@@ -606,7 +606,10 @@ public final class ServingContract {
     double[][] scores = new double[predictions.size()][];
     for (int r = 0; r < scores.length; r++) {
       JsonNode p = predictions.get(r);
-      if (p.isArray()) {
+      if (p.isObject()) {
+        // {"proba_<class>": p, ...}: the columns in the model's class order.
+        scores[r] = p.valueStream().mapToDouble(JsonNode::asDouble).toArray();
+      } else if (p.isArray()) {
         scores[r] = new double[p.size()];
         for (int k = 0; k < p.size(); k++) {
           scores[r][k] = p.get(k).asDouble();

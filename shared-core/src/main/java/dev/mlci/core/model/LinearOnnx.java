@@ -32,10 +32,13 @@ public final class LinearOnnx {
   public static final String INPUT = "input";
 
   /**
-   * Name of the output tensor: float64 [batch, classes] (probabilities or scores), or [batch, 1]
-   * (regression).
+   * Name of the inner tensor float64 [batch, classes] (probabilities or scores), or [batch, 1]
+   * (regression), that the graph splits into its outputs: one float64 [batch, 1] per column of
+   * {@link dev.mlci.format.ServingSpec#outputColumns} ({@code proba_<class>}, {@code score_<class>}
+   * or {@code prediction}), so that MLflow's onnx flavor, which flattens each output into one
+   * column, returns an N x K frame with those columns.
    */
-  public static final String OUTPUT = "output";
+  public static final String SCORES = "mlci_scores";
 
   static final int OPSET = 13;
   static final long IR_VERSION = 7;
@@ -69,6 +72,9 @@ public final class LinearOnnx {
 
   /** The ONNX model. Call only when {@link #whyNot} is empty. */
   public static OnnxMl.ModelProto export(Model<?> model, FeatureSpec spec, String name) {
+    List<String> outputColumns =
+        ModelDirectory.servingSpec(model, spec, name, true)
+            .outputColumns(spec.target().isClassification() ? spec.target().classes() : List.of());
     AbstractLinearSGDModel<?> linear = (AbstractLinearSGDModel<?>) model;
     List<ColumnSpec> columns = spec.columns();
     int inputs = columns.size();
@@ -99,7 +105,6 @@ public final class LinearOnnx {
         OnnxMl.GraphProto.newBuilder()
             .setName(name)
             .addInput(tensorInfo(INPUT, inputs))
-            .addOutput(tensorInfo(OUTPUT, outs))
             .addInitializer(tensor("mlci_center", new long[] {inputs}, center))
             .addInitializer(tensor("mlci_scale", new long[] {inputs}, scale))
             .addInitializer(tensor("mlci_weights", new long[] {inputs, outs}, w))
@@ -108,10 +113,10 @@ public final class LinearOnnx {
             .addNode(node("Div", List.of("centered", "mlci_scale"), "scaled"));
     boolean softmax = classification && model.generatesProbabilities();
     graph.addNode(
-        node("Gemm", List.of("scaled", "mlci_weights", "mlci_bias"), softmax ? "logits" : OUTPUT));
+        node("Gemm", List.of("scaled", "mlci_weights", "mlci_bias"), softmax ? "logits" : SCORES));
     if (softmax) {
       graph.addNode(
-          node("Softmax", List.of("logits"), OUTPUT).toBuilder()
+          node("Softmax", List.of("logits"), SCORES).toBuilder()
               .addAttribute(
                   OnnxMl.AttributeProto.newBuilder()
                       .setName("axis")
@@ -119,6 +124,29 @@ public final class LinearOnnx {
                       .setI(1))
               .build());
     }
+    // One [batch, 1] output per column: Split along axis 1 (opset 13: sizes as an input).
+    graph.addInitializer(
+        OnnxMl.TensorProto.newBuilder()
+            .setName("mlci_split")
+            .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE)
+            .addDims(outs)
+            .addAllInt64Data(java.util.Collections.nCopies(outs, 1L)));
+    OnnxMl.NodeProto.Builder split =
+        OnnxMl.NodeProto.newBuilder()
+            .setOpType("Split")
+            .setName("mlci_split_outputs")
+            .addInput(SCORES)
+            .addInput("mlci_split")
+            .addAttribute(
+                OnnxMl.AttributeProto.newBuilder()
+                    .setName("axis")
+                    .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                    .setI(1));
+    for (String column : outputColumns) {
+      split.addOutput(column);
+      graph.addOutput(tensorInfo(column, 1));
+    }
+    graph.addNode(split);
     return OnnxMl.ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))

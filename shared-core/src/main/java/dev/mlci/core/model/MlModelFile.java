@@ -23,10 +23,55 @@ import tools.jackson.databind.SerializationFeature;
  * columns with their types and the output.
  */
 final class MlModelFile {
+  /** The MLflow the model directory is written for (as {@code .ci/requirements.txt} pins it). */
+  static final String MLFLOW_VERSION = "3.17.2";
+
+  /** The Python packages MLflow's onnx flavor needs, pinned as {@code .ci/requirements.txt}. */
+  static final List<String> REQUIREMENTS =
+      List.of("mlflow==" + MLFLOW_VERSION, "onnx==1.23.2", "onnxruntime==1.20.1");
+
+  /** The Python the environment files name. */
+  static final String PYTHON_VERSION = "3.11";
+
+  /** MLflow's environment files, written beside {@code MLmodel} for ONNX models. */
+  static final String PYTHON_ENV = "python_env.yaml";
+
+  static final String REQUIREMENTS_FILE = "requirements.txt";
+  static final String CONDA = "conda.yaml";
+
+  /** A request body {@code mlflow models predict -i} and {@code /invocations} accept. */
+  static final String SERVING_INPUT_EXAMPLE = "serving_input_example.json";
+
   private MlModelFile() {}
+
+  /** {@code python_env.yaml}: what {@code --env-manager virtualenv} (MLflow's default) builds. */
+  static String pythonEnv() {
+    // Quoted: unquoted, YAML reads 3.11 as a number, and MLflow refuses it ("`python` must be a
+    // string").
+    return "python: \""
+        + PYTHON_VERSION
+        + "\"\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\ndependencies:\n- -r "
+        + REQUIREMENTS_FILE
+        + "\n";
+  }
+
+  static String requirements() {
+    return String.join("\n", REQUIREMENTS) + "\n";
+  }
+
+  /** {@code conda.yaml}: what {@code --env-manager conda} builds. */
+  static String conda() {
+    StringBuilder b =
+        new StringBuilder("channels:\n- conda-forge\ndependencies:\n- python=")
+            .append(PYTHON_VERSION)
+            .append("\n- pip\n- pip:\n");
+    REQUIREMENTS.forEach(r -> b.append("  - ").append(r).append('\n'));
+    return b.append("name: mlflow-env\n").toString();
+  }
 
   static String render(
       FeatureSpec spec,
+      List<String> outputColumns,
       String modelClass,
       String tribuoVersion,
       boolean onnx,
@@ -39,11 +84,15 @@ final class MlModelFile {
       Map<String, Object> pyfunc = new LinkedHashMap<>();
       pyfunc.put("loader_module", "mlflow.onnx");
       pyfunc.put("data", ModelFormat.ONNX_MODEL);
-      pyfunc.put("python_version", "3.11");
+      pyfunc.put("python_version", PYTHON_VERSION);
+      Map<String, Object> env = new LinkedHashMap<>();
+      env.put("conda", CONDA);
+      env.put("virtualenv", PYTHON_ENV);
+      pyfunc.put("env", env);
       flavors.put("python_function", pyfunc);
       Map<String, Object> onnxFlavor = new LinkedHashMap<>();
       onnxFlavor.put("data", ModelFormat.ONNX_MODEL);
-      onnxFlavor.put("onnx_version", "1.16.0");
+      onnxFlavor.put("onnx_version", "1.23.2");
       onnxFlavor.put("providers", List.of("CPUExecutionProvider"));
       onnxFlavor.put("code", null);
       flavors.put("onnx", onnxFlavor);
@@ -60,7 +109,7 @@ final class MlModelFile {
           "mlci model-server (Java, DJL with the PyTorch engine); MLflow has no Python loader for"
               + " this flavor");
       flavors.put("djl_pytorch", djl);
-      return finish(root, flavors, spec, modelDigest);
+      return finish(root, flavors, spec, outputColumns, modelDigest);
     }
     Map<String, Object> tribuo = new LinkedHashMap<>();
     tribuo.put("data", ModelFormat.TRIBUO_MODEL);
@@ -74,12 +123,17 @@ final class MlModelFile {
             + tribuoVersion
             + "); MLflow has no Python loader for this flavor");
     flavors.put("tribuo", tribuo);
-    return finish(root, flavors, spec, modelDigest);
+    return finish(root, flavors, spec, outputColumns, modelDigest);
   }
 
   private static String finish(
-      Map<String, Object> root, Map<String, Object> flavors, FeatureSpec spec, String modelDigest) {
+      Map<String, Object> root,
+      Map<String, Object> flavors,
+      FeatureSpec spec,
+      List<String> outputColumns,
+      String modelDigest) {
     root.put("flavors", flavors);
+    root.put("mlflow_version", MLFLOW_VERSION);
     root.put(
         "model_uuid",
         UUID.nameUUIDFromBytes(modelDigest.getBytes(java.nio.charset.StandardCharsets.UTF_8))
@@ -88,7 +142,7 @@ final class MlModelFile {
     Map<String, Object> signature = new LinkedHashMap<>();
     ObjectWriter compact = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
     signature.put("inputs", compact.writeValueAsString(inputs(spec)));
-    signature.put("outputs", compact.writeValueAsString(outputs(spec)));
+    signature.put("outputs", compact.writeValueAsString(outputs(outputColumns)));
     signature.put("params", null);
     root.put("signature", signature);
     DumpSettings settings =
@@ -101,6 +155,7 @@ final class MlModelFile {
     info.put("artifact_path", ModelFormat.INPUT_EXAMPLE);
     info.put("type", "dataframe");
     info.put("pandas_orient", "split");
+    info.put("serving_input_path", SERVING_INPUT_EXAMPLE);
     return info;
   }
 
@@ -116,14 +171,19 @@ final class MlModelFile {
     return inputs;
   }
 
-  private static List<Map<String, Object>> outputs(FeatureSpec spec) {
-    int width = spec.target().isClassification() ? spec.target().classes().size() : 1;
-    Map<String, Object> tensor = new LinkedHashMap<>();
-    tensor.put("dtype", "float64");
-    tensor.put("shape", List.of(-1, width));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("type", "tensor");
-    out.put("tensor-spec", tensor);
-    return List.of(out);
+  /**
+   * One double column per output, named as in {@code predictions.csv}: what MLflow's onnx flavor
+   * returns for the exported graph, and the keys of each row {@code /invocations} answers.
+   */
+  private static List<Map<String, Object>> outputs(List<String> columns) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String c : columns) {
+      Map<String, Object> col = new LinkedHashMap<>();
+      col.put("type", "double");
+      col.put("name", c);
+      col.put("required", true);
+      out.add(col);
+    }
+    return out;
   }
 }

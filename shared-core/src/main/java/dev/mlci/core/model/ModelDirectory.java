@@ -41,6 +41,9 @@ import tools.jackson.databind.node.ObjectNode;
  * serving.json        which backend serves it (onnx or tribuo) and what its outputs mean
  * MLmodel             MLflow model description (flavors, signature)
  * input_example.json  one input row, MLflow "split" layout
+ * serving_input_example.json  the same row as an /invocations body ({"dataframe_split": ...})
+ * python_env.yaml, requirements.txt, conda.yaml
+ *                     MLflow's environment for the onnx flavor (ONNX models only), pinned
  * provenance.json     trainer, parameters, inputs (files and digests, split, columns), config digest, git
  *                     commit, Java and OS, Tribuo provenance
  * checksums.sha256    SHA-256 of each file above
@@ -83,7 +86,21 @@ public final class ModelDirectory {
     Json.write(
         dir.resolve(ModelFormat.SERVING),
         servingSpec(model, spec, config.name(), noOnnx.isEmpty()).toJson());
-    Json.write(dir.resolve(ModelFormat.INPUT_EXAMPLE), inputExample(spec, data.train().get(0)));
+    ObjectNode example = inputExample(spec, data.train().get(0));
+    Json.write(dir.resolve(ModelFormat.INPUT_EXAMPLE), example);
+    ObjectNode serving = F.objectNode();
+    serving.set("dataframe_split", example);
+    Json.write(dir.resolve(MlModelFile.SERVING_INPUT_EXAMPLE), serving);
+    if (noOnnx.isEmpty()) {
+      Files.writeString(
+          dir.resolve(MlModelFile.PYTHON_ENV), MlModelFile.pythonEnv(), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve(MlModelFile.REQUIREMENTS_FILE),
+          MlModelFile.requirements(),
+          StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve(MlModelFile.CONDA), MlModelFile.conda(), StandardCharsets.UTF_8);
+    }
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(trained, loaded, data, git, noOnnx));
     // MLmodel names the model by a digest of everything written so far, so it is itself
     // reproducible.
@@ -93,6 +110,9 @@ public final class ModelDirectory {
         dir.resolve(ModelFormat.MLMODEL),
         MlModelFile.render(
             spec,
+            servingSpec(model, spec, config.name(), noOnnx.isEmpty())
+                .outputColumns(
+                    spec.target().isClassification() ? spec.target().classes() : List.of()),
             model.getClass().getName(),
             Tribuo.VERSION,
             noOnnx.isEmpty(),

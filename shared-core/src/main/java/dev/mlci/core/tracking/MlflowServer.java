@@ -70,7 +70,7 @@ public final class MlflowServer implements AutoCloseable {
     this.base = base;
     this.display = redact(base);
     this.client = new MlflowClient(creds);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = httpClient();
     this.authorization = authorization;
     this.retry = retry;
     this.worker =
@@ -80,6 +80,19 @@ public final class MlflowServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * The HTTP client for the calls the Java client lacks: HTTP/1.1, MLflow's REST API. Java's
+   * default (HTTP/2) sends {@code Upgrade: h2c} on plain-HTTP requests, which an {@code mlflow
+   * server} on uvicorn's httptools parser (what {@code uvicorn[standard]} installs) answers with
+   * 400 "Unsupported upgrade request".
+   */
+  static HttpClient httpClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   /**
@@ -624,22 +637,23 @@ public final class MlflowServer implements AutoCloseable {
     return t instanceof MlflowClientException && t.getCause() instanceof IOException;
   }
 
+  /** The longest excerpt of a server's answer a message shows. */
+  static final int EXCERPT = 300;
+
   static String describe(Throwable t) {
     if (t instanceof MlflowHttpException h) {
       String body = h.getBodyMessage() == null ? "" : h.getBodyMessage().strip();
-      String message = body;
+      String message = excerpt(body);
       boolean mlflowError = false;
       try {
         JsonNode json = Json.mapper().readTree(body);
         if (json.has("message")) {
-          message = json.path("error_code").asString("") + " " + json.path("message").asString();
+          message =
+              excerpt(json.path("error_code").asString("") + " " + json.path("message").asString());
           mlflowError = json.has("error_code");
         }
       } catch (RuntimeException notJson) {
-        // The body is shown as it came.
-      }
-      if (message.length() > 300) {
-        message = message.substring(0, 300) + "...";
+        // The excerpt of the body, as it came.
       }
       String hint =
           switch (h.getStatusCode()) {
@@ -667,6 +681,30 @@ public final class MlflowServer implements AutoCloseable {
       return "cannot connect (" + cause.getClass().getSimpleName() + message + ")";
     }
     return cause.getClass().getSimpleName() + message;
+  }
+
+  private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+  private static final Pattern HIDDEN = Pattern.compile("(?is)<(script|style|head)[^>]*>.*?</\\1>");
+
+  /**
+   * At most {@link #EXCERPT} characters of a server's answer on one line: for an HTML page (a
+   * proxy's or a web server's error page) its title and text without markup, and its size.
+   */
+  static String excerpt(String body) {
+    String text = body.strip();
+    String suffix = "";
+    if (text.startsWith("<") && text.matches("(?is).*<(html|body|head|title|h1|p|div)\\b.*")) {
+      Matcher title = TITLE.matcher(text);
+      String t = title.find() ? title.group(1) : "";
+      String rest = HIDDEN.matcher(text).replaceAll(" ").replaceAll("(?s)<[^>]*>", " ");
+      text = (t + " " + rest.replace(t, "")).replace("&nbsp;", " ");
+      suffix = " (an HTML page of " + body.length() + " characters)";
+    }
+    text = text.replaceAll("\\s+", " ").strip();
+    if (text.length() > EXCERPT) {
+      text = text.substring(0, EXCERPT) + " [...]";
+    }
+    return text + suffix;
   }
 
   private static boolean alreadyExists(TrackingException e) {

@@ -192,6 +192,7 @@ public final class Tracking implements AutoCloseable {
 
     Optional<String> serverRun = Optional.empty();
     String failure = null;
+    boolean unreachable = false;
     if (server.isPresent() && !serverDown) {
       MlflowServer s = server.get();
       try {
@@ -236,6 +237,7 @@ public final class Tracking implements AutoCloseable {
       } catch (TrackingException e) {
         serverDown = true;
         failure = e.getMessage();
+        unreachable = e.unreachable();
       }
     }
     writeState(next, warnings);
@@ -251,7 +253,11 @@ public final class Tracking implements AutoCloseable {
             "MLflow tracking failed and tracking.required is true: "
                 + failure
                 + where
-                + ". Check that the server is up, or set tracking.required: false to only warn.",
+                + (unreachable
+                    ? ". Check that the server is up and reachable at that address"
+                    : ". The server is up but did not accept the request: see its answer above"
+                        + " and the server's log")
+                + ", or set tracking.required: false to only warn.",
             null);
       }
       warnings.add("MLflow tracking failed: " + failure + where + ".");

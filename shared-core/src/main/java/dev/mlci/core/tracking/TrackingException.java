@@ -21,4 +21,22 @@ public final class TrackingException extends Exception {
         && h.getStatusCode() < 500
         && h.getStatusCode() != 429;
   }
+
+  /**
+   * Whether the server could not be reached at all: no connection, an unknown host, or no answer
+   * within the timeout. Otherwise it answered, and the message carries its answer.
+   */
+  public boolean unreachable() {
+    for (Throwable c = getCause(); c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException
+          || c instanceof java.net.UnknownHostException
+          || c instanceof java.net.NoRouteToHostException
+          || c instanceof java.net.http.HttpConnectTimeoutException
+          || c instanceof java.util.concurrent.TimeoutException
+          || c.getClass().getSimpleName().equals("HttpHostConnectException")) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -236,4 +236,80 @@ class MlflowServerTest {
     assertThat(MlflowServer.redact("https://u:p@mlflow.example.com/x"))
         .isEqualTo("https://mlflow.example.com/x");
   }
+
+  @Test
+  void anHtmlErrorPageIsShownAsABoundedExcerptOfItsText() {
+    String page =
+        "<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>body{color:red}</style>"
+            + "</head><body><h1>502 Bad Gateway</h1><p>The upstream server "
+            + "x".repeat(5000)
+            + "</p></body></html>";
+    String shown = MlflowServer.describe(new MlflowHttpException(502, "Bad Gateway", page));
+    assertThat(shown)
+        .startsWith("HTTP 502 502 Bad Gateway The upstream server xxx")
+        .endsWith(" [...] (an HTML page of " + page.length() + " characters)")
+        .doesNotContain("<")
+        .doesNotContain("color:red");
+    assertThat(shown.length()).isLessThan(MlflowServer.EXCERPT + 100);
+    assertThat(
+            MlflowServer.describe(
+                new MlflowHttpException(400, "x", "Unsupported upgrade request.")))
+        .isEqualTo("HTTP 400 Unsupported upgrade request");
+  }
+
+  @Test
+  void unreachableIsToldApartFromAnAnswer() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (MlflowServer s =
+        MlflowServer.connect(
+            "http://127.0.0.1:" + port,
+            Map.of(),
+            new Retry(1, Duration.ofMillis(1), Duration.ofSeconds(10)))) {
+      assertThatThrownBy(() -> s.experimentId("bc"))
+          .isInstanceOfSatisfying(
+              TrackingException.class, e -> assertThat(e.unreachable()).isTrue());
+    }
+    try (MlflowServer s = server(FAST)) {
+      assertThatThrownBy(
+              () ->
+                  s.call(
+                      "x",
+                      () -> {
+                        throw new MlflowHttpException(400, "Bad Request", "no");
+                      }))
+          .isInstanceOfSatisfying(
+              TrackingException.class, e -> assertThat(e.unreachable()).isFalse());
+    }
+  }
+
+  @Test
+  void requestsAreHttp11_withoutAnUpgradeToH2c() throws Exception {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    http.createContext(
+        "/",
+        exchange -> {
+          seen.add(
+              exchange.getProtocol()
+                  + " upgrade="
+                  + exchange.getRequestHeaders().getFirst("Upgrade"));
+          byte[] body =
+              "{\"run\": {\"info\": {\"run_id\": \"r1\", \"experiment_id\": \"1\"}}}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    http.start();
+    try (MlflowServer s =
+        MlflowServer.connect("http://127.0.0.1:" + http.getAddress().getPort(), Map.of(), FAST)) {
+      assertThat(s.createRun("1", "r", 0L, Map.of()).runId()).isEqualTo("r1");
+    } finally {
+      http.stop(0);
+    }
+    assertThat(seen).containsExactly("HTTP/1.1 upgrade=null");
+  }
 }
