@@ -78,15 +78,43 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void sameModel_passes() {
+  void sameModel_passesWhenTheTestSetBoundsAnyDropByTheTolerance() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.01)), List.of()))
+            .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
+
+    // No disagreement on 400 examples: they may still differ on < 0.92% of all examples.
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(r.pairing().paired()).isTrue();
+    assertThat(r.rules().get(0).detectableDrop()).isBetween(0.009, 0.0093);
+  }
+
+  @Test
+  void sameModel_withoutTolerance_isInconclusiveNotADetectableDropOfZero() {
     EvaluationBundle b = bundle(0.85, 1, 400);
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
             .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
 
-    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
-    assertThat(r.pairing().paired()).isTrue();
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("too few examples where the models' predictions differ: 0"));
+  }
+
+  @Test
+  void oneExample_isInconclusive() {
+    EvaluationBundle b = bundle(0.85, 1, 1);
+    EvaluationBundle c = bundle(0.0, 3, 1);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(List.of("accuracy"), c, Optional.of(b), NOTE, false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons()).anyMatch(s -> s.startsWith("too few examples: 1"));
   }
 
   @Test
@@ -212,9 +240,40 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void mostlyNewTestSet_fallsBackToUnpaired() {
+  void mostlyNewTestSet_isInconclusiveByDefault() {
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.85, 1, 400),
+                Optional.of(bundle(0.95, 1, 150)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("cannot be told apart from the change of test set"));
+    assertThat(r.notes())
+        .anyMatch(s -> s.contains("150 examples in common (38% of the candidate's)"));
+  }
+
+  @Test
+  void mostlyNewTestSet_optInComparesUnpaired() {
+    GateConfig g = gate(List.of(maxDrop("accuracy", 0.05)), List.of());
+    GateConfig unpaired =
+        new GateConfig(
+            g.target(),
+            g.onMissing(),
+            g.inconclusive(),
+            g.confidence(),
+            g.resamples(),
+            g.seed(),
+            g.maxCommits(),
+            g.rules(),
+            g.accept(),
+            GateConfig.ChangedTestSet.UNPAIRED);
+    GateResult r =
+        new GateEvaluator(unpaired)
             .evaluate(
                 List.of("accuracy"),
                 bundle(0.85, 1, 400),
@@ -257,7 +316,7 @@ class GateEvaluatorTest {
   @Test
   void partlyChangedTestSet_isPairedOnTheCommonExamples() {
     EvaluationBundle base = bundle(0.85, 1, 400);
-    EvaluationBundle cand = bundle(0.85, 1, 420); // 20 new examples appended
+    EvaluationBundle cand = bundle(0.85, 2, 420); // 20 new examples appended
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
