@@ -437,6 +437,22 @@ public final class GateEvaluator {
       w.relativeReasons.add(classes.get());
       return;
     }
+    int disagree = disagreements(aligned.baseline, aligned.candidate);
+    if (disagree == 0) {
+      // Bit-identical outputs on every example: the same model, as far as any test can see. PASS,
+      // but without claiming that the test set detects every drop.
+      w.relativeVerdict = Verdict.PASS;
+      w.detectable = discordanceUpper(0, n, 1 - confidence);
+      w.relativeReasons.add(
+          String.format(
+              Locale.ROOT,
+              "the candidate's predictions equal the baseline's on all %d examples (labels and"
+                  + " scores): the same model as far as this test set can tell; a model that"
+                  + " differed on fewer than %s of all examples could still look like this",
+              n,
+              fmt(w.detectable)));
+      return;
+    }
     if (rule.test() == GateRule.Test.MCNEMAR
         && aligned.candidate instanceof ClassificationPredictions cp) {
       boolean[] br = correct((ClassificationPredictions) aligned.baseline);
@@ -457,7 +473,6 @@ public final class GateEvaluator {
       add(w, checks, m);
       return;
     }
-    int disagree = disagreements(aligned.baseline, aligned.candidate);
     if (disagree < MIN_DISAGREEING) {
       double upper = discordanceUpper(disagree, n, 1 - confidence);
       boolean accuracyWithin = w.metric == Metric.ACCURACY && upper <= w.tolerance;

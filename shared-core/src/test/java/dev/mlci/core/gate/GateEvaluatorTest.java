@@ -78,30 +78,50 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void sameModel_passesWhenTheTestSetBoundsAnyDropByTheTolerance() {
-    EvaluationBundle b = bundle(0.85, 1, 400);
-
-    GateResult r =
-        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.01)), List.of()))
-            .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
-
-    // No disagreement on 400 examples: they may still differ on < 0.92% of all examples.
-    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
-    assertThat(r.pairing().paired()).isTrue();
-    assertThat(r.rules().get(0).detectableDrop()).isBetween(0.009, 0.0093);
-  }
-
-  @Test
-  void sameModel_withoutTolerance_isInconclusiveNotADetectableDropOfZero() {
+  void sameModel_passesWithoutClaimingADetectableDropOfZero() {
     EvaluationBundle b = bundle(0.85, 1, 400);
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
             .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
 
+    // No disagreement on 400 examples: they may still differ on < 0.92% of all examples.
+    assertThat(r.verdict()).isEqualTo(Verdict.PASS);
+    assertThat(r.pairing().paired()).isTrue();
+    assertThat(r.rules().get(0).detectableDrop()).isBetween(0.009, 0.0093);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("predictions equal the baseline's on all 400 examples"));
+  }
+
+  @Test
+  void nearlySameModel_withoutTolerance_isInconclusive() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+    ClassificationPredictions p = (ClassificationPredictions) b.predictions();
+    int[] predicted = p.predicted().clone();
+    for (int i = 0; i < 4; i++) {
+      predicted[i] = 1 - predicted[i];
+    }
+    EvaluationBundle c =
+        new EvaluationBundle(
+            b.name(),
+            b.task(),
+            b.commit(),
+            false,
+            "d",
+            "c",
+            b.inputs(),
+            Map.of(),
+            Map.of(),
+            new ClassificationPredictions(
+                p.ids(), p.classes(), p.truth(), predicted, p.scores(), true, 1));
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(List.of("accuracy"), c, Optional.of(b), NOTE, false);
+
     assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(r.rules().get(0).reasons())
-        .anyMatch(s -> s.contains("too few examples where the models' predictions differ: 0"));
+        .anyMatch(s -> s.contains("too few examples where the models' predictions differ: 4"));
   }
 
   @Test
