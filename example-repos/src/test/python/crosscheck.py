@@ -4,8 +4,10 @@
   crosscheck.py metrics PREDICTIONS.csv TASK [POSITIVE_CLASS]
       prints {"metric": value, ...} computed by sklearn.metrics from a predictions.csv written by mlci
   crosscheck.py mcnemar TABLES.json
-      prints [p, ...]: statsmodels' McNemar p-value of each [[a, b], [c, d]] table, exact (binomial) when
-      b + c < 25 else chi-squared with continuity correction, as mlci chooses
+      prints [{"p_uncorrected": p, "lo": lo, "hi": hi}, ...] per [[a, b], [c, d]] table: statsmodels'
+      McNemar chi-squared p-value without continuity correction (the square of Tango's score statistic
+      at 0), and the 95% Tango score interval for the paired accuracy difference (c - b) / n with a
+      continuity correction of 1/2, written here from Tango (1998), Stat. Med. 17:891-908
   crosscheck.py onnx MODEL.onnx FEATURES.json DATA.csv ID_COLUMN PREDICTIONS.csv
       prints {"max_abs_diff": d, "rows": n}: the ONNX model run by onnxruntime on the test rows,
       compared with mlci's predictions (probabilities, scores or values)
@@ -70,16 +72,49 @@ def onnx_check(model, features, data, id_column, predictions):
     return {"max_abs_diff": float(np.abs(got - want).max()), "rows": int(len(pred))}
 
 
-def mcnemar_pvalues(path):
+def tango_interval(b, c, n, confidence=0.95, cc=0.5):
+    """Tango's score interval for p21 - p12 (paired proportions), by root finding with scipy."""
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    z = norm.ppf(1 - (1 - confidence) / 2)
+
+    def score(d):
+        # Restricted MLE of p12 under p21 - p12 = d: root of 2n p^2 + B p + C = 0 (Tango, eq. 3).
+        a2 = 2.0 * n
+        bq = -(b + c) + (2.0 * n + b - c) * d
+        cq = -b * d * (1 - d)
+        p12 = (np.sqrt(max(0.0, bq * bq - 4 * a2 * cq)) - bq) / (2 * a2)
+        var = n * (2 * p12 + d - d * d)
+        num = c - b - n * d
+        num = np.sign(num) * max(0.0, abs(num) - cc)
+        if var <= 0:
+            return 0.0 if num == 0 else np.sign(num) * np.inf
+        return num / np.sqrt(var)
+
+    est = (c - b) / n
+    eps = 1e-12
+    lo = -1.0 if score(-1 + eps) <= z else brentq(lambda d: score(d) - z, -1 + eps, est, xtol=1e-13)
+    hi = 1.0 if score(1 - eps) >= -z else brentq(lambda d: score(d) + z, est, 1 - eps, xtol=1e-13)
+    return lo, hi
+
+
+def mcnemar_checks(path):
     from statsmodels.stats.contingency_tables import mcnemar
 
-    tables = json.load(open(path, encoding="utf-8"))
-    return [float(mcnemar(t, exact=(t[0][1] + t[1][0]) < 25, correction=True).pvalue) for t in tables]
+    out = []
+    for t in json.load(open(path, encoding="utf-8")):
+        b, c = t[0][1], t[1][0]
+        n = max(1, t[0][0] + b + c + t[1][1])
+        p = 1.0 if b + c == 0 else float(mcnemar(t, exact=False, correction=False).pvalue)
+        lo, hi = tango_interval(b, c, n)
+        out.append({"p_uncorrected": p, "lo": float(lo), "hi": float(hi)})
+    return out
 
 
 def main(argv):
     if argv[1] == "mcnemar":
-        print(json.dumps(mcnemar_pvalues(argv[2])))
+        print(json.dumps(mcnemar_checks(argv[2])))
         return
     if argv[1] == "metrics":
         df = pd.read_csv(argv[2], dtype={"id": str, "truth": str if argv[3] == "classification" else float,

@@ -1,6 +1,7 @@
 package dev.mlci.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.mlci.core.gate.Interval;
 import dev.mlci.core.gate.McNemar;
@@ -14,14 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * mlci's McNemar p-values equal statsmodels' on a set of 2x2 tables: exact and chi-squared regimes,
- * edges.
+ * mlci's McNemar comparison against independent implementations on a set of 2x2 tables (edges, few
+ * and many discordant pairs): the score statistic at 0 against statsmodels' McNemar chi-squared
+ * test, and Tango's score interval against a Python implementation written from the paper.
  */
 class StatisticsCrossCheckIT {
   @TempDir Path tmp;
 
   @Test
-  void mcnemarPValues_matchStatsmodels() throws Exception {
+  void mcnemar_matchesStatsmodelsAndAnIndependentTangoInterval() throws Exception {
     List<int[]> tables = new ArrayList<>();
     // Edges: no disagreement, one-sided, balanced, the exact/chi-squared boundary (24 vs 25
     // discordant pairs).
@@ -70,10 +72,25 @@ class StatisticsCrossCheckIT {
       int[] t = tables.get(k);
       int n = t[0] + t[1] + t[2] + t[3];
       // statsmodels' table [[a, b], [c, d]]: b = baseline right / candidate wrong, c = the reverse.
-      Interval ours = McNemar.fromCounts(t[1], t[2], Math.max(n, 1), 0.95);
-      assertThat(ours.pValue())
-          .as("table %d: b=%d c=%d (%s)", k, t[1], t[2], ours.method())
-          .isCloseTo(expected.get(k).asDouble(), org.assertj.core.api.Assertions.within(1e-10));
+      int m = Math.max(n, 1);
+      Interval ours = McNemar.fromCounts(t[1], t[2], m, 0.95);
+      JsonNode theirs = expected.get(k);
+      double z = McNemar.score(t[1], t[2], m, 0, 0);
+      double p =
+          t[1] + t[2] == 0
+              ? 1.0
+              : 2
+                  * org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)
+                      .survivalProbability(Math.abs(z));
+      assertThat(p)
+          .as("table %d: b=%d c=%d, uncorrected score test", k, t[1], t[2])
+          .isCloseTo(theirs.path("p_uncorrected").asDouble(), within(1e-10));
+      assertThat(ours.lo())
+          .as("table %d: b=%d c=%d, lower end", k, t[1], t[2])
+          .isCloseTo(theirs.path("lo").asDouble(), within(1e-8));
+      assertThat(ours.hi())
+          .as("table %d: b=%d c=%d, upper end", k, t[1], t[2])
+          .isCloseTo(theirs.path("hi").asDouble(), within(1e-8));
     }
   }
 }

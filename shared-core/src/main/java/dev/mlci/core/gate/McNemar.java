@@ -82,6 +82,14 @@ public final class McNemar {
    * (-(b + c) + (2n + b - c)Δ0) p - bΔ0(1 - Δ0) = 0}.
    */
   static double score(int b, int c, int n, double delta) {
+    return score(b, c, n, delta, CONTINUITY);
+  }
+
+  /**
+   * The score statistic with a given continuity correction ({@code 0}: Tango's uncorrected
+   * statistic, whose square at {@code Δ0 = 0} is McNemar's {@code (b - c)² / (b + c)}).
+   */
+  public static double score(int b, int c, int n, double delta, double continuity) {
     double a2 = 2.0 * n;
     double bb = -(b + c) + (2.0 * n + b - c) * delta;
     double cc = -b * delta * (1 - delta);
@@ -89,7 +97,7 @@ public final class McNemar {
     double pb = (Math.sqrt(disc) - bb) / (2 * a2);
     double variance = n * (2 * pb + delta - delta * delta);
     double raw = c - b - n * delta;
-    double diff = Math.copySign(Math.max(0, Math.abs(raw) - CONTINUITY), raw);
+    double diff = Math.copySign(Math.max(0, Math.abs(raw) - continuity), raw);
     if (variance <= 0) {
       return diff == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
     }

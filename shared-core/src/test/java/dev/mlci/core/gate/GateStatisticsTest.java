@@ -30,7 +30,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 class GateStatisticsTest {
   static final int SCALE = Integer.getInteger("mlci.validation.scale", 1);
-  static final int RESAMPLES = Integer.getInteger("mlci.validation.resamples", 1000);
+  static final int RESAMPLES = Integer.getInteger("mlci.validation.resamples", 2000);
   static final BaselineInfo NOTE =
       new BaselineInfo("note", Optional.of("abcdef1234567890"), "note on abcdef1");
   static final List<String> SEVEN =
@@ -141,7 +141,7 @@ class GateStatisticsTest {
   }
 
   @ParameterizedTest(name = "n={0}")
-  @CsvSource({"200, 300", "1000, 200", "10000, 40"})
+  @CsvSource({"200, 400", "1000, 150", "10000, 20"})
   void equalModels_sevenRulesAtNoDrop_wholeGateFailsAtMost2point5Percent(int n, int replicates) {
     int reps = replicates * SCALE;
     List<GateRule> rules =
@@ -156,7 +156,7 @@ class GateStatisticsTest {
   }
 
   @ParameterizedTest(name = "n={0}")
-  @CsvSource({"200, 300", "1000, 200", "10000, 40"})
+  @CsvSource({"200, 300", "1000, 100", "10000, 20"})
   void equalModels_defaultRules_wholeGateFailsAtMost2point5Percent(int n, int replicates) {
     int reps = replicates * SCALE;
 
@@ -169,7 +169,7 @@ class GateStatisticsTest {
   @Test
   void realRegression_defaultRules_isCaughtNotPassed() {
     // shift 0.6 lowers the candidate's ROC AUC by about 0.05, five times the default tolerance.
-    int reps = 100 * SCALE;
+    int reps = 50 * SCALE;
     double pass = rate(List.of(), 1000, reps, 0.6, Verdict.PASS);
     double fail = rate(List.of(), 1000, reps, 0.6, Verdict.FAIL);
 
@@ -178,6 +178,69 @@ class GateStatisticsTest {
         reps, pass, fail);
     assertThat(pass).isLessThanOrEqualTo(upper(0.025, reps));
     assertThat(fail).isGreaterThan(0.8);
+  }
+
+  /** Student's t with 3 degrees of freedom: a normal over the root of a chi-squared(3) / 3. */
+  static double t3(SplittableRandom r) {
+    double chi = 0;
+    for (int i = 0; i < 3; i++) {
+      double g = gaussian(r);
+      chi += g * g;
+    }
+    return gaussian(r) / Math.sqrt(chi / 3);
+  }
+
+  /**
+   * A regression model whose errors are heavy-tailed: shared t(3) error plus its own t(3) error.
+   */
+  static EvaluationBundle regression(long dataSeed, long modelSeed, int n) {
+    SplittableRandom data = new SplittableRandom(dataSeed);
+    SplittableRandom own = new SplittableRandom(modelSeed);
+    double[] truth = new double[n];
+    double[] predicted = new double[n];
+    for (int i = 0; i < n; i++) {
+      truth[i] = gaussian(data);
+      predicted[i] = truth[i] + 0.5 * t3(data) + 0.5 * t3(own);
+    }
+    List<String> ids = IntStream.range(0, n).mapToObj(i -> "r" + i).toList();
+    return new EvaluationBundle(
+        "m",
+        "regression",
+        Optional.of("c0ffee"),
+        false,
+        "d",
+        "c",
+        JsonNodeFactory.instance.objectNode(),
+        Map.of(),
+        Map.of(),
+        new dev.mlci.core.eval.RegressionPredictions(ids, truth, predicted));
+  }
+
+  /**
+   * A known weakness, guarded: the percentile interval is anti-conservative for RMSE with t(3)
+   * errors at n = 200 (4.25% false FAIL for a nominal 2.5%; the issue's target of 3% is not met,
+   * and BCa with a grouped-jackknife acceleration made it worse). This keeps it from growing.
+   */
+  @Test
+  void heavyTails_rmseWithT3Errors_equalModels_falseFailStaysBelow4point5Percent() {
+    int reps = 400 * SCALE;
+    GateEvaluator gate =
+        new GateEvaluator(
+            gate(List.of(maxDrop("rmse", 0, GateRule.Test.PAIRED_BOOTSTRAP)), RESAMPLES));
+    long fails = 0;
+    for (int k = 0; k < reps; k++) {
+      EvaluationBundle base = regression(7000L + k, 8000L + k, 200);
+      EvaluationBundle cand = regression(7000L + k, 9000L + k, 200);
+      if (gate.evaluate(List.of("rmse"), cand, Optional.of(base), NOTE, false).verdict()
+          == Verdict.FAIL) {
+        fails++;
+      }
+    }
+    double rate = (double) fails / reps;
+    System.out.printf(
+        "VALIDATION rmse t(3) n=200 replicates=%d false-FAIL=%.4f se=%.4f (nominal 0.025)%n",
+        reps, rate, Math.sqrt(0.025 * 0.975 / reps));
+    assertThat(rate).isLessThanOrEqualTo(0.045);
   }
 
   // ---- McNemar: exact coverage and power, every table enumerated ----
