@@ -122,14 +122,15 @@ public final class GateEvaluator {
     }
     long family = checks.stream().filter(c -> c.space != Space.POINT && c.ownConfidence).count();
     long inFamily = checks.stream().filter(c -> c.space != Space.POINT && !c.ownConfidence).count();
-    if (inFamily > 1) {
+    if (inFamily > 0) {
       notes.add(
           String.format(
               Locale.ROOT,
-              "Family-wise: the %d checks hold together at %.0f%% confidence (simultaneous"
-                  + " intervals), so equal models turn this gate red with probability at most"
-                  + " %.1f%%, however many rules there are.",
+              "Family-wise: the %d %s at %.0f%% confidence (simultaneous intervals), so equal"
+                  + " models turn this gate red with probability at most %.1f%%, however many rules"
+                  + " there are.",
               inFamily,
+              inFamily == 1 ? "check holds" : "checks hold together",
               100 * config.confidence(),
               100 * (1 - config.confidence()) / 2));
     }

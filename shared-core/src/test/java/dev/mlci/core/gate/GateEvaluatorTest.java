@@ -259,6 +259,60 @@ class GateEvaluatorTest {
     assertThat(r.notes().get(0)).startsWith("NO BASELINE");
   }
 
+  static GateRule minRule(double min, boolean strict) {
+    return new GateRule(
+        "accuracy",
+        OptionalDouble.of(min),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        GateRule.Test.PAIRED_BOOTSTRAP,
+        OptionalDouble.empty(),
+        0,
+        0,
+        strict);
+  }
+
+  @Test
+  void minBound_withinNoise_isInconclusive_butStrictComparesThePoint() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+    double accuracy =
+        dev.mlci.core.eval.MetricFunction.of(dev.mlci.core.config.Metric.ACCURACY, b.predictions())
+            .value(null);
+    // A floor just above the point value: the point misses it, the interval straddles it.
+    double floor = accuracy + 0.005;
+
+    GateResult noiseAware =
+        new GateEvaluator(gate(List.of(minRule(floor, false)), List.of()))
+            .evaluate(
+                List.of("accuracy"), b, Optional.empty(), BaselineInfo.none("no note"), false);
+    GateResult strict =
+        new GateEvaluator(gate(List.of(minRule(floor, true)), List.of()))
+            .evaluate(
+                List.of("accuracy"), b, Optional.empty(), BaselineInfo.none("no note"), false);
+
+    assertThat(noiseAware.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(noiseAware.rules().get(0).reasons().get(0)).contains("cannot tell");
+    assertThat(strict.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(strict.rules().get(0).reasons().get(0)).contains("(strict)");
+  }
+
+  @Test
+  void defaultRules_gateOnePrimaryMetricAndReportTheOthers() {
+    EvaluationBundle base = bundle(0.85, 1, 400);
+    EvaluationBundle cand = bundle(0.85, 2, 400);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(), List.of()))
+            .evaluate(
+                List.of("accuracy", "roc_auc", "f1_macro"), cand, Optional.of(base), NOTE, false);
+
+    assertThat(r.rules()).extracting(RuleResult::metric).containsExactly("roc_auc");
+    assertThat(r.rules().get(0).rule().maxDrop()).hasValue(0.01);
+    assertThat(r.notes()).anyMatch(s -> s.startsWith("Reported, not gated: accuracy"));
+  }
+
   @Test
   void mostlyNewTestSet_isInconclusiveByDefault() {
     GateResult r =
