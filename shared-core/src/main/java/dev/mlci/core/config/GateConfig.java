@@ -12,11 +12,13 @@ import java.util.Optional;
  * @param target target branch; empty means CI variables, then {@value #DEFAULT_TARGET}
  * @param onMissing what to do without a baseline; default {@link OnMissing#PASS}
  * @param inconclusive whether INCONCLUSIVE fails the build; default {@link Inconclusive#WARN}
- * @param confidence interval confidence; default {@value #DEFAULT_CONFIDENCE}
+ * @param confidence the family-wise confidence: all the gate's checks hold together at this level;
+ *     default {@value #DEFAULT_CONFIDENCE}
  * @param resamples bootstrap resamples; default {@value #DEFAULT_RESAMPLES}
  * @param seed bootstrap seed; default {@value #DEFAULT_SEED}
  * @param maxCommits how far back the baseline search goes; default {@value #DEFAULT_MAX_COMMITS}
- * @param rules the rules; empty means the default rules (every reported metric, max_drop 0)
+ * @param rules the rules; empty means the default rules (one primary metric per task, see {@code
+ *     DefaultRules})
  * @param accept accepted regressions
  * @param changedTestSet what a comparison on mostly different test sets does; default {@link
  *     ChangedTestSet#INCONCLUSIVE}
