@@ -281,6 +281,19 @@ public final class Mlci {
       MlpModel.release(bundle.model());
       progress.finish();
     }
+    Optional<String> nonFinite = ModelEvaluation.nonFinite(evaluation.predictions());
+    if (nonFinite.isPresent()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(ws.modelDir()),
+              "",
+              "the model's prediction for "
+                  + nonFinite.get()
+                  + " is not a number; it could not be stored or compared by the gate.",
+              "the training diverged or a feature holds extreme values: check the data (model.standardize"
+                  + " scales the features) and the trainer's params (a smaller learning rate),"
+                  + " then train again."));
+    }
     EvaluationFiles.Context context =
         new EvaluationFiles.Context(
             plan.config(),

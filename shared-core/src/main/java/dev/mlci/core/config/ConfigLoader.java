@@ -330,7 +330,8 @@ public final class ConfigLoader {
                   : GateRule.Test.PAIRED_BOOTSTRAP,
               real(r, "confidence"),
               i,
-              doc.valueAt("/gate/rules/" + i).line()));
+              doc.valueAt("/gate/rules/" + i).line(),
+              r.path("strict").asBoolean(false)));
     }
     List<GateConfig.Acceptance> accept = new ArrayList<>();
     for (JsonNode a : g.path("accept")) {
@@ -354,7 +355,10 @@ public final class ConfigLoader {
         g.path("seed").asLong(GateConfig.DEFAULT_SEED),
         g.path("max_commits").asInt(GateConfig.DEFAULT_MAX_COMMITS),
         rules,
-        accept);
+        accept,
+        g.path("changed_test_set").asString("inconclusive").equals("unpaired")
+            ? GateConfig.ChangedTestSet.UNPAIRED
+            : GateConfig.ChangedTestSet.INCONCLUSIVE);
   }
 
   private static java.util.OptionalDouble real(JsonNode node, String field) {

@@ -12,12 +12,16 @@ import java.util.Optional;
  * @param target target branch; empty means CI variables, then {@value #DEFAULT_TARGET}
  * @param onMissing what to do without a baseline; default {@link OnMissing#PASS}
  * @param inconclusive whether INCONCLUSIVE fails the build; default {@link Inconclusive#WARN}
- * @param confidence interval confidence; default {@value #DEFAULT_CONFIDENCE}
+ * @param confidence the family-wise confidence: all the gate's checks hold together at this level;
+ *     default {@value #DEFAULT_CONFIDENCE}
  * @param resamples bootstrap resamples; default {@value #DEFAULT_RESAMPLES}
  * @param seed bootstrap seed; default {@value #DEFAULT_SEED}
  * @param maxCommits how far back the baseline search goes; default {@value #DEFAULT_MAX_COMMITS}
- * @param rules the rules; empty means the default rules (every reported metric, max_drop 0)
+ * @param rules the rules; empty means the default rules (one primary metric per task, see {@code
+ *     DefaultRules})
  * @param accept accepted regressions
+ * @param changedTestSet what a comparison on mostly different test sets does; default {@link
+ *     ChangedTestSet#INCONCLUSIVE}
  */
 public record GateConfig(
     Optional<String> target,
@@ -28,15 +32,41 @@ public record GateConfig(
     long seed,
     int maxCommits,
     List<GateRule> rules,
-    List<Acceptance> accept) {
+    List<Acceptance> accept,
+    ChangedTestSet changedTestSet) {
   public static final String DEFAULT_TARGET = "main";
   public static final double DEFAULT_CONFIDENCE = 0.95;
   public static final int DEFAULT_RESAMPLES = 2000;
   public static final long DEFAULT_SEED = 42;
   public static final int DEFAULT_MAX_COMMITS = 50;
 
+  /** A gate with the default handling of a changed test set. */
+  public GateConfig(
+      Optional<String> target,
+      OnMissing onMissing,
+      Inconclusive inconclusive,
+      double confidence,
+      int resamples,
+      long seed,
+      int maxCommits,
+      List<GateRule> rules,
+      List<Acceptance> accept) {
+    this(
+        target,
+        onMissing,
+        inconclusive,
+        confidence,
+        resamples,
+        seed,
+        maxCommits,
+        rules,
+        accept,
+        ChangedTestSet.INCONCLUSIVE);
+  }
+
   public GateConfig {
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(changedTestSet, "changedTestSet");
     Objects.requireNonNull(onMissing, "onMissing");
     Objects.requireNonNull(inconclusive, "inconclusive");
     if (!(confidence > 0.5 && confidence < 1)) {
@@ -71,6 +101,24 @@ public record GateConfig(
     FAIL,
     /** Train and evaluate the merge-base commit in a temporary checkout and compare with that. */
     REBUILD;
+
+    public String yamlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * What a rule does when baseline and candidate were scored on mostly different examples (fewer
+   * than half of the candidate's in common): the difference then mixes the model's change with the
+   * test set's.
+   */
+  public enum ChangedTestSet {
+    /** The rule is INCONCLUSIVE, saying how much the test sets overlap. */
+    INCONCLUSIVE,
+    /**
+     * Compare anyway with an unpaired bootstrap (opt-in: a harder test set reads as a worse model).
+     */
+    UNPAIRED;
 
     public String yamlName() {
       return name().toLowerCase(Locale.ROOT);

@@ -18,6 +18,8 @@ import java.util.OptionalDouble;
  * @param confidence this rule's confidence; empty means the gate's
  * @param index position in {@code gate.rules} (for messages); -1 for a default rule
  * @param line 1-based line of the rule in ml.yaml (for CI annotations); 0 when unknown
+ * @param strict whether {@code min} / {@code max} are checked on the point value (a hard floor)
+ *     rather than on the interval of the candidate's value
  */
 public record GateRule(
     String metric,
@@ -29,7 +31,34 @@ public record GateRule(
     Test test,
     OptionalDouble confidence,
     int index,
-    int line) {
+    int line,
+    boolean strict) {
+
+  /** A rule with noise-aware bounds. */
+  public GateRule(
+      String metric,
+      OptionalDouble min,
+      OptionalDouble max,
+      OptionalDouble maxDrop,
+      OptionalDouble maxRelativeDrop,
+      Optional<Boolean> higherIsBetter,
+      Test test,
+      OptionalDouble confidence,
+      int index,
+      int line) {
+    this(
+        metric,
+        min,
+        max,
+        maxDrop,
+        maxRelativeDrop,
+        higherIsBetter,
+        test,
+        confidence,
+        index,
+        line,
+        false);
+  }
 
   /** A rule with no known place in ml.yaml. */
   public GateRule(
@@ -52,12 +81,18 @@ public record GateRule(
 
   /** The default rule for a metric: no worsening beyond what the test can tell from noise. */
   public static GateRule noDrop(String metric) {
+    return tolerated(metric, OptionalDouble.of(0), OptionalDouble.empty());
+  }
+
+  /** A default rule: the paired bootstrap with this tolerance. */
+  public static GateRule tolerated(
+      String metric, OptionalDouble maxDrop, OptionalDouble maxRelativeDrop) {
     return new GateRule(
         metric,
         OptionalDouble.empty(),
         OptionalDouble.empty(),
-        OptionalDouble.of(0),
-        OptionalDouble.empty(),
+        maxDrop,
+        maxRelativeDrop,
         Optional.empty(),
         Test.PAIRED_BOOTSTRAP,
         OptionalDouble.empty(),
@@ -79,6 +114,9 @@ public record GateRule(
     StringBuilder sb = new StringBuilder(metric);
     min.ifPresent(v -> sb.append(" min ").append(number(v)));
     max.ifPresent(v -> sb.append(" max ").append(number(v)));
+    if (strict && (min.isPresent() || max.isPresent())) {
+      sb.append(" strict");
+    }
     maxDrop.ifPresent(v -> sb.append(" max_drop ").append(number(v)));
     maxRelativeDrop.ifPresent(v -> sb.append(" max_relative_drop ").append(number(v)));
     if (comparesWithBaseline()) {

@@ -69,6 +69,38 @@ public final class ModelEvaluation {
     return new Evaluation(p, RegressionMetrics.compute(metrics, p, null), unseen);
   }
 
+  /**
+   * The first prediction that is not a finite number ({@code "example 'id': predicted NaN"}), if
+   * any: such predictions cannot be compared by the gate, so evaluate refuses them.
+   */
+  public static java.util.Optional<String> nonFinite(Predictions predictions) {
+    if (predictions instanceof RegressionPredictions r) {
+      for (int i = 0; i < r.size(); i++) {
+        if (!Double.isFinite(r.predicted()[i])) {
+          return java.util.Optional.of(
+              "example '" + r.ids().get(i) + "': predicted " + r.predicted()[i]);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+    ClassificationPredictions c = (ClassificationPredictions) predictions;
+    for (int i = 0; i < c.size(); i++) {
+      for (int k = 0; k < c.scores()[i].length; k++) {
+        if (!Double.isFinite(c.scores()[i][k])) {
+          return java.util.Optional.of(
+              "example '"
+                  + c.ids().get(i)
+                  + "': score "
+                  + c.scores()[i][k]
+                  + " for class '"
+                  + c.classes().get(k)
+                  + "'");
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static List<String> unseenLevels(FeatureSpec spec, List<DataRow> rows) {
     List<String> unseen = new ArrayList<>();
     List<ColumnSpec> columns = spec.columns();

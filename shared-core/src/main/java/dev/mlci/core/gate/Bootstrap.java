@@ -114,11 +114,11 @@ public final class Bootstrap {
     return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + b);
   }
 
-  private interface Chunk {
+  interface Chunk {
     void run(int from, int to);
   }
 
-  private static void parallelChunks(int resamples, Chunk chunk) {
+  static void parallelChunks(int resamples, Chunk chunk) {
     int chunks =
         Math.max(1, Math.min(resamples / 50, 4 * Runtime.getRuntime().availableProcessors()));
     IntStream.range(0, chunks)

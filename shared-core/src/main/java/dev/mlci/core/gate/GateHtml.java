@@ -294,7 +294,8 @@ final class GateHtml {
   }
 
   private static String num(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
+    String s = Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
+    return s.equals("-0.0000") ? "0.0000" : s;
   }
 
   private static String esc(String s) {

@@ -92,7 +92,12 @@ public final class GateMarkdown {
       md.append("The build fails: ")
           .append(
               ruleFailed
-                  ? "a rule found a regression beyond its tolerance, larger than test-set noise."
+                  ? String.format(
+                      Locale.ROOT,
+                      "a rule found a regression beyond its tolerance, larger than test-set noise"
+                          + " (all rules together turn equal models red in at most %.1f%% of"
+                          + " builds).",
+                      100 * (1 - r.rules().get(0).confidence()) / 2)
                   : r.verdict() == Verdict.FAIL
                       ? "there is no baseline and gate.on_missing is fail."
                       : "a rule is inconclusive and the gate is set to fail on inconclusive.")
@@ -279,12 +284,15 @@ public final class GateMarkdown {
     };
   }
 
+  /** Four decimals; a value that rounds to zero never prints as {@code -0.0000}. */
   static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
+    String s = String.format(Locale.ROOT, "%.4f", v);
+    return s.equals("-0.0000") ? "0.0000" : s;
   }
 
   static String signed(double v) {
-    return String.format(Locale.ROOT, "%+.4f", v + 0.0);
+    String s = String.format(Locale.ROOT, "%+.4f", v + 0.0);
+    return s.equals("-0.0000") ? "+0.0000" : s;
   }
 
   static String escape(String s) {

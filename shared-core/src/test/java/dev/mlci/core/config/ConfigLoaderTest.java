@@ -71,6 +71,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_gateStrictBoundsAndChangedTestSet_areRead() throws Exception {
+    MlConfig c =
+        load(VALID
+                + """
+                    gate:
+                      changed_test_set: unpaired
+                      rules:
+                        - {metric: accuracy, min: 0.9, strict: true}
+                        - {metric: roc_auc, max_drop: 0.01}
+                    """)
+            .config();
+
+    assertThat(c.gate().changedTestSet()).isEqualTo(GateConfig.ChangedTestSet.UNPAIRED);
+    assertThat(c.gate().rules().get(0).strict()).isTrue();
+    assertThat(c.gate().rules().get(1).strict()).isFalse();
+    assertThat(load(VALID).config().gate().changedTestSet())
+        .isEqualTo(GateConfig.ChangedTestSet.INCONCLUSIVE);
+  }
+
+  @Test
   void load_regression_defaultsToRegressionMetrics() throws Exception {
     MlConfig c =
         load(VALID.replace("classification", "regression").replace("logistic", "xgboost")).config();

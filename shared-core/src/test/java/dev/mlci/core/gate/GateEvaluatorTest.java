@@ -78,15 +78,63 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void sameModel_passes() {
+  void sameModel_passesWithoutClaimingADetectableDropOfZero() {
     EvaluationBundle b = bundle(0.85, 1, 400);
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
             .evaluate(List.of("accuracy"), b, Optional.of(b), NOTE, false);
 
+    // No disagreement on 400 examples: they may still differ on < 0.92% of all examples.
     assertThat(r.verdict()).isEqualTo(Verdict.PASS);
     assertThat(r.pairing().paired()).isTrue();
+    assertThat(r.rules().get(0).detectableDrop()).isBetween(0.009, 0.0093);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("predictions equal the baseline's on all 400 examples"));
+  }
+
+  @Test
+  void nearlySameModel_withoutTolerance_isInconclusive() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+    ClassificationPredictions p = (ClassificationPredictions) b.predictions();
+    int[] predicted = p.predicted().clone();
+    for (int i = 0; i < 4; i++) {
+      predicted[i] = 1 - predicted[i];
+    }
+    EvaluationBundle c =
+        new EvaluationBundle(
+            b.name(),
+            b.task(),
+            b.commit(),
+            false,
+            "d",
+            "c",
+            b.inputs(),
+            Map.of(),
+            Map.of(),
+            new ClassificationPredictions(
+                p.ids(), p.classes(), p.truth(), predicted, p.scores(), true, 1));
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(List.of("accuracy"), c, Optional.of(b), NOTE, false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("too few examples where the models' predictions differ: 4"));
+  }
+
+  @Test
+  void oneExample_isInconclusive() {
+    EvaluationBundle b = bundle(0.85, 1, 1);
+    EvaluationBundle c = bundle(0.0, 3, 1);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
+            .evaluate(List.of("accuracy"), c, Optional.of(b), NOTE, false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons()).anyMatch(s -> s.startsWith("too few examples: 1"));
   }
 
   @Test
@@ -211,10 +259,95 @@ class GateEvaluatorTest {
     assertThat(r.notes().get(0)).startsWith("NO BASELINE");
   }
 
+  static GateRule minRule(double min, boolean strict) {
+    return new GateRule(
+        "accuracy",
+        OptionalDouble.of(min),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        GateRule.Test.PAIRED_BOOTSTRAP,
+        OptionalDouble.empty(),
+        0,
+        0,
+        strict);
+  }
+
   @Test
-  void mostlyNewTestSet_fallsBackToUnpaired() {
+  void minBound_withinNoise_isInconclusive_butStrictComparesThePoint() {
+    EvaluationBundle b = bundle(0.85, 1, 400);
+    double accuracy =
+        dev.mlci.core.eval.MetricFunction.of(dev.mlci.core.config.Metric.ACCURACY, b.predictions())
+            .value(null);
+    // A floor just above the point value: the point misses it, the interval straddles it.
+    double floor = accuracy + 0.005;
+
+    GateResult noiseAware =
+        new GateEvaluator(gate(List.of(minRule(floor, false)), List.of()))
+            .evaluate(
+                List.of("accuracy"), b, Optional.empty(), BaselineInfo.none("no note"), false);
+    GateResult strict =
+        new GateEvaluator(gate(List.of(minRule(floor, true)), List.of()))
+            .evaluate(
+                List.of("accuracy"), b, Optional.empty(), BaselineInfo.none("no note"), false);
+
+    assertThat(noiseAware.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(noiseAware.rules().get(0).reasons().get(0)).contains("cannot tell");
+    assertThat(strict.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(strict.rules().get(0).reasons().get(0)).contains("(strict)");
+  }
+
+  @Test
+  void defaultRules_gateOnePrimaryMetricAndReportTheOthers() {
+    EvaluationBundle base = bundle(0.85, 1, 400);
+    EvaluationBundle cand = bundle(0.85, 2, 400);
+
+    GateResult r =
+        new GateEvaluator(gate(List.of(), List.of()))
+            .evaluate(
+                List.of("accuracy", "roc_auc", "f1_macro"), cand, Optional.of(base), NOTE, false);
+
+    assertThat(r.rules()).extracting(RuleResult::metric).containsExactly("roc_auc");
+    assertThat(r.rules().get(0).rule().maxDrop()).hasValue(0.01);
+    assertThat(r.notes()).anyMatch(s -> s.startsWith("Reported, not gated: accuracy"));
+  }
+
+  @Test
+  void mostlyNewTestSet_isInconclusiveByDefault() {
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))
+            .evaluate(
+                List.of("accuracy"),
+                bundle(0.85, 1, 400),
+                Optional.of(bundle(0.95, 1, 150)),
+                NOTE,
+                false);
+
+    assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(r.rules().get(0).reasons())
+        .anyMatch(s -> s.contains("cannot be told apart from the change of test set"));
+    assertThat(r.notes())
+        .anyMatch(s -> s.contains("150 examples in common (38% of the candidate's)"));
+  }
+
+  @Test
+  void mostlyNewTestSet_optInComparesUnpaired() {
+    GateConfig g = gate(List.of(maxDrop("accuracy", 0.05)), List.of());
+    GateConfig unpaired =
+        new GateConfig(
+            g.target(),
+            g.onMissing(),
+            g.inconclusive(),
+            g.confidence(),
+            g.resamples(),
+            g.seed(),
+            g.maxCommits(),
+            g.rules(),
+            g.accept(),
+            GateConfig.ChangedTestSet.UNPAIRED);
+    GateResult r =
+        new GateEvaluator(unpaired)
             .evaluate(
                 List.of("accuracy"),
                 bundle(0.85, 1, 400),
@@ -257,7 +390,7 @@ class GateEvaluatorTest {
   @Test
   void partlyChangedTestSet_isPairedOnTheCommonExamples() {
     EvaluationBundle base = bundle(0.85, 1, 400);
-    EvaluationBundle cand = bundle(0.85, 1, 420); // 20 new examples appended
+    EvaluationBundle cand = bundle(0.85, 2, 420); // 20 new examples appended
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))

@@ -5,35 +5,48 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** Hand-checked values; the statsmodels cross-check (example-repos) covers many tables. */
+/**
+ * Hand-checked values of Tango's score interval; the Python cross-check (example-repos) and the
+ * coverage enumeration in {@code GateStatisticsTest} cover many tables.
+ */
 class McNemarTest {
   @Test
-  void fewDiscordantPairs_useTheExactBinomialTest() {
-    Interval r = McNemar.fromCounts(10, 2, 100, 0.95);
+  void scoreAtZero_isMcNemarsStatisticWithHalfACountCorrection() {
+    Interval r = McNemar.fromCounts(18, 8, 200, 0.95);
 
-    // 2 * P(X <= 2), X ~ Bin(12, 1/2) = 2 * (1 + 12 + 66) / 4096
-    assertThat(r.pValue()).isCloseTo(2 * 79.0 / 4096, within(1e-12));
-    assertThat(r.method()).isEqualTo("mcnemar-exact");
-    assertThat(r.estimate()).isEqualTo(-0.08);
+    // (|8 - 18| - 0.5) / sqrt(26) = 1.8631; two-sided normal p = 0.06245
+    assertThat(McNemar.score(18, 8, 200, 0)).isCloseTo(-9.5 / Math.sqrt(26), within(1e-12));
+    assertThat(r.pValue()).isCloseTo(0.062449, within(1e-5));
+    // The verdict comes from the same test: p > 0.05, so the 95% interval contains 0.
+    assertThat(r.lo()).isLessThan(0);
+    assertThat(r.hi()).isGreaterThan(0);
+    assertThat(r.method()).isEqualTo("mcnemar-score");
+  }
+
+  @Test
+  void intervalEnds_areWhereTheScoreTestRejects() {
+    Interval r = McNemar.fromCounts(40, 20, 500, 0.95);
+
+    assertThat(McNemar.score(40, 20, 500, r.lo())).isCloseTo(1.959964, within(1e-6));
+    assertThat(McNemar.score(40, 20, 500, r.hi())).isCloseTo(-1.959964, within(1e-6));
+    assertThat(r.estimate()).isEqualTo(-0.04);
+  }
+
+  @Test
+  void candidateNeverWins_lowerEndStillBelowTheEstimate() {
+    Interval r = McNemar.fromCounts(6, 0, 200, 0.95);
+
+    assertThat(r.lo()).isLessThan(r.estimate() - 0.01);
     assertThat(r.hi()).isLessThan(0);
   }
 
   @Test
-  void manyDiscordantPairs_useChiSquaredWithContinuityCorrection() {
-    Interval r = McNemar.fromCounts(40, 20, 500, 0.95);
-
-    // statistic (|40 - 20| - 1)^2 / 60 = 6.0167; chi2(1) survival = erfc(sqrt(x / 2))
-    assertThat(r.method()).isEqualTo("mcnemar-chi2");
-    assertThat(r.pValue()).isCloseTo(0.014171, within(1e-5));
-    assertThat(r.lo()).isLessThan(r.estimate());
-  }
-
-  @Test
-  void noDisagreement_isExactlyNoChange() {
+  void noDisagreement_isNotAPointInterval() {
     Interval r = McNemar.fromCounts(0, 0, 50, 0.95);
 
-    assertThat(r.lo()).isZero();
-    assertThat(r.hi()).isZero();
     assertThat(r.pValue()).isEqualTo(1.0);
+    assertThat(r.lo()).isLessThan(-0.03);
+    assertThat(r.hi()).isGreaterThan(0.03);
+    assertThat(r.standardError()).isPositive();
   }
 }
