@@ -109,7 +109,8 @@ final class BinaryTensorCodec {
         continue;
       }
       String name = input.path("name").asString("");
-      if (!size.isIntegralNumber() || size.asLong() < 0) {
+      // canConvertToLong first: asLong() throws on an integer beyond 64 bits (found by fuzzing).
+      if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
         throw new BadRequest(
             400,
             "input '" + name + "': parameters.binary_data_size must be a non-negative integer");

@@ -118,6 +118,22 @@ class BinaryTensorCodecTest {
   }
 
   @Test
+  void decode_binaryDataSizeBeyond64Bits_isA400NotAnInternalError() {
+    // Found by DecoderFuzzTest#binary: Jackson's asLong() threw JsonNodeException, a 500.
+    String header =
+        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP64\", \"shape\": [1],"
+            + " \"parameters\": {\"binary_data_size\": 99999999999999999999}}]}";
+    byte[] body =
+        java.util.Arrays.copyOf(header.getBytes(StandardCharsets.UTF_8), header.length() + 8);
+    assertThatThrownBy(
+            () -> BinaryTensorCodec.decode(body, Integer.toString(header.length()), JSON))
+        .isInstanceOf(BadRequest.class)
+        .hasMessageContaining("input 'x'")
+        .hasMessageContaining("binary_data_size must be a non-negative integer")
+        .satisfies(e -> assertThat(((BadRequest) e).status()).isEqualTo(400));
+  }
+
+  @Test
   void encode_movesTheRequestedOutputsBehindTheHeader() throws Exception {
     ObjectNode response =
         (ObjectNode)
