@@ -81,7 +81,8 @@ class ImageIT {
   }
 
   private static Path trained(String example) throws Exception {
-    Path repo = Tools.copyExample(example, work);
+    // A folder of its own per call: several tests train the same example.
+    Path repo = Tools.copyExample(example, Files.createTempDirectory(work, example));
     Tools.Result r = Tools.mlci(env, "train", repo.toString(), "-q");
     assertThat(r.exit()).as(r.err()).isZero();
     r = Tools.mlci(env, "evaluate", repo.toString(), "-q");
@@ -414,7 +415,7 @@ class ImageIT {
    * is a 4xx, the container lives (not OOM-killed), and a valid request is answered afterwards.
    */
   @Test
-  @Order(8)
+  @Order(9)
   void underA1GiBLimitHostileBodiesAreRefusedAndTheServerLives() throws Exception {
     Path repo = trained("diabetes");
     String ref = registry.host() + "/mlci/hostile:test";

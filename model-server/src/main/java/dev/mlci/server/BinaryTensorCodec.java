@@ -68,12 +68,26 @@ final class BinaryTensorCodec {
    * @throws BadRequest naming the input or the header when the parts do not fit together
    */
   static JsonNode decode(byte[] body, String header, ObjectMapper json) throws BadRequest {
+    return decode(body, header, json, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #decode(byte[], String, ObjectMapper)}, refusing with 413 binary tensors of more than
+   * {@code maxElements} elements in all, counted before any element is decoded: a binary body must
+   * not decode into more than a JSON body of the same request may (its tokens are limited alike).
+   */
+  static JsonNode decode(byte[] body, String header, ObjectMapper json, long maxElements)
+      throws BadRequest {
     long length;
     try {
       length = Long.parseLong(header.trim());
     } catch (NumberFormatException e) {
       throw new BadRequest(
-          400, HEADER + " must be the length of the JSON part in bytes, got '" + header + "'");
+          400,
+          HEADER
+              + " must be the length of the JSON part in bytes, got '"
+              + BadRequest.cut(header)
+              + "'");
     }
     if (length < 0 || length > body.length) {
       throw new BadRequest(
@@ -96,19 +110,20 @@ final class BinaryTensorCodec {
               + " bytes of the body ("
               + HEADER
               + ") are not a JSON object: "
-              + e.getOriginalMessage());
+              + BadRequest.cut(e.getOriginalMessage()));
     }
     if (request == null || !request.isObject()) {
       throw new BadRequest(
           400, "the JSON part of the body (" + HEADER + ") must be an object with 'inputs'");
     }
     int offset = (int) length;
+    long elements = 0;
     for (JsonNode input : request.path("inputs")) {
       JsonNode size = input.path("parameters").path("binary_data_size");
       if (size.isMissingNode() || !input.isObject()) {
         continue;
       }
-      String name = input.path("name").asString("");
+      String name = BadRequest.cut(input.path("name").asString(""));
       // canConvertToLong first: asLong() throws on an integer beyond 64 bits (found by fuzzing).
       if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
         throw new BadRequest(
@@ -132,7 +147,17 @@ final class BinaryTensorCodec {
                 + " bytes follow");
       }
       ByteBuffer raw = ByteBuffer.wrap(body, offset, (int) n).order(ByteOrder.LITTLE_ENDIAN);
-      ((ObjectNode) input).set("data", values(name, input.path("datatype").asString(""), raw));
+      String datatype = BadRequest.cut(input.path("datatype").asString(""));
+      elements += elementCount(datatype, raw);
+      if (elements > maxElements) {
+        throw new BadRequest(
+            413,
+            "the binary tensors hold more than "
+                + maxElements
+                + " elements, more than one request may decode on this server's heap; split it"
+                + " into smaller requests");
+      }
+      ((ObjectNode) input).set("data", values(name, datatype, raw));
       offset += (int) n;
     }
     if (offset != body.length) {
@@ -144,6 +169,30 @@ final class BinaryTensorCodec {
               + " must add up to the body's length");
     }
     return request;
+  }
+
+  /**
+   * How many elements {@code raw} holds, without decoding them: BYTES length prefixes are followed
+   * (an element is at least its 4-byte prefix); other types divide by their size. Malformed data is
+   * left to {@link #values} to name.
+   */
+  private static long elementCount(String datatype, ByteBuffer raw) {
+    if (datatype.equals("BYTES")) {
+      long count = 0;
+      int at = raw.position();
+      while (raw.limit() - at >= 4) {
+        long len = Integer.toUnsignedLong(raw.getInt(at));
+        at += 4;
+        count++;
+        if (len > raw.limit() - at) {
+          break;
+        }
+        at += (int) len;
+      }
+      return count;
+    }
+    Integer size = SIZES.get(datatype);
+    return size == null ? 0 : raw.remaining() / size;
   }
 
   private static ArrayNode values(String name, String datatype, ByteBuffer raw) throws BadRequest {

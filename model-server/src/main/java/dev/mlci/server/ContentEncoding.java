@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.DataFormatException;
@@ -24,6 +25,9 @@ import java.util.zip.ZipException;
 final class ContentEncoding {
   /** The codings a request body may have, for messages. */
   static final String SUPPORTED = "gzip, deflate, identity";
+
+  /** Most codings a request body may carry on top of each other. */
+  static final int MAX_LAYERS = 2;
 
   private ContentEncoding() {}
 
@@ -70,6 +74,20 @@ final class ContentEncoding {
   static void requireSupported(String header) throws BadRequest {
     if (header == null || header.isBlank()) {
       return;
+    }
+    long layers =
+        Arrays.stream(header.split(","))
+            .map(c -> c.trim().toLowerCase(Locale.ROOT))
+            .filter(c -> !c.isEmpty() && !c.equals("identity"))
+            .count();
+    if (layers > MAX_LAYERS) {
+      throw new BadRequest(
+          415,
+          "Content-Encoding lists "
+              + layers
+              + " codings; at most "
+              + MAX_LAYERS
+              + " are undone (e.g. gzip)");
     }
     for (String coding : header.split(",")) {
       switch (coding.trim().toLowerCase(Locale.ROOT)) {
@@ -172,6 +190,9 @@ final class ContentEncoding {
     double star = -1;
     for (String part : acceptEncoding.split(",")) {
       String[] pieces = part.split(";");
+      if (pieces.length == 0) {
+        continue; // ";" alone: split drops the empty pieces
+      }
       String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
       double q = 1;
       for (int i = 1; i < pieces.length; i++) {

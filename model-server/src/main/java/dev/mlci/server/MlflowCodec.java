@@ -211,7 +211,8 @@ final class MlflowCodec {
     Cells cells = new Cells(m.spec(), maxRows);
     long records = countCsv(body, cells.width(), maxRows);
     if (records == 0) {
-      throw new BadRequest(400, "the CSV body is empty; send a header row and one row per example");
+      throw new BadRequest(
+          400, "the CSV body is empty; send a header row and one row per example", BAD_REQUEST);
     }
     try (CSVParser parser =
         CSVParser.parse(
@@ -278,7 +279,8 @@ final class MlflowCodec {
                   + records
                   + " has more than "
                   + width
-                  + " fields, one per column the model takes");
+                  + " fields, one per column the model takes",
+              BAD_REQUEST);
         }
       } else if (b == '\n' || b == '\r') {
         if (b == '\r' && i + 1 < body.length && body[i + 1] == '\n') {
@@ -294,7 +296,8 @@ final class MlflowCodec {
                   + maxRows
                   + " rows; the limit is "
                   + maxRows
-                  + " per request (MLCI_MAX_ROWS): split it into smaller requests");
+                  + " per request (MLCI_MAX_ROWS): split it into smaller requests",
+              BAD_REQUEST);
         }
       } else {
         empty = false;

@@ -335,7 +335,7 @@ final class ModelServer {
   private JsonNode v2Request(HttpServerExchange ex, byte[] body) throws BadRequest {
     String header = ex.getRequestHeaders().getFirst(BinaryTensorCodec.HEADER);
     if (header != null) {
-      return BinaryTensorCodec.decode(body, header, json);
+      return BinaryTensorCodec.decode(body, header, json, limits.maxJsonTokens());
     }
     JsonNode request = parse(json, limits, body);
     if (request == null || request.isMissingNode()) {

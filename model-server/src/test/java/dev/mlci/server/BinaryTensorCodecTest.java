@@ -43,6 +43,20 @@ class BinaryTensorCodecTest {
   }
 
   @Test
+  void decode_moreElementsThanTheLimit_is413BeforeDecoding() throws Exception {
+    byte[][] bools = request("BOOL", new byte[1000]);
+    assertThatThrownBy(() -> BinaryTensorCodec.decode(bools[0], new String(bools[1]), JSON, 999))
+        .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(413))
+        .hasMessageContaining("more than 999 elements");
+    // 250 empty BYTES elements: each is its 4-byte length prefix alone.
+    byte[][] empties = request("BYTES", new byte[1000]);
+    assertThatThrownBy(
+            () -> BinaryTensorCodec.decode(empties[0], new String(empties[1]), JSON, 249))
+        .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(413));
+    assertThat(BinaryTensorCodec.decode(empties[0], new String(empties[1]), JSON, 250)).isNotNull();
+  }
+
+  @Test
   void decode_everyFixedSizeDatatype_littleEndian() throws Exception {
     assertThat(data("FP64", le(16).putDouble(1.25).putDouble(-3e300).array()).toString())
         .isEqualTo("[1.25,-3.0E300]");

@@ -56,6 +56,19 @@ class ContentEncodingTest {
   }
 
   @Test
+  void choose_anAcceptEncodingOfSemicolonsOnly_choosesNothingAndDoesNotThrow() {
+    assertThat(ContentEncoding.choose(";")).isEmpty();
+    assertThat(ContentEncoding.choose("gzip,;")).contains("gzip");
+  }
+
+  @Test
+  void requireSupported_moreThanTwoLayers_is415() {
+    assertThatThrownBy(() -> ContentEncoding.requireSupported("gzip, gzip, gzip"))
+        .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(415))
+        .hasMessageContaining("at most 2");
+  }
+
+  @Test
   void decode_anUnsupportedCoding_is415NamingTheSupportedOnes() {
     assertThatThrownBy(() -> ContentEncoding.decode("br", new byte[] {1, 2, 3}, 1024))
         .isInstanceOfSatisfying(BadRequest.class, e -> assertThat(e.status()).isEqualTo(415))
