@@ -7,9 +7,11 @@
       boolean; duplicate keys are errors), then validated against
         - Deployment, Service, ...: the strict Kubernetes JSON schemas the PyPI package
           kubernetes-validate carries (unknown fields are errors), through kubernetes_validate.validate;
-        - InferenceService: the CRD's openAPIV3Schema, made strict the way kubeconform's
-          openapi2jsonschema.py does for CRDs (vendored beside this script), with metadata checked
-          against Kubernetes' strict ObjectMeta, as the API server does for every custom resource.
+        - InferenceService: the CRD's openAPIV3Schema, made strict as the API server prunes and
+          kubectl's strict field validation refuses unknown fields (strict() below: an object schema
+          with properties admits no others unless it says x-kubernetes-preserve-unknown-fields;
+          int-or-string as either), with metadata checked against Kubernetes' strict ObjectMeta,
+          as the API server does for every custom resource.
       Prints a JSON list, one entry per document and version:
       {"file", "kind", "name", "kubernetes", "errors": ["path: message", ...]}.
 """
@@ -24,8 +26,6 @@ import kubernetes_validate
 import yaml
 from referencing import Registry, Resource
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "kubeconform"))
-from openapi2jsonschema import additional_properties, replace_int_or_string  # noqa: E402
 
 OBJECT_META = "https://kubernetes.io/api/_definitions.json#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
@@ -55,11 +55,28 @@ def definitions(version):
     return json.loads(ref.read_text())
 
 
+def strict(schema):
+    """The CRD schema as the API server applies it with strict field validation: an object schema
+    that lists properties admits no other field (unless x-kubernetes-preserve-unknown-fields says
+    so, or it already states additionalProperties), and x-kubernetes-int-or-string (or the format
+    int-or-string) accepts a string or an integer. Returns a new schema."""
+    if isinstance(schema, list):
+        return [strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("x-kubernetes-int-or-string") or schema.get("format") == "int-or-string":
+        return {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    out = {k: strict(v) for k, v in schema.items()}
+    if ("properties" in schema and "additionalProperties" not in schema
+            and not schema.get("x-kubernetes-preserve-unknown-fields")):
+        out["additionalProperties"] = False
+    return out
+
+
 def crd_validator(crd, version):
     [served] = [v for v in crd["spec"]["versions"] if v.get("storage")]
     schema = copy.deepcopy(served["schema"]["openAPIV3Schema"])
-    # As DENY_ROOT_ADDITIONAL_PROPERTIES=1 openapi2jsonschema.py: the root is strict too.
-    schema = replace_int_or_string(additional_properties(schema, skip=False))
+    schema = strict(schema)  # the root is strict too
     schema["properties"]["metadata"] = {"$ref": OBJECT_META}
     registry = Resource.from_contents(definitions(version)) @ Registry()
     api = crd["spec"]["group"] + "/" + served["name"]

@@ -19,8 +19,9 @@ import tools.jackson.databind.JsonNode;
  * nobody here wrote, offline: Deployment and Service against the Kubernetes JSON schemas of the
  * PyPI package kubernetes-validate (oldest and newest Kubernetes it carries), the InferenceService
  * against the KServe CRD's openAPIV3Schema (src/test/resources/conformance/kserve, see its
- * SOURCES.md) made strict with kubeconform's own converter. The YAML is read as kubectl reads it
- * (YAML 1.1), so {@code value: 5} is the number Kubernetes refuses.
+ * SOURCES.md) made strict as the API server applies it (unknown fields refused unless the schema
+ * preserves them). The YAML is read as kubectl reads it (YAML 1.1), so {@code value: 5} is the
+ * number Kubernetes refuses.
  */
 class ManifestSchemaIT {
   static final String KUBERNETES = "1.25,1.37";
