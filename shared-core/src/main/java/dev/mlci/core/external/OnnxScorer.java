@@ -70,6 +70,10 @@ public final class OnnxScorer implements AutoCloseable {
 
   private final OnnxJavaType tensorType;
   private final Map<String, TensorInfo> columnInputs;
+
+  /** Per-column form: the model's input name of each column. */
+  private Map<String, String> inputNames = Map.of();
+
   private final String probabilityOutput;
   private final boolean zipMap;
   private final String labelOutput;
@@ -106,9 +110,10 @@ public final class OnnxScorer implements AutoCloseable {
               "export one input per column (a string input for '" + c.name() + "').");
         }
       }
-    } else if (inputs.keySet().equals(Set.copyOf(columns))) {
+    } else if (inputNames(columns, inputs.keySet()) != null) {
+      Map<String, String> names = inputNames(columns, inputs.keySet());
       for (String c : columns) {
-        ValueInfo info = inputs.get(c).getInfo();
+        ValueInfo info = inputs.get(names.get(c)).getInfo();
         if (!(info instanceof TensorInfo t)
             || !Set.of(
                     OnnxJavaType.FLOAT,
@@ -121,15 +126,16 @@ public final class OnnxScorer implements AutoCloseable {
             || (t.getShape().length == 2 && t.getShape()[1] != 1)) {
           throw new OnnxModelException(
               "model.onnx input '"
-                  + c
+                  + names.get(c)
                   + "' is "
-                  + info
+                  + describe(info)
                   + "; a column input must be float, double, int64 or string of shape [N, 1] or"
                   + " [N].",
               HOW_TO_EXPORT);
         }
         perColumn.put(c, t);
       }
+      inputNames = Map.copyOf(names);
     } else {
       throw new OnnxModelException(
           "model.onnx has inputs "
@@ -298,8 +304,9 @@ public final class OnnxScorer implements AutoCloseable {
       return;
     }
     for (int c = 0; c < columns.size(); c++) {
-      String name = columns.get(c).name();
-      TensorInfo t = columnInputs.get(name);
+      String column = columns.get(c).name();
+      String name = inputNames.get(column);
+      TensorInfo t = columnInputs.get(column);
       long[] shape = t.getShape().length == 2 ? new long[] {n, 1} : new long[] {n};
       boolean numeric = columns.get(c).kind() == ColumnSpec.Kind.NUMERIC;
       switch (t.type) {
@@ -541,10 +548,51 @@ public final class OnnxScorer implements AutoCloseable {
     return where(batch.get(0)) + " to " + where(batch.get(batch.size() - 1));
   }
 
+  /**
+   * Each column's input: named as the column, or as skl2onnx names it (every character other than a
+   * letter, digit or underscore replaced by an underscore, e.g. {@code mean radius} becomes {@code
+   * mean_radius}); null unless every column has exactly one input and there are no others.
+   */
+  static Map<String, String> inputNames(List<String> columns, Set<String> inputs) {
+    if (inputs.size() != columns.size()) {
+      return null;
+    }
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String c : columns) {
+      String sanitized = c.replaceAll("[^A-Za-z0-9_]", "_");
+      String name = inputs.contains(c) ? c : inputs.contains(sanitized) ? sanitized : null;
+      if (name == null || names.containsValue(name)) {
+        return null;
+      }
+      names.put(c, name);
+    }
+    return names;
+  }
+
   private static String describe(Map<String, NodeInfo> nodes) {
     List<String> parts = new ArrayList<>();
-    nodes.forEach((k, v) -> parts.add("'" + k + "' " + v.getInfo()));
+    nodes.forEach((k, v) -> parts.add("'" + k + "' " + describe(v.getInfo())));
     return parts.toString();
+  }
+
+  /** {@code float[N, 1]}, {@code sequence<map<string, float>>}, ... */
+  private static String describe(ValueInfo info) {
+    if (info instanceof TensorInfo t) {
+      StringBuilder sb = new StringBuilder(typeName(t.type)).append('[');
+      long[] shape = t.getShape();
+      for (int i = 0; i < shape.length; i++) {
+        sb.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "N" : Long.toString(shape[i]));
+      }
+      return sb.append(']').toString();
+    }
+    if (info instanceof SequenceInfo s && s.isSequenceOfMaps()) {
+      return "sequence<map<"
+          + typeName(s.mapInfo.keyType)
+          + ", "
+          + typeName(s.mapInfo.valueType)
+          + ">>";
+    }
+    return String.valueOf(info);
   }
 
   private static String typeName(OnnxJavaType t) {
