@@ -94,9 +94,16 @@ public final class ExternalTraining {
     String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
     Path csv = work.resolve("train.csv");
     Path output = work.resolve("output");
+    long handOff = System.nanoTime();
     try {
       Files.createDirectories(output);
       writeTrainingRows(csv, idColumn, data, spec);
+      progress.info(
+          "handed "
+              + data.train().size()
+              + " training rows to the command in "
+              + seconds(handOff)
+              + " (MLCI_TRAIN_DATA)");
     } catch (IOException e) {
       throw new EnvironmentException(
           "cannot write the training rows for the command: " + e.getMessage(), e);
@@ -163,8 +170,15 @@ public final class ExternalTraining {
       throw new EnvironmentException("cannot read model.onnx: " + e.getMessage(), e);
     }
     Map<String, Double> metrics = scriptMetrics(loaded, output.resolve("metrics.json"));
+    long checking = System.nanoTime();
     try (OnnxScorer scorer = OnnxScorer.load(onnx, spec)) {
       OnnxScorer.Scores scores = scorer.score(data.train());
+      progress.info(
+          "scored the "
+              + data.train().size()
+              + " training rows through ONNX Runtime in "
+              + seconds(checking)
+              + " (signature, classes, finite outputs)");
       Optional<Parity> parity = Optional.empty();
       Path native_ = output.resolve(Parity.FILE);
       if (Files.exists(native_)) {
@@ -368,6 +382,10 @@ public final class ExternalTraining {
               + " in the script.");
     }
     return new Parity(rows, max, worst);
+  }
+
+  private static String seconds(long sinceNanos) {
+    return String.format(java.util.Locale.ROOT, "%.2fs", (System.nanoTime() - sinceNanos) / 1e9);
   }
 
   private static String tail(CommandRun run) {

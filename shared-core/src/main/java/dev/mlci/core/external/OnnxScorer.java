@@ -383,10 +383,13 @@ public final class OnnxScorer implements AutoCloseable {
       }
     }
     OnnxValue p = result.get(probabilityOutput).orElseThrow();
+    // Read out of the native result once per batch: each getValue() copies all of it.
+    List<? extends OnnxValue> maps = zipMap ? ((OnnxSequence) p).getValue() : null;
+    double[][] all = zipMap ? null : matrix(p, n, probabilityOutput);
     for (int i = 0; i < n; i++) {
       double[] row = new double[classes.size()];
       if (zipMap) {
-        OnnxMap map = (OnnxMap) ((OnnxSequence) p).getValue().get(i);
+        OnnxMap map = (OnnxMap) maps.get(i);
         Map<String, Double> byClass = new HashMap<>();
         for (Map.Entry<?, ?> e : map.getValue().entrySet()) {
           byClass.put(String.valueOf(e.getKey()), ((Number) e.getValue()).doubleValue());
@@ -398,7 +401,6 @@ public final class OnnxScorer implements AutoCloseable {
           row[c] = byClass.get(classes.get(c));
         }
       } else {
-        double[][] all = matrix(p, n, probabilityOutput);
         if (all[i].length != classes.size()) {
           throw new OnnxModelException(
               "model.onnx output '"
