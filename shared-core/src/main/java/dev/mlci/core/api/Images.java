@@ -106,6 +106,31 @@ public final class Images {
   }
 
   /**
+   * Refuses a model trained by {@code trainer: external}: the model server feeds ONNX models one
+   * float64 tensor, as mlci's own exports take, not an external model's per-column inputs and
+   * ZipMap outputs, so its image would fail every request.
+   */
+  private static void requireServable(Path modelDir) throws BadInputException {
+    Path serving = modelDir.resolve(ModelFormat.SERVING);
+    String modelClass;
+    try {
+      modelClass = Json.read(serving).path("model_class").asString("");
+    } catch (IOException | RuntimeException e) {
+      return; // verifiedModel checked the directory; the server reports what it cannot read
+    }
+    if (dev.mlci.core.model.ExternalModelDirectory.MODEL_CLASS.equals(modelClass)) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(modelDir),
+              "",
+              "this model was trained by trainer: external (the repository's own model.onnx), and"
+                  + " mlci's model server does not serve such models yet.",
+              "gate it with mlci; serve model.onnx with an ONNX Runtime server (its MLmodel has the"
+                  + " onnx flavor, so 'mlflow models serve' loads it)."));
+    }
+  }
+
+  /**
    * Builds the serving image of the trained model and writes its description and deploy manifests.
    */
   public ContainerizeResult containerize(Plan plan, ContainerizeOptions options)
@@ -118,6 +143,7 @@ public final class Images {
     ImageLocation base = location(options.base(), true, "--base");
     ImageLocation target = location(options.target(), false, "--target");
     String modelDigest = verifiedModel(modelDir);
+    requireServable(modelDir);
     if (target instanceof ImageLocation.Tar t && t.path().startsWith(ws.imageDir())) {
       throw new BadInputException(
           Problem.inFile(

@@ -2,6 +2,7 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.config.ConfigLoader;
 import dev.mlci.core.config.GateConfig;
+import dev.mlci.core.config.ModelConfig;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.InputSignature;
@@ -16,6 +17,11 @@ import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.eval.ModelEvaluation;
+import dev.mlci.core.external.ExternalEvaluation;
+import dev.mlci.core.external.ExternalModel;
+import dev.mlci.core.external.ExternalTraining;
+import dev.mlci.core.external.OnnxModelException;
+import dev.mlci.core.external.OnnxScorer;
 import dev.mlci.core.gate.BaselineInfo;
 import dev.mlci.core.gate.GateEvaluator;
 import dev.mlci.core.gate.GateFiles;
@@ -31,6 +37,7 @@ import dev.mlci.core.io.Json;
 import dev.mlci.core.io.OutputDirectory;
 import dev.mlci.core.io.RegularFiles;
 import dev.mlci.core.mlp.MlpModel;
+import dev.mlci.core.model.ExternalModelDirectory;
 import dev.mlci.core.model.LinearOnnx;
 import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
@@ -138,6 +145,9 @@ public final class Mlci {
     claim(ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
     LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
     progress.info(describe(data));
+    if (plan.config().model().isExternal()) {
+      return trainExternal(plan, data, started);
+    }
     List<RunData.MetricPoint> curve = new ArrayList<>();
     TrainedModel trained;
     try {
@@ -192,6 +202,66 @@ public final class Mlci {
         trained.trainingExamples(),
         noOnnx.isEmpty(),
         noOnnx,
+        finished - started.toEpochMilli(),
+        tracked);
+  }
+
+  /**
+   * {@code trainer: external}: runs the repository's own command, checks its ONNX model and writes
+   * it as a model directory that evaluate, gate and containerize read like any other.
+   */
+  private TrainResult trainExternal(Plan plan, LoadedData data, Instant started)
+      throws MlciException {
+    Workspace ws = plan.workspace();
+    ExternalModel trained = ExternalTraining.train(plan.loaded(), data, progress);
+    Optional<GitInfo> git = GitInfo.of(ws.repository());
+    String[] digest = new String[1];
+    try {
+      OutputDirectory.write(
+          ws.modelDir(),
+          dir -> {
+            digest[0] = ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git);
+            ObjectNode info = runInfo("train", started);
+            info.set("command", ExternalModelDirectory.commandJson(trained.run()));
+            Json.write(dir.resolve(ModelFormat.RUN_INFO), info);
+          });
+      if (OutputDirectory.deleteIfOurs(ws.evalDir())) {
+        progress.info(
+            "removed " + Workspace.display(ws.evalDir()) + ": it evaluated the previous model");
+      }
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot write the model to "
+              + Workspace.display(ws.modelDir())
+              + ": "
+              + OutputDirectory.reason(e),
+          e);
+    }
+    long finished = clock.millis();
+    Map<String, String> tags = StepRecords.contextTags(env, git, ws.repository(), digest[0]);
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    run.tag("mlci.trainer", ModelConfig.EXTERNAL);
+    run.tag("mlci.command", plan.config().model().command().orElseThrow());
+    run.tag("mlci.config_sha256", plan.loaded().sha256());
+    StepRecords.trainParams(run, plan.config(), data, false);
+    trained.scriptMetrics().forEach((k, v) -> run.metric("script." + k, v, 0, finished));
+    trained
+        .parity()
+        .ifPresent(p -> run.metric("parity_max_difference", p.maxDifference(), 0, finished));
+    run.metric("command_exit_code", trained.run().exitCode(), 0, finished);
+    run.metric("command_seconds", trained.run().millis() / 1000.0, 0, finished);
+    run.metric("training_examples", trained.trainingExamples(), 0, finished);
+    run.metric("train_seconds", (finished - started.toEpochMilli()) / 1000.0, 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
+    run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
+    Tracked tracked = record(plan, "train", digest[0], true, tags, run, started, finished);
+    return new TrainResult(
+        ws.modelDir(),
+        digest[0],
+        ModelConfig.EXTERNAL,
+        trained.trainingExamples(),
+        true,
+        Optional.empty(),
         finished - started.toEpochMilli(),
         tracked);
   }
@@ -255,6 +325,29 @@ public final class Mlci {
     };
   }
 
+  /**
+   * Scores the test rows with the exported model of {@code trainer: external}, through ONNX
+   * Runtime.
+   */
+  private static Evaluation evaluateExternal(Plan plan, ModelBundle bundle, LoadedData data)
+      throws BadInputException, EnvironmentException {
+    String display = Workspace.display(bundle.dir());
+    byte[] onnx;
+    try {
+      onnx = Files.readAllBytes(bundle.externalOnnx().get());
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot read the model in " + display + ": " + e.getMessage(), e);
+    }
+    try (OnnxScorer scorer = OnnxScorer.load(onnx, bundle.spec())) {
+      return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());
+    } catch (OnnxModelException e) {
+      throw new BadInputException(
+          dev.mlci.core.errors.Problem.inFile(
+              display + "/" + ModelFormat.ONNX_MODEL, "", e.getMessage(), e.fix()));
+    }
+  }
+
   /** Scores the trained model on the test set and writes the evaluation directory. */
   public EvaluateResult evaluate(Plan plan) throws MlciException {
     Instant started = clock.instant();
@@ -274,11 +367,15 @@ public final class Mlci {
     Evaluation evaluation;
     try {
       evaluation =
-          ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
+          bundle.externalOnnx().isPresent()
+              ? evaluateExternal(plan, bundle, data)
+              : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
     } catch (OutOfMemoryError e) {
       throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
     } finally {
-      MlpModel.release(bundle.model());
+      if (bundle.model() != null) {
+        MlpModel.release(bundle.model());
+      }
       progress.finish();
     }
     Optional<String> nonFinite = ModelEvaluation.nonFinite(evaluation.predictions());

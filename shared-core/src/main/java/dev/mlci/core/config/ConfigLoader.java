@@ -284,9 +284,9 @@ public final class ConfigLoader {
             trainer,
             params(task, trainer, m.path("params")),
             m.path("seed").asLong(ModelConfig.DEFAULT_SEED),
-            m.has("standardize")
-                ? Optional.of(m.get("standardize").asBoolean())
-                : Optional.empty());
+            m.has("standardize") ? Optional.of(m.get("standardize").asBoolean()) : Optional.empty(),
+            text(m, "command"),
+            m.has("timeout") ? duration(m.get("timeout").asString()) : ModelConfig.DEFAULT_TIMEOUT);
     List<String> metrics =
         root.has("metrics")
             ? strings(root.get("metrics"))
@@ -370,6 +370,13 @@ public final class ConfigLoader {
   /** The given parameters, plus the declared default of every parameter not given. */
   private static Map<String, Object> params(Task task, String trainer, JsonNode given) {
     Map<String, Object> params = new LinkedHashMap<>();
+    if (trainer.equals(ModelConfig.EXTERNAL)) {
+      // Passed through to the command as written: mlci declares none of them.
+      for (String name : given.propertyNames()) {
+        params.put(name, toJava(given.get(name)));
+      }
+      return params;
+    }
     JsonNode declared = SchemaCheck.declaredParams(task, trainer).orElseThrow();
     for (String name : declared.propertyNames()) {
       JsonNode value = given.has(name) ? given.get(name) : declared.get(name).get("default");
@@ -380,11 +387,26 @@ public final class ConfigLoader {
     return params;
   }
 
+  /** {@code 90s}, {@code 30m}, {@code 2h} (the schema holds the form). */
+  private static java.time.Duration duration(String text) {
+    long n = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> java.time.Duration.ofSeconds(n);
+      case 'm' -> java.time.Duration.ofMinutes(n);
+      default -> java.time.Duration.ofHours(n);
+    };
+  }
+
   private static Object toJava(JsonNode value) {
     if (value.isArray()) {
       List<Object> items = new ArrayList<>();
       value.forEach(v -> items.add(toJava(v)));
       return List.copyOf(items);
+    }
+    if (value.isObject()) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      value.propertyNames().forEach(n -> fields.put(n, toJava(value.get(n))));
+      return java.util.Collections.unmodifiableMap(fields);
     }
     if (value.isIntegralNumber()) {
       return value.asLong();

@@ -126,6 +126,28 @@ final class MlModelFile {
     return finish(root, flavors, spec, outputColumns, modelDigest);
   }
 
+  /**
+   * The {@code MLmodel} of a model the repository's own command exported: the {@code onnx} and
+   * {@code python_function} flavors only.
+   */
+  static String renderOnnx(FeatureSpec spec, String onnxVersion, String modelDigest) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("artifact_path", "model");
+    Map<String, Object> flavors = new LinkedHashMap<>();
+    Map<String, Object> pyfunc = new LinkedHashMap<>();
+    pyfunc.put("loader_module", "mlflow.onnx");
+    pyfunc.put("data", ModelFormat.ONNX_MODEL);
+    pyfunc.put("python_version", "3.11");
+    flavors.put("python_function", pyfunc);
+    Map<String, Object> onnxFlavor = new LinkedHashMap<>();
+    onnxFlavor.put("data", ModelFormat.ONNX_MODEL);
+    onnxFlavor.put("onnx_version", onnxVersion);
+    onnxFlavor.put("providers", List.of("CPUExecutionProvider"));
+    onnxFlavor.put("code", null);
+    flavors.put("onnx", onnxFlavor);
+    return finish(root, flavors, spec, modelDigest);
+  }
+
   private static String finish(
       Map<String, Object> root,
       Map<String, Object> flavors,

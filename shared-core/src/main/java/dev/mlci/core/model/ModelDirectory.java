@@ -150,7 +150,7 @@ public final class ModelDirectory {
         && e.getModels().stream().anyMatch(ModelDirectory::usesXgboost);
   }
 
-  private static ObjectNode inputExample(FeatureSpec spec, DataRow row) {
+  static ObjectNode inputExample(FeatureSpec spec, DataRow row) {
     ObjectNode root = F.objectNode();
     ArrayNode columns = root.putArray("columns");
     ArrayNode values = root.putArray("data").addArray();
@@ -257,6 +257,16 @@ public final class ModelDirectory {
               "",
               "the model directory cannot be read: " + e.getMessage() + ".",
               "retrain it with this version of mlci."));
+    }
+    if (dev.mlci.core.config.ModelConfig.EXTERNAL.equals(
+        provenance.path("trainer").path("name").asString(""))) {
+      return new ModelBundle(
+          dir,
+          null,
+          spec,
+          provenance,
+          Checksums.digest(dir),
+          Optional.of(dir.resolve(ModelFormat.ONNX_MODEL)));
     }
     Model<?> model;
     if (mlp.isPresent()) {

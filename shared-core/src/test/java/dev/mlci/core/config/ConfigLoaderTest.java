@@ -123,6 +123,49 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_external_readsCommandTimeoutAndPassesParamsThrough() throws Exception {
+    MlConfig c =
+        load(VALID.replace(
+                "trainer: logistic",
+                "trainer: external\n  command: python3 'my train.py' --fast\n  timeout: 90s\n"
+                    + "  params: {n_estimators: 100, layers: [128, 64], opt: {name: adam}}"))
+            .config();
+
+    assertThat(c.model().isExternal()).isTrue();
+    assertThat(c.model().command()).contains("python3 'my train.py' --fast");
+    assertThat(c.model().timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(c.model().params())
+        .containsEntry("n_estimators", 100L)
+        .containsEntry("layers", List.of(128L, 64L))
+        .containsEntry("opt", java.util.Map.of("name", "adam"));
+  }
+
+  @Test
+  void load_externalWithoutCommand_isRefused() throws Exception {
+    List<Problem> p = problems(VALID.replace("trainer: logistic", "trainer: external"));
+
+    assertThat(p).anyMatch(x -> x.render().contains("command"));
+  }
+
+  @Test
+  void load_commandForMlcisOwnTrainer_isRefused() throws Exception {
+    List<Problem> p =
+        problems(VALID.replace("trainer: logistic", "trainer: logistic\n  command: python3 t.py"));
+
+    assertThat(p).anyMatch(x -> x.render().contains("model.command"));
+  }
+
+  @Test
+  void load_externalTimeoutWithoutUnit_isRefused() throws Exception {
+    List<Problem> p =
+        problems(
+            VALID.replace(
+                "trainer: logistic", "trainer: external\n  command: python3 t.py\n  timeout: 30"));
+
+    assertThat(p).anyMatch(x -> x.render().contains("model.timeout"));
+  }
+
+  @Test
   void load_regressionTrainerForClassification_isRefused() throws Exception {
     Problem p = problems(VALID.replace("logistic", "linear")).get(0);
 
@@ -130,7 +173,8 @@ class ConfigLoaderTest {
     assertThat(p.render())
         .contains("'linear' is a regression trainer, but task is classification.")
         .contains(
-            "use one of: logistic, linear-svm, cart, random-forest, xgboost, mlp (or change 'task')");
+            "use one of: logistic, linear-svm, cart, random-forest, xgboost, mlp, external (or"
+                + " change 'task')");
   }
 
   @Test

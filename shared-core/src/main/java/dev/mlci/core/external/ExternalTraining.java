@@ -1,0 +1,408 @@
+package dev.mlci.core.external;
+
+import dev.mlci.core.config.LoadedConfig;
+import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.SpecFitter;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.io.Json;
+import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.format.FeatureSpec;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code trainer: external}: runs the repository's own training command on mlci's training rows,
+ * then checks the ONNX model it exported (loads in ONNX Runtime, signature, classes, finite outputs
+ * on the training rows, and the parity check against {@code train_predictions.csv}).
+ *
+ * <p>The command's environment: {@code MLCI_TRAIN_DATA} (CSV: the id column, the features in order,
+ * the target; training rows only), {@code MLCI_ID}, {@code MLCI_FEATURES}, {@code MLCI_TARGET},
+ * {@code MLCI_TASK}, {@code MLCI_CLASSES}, {@code MLCI_PARAMS}, {@code MLCI_SEED}, {@code
+ * MLCI_OUTPUT} (an empty folder for {@code model.onnx}, {@code metrics.json}, {@code
+ * train_predictions.csv}).
+ */
+public final class ExternalTraining {
+  /** The id column of MLCI_TRAIN_DATA when ml.yaml names none (ids are then content hashes). */
+  public static final String DEFAULT_ID_COLUMN = "mlci_id";
+
+  /** Rows compared against the native scores in the parity message. */
+  static final int WORST_ROWS = 5;
+
+  private ExternalTraining() {}
+
+  /**
+   * Runs the command and checks what it wrote.
+   *
+   * @throws BadInputException for every fault of the command or its model, naming ml.yaml's {@code
+   *     model.command}
+   * @throws EnvironmentException when mlci cannot write or read its own temporary files
+   */
+  public static ExternalModel train(LoadedConfig loaded, LoadedData data, ProgressListener progress)
+      throws BadInputException, EnvironmentException {
+    MlConfig config = loaded.config();
+    String command = config.model().command().orElseThrow();
+    List<String> argv;
+    try {
+      argv = Argv.split(command);
+    } catch (IllegalArgumentException e) {
+      throw bad(
+          loaded, e.getMessage() + ".", "quote as a shell would, e.g. python3 'my script.py'.");
+    }
+    FeatureSpec spec = SpecFitter.fit(config, data, false);
+    Path work;
+    try {
+      work = Files.createTempDirectory("mlci-external-");
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot create a temporary folder: " + e.getMessage(), e);
+    }
+    try {
+      return run(loaded, data, spec, argv, work, progress);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static ExternalModel run(
+      LoadedConfig loaded,
+      LoadedData data,
+      FeatureSpec spec,
+      List<String> argv,
+      Path work,
+      ProgressListener progress)
+      throws BadInputException, EnvironmentException {
+    MlConfig config = loaded.config();
+    String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
+    Path csv = work.resolve("train.csv");
+    Path output = work.resolve("output");
+    long handOff = System.nanoTime();
+    try {
+      Files.createDirectories(output);
+      writeTrainingRows(csv, idColumn, data, spec);
+      progress.info(
+          "handed "
+              + data.train().size()
+              + " training rows to the command in "
+              + seconds(handOff)
+              + " (MLCI_TRAIN_DATA)");
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot write the training rows for the command: " + e.getMessage(), e);
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MLCI_TRAIN_DATA", csv.toString());
+    env.put("MLCI_ID", idColumn);
+    env.put("MLCI_FEATURES", Json.mapper().writeValueAsString(data.features()));
+    env.put("MLCI_TARGET", config.data().target());
+    env.put("MLCI_TASK", config.task().yamlName());
+    env.put(
+        "MLCI_CLASSES",
+        Json.mapper()
+            .writeValueAsString(
+                spec.target().isClassification() ? spec.target().classes() : List.of()));
+    env.put("MLCI_PARAMS", Json.mapper().writeValueAsString(config.model().params()));
+    env.put("MLCI_SEED", Long.toString(config.model().seed()));
+    env.put("MLCI_OUTPUT", output.toString());
+    String prefix = "[" + Path.of(argv.get(argv.size() > 1 ? 1 : 0)).getFileName() + "] ";
+    progress.start("training: " + String.join(" ", argv), -1, "");
+    CommandRun run;
+    try {
+      run =
+          CommandRun.run(
+              argv, loaded.folder(), env, config.model().timeout(), l -> progress.info(prefix + l));
+    } catch (IOException e) {
+      throw bad(
+          loaded,
+          "cannot run '" + argv.get(0) + "': " + e.getMessage() + ".",
+          "install it on the build's PATH (e.g. actions/setup-python), or name it by its path"
+              + " relative to ml.yaml's folder.");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while the training command ran", e);
+    } finally {
+      progress.finish();
+    }
+    if (run.timedOut()) {
+      throw bad(
+          loaded,
+          "the command ran longer than model.timeout ("
+              + config.model().timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+              + ") and was stopped with every process it started."
+              + tail(run),
+          "raise model.timeout (e.g. 2h), or make the script faster.");
+    }
+    if (run.exitCode() != 0) {
+      throw bad(
+          loaded,
+          "the command exited with code " + run.exitCode() + "." + tail(run),
+          "fix the script; the output above is its own.");
+    }
+    Path onnxFile = output.resolve("model.onnx");
+    if (!Files.isRegularFile(onnxFile)) {
+      throw bad(
+          loaded,
+          "the command exited with 0 but wrote no model.onnx into MLCI_OUTPUT.",
+          "save the exported model to os.path.join(os.environ['MLCI_OUTPUT'], 'model.onnx').");
+    }
+    byte[] onnx;
+    try {
+      onnx = Files.readAllBytes(onnxFile);
+    } catch (IOException e) {
+      throw new EnvironmentException("cannot read model.onnx: " + e.getMessage(), e);
+    }
+    Map<String, Double> metrics = scriptMetrics(loaded, output.resolve("metrics.json"));
+    long checking = System.nanoTime();
+    try (OnnxScorer scorer = OnnxScorer.load(onnx, spec)) {
+      OnnxScorer.Scores scores = scorer.score(data.train());
+      progress.info(
+          "scored the "
+              + data.train().size()
+              + " training rows through ONNX Runtime in "
+              + seconds(checking)
+              + " (signature, classes, finite outputs)");
+      Optional<Parity> parity = Optional.empty();
+      Path native_ = output.resolve(Parity.FILE);
+      if (Files.exists(native_)) {
+        parity = Optional.of(parity(loaded, data, spec, scores, native_));
+        progress.info(
+            "parity: the ONNX model matches the native model on "
+                + parity.get().rows()
+                + " training rows (largest difference "
+                + parity.get().maxDifference()
+                + ", tolerance "
+                + Parity.TOLERANCE
+                + ")");
+      }
+      return new ExternalModel(
+          onnx, spec, run, metrics, parity, scorer.inputForm(), data.train().size());
+    } catch (OnnxModelException e) {
+      throw bad(loaded, e.getMessage(), e.fix());
+    }
+  }
+
+  private static void writeTrainingRows(
+      Path csv, String idColumn, LoadedData data, FeatureSpec spec) throws IOException {
+    List<String> header = new ArrayList<>();
+    header.add(idColumn);
+    header.addAll(data.features());
+    header.add(spec.target().name());
+    boolean classification = spec.target().isClassification();
+    try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
+        CSVPrinter p = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get().print(w)) {
+      p.printRecord(header);
+      List<String> cells = new ArrayList<>(header.size());
+      for (DataRow row : data.train()) {
+        cells.clear();
+        cells.add(row.id());
+        for (int i = 0; i < data.features().size(); i++) {
+          if (data.categorical().get(i)) {
+            cells.add(row.categorical()[i] == null ? "" : row.categorical()[i]);
+          } else {
+            double x = row.numeric()[i];
+            cells.add(Double.isNaN(x) ? "" : number(x));
+          }
+        }
+        cells.add(classification ? row.label() : number(row.target()));
+        p.printRecord(cells);
+      }
+    }
+  }
+
+  /** Shortest exact text of {@code x}; integers without a fraction. */
+  private static String number(double x) {
+    return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+  }
+
+  private static Map<String, Double> scriptMetrics(LoadedConfig loaded, Path file)
+      throws BadInputException {
+    if (!Files.exists(file)) {
+      return Map.of();
+    }
+    JsonNode root;
+    try {
+      root = Json.read(file);
+    } catch (IOException | RuntimeException e) {
+      throw bad(
+          loaded,
+          "the command's metrics.json is not JSON: " + e.getMessage() + ".",
+          "write a JSON object of numbers, e.g. {\"train_accuracy\": 0.97}.");
+    }
+    if (!root.isObject()) {
+      throw bad(
+          loaded,
+          "the command's metrics.json is not a JSON object.",
+          "write a JSON object of numbers, e.g. {\"train_accuracy\": 0.97}.");
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String name : root.propertyNames()) {
+      JsonNode v = root.get(name);
+      if (!v.isNumber()) {
+        throw bad(
+            loaded,
+            "the command's metrics.json has '" + name + "': " + v + ", not a number.",
+            "write only numbers in metrics.json.");
+      }
+      out.put(name, v.asDouble());
+    }
+    return out;
+  }
+
+  /**
+   * Compares the command's native scores with the ONNX model's on the same training rows. The file
+   * holds {@code id} and, for classification, one column per class named as in {@code MLCI_CLASSES}
+   * (probabilities; an optional {@code label} column), for regression a {@code prediction} column.
+   */
+  static Parity parity(
+      LoadedConfig loaded, LoadedData data, FeatureSpec spec, OnnxScorer.Scores onnx, Path file)
+      throws BadInputException {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < data.train().size(); i++) {
+      index.put(data.train().get(i).id(), i);
+    }
+    boolean classification = spec.target().isClassification();
+    List<String> classes = classification ? spec.target().classes() : List.of("prediction");
+    record Diff(double d, String text) {}
+    List<Diff> diffs = new ArrayList<>();
+    List<String> mismatches = new ArrayList<>();
+    int rows = 0;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser =
+            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+      List<String> header = parser.getHeaderNames();
+      List<String> wanted = new ArrayList<>(List.of("id"));
+      wanted.addAll(classes);
+      if (!header.containsAll(wanted)) {
+        throw bad(
+            loaded,
+            Parity.FILE + " has columns " + header + "; the parity check needs " + wanted + ".",
+            "write 'id' and the native model's "
+                + (classification
+                    ? "predict_proba per class, named as in MLCI_CLASSES"
+                    : "predictions as 'prediction'")
+                + ".");
+      }
+      boolean labels = classification && header.contains("label") && onnx.labels() != null;
+      for (CSVRecord rec : parser) {
+        rows++;
+        String line = Parity.FILE + " row " + rec.getRecordNumber();
+        Integer i = index.get(rec.get("id"));
+        if (i == null) {
+          throw bad(
+              loaded,
+              line + " has id '" + rec.get("id") + "', which is not a training row.",
+              "write the ids of MLCI_TRAIN_DATA's id column (MLCI_ID).");
+        }
+        double worst = 0;
+        String detail = "";
+        for (int c = 0; c < classes.size(); c++) {
+          double nat;
+          try {
+            nat = Double.parseDouble(rec.get(classes.get(c)));
+          } catch (NumberFormatException e) {
+            throw bad(
+                loaded,
+                line
+                    + ", column '"
+                    + classes.get(c)
+                    + "': '"
+                    + rec.get(classes.get(c))
+                    + "' is not a number.",
+                "write the native model's scores as numbers.");
+          }
+          double ort = classification ? onnx.probabilities()[i][c] : onnx.values()[i];
+          double d = Math.abs(nat - ort);
+          if (!(d <= worst)) {
+            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+            detail = "'" + classes.get(c) + "' native " + nat + " vs ONNX " + ort;
+          }
+        }
+        diffs.add(new Diff(worst, "id " + rec.get("id") + " (" + line + "): " + detail));
+        if (labels && !rec.get("label").equals(onnx.labels()[i])) {
+          mismatches.add(
+              "id "
+                  + rec.get("id")
+                  + " ("
+                  + line
+                  + "): native label '"
+                  + rec.get("label")
+                  + "' vs ONNX '"
+                  + onnx.labels()[i]
+                  + "'");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw bad(
+          loaded,
+          Parity.FILE + " cannot be read as CSV: " + e.getMessage() + ".",
+          "write a CSV with a header row: id, then the scores.");
+    }
+    diffs.sort(Comparator.comparingDouble(Diff::d).reversed());
+    double max = diffs.isEmpty() ? 0 : diffs.get(0).d();
+    List<String> worst =
+        diffs.stream()
+            .limit(WORST_ROWS)
+            .map(d -> d.text() + " (difference " + d.d() + ")")
+            .toList();
+    if (max > Parity.TOLERANCE || !mismatches.isEmpty()) {
+      throw bad(
+          loaded,
+          "parity check failed: the exported model.onnx scores the training rows differently from"
+              + " the native model ("
+              + (mismatches.isEmpty()
+                  ? ""
+                  : mismatches.size() + " labels disagree, e.g. " + mismatches.get(0) + "; ")
+              + "largest difference "
+              + max
+              + ", tolerance "
+              + Parity.TOLERANCE
+              + "). Worst rows: "
+              + String.join("; ", worst)
+              + ".",
+          "the conversion to ONNX is wrong: check the converter's options (e.g. skl2onnx's"
+              + " handling of a custom step) and compare onnxruntime's output with the native model"
+              + " in the script.");
+    }
+    return new Parity(rows, max, worst);
+  }
+
+  private static String seconds(long sinceNanos) {
+    return String.format(java.util.Locale.ROOT, "%.2fs", (System.nanoTime() - sinceNanos) / 1e9);
+  }
+
+  private static String tail(CommandRun run) {
+    return run.lastLines().isEmpty()
+        ? " It printed nothing."
+        : " Its last lines:\n    " + String.join("\n    ", run.lastLines());
+  }
+
+  private static BadInputException bad(LoadedConfig loaded, String message, String fix) {
+    return new BadInputException(loaded.problemAt("model.command", message, fix));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary folder left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.mlci.core.model;
+
+import dev.mlci.core.config.LoadedConfig;
+import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.InputSignature;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.external.CommandRun;
+import dev.mlci.core.external.ExternalModel;
+import dev.mlci.core.external.Parity;
+import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.io.Json;
+import dev.mlci.format.Checksums;
+import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.FeatureSpecFormat;
+import dev.mlci.format.ModelFormat;
+import dev.mlci.format.ServingSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes the model directory of {@code trainer: external}: the same files as for mlci's own models
+ * ({@link ModelDirectory}) except that the model is the command's {@code model.onnx} only, and
+ * {@code provenance.json} records the command (argv, exit code, duration, last lines), its
+ * parameters, its own metrics and the parity check instead of Tribuo's provenance. {@link
+ * ModelDirectory#read} reads it back.
+ */
+public final class ExternalModelDirectory {
+  /** {@code model_class} in {@code serving.json}: no Tribuo class; the graph is the model. */
+  public static final String MODEL_CLASS = "external:onnx";
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private ExternalModelDirectory() {}
+
+  /**
+   * Writes every file into {@code dir} (which exists and is empty), except {@code run.json}.
+   *
+   * @return the directory's digest
+   */
+  public static String write(
+      Path dir, ExternalModel model, LoadedConfig loaded, LoadedData data, Optional<GitInfo> git)
+      throws IOException {
+    FeatureSpec spec = model.spec();
+    MlConfig config = loaded.config();
+    Files.write(dir.resolve(ModelFormat.ONNX_MODEL), model.onnx());
+    Json.write(dir.resolve(ModelFormat.FEATURES), FeatureSpecFormat.toJson(spec));
+    Json.write(
+        dir.resolve(ModelFormat.SERVING),
+        new ServingSpec(
+                config.name(),
+                ServingSpec.Backend.ONNX,
+                spec.target().isClassification()
+                    ? ServingSpec.Outputs.PROBABILITIES
+                    : ServingSpec.Outputs.VALUES,
+                MODEL_CLASS,
+                "")
+            .toJson());
+    Json.write(
+        dir.resolve(ModelFormat.INPUT_EXAMPLE),
+        ModelDirectory.inputExample(spec, data.train().get(0)));
+    Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(model, loaded, data, git));
+    Checksums.write(dir);
+    String partial = Checksums.digest(dir);
+    Files.writeString(
+        dir.resolve(ModelFormat.MLMODEL),
+        MlModelFile.renderOnnx(spec, "1.16.0", partial),
+        StandardCharsets.UTF_8);
+    Checksums.write(dir);
+    return Checksums.digest(dir);
+  }
+
+  /** The command's record for {@code run.json} and provenance: argv, exit, duration, last lines. */
+  public static ObjectNode commandJson(CommandRun run) {
+    ObjectNode c = F.objectNode();
+    ArrayNode argv = c.putArray("argv");
+    run.argv().forEach(argv::add);
+    c.put("exit_code", run.exitCode());
+    c.put("millis", run.millis());
+    ArrayNode last = c.putArray("last_lines");
+    run.lastLines().forEach(last::add);
+    return c;
+  }
+
+  private static ObjectNode provenance(
+      ExternalModel model, LoadedConfig loaded, LoadedData data, Optional<GitInfo> git) {
+    MlConfig config = loaded.config();
+    ObjectNode root = F.objectNode();
+    root.put("schema", ModelDirectory.PROVENANCE_SCHEMA);
+    root.put("mlci_version", ModelFormat.mlciVersion());
+    root.put("name", config.name());
+    root.put("task", config.task().yamlName());
+    ObjectNode trainer = root.putObject("trainer");
+    trainer.put("name", config.model().trainer());
+    trainer.set("params", Json.mapper().valueToTree(config.model().params()));
+    trainer.put("seed", config.model().seed());
+    trainer.put("command", config.model().command().orElseThrow());
+    ObjectNode cmd = commandJson(model.run());
+    // Durations and output differ between identical runs: they go to run.json, not here.
+    cmd.remove("millis");
+    cmd.remove("last_lines");
+    trainer.set("run", cmd);
+    trainer.set("script_metrics", Json.mapper().valueToTree(model.scriptMetrics()));
+    trainer.put("input_form", model.inputForm());
+    if (model.parity().isPresent()) {
+      Parity p = model.parity().get();
+      ObjectNode parity = trainer.putObject("parity");
+      parity.put("rows", p.rows());
+      parity.put("max_difference", p.maxDifference());
+      parity.put("tolerance", Parity.TOLERANCE);
+    } else {
+      trainer.putNull("parity");
+    }
+    ObjectNode cfg = root.putObject("config");
+    cfg.put("path", loaded.displayName());
+    cfg.put("sha256", loaded.sha256());
+    root.set("inputs", InputSignature.of(config, data).toJson());
+    root.put("training_examples", model.trainingExamples());
+    root.put("dropped_rows", data.dropped());
+    if (git.isPresent()) {
+      ObjectNode g = root.putObject("git");
+      g.put("commit", git.get().commit());
+      g.put("dirty", git.get().dirty());
+    } else {
+      root.putNull("git");
+    }
+    ObjectNode runtime = root.putObject("runtime");
+    runtime.put("java", System.getProperty("java.version"));
+    runtime.put("os", System.getProperty("os.name"));
+    runtime.put("arch", System.getProperty("os.arch"));
+    ObjectNode onnx = root.putObject("onnx");
+    onnx.put("exported", true);
+    onnx.put("by", "the repository's own command");
+    return root;
+  }
+}
