@@ -61,9 +61,12 @@ public final class ExternalModelDirectory {
                 MODEL_CLASS,
                 "")
             .toJson());
-    Json.write(
-        dir.resolve(ModelFormat.INPUT_EXAMPLE),
-        ModelDirectory.inputExample(spec, data.train().get(0)));
+    ObjectNode example = ModelDirectory.inputExample(spec, data.train().get(0));
+    Json.write(dir.resolve(ModelFormat.INPUT_EXAMPLE), example);
+    // The payload MLmodel's saved_input_example_info names, as for mlci's own models.
+    ObjectNode serving = F.objectNode();
+    serving.set("dataframe_split", example);
+    Json.write(dir.resolve(MlModelFile.SERVING_INPUT_EXAMPLE), serving);
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(model, loaded, data, git));
     Checksums.write(dir);
     String partial = Checksums.digest(dir);

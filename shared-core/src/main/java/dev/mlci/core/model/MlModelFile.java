@@ -145,7 +145,8 @@ final class MlModelFile {
     onnxFlavor.put("providers", List.of("CPUExecutionProvider"));
     onnxFlavor.put("code", null);
     flavors.put("onnx", onnxFlavor);
-    return finish(root, flavors, spec, modelDigest);
+    // The outputs are the script's own (a label and probabilities, or a ZipMap): not described.
+    return finish(root, flavors, spec, null, modelDigest);
   }
 
   private static String finish(
@@ -164,7 +165,9 @@ final class MlModelFile {
     Map<String, Object> signature = new LinkedHashMap<>();
     ObjectWriter compact = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
     signature.put("inputs", compact.writeValueAsString(inputs(spec)));
-    signature.put("outputs", compact.writeValueAsString(outputs(outputColumns)));
+    signature.put(
+        "outputs",
+        outputColumns == null ? null : compact.writeValueAsString(outputs(outputColumns)));
     signature.put("params", null);
     root.put("signature", signature);
     DumpSettings settings =
