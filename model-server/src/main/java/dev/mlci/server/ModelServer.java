@@ -120,7 +120,8 @@ final class ModelServer {
       routes.post(base + "/infer", timed("v2_infer", receiving(this::v2Check, this::infer, false)));
     }
     routes.post(
-        "/invocations", timed("invocations", receiving(this::mediaType, this::invocations, true)));
+        "/invocations",
+        timed("invocations", receiving(this::mediaType, this::invocations, true), true));
     routes.get(
         "/ping",
         timed("ping", ex -> sendText(ex, unready() == null ? 200 : 503, "\n", "text/plain")));
@@ -155,13 +156,18 @@ final class ModelServer {
     routes.setInvalidMethodHandler(
         timed(
             "bad_method",
-            ex ->
-                sendError(
-                    ex,
-                    405,
-                    BadRequest.cut(ex.getRequestMethod())
-                        + " is not allowed on "
-                        + BadRequest.cut(ex.getRequestPath()))));
+            ex -> {
+              String message =
+                  BadRequest.cut(ex.getRequestMethod())
+                      + " is not allowed on "
+                      + BadRequest.cut(ex.getRequestPath());
+              if (ex.getRequestPath().equals("/invocations")) {
+                // MLflow's clients read MLflow's error shape on its endpoint.
+                refuse(ex, 405, message, Optional.empty(), true);
+              } else {
+                sendError(ex, 405, message);
+              }
+            }));
     graceful = new GracefulShutdownHandler(routes);
     undertow =
         Undertow.builder()
@@ -580,6 +586,13 @@ final class ModelServer {
 
   /** Times a handler and counts its outcome; turns unexpected failures into a logged 500. */
   private HttpHandler timed(String endpoint, HttpHandler handler) {
+    return timed(endpoint, handler, false);
+  }
+
+  /**
+   * {@link #timed(String, HttpHandler)}, a 500 in MLflow's error shape when {@code mlflowErrors}.
+   */
+  private HttpHandler timed(String endpoint, HttpHandler handler, boolean mlflowErrors) {
     return ex -> {
       long start = System.nanoTime();
       ex.addExchangeCompleteListener(
@@ -590,7 +603,7 @@ final class ModelServer {
       try {
         handler.handleRequest(ex);
       } catch (Exception | Error e) {
-        fail(ex, e, false);
+        fail(ex, e, mlflowErrors);
       }
     };
   }

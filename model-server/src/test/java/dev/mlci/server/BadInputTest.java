@@ -81,6 +81,21 @@ class BadInputTest {
   }
 
   @Test
+  void getOnInvocations_is405InMlflowsErrorShape() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      OutputStream o = s.getOutputStream();
+      o.write(
+          "GET /invocations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response)
+          .startsWith("HTTP/1.1 405")
+          .contains("\"error_code\":\"BAD_REQUEST\"")
+          .contains("GET is not allowed on /invocations");
+    }
+  }
+
+  @Test
   void aFourHundredDigitIntegerInANumericCell_is400() throws Exception {
     HttpResponse<String> r =
         post(

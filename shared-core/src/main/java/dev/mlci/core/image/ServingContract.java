@@ -282,6 +282,15 @@ public final class ServingContract {
     } catch (ContractException e) {
       checks.add(new Check(name, false, e.getMessage()));
       return;
+    } catch (RuntimeException e) {
+      // The image's answer is untrusted input: one that does not read as its shape claims (a
+      // negative length, a short tensor, a string where a number belongs) fails this check.
+      checks.add(
+          new Check(
+              name,
+              false,
+              "the answer cannot be read: " + abbreviate(String.valueOf(e.getMessage()))));
+      return;
     }
     rowsCompared = Math.max(rowsCompared, rows.size());
     maxDiff = Math.max(maxDiff, worst);
@@ -383,7 +392,16 @@ public final class ServingContract {
               + abbreviate(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
     }
     try {
-      int n = Integer.parseInt(length);
+      int n = Integer.parseInt(length.trim());
+      if (n < 0 || n > r.body().length) {
+        throw new ContractException(
+            BinaryTensors.HEADER
+                + " is "
+                + n
+                + ", but the answer has "
+                + r.body().length
+                + " bytes");
+      }
       JsonNode header = json.readTree(java.util.Arrays.copyOf(r.body(), n));
       java.util.Map<String, Object> outputs = BinaryTensors.outputs(header, r.body(), n);
       ObjectNode asJson = F.objectNode();
@@ -402,8 +420,9 @@ public final class ServingContract {
             }
           });
       return v2Outputs(new Reply(200, asJson.toString(), asJson, null), rows.size());
-    } catch (IllegalArgumentException | JacksonException e) {
-      throw new ContractException("the binary response does not parse: " + e.getMessage());
+    } catch (RuntimeException e) { // NumberFormat, Jackson, a short or negative tensor length
+      throw new ContractException(
+          "the binary response does not parse: " + abbreviate(String.valueOf(e.getMessage())));
     }
   }
 
