@@ -81,8 +81,12 @@ class ImageIT {
   }
 
   private static Path trained(String example) throws Exception {
-    // A folder of its own per call: several tests train the same example.
-    Path repo = Tools.copyExample(example, Files.createTempDirectory(work, example));
+    // The first training of an example lives in work/<example> (later tests read its image from
+    // there); another test training the same example gets a folder of its own.
+    Path repo =
+        Tools.copyExample(
+            example,
+            Files.exists(work.resolve(example)) ? Files.createTempDirectory(work, example) : work);
     Tools.Result r = Tools.mlci(env, "train", repo.toString(), "-q");
     assertThat(r.exit()).as(r.err()).isZero();
     r = Tools.mlci(env, "evaluate", repo.toString(), "-q");
