@@ -233,7 +233,11 @@ public record EvaluationBundle(
     }
     try {
       return assemble(fields, columns);
-    } catch (ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A bundle is anyone's input (a pushed note): a field of the wrong shape or type (fuzzing
+      // found a metric that is a string: JsonNodeException) is a malformed bundle, never a crash.
       throw new IllegalArgumentException("the bundle's predictions are malformed (" + e + ")");
     }
   }
