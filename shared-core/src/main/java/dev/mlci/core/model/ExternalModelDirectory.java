@@ -2,7 +2,6 @@ package dev.mlci.core.model;
 
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
-import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.external.CommandRun;
 import dev.mlci.core.external.ExternalModel;
@@ -119,23 +118,7 @@ public final class ExternalModelDirectory {
     } else {
       trainer.putNull("parity");
     }
-    ObjectNode cfg = root.putObject("config");
-    cfg.put("path", loaded.displayName());
-    cfg.put("sha256", loaded.sha256());
-    root.set("inputs", InputSignature.of(config, data).toJson());
-    root.put("training_examples", model.trainingExamples());
-    root.put("dropped_rows", data.dropped());
-    if (git.isPresent()) {
-      ObjectNode g = root.putObject("git");
-      g.put("commit", git.get().commit());
-      g.put("dirty", git.get().dirty());
-    } else {
-      root.putNull("git");
-    }
-    ObjectNode runtime = root.putObject("runtime");
-    runtime.put("java", System.getProperty("java.version"));
-    runtime.put("os", System.getProperty("os.name"));
-    runtime.put("arch", System.getProperty("os.arch"));
+    ModelDirectory.provenanceCommon(root, loaded, data, model.trainingExamples(), git);
     ObjectNode onnx = root.putObject("onnx");
     onnx.put("exported", true);
     onnx.put("by", "the repository's own command");

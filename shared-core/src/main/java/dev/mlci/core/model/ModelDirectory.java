@@ -173,6 +173,35 @@ public final class ModelDirectory {
     return root;
   }
 
+  /**
+   * The provenance every model directory shares, mlci's own models and exported ones alike: the
+   * config file, the input signature, the examples trained on, the git commit and the runtime.
+   */
+  static void provenanceCommon(
+      ObjectNode root,
+      LoadedConfig loaded,
+      LoadedData data,
+      long trainingExamples,
+      Optional<GitInfo> git) {
+    ObjectNode cfg = root.putObject("config");
+    cfg.put("path", loaded.displayName());
+    cfg.put("sha256", loaded.sha256());
+    root.set("inputs", InputSignature.of(loaded.config(), data).toJson());
+    root.put("training_examples", trainingExamples);
+    root.put("dropped_rows", data.dropped());
+    if (git.isPresent()) {
+      ObjectNode g = root.putObject("git");
+      g.put("commit", git.get().commit());
+      g.put("dirty", git.get().dirty());
+    } else {
+      root.putNull("git");
+    }
+    ObjectNode runtime = root.putObject("runtime");
+    runtime.put("java", System.getProperty("java.version"));
+    runtime.put("os", System.getProperty("os.name"));
+    runtime.put("arch", System.getProperty("os.arch"));
+  }
+
   private static ObjectNode provenance(
       TrainedModel trained,
       LoadedConfig loaded,
@@ -190,23 +219,7 @@ public final class ModelDirectory {
     trainer.set("params", Json.mapper().valueToTree(config.model().params()));
     trainer.put("seed", config.model().seed());
     trainer.put("standardize", trained.standardized());
-    ObjectNode cfg = root.putObject("config");
-    cfg.put("path", loaded.displayName());
-    cfg.put("sha256", loaded.sha256());
-    root.set("inputs", InputSignature.of(config, data).toJson());
-    root.put("training_examples", trained.trainingExamples());
-    root.put("dropped_rows", data.dropped());
-    if (git.isPresent()) {
-      ObjectNode g = root.putObject("git");
-      g.put("commit", git.get().commit());
-      g.put("dirty", git.get().dirty());
-    } else {
-      root.putNull("git");
-    }
-    ObjectNode runtime = root.putObject("runtime");
-    runtime.put("java", System.getProperty("java.version"));
-    runtime.put("os", System.getProperty("os.name"));
-    runtime.put("arch", System.getProperty("os.arch"));
+    provenanceCommon(root, loaded, data, trained.trainingExamples(), git);
     ObjectNode onnx = root.putObject("onnx");
     onnx.put("exported", noOnnx.isEmpty());
     noOnnx.ifPresent(reason -> onnx.put("reason", reason));
