@@ -105,7 +105,7 @@ class MlciCli implements Serializable {
       steps.error('mlci.jar is not configured. Set the global environment variable MLCI_JAR'
           + ' (Manage Jenkins > System > Global properties) to its path on the agents, or to a URL in'
           + ' your Maven repository, e.g. https://nexus.example.com/repository/maven-releases/dev/mlci/'
-          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s README, "Jenkins".')
+          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s docs/jenkins.md.')
     }
     if (!isUrl(configured)) {
       if (!steps.fileExists(configured)) {

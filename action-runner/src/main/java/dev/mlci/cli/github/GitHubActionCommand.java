@@ -287,7 +287,7 @@ public final class GitHubActionCommand implements Callable<Integer> {
                   "mlci",
                   "the token cannot write pull-request comments (pull requests from forks get a"
                       + " read-only token): the report is in the job summary. To comment on fork"
-                      + " pull requests, use the workflow_run pattern in mlci's README.");
+                      + " pull requests, use the workflow_run pattern in mlci's docs/github-actions.md.");
         }
       } catch (GitHubApi.GitHubException e) {
         gh.annotate(
