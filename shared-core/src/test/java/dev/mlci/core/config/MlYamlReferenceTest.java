@@ -96,6 +96,38 @@ class MlYamlReferenceTest {
     assertThat(declared).hasSizeGreaterThan(20);
   }
 
+  @Test
+  void everyWholeMlYamlInTheDocs_passesTheSchema() throws Exception {
+    Path root = doc().getParent().getParent();
+    List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
+    try (var docs = Files.list(root.resolve("docs"))) {
+      docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    int checked = 0;
+    for (Path file : files) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (!lines.get(i).strip().equals("```yaml")) {
+          continue;
+        }
+        int start = i + 1;
+        StringBuilder block = new StringBuilder();
+        for (i = start; i < lines.size() && !lines.get(i).strip().equals("```"); i++) {
+          block.append(lines.get(i)).append('\n');
+        }
+        String text = block.toString();
+        // A whole ml.yaml, not a fragment (a gate: block, a model: block, a workflow).
+        if (!text.matches("(?s)(.*\n)?name: .*") || !text.matches("(?s)(.*\n)?task: .*")) {
+          continue;
+        }
+        String where = root.relativize(file) + ":" + start;
+        assertThat(SchemaCheck.check(YamlDocument.parse(where, text))).as(where).isEmpty();
+        checked++;
+      }
+    }
+    assertThat(checked).as("whole ml.yaml examples found in README.md and docs/").isGreaterThan(1);
+  }
+
   /** Every property path under {@code node}: nested objects, array items as {@code []}. */
   static void collectPaths(JsonNode node, String prefix, Set<String> out) {
     if (node == null || !node.isObject()) {
