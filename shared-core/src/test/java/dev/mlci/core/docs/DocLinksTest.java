@@ -20,11 +20,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every relative link in the README, in {@code docs/*.md} and in the other Markdown files at the
- * root of the repository resolves: the file or folder exists, and an anchor ({@code
- * gate.md#the-defaults}) names a heading of that file as GitHub derives heading anchors (lower
- * case, punctuation dropped, spaces to hyphens, {@code -1}, {@code -2} for repeats) or an {@code <a
- * id>}/{@code <a name>} in it.
+ * Every relative link in the README, in {@code docs/*.md}, in the other Markdown files at the root
+ * of the repository and in the example repositories' READMEs resolves: the file or folder exists,
+ * and an anchor ({@code gate.md#the-defaults}) names a heading of that file as GitHub derives
+ * heading anchors (lower case, punctuation dropped, spaces to hyphens, {@code -1}, {@code -2} for
+ * repeats) or an {@code <a id>}/{@code <a name>} in it.
  */
 class DocLinksTest {
   private static final Pattern LINK =
@@ -43,6 +43,12 @@ class DocLinksTest {
     }
     try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    try (Stream<Path> examples = Files.walk(root.resolve("example-repos"), 2)) {
+      examples
+          .filter(p -> p.getFileName().toString().equals("README.md"))
+          .sorted()
+          .forEach(files::add);
     }
     assertThat(files).contains(root.resolve("README.md"), root.resolve("docs/ml-yaml.md"));
 
