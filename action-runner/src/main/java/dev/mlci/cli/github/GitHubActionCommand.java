@@ -83,15 +83,17 @@ public final class GitHubActionCommand implements Callable<Integer> {
 
   static void annotate(WorkflowCommands gh, MlciException e) {
     if (e.problems().isEmpty()) {
-      gh.annotate("error", Optional.empty(), "mlci", e.getMessage());
+      gh.annotate("error", Optional.empty(), "mlci", e.message(ActionSuggestions.INSTANCE));
       return;
     }
     for (Problem p : e.problems()) {
       Optional<WorkflowCommands.Location> at =
-          p.file().isEmpty() || p.file().startsWith("action input") || p.file().startsWith("--")
+          p.source().isEmpty()
+                  || p.source().startsWith("action input")
+                  || p.source().startsWith("--")
               ? Optional.empty()
-              : Optional.of(new WorkflowCommands.Location(p.file(), p.line(), p.column()));
-      gh.annotate("error", at, "mlci", p.render());
+              : Optional.of(new WorkflowCommands.Location(p.source(), p.line(), p.column()));
+      gh.annotate("error", at, "mlci", p.render(ActionSuggestions.INSTANCE));
     }
   }
 
@@ -128,7 +130,13 @@ public final class GitHubActionCommand implements Callable<Integer> {
         comment(ws, report);
         return 0;
       }
-      int exit = Main.run(inputs.cliArgs().toArray(String[]::new), out, err, e -> annotate(gh, e));
+      int exit =
+          Main.run(
+              inputs.cliArgs().toArray(String[]::new),
+              out,
+              err,
+              ActionSuggestions.INSTANCE,
+              e -> annotate(gh, e));
       if (exit == 0 || exit == 1) {
         try {
           publish(ws);
