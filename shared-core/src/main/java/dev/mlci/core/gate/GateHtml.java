@@ -301,7 +301,19 @@ final class GateHtml {
     SymbolAxis rules = new SymbolAxis("", names);
     rules.setGridBandsVisible(false);
     rules.setInverted(true);
+    rules.setTickLabelFont(plot.getRangeAxis().getTickLabelFont().deriveFont(12f));
     plot.setDomainAxis(rules);
+    // Zero and every tolerance line inside the plot, with room around them (markers do not count
+    // in JFreeChart's automatic range).
+    double min = 0;
+    double max = 0;
+    for (RuleView r : compared) {
+      Interval i = r.improvement().orElseThrow();
+      min = Math.min(min, Math.min(finite(i.lo()), r.toleranceLine()));
+      max = Math.max(max, finite(i.hi()));
+    }
+    double pad = Math.max(1e-4, (max - min) * 0.1);
+    plot.getRangeAxis().setRange(min - pad, max + pad);
     XYErrorRenderer renderer = new XYErrorRenderer();
     renderer.setDrawXError(false);
     renderer.setDrawYError(true);
