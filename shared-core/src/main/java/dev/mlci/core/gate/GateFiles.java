@@ -125,6 +125,7 @@ public final class GateFiles {
       }
       putNumber(n, "detectable_drop", rule.detectableDrop());
       n.put("verdict", rule.verdict().name());
+      n.put("summary", rule.summary());
       ArrayNode reasons = n.putArray("reasons");
       rule.reasons().forEach(reasons::add);
       rule.accepted()

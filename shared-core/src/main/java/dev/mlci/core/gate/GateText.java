@@ -44,19 +44,6 @@ public final class GateText {
   }
 
   private static String change(RuleView rule) {
-    if (rule.improvement().isPresent()) {
-      return rule.baselineText()
-          + " → "
-          + rule.candidateText()
-          + ", improvement "
-          + rule.improvementText()
-          + " "
-          + rule.intervalText()
-          + ", tolerated drop "
-          + rule.toleratedDropText();
-    }
-    return "candidate "
-        + rule.candidateText()
-        + (rule.reasons().isEmpty() ? "" : ": " + rule.reasons().get(0));
+    return rule.summary();
   }
 }

@@ -128,6 +128,26 @@ public record RuleView(
     return improvement.map(Interval::method).orElse("");
   }
 
+  /**
+   * The rule's numbers in one line, as the CLI and CI annotations show them: {@code 0.9982 →
+   * 0.8191, improvement -0.1791 [-0.2656, -0.1010], tolerated drop 0.0100}, or {@code candidate
+   * 0.7143: <first reason>} when nothing was compared.
+   */
+  public String summary() {
+    if (improvement.isPresent()) {
+      return baselineText()
+          + " → "
+          + candidateText()
+          + ", improvement "
+          + improvementText()
+          + " "
+          + intervalText()
+          + ", tolerated drop "
+          + toleratedDropText();
+    }
+    return "candidate " + candidateText() + (reasons.isEmpty() ? "" : ": " + reasons.get(0));
+  }
+
   /** The verdict and its reasons in one line. */
   public String why() {
     return verdict + ": " + String.join("; ", reasons);

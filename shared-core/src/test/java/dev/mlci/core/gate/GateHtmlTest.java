@@ -79,13 +79,21 @@ class GateHtmlTest {
     for (GateReportContext ctx :
         List.of(
             GateReportsAgreeTest.context(
+                GateEvaluatorTest.bundle(0.80, 2, 1_256), GateEvaluatorTest.bundle(0.81, 1, 1_256)),
+            GateReportsAgreeTest.context(
                 GateEvaluatorTest.bundle(0.80, 2, 100_000),
                 GateEvaluatorTest.bundle(0.81, 1, 100_000)),
             GateReportsAgreeTest.context(regression(2, 100_000), regression(1, 100_000)))) {
       String html = GateHtml.render(r, ctx);
       int bytes = html.getBytes(StandardCharsets.UTF_8).length;
       System.out.println(
-          "GATE-HTML " + ctx.candidate().task() + " 100000 rows: " + bytes + " bytes");
+          "GATE-HTML "
+              + ctx.candidate().task()
+              + " "
+              + ctx.candidate().predictions().size()
+              + " rows: "
+              + bytes
+              + " bytes");
       assertThat(bytes).isLessThan(BUDGET);
       assertThat(Jsoup.parse(html).select("svg")).hasSizeGreaterThanOrEqualTo(2);
     }

@@ -130,6 +130,10 @@ class GateReportsAgreeTest {
         agree(where + " tolerated drop", got.toleratedDrop(), want.toleratedDrop());
       }
     }
+    // gate.json's one-line summary (CI annotations) is the CLI's line.
+    for (JsonNode rule : GateFiles.json(view).path("rules")) {
+      assertThat(GateText.lines(view)).anyMatch(l -> l.endsWith(rule.path("summary").asString()));
+    }
     // Every report says which convention its signs follow.
     assertThat(GateMarkdown.render(view)).contains(GateView.CONVENTION);
     assertThat(Jsoup.parse(GateHtml.render(view, ctx)).text()).contains(GateView.CONVENTION);
