@@ -161,7 +161,8 @@ public record GateView(
           + " (gate.inconclusive: fail, or --fail-on-inconclusive).";
     }
     if (r.verdict() == Verdict.INCONCLUSIVE) {
-      return "The build passes (green) with a warning: a rule is INCONCLUSIVE (this test set cannot"
+      return "The build passes with a warning (green; Jenkins' mlGate marks it UNSTABLE): a rule is"
+          + " INCONCLUSIVE (this test set cannot"
           + " tell whether the candidate is worse than tolerated) and gate.inconclusive is warn;"
           + " set gate.inconclusive: fail to turn such builds red."
           + acceptedNote;

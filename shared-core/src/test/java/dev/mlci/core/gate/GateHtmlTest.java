@@ -188,7 +188,7 @@ class GateHtmlTest {
     GateView fail = GateView.of(result(List.of(unsure), Verdict.INCONCLUSIVE, true), ctx);
 
     assertThat(warn.outcome())
-        .startsWith("The build passes (green) with a warning")
+        .startsWith("The build passes with a warning (green")
         .contains("gate.inconclusive is warn");
     assertThat(fail.outcome())
         .startsWith("The build fails (red)")
