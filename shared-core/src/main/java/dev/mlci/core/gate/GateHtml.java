@@ -40,10 +40,14 @@ import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.util.DoubleConverter;
 
 /**
- * A standalone HTML report: the gate's table and notes, plus plots drawn with JFreeChart as inline
- * SVG (no files to host): ROC and precision-recall curves of baseline and candidate for binary
- * classification, per-class F1 for multiclass, residuals for regression, and both confusion
- * matrices.
+ * A standalone HTML report of a {@link GateView}: the gate's outcome, table and notes (the same
+ * numbers and signs as every other report), plus plots drawn with JFreeChart as inline SVG (no
+ * files to host) in a clean theme, each with a legend: the improvement of every compared rule with
+ * its interval and tolerated drop; accuracy against always predicting the majority class; ROC (with
+ * the chance diagonal) and precision-recall (with the no-skill line) curves of baseline and
+ * candidate for binary classification, per-class F1 for multiclass, residuals for regression; and
+ * both confusion matrices. Curves are thinned so the page stays small however many examples there
+ * are.
  */
 final class GateHtml {
   private static final int WIDTH = 520;

@@ -5,6 +5,7 @@ import dev.mlci.core.eval.EvaluationBundle;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -150,8 +151,7 @@ public record GateView(
       if (ruleFailed) {
         return "The build fails (red): a rule found a regression beyond its tolerance, larger than"
             + " test-set noise (all rules together turn equal models red in at most "
-            + String.format(
-                java.util.Locale.ROOT, "%.1f%%", 100 * (1 - r.rules().get(0).confidence()) / 2)
+            + String.format(Locale.ROOT, "%.1f%%", 100 * (1 - r.rules().get(0).confidence()) / 2)
             + " of builds).";
       }
       if (r.verdict() == Verdict.FAIL) {

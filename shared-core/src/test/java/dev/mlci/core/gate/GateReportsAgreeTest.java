@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -56,13 +57,13 @@ class GateReportsAgreeTest {
   static GateRule rule(String metric, double drop, int index) {
     return new GateRule(
         metric,
-        java.util.OptionalDouble.empty(),
-        java.util.OptionalDouble.empty(),
-        java.util.OptionalDouble.of(drop),
-        java.util.OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        OptionalDouble.of(drop),
+        OptionalDouble.empty(),
         Optional.empty(),
         GateRule.Test.PAIRED_BOOTSTRAP,
-        java.util.OptionalDouble.empty(),
+        OptionalDouble.empty(),
         index,
         10 + index);
   }
