@@ -13,7 +13,6 @@ import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.gate.GateResult;
-import dev.mlci.core.gate.RuleResult;
 import dev.mlci.core.image.BuiltImage;
 import dev.mlci.core.image.ImageVerifier;
 import dev.mlci.core.image.ServingContract;
@@ -90,29 +89,8 @@ abstract class StepCommand implements Callable<Integer> {
     n.put("millis", g.millis());
     if (!options.json) {
       PrintWriter out = out();
-      out.println(r.headline());
-      for (RuleResult rule : r.rules()) {
-        // The change in the metric's own units, as in gate.md: candidate minus baseline.
-        double sign = rule.higherIsBetter() ? 1 : -1;
-        out.printf(
-            Locale.ROOT,
-            "  %-13s %-45s %s%n",
-            rule.verdict(),
-            rule.rule().describe(),
-            rule.interval()
-                .map(
-                    i ->
-                        String.format(
-                            Locale.ROOT,
-                            "Δ %+.4f [%+.4f, %+.4f]",
-                            sign * i.estimate() + 0.0,
-                            Math.min(sign * i.lo(), sign * i.hi()) + 0.0,
-                            Math.max(sign * i.lo(), sign * i.hi()) + 0.0))
-                .orElse(rule.reasons().isEmpty() ? "" : rule.reasons().get(0)));
-      }
-      for (String note : r.notes()) {
-        out.println("  note: " + note);
-      }
+      // The engine's text of the gate: the same numbers, signs and notes as gate.md and gate.json.
+      g.text().forEach(out::println);
       out.printf(
           "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
       out.flush();

@@ -149,7 +149,9 @@ class ExamplesIT {
     assertThat(run.exit()).as(run.err()).isEqualTo(1);
     assertThat(run.out())
         .contains("mlci gate: FAIL (2 rules, 2 failed)")
-        .containsPattern("FAIL +roc_auc max_drop 0.01 \\(paired-bootstrap\\) +Δ -0\\.1[0-9]{3}");
+        .containsPattern(
+            "FAIL +roc_auc max_drop 0.01 \\(paired-bootstrap\\) ↑ +[0-9.]+ → [0-9.]+,"
+                + " improvement -0\\.1[0-9]{3}");
   }
 
   @Test

@@ -195,7 +195,10 @@ public final class GitHubActionCommand implements Callable<Integer> {
         }
         StringBuilder message = new StringBuilder(rule.path("rule").asString(""));
         JsonNode change = rule.path("change");
-        if (change.has("estimate")) {
+        if (rule.has("summary")) {
+          // The engine's line: the same number format and sign convention as every gate report.
+          message.append(": ").append(rule.path("summary").asString(""));
+        } else if (change.has("estimate")) {
           message.append(
               String.format(
                   Locale.ROOT,

@@ -1,6 +1,8 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.gate.GateText;
+import dev.mlci.core.gate.GateView;
 import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +12,8 @@ import java.util.Objects;
  * What {@code mlci gate} produced.
  *
  * @param result the decision and its reasons
+ * @param view the reports' one model of the result (what gate.md, gate.html, JUnit and gate.json
+ *     show)
  * @param gateDir where the reports are (gate.json, gate.md, gate-junit.xml, gate.html)
  * @param target the target branch used
  * @param files the report files
@@ -18,6 +22,7 @@ import java.util.Objects;
  */
 public record GateOutcome(
     GateResult result,
+    GateView view,
     Path gateDir,
     String target,
     List<String> files,
@@ -25,8 +30,14 @@ public record GateOutcome(
     Tracked tracked) {
   public GateOutcome {
     Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(view, "view");
     Objects.requireNonNull(gateDir, "gateDir");
     files = List.copyOf(files);
+  }
+
+  /** The gate as text lines for a terminal or build log, the same numbers as the reports. */
+  public List<String> text() {
+    return GateText.lines(view);
   }
 
   /** The exit code faces report: 1 when the build fails, else 0. */

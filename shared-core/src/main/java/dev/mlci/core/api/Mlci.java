@@ -27,6 +27,7 @@ import dev.mlci.core.gate.GateEvaluator;
 import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.gate.GateReportContext;
 import dev.mlci.core.gate.GateResult;
+import dev.mlci.core.gate.GateView;
 import dev.mlci.core.git.BaselineFinder;
 import dev.mlci.core.git.Credentials;
 import dev.mlci.core.git.GitInfo;
@@ -672,12 +673,13 @@ public final class Mlci {
     GateReportContext ctx =
         new GateReportContext(
             plan.config().name(), candidate, baseline, target, config.resamples(), config.seed());
+    GateView view = GateView.of(result, ctx);
     Path dir = ws.out().resolve(Workspace.GATE_DIR);
     try {
       OutputDirectory.write(
           dir,
           d -> {
-            GateFiles.write(d, result, ctx);
+            GateFiles.write(d, view, ctx);
             Json.write(d.resolve(ModelFormat.RUN_INFO), runInfo("gate", started));
           });
     } catch (IOException e) {
@@ -699,6 +701,7 @@ public final class Mlci {
         record(plan, "gate", candidate.modelDigest(), false, tags, run, started, finished);
     return new GateOutcome(
         result,
+        view,
         dir,
         target,
         List.of(GateFiles.JSON, GateFiles.MARKDOWN, GateFiles.JUNIT, GateFiles.HTML),

@@ -204,7 +204,9 @@ public final class GateEvaluator {
       double b = prepare(prepared, m, aligned.baseline).value(null);
       double c = prepare(prepared, m, aligned.candidate).value(null);
       if (!Double.isNaN(b) && !Double.isNaN(c)) {
-        parts.add(id + " " + fmt(b) + " → " + fmt(c) + " (Δ " + signed(c - b) + ")");
+        double improvement = m.higherIsBetter() ? c - b : b - c;
+        parts.add(
+            id + " " + fmt(b) + " → " + fmt(c) + " (improvement " + signed(improvement) + ")");
       }
     }
     return "Reported, not gated: " + String.join(", ", parts) + ".";
@@ -879,19 +881,14 @@ public final class GateEvaluator {
     return right;
   }
 
-  /** Four decimals; values that round to zero print as {@code 0} (never {@code -0.0000}). */
+  /** The reports' one number format ({@link ReportNumbers#value}). */
   static String fmt(double v) {
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "∞" : "-∞";
-    }
-    String s = String.format(Locale.ROOT, "%.4f", v);
-    return s.equals("0.0000") || s.equals("-0.0000") ? "0" : s;
+    return ReportNumbers.value(v);
   }
 
-  /** {@link #fmt} with a sign: {@code +0.0120}, {@code -0.0030}, {@code 0}. */
+  /** The reports' one signed format ({@link ReportNumbers#signed}). */
   static String signed(double v) {
-    String s = fmt(v);
-    return s.equals("0") || s.startsWith("-") || s.startsWith("∞") ? s : "+" + s;
+    return ReportNumbers.signed(v);
   }
 
   /** The predictions in the order of their ids. */

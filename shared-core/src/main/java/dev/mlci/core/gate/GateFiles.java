@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -34,24 +33,42 @@ public final class GateFiles {
 
   private GateFiles() {}
 
-  /** Writes all four reports into {@code dir}. */
+  /** Writes all four reports into {@code dir}, from one view of the gate. */
   public static void write(Path dir, GateResult result, GateReportContext ctx) throws IOException {
-    Json.write(dir.resolve(JSON), json(result, ctx));
-    Files.writeString(
-        dir.resolve(MARKDOWN), GateMarkdown.render(result, ctx), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(JUNIT), junit(result, ctx), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(HTML), GateHtml.render(result, ctx), StandardCharsets.UTF_8);
+    write(dir, GateView.of(result, ctx), ctx);
+  }
+
+  /**
+   * Writes all four reports of {@code view} into {@code dir}; {@code ctx} supplies the predictions
+   * gate.html plots.
+   */
+  public static void write(Path dir, GateView view, GateReportContext ctx) throws IOException {
+    Json.write(dir.resolve(JSON), json(view));
+    Files.writeString(dir.resolve(MARKDOWN), GateMarkdown.render(view), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(JUNIT), junit(view), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(HTML), GateHtml.render(view, ctx), StandardCharsets.UTF_8);
   }
 
   /** The machine-readable verdict. */
   public static ObjectNode json(GateResult r, GateReportContext ctx) {
+    return json(GateView.of(r, ctx));
+  }
+
+  /**
+   * The machine-readable verdict of a view. Numbers are unrounded; each rule's {@code change} is
+   * the improvement of {@link GateView#CONVENTION} ({@code oriented: true}), as in every other
+   * report.
+   */
+  public static ObjectNode json(GateView r) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
     root.put("schema", SCHEMA);
-    root.put("name", ctx.name());
+    root.put("name", r.name());
     root.put("verdict", r.verdict().name());
     root.put("fails_build", r.failsBuild());
     root.put("headline", r.headline());
+    root.put("outcome", r.outcome());
+    root.put("sign_convention", GateView.CONVENTION);
     ObjectNode baseline = root.putObject("baseline");
     baseline.put("source", r.baseline().source());
     if (r.baseline().commit().isPresent()) {
@@ -60,7 +77,7 @@ public final class GateFiles {
       baseline.putNull("commit");
     }
     baseline.put("description", r.baseline().description());
-    baseline.put("target", ctx.target());
+    baseline.put("target", r.target());
     if (r.candidateCommit().isPresent()) {
       root.put("candidate_commit", r.candidateCommit().get());
     } else {
@@ -72,27 +89,26 @@ public final class GateFiles {
     pairing.put("only_baseline", r.pairing().onlyBaseline());
     pairing.put("only_candidate", r.pairing().onlyCandidate());
     ObjectNode bootstrap = root.putObject("bootstrap");
-    bootstrap.put("resamples", ctx.resamples());
-    bootstrap.put("seed", ctx.seed());
+    bootstrap.put("resamples", r.resamples());
+    bootstrap.put("seed", r.seed());
     ArrayNode rules = root.putArray("rules");
-    for (RuleResult rule : r.rules()) {
+    for (RuleView rule : r.rules()) {
       ObjectNode n = rules.addObject();
       n.put("metric", rule.metric());
-      n.put("rule", rule.rule().describe());
-      if (rule.rule().index() >= 0) {
-        n.put("index", rule.rule().index());
-        if (rule.rule().line() > 0) {
-          n.put("line", rule.rule().line());
+      n.put("rule", rule.rule());
+      if (rule.index() >= 0) {
+        n.put("index", rule.index());
+        if (rule.line() > 0) {
+          n.put("line", rule.line());
         }
       }
       n.put("higher_is_better", rule.higherIsBetter());
-      putNumber(
-          n, "baseline", rule.baseline().isPresent() ? rule.baseline().getAsDouble() : Double.NaN);
+      putNumber(n, "baseline", rule.baseline());
       putNumber(n, "candidate", rule.candidate());
-      n.put("tolerance", rule.tolerance());
+      n.put("tolerance", rule.toleratedDrop());
       n.put("confidence", rule.confidence());
-      if (rule.interval().isPresent()) {
-        Interval i = rule.interval().get();
+      if (rule.improvement().isPresent()) {
+        Interval i = rule.improvement().get();
         ObjectNode ci = n.putObject("change");
         ci.put("oriented", true);
         putNumber(ci, "estimate", i.estimate());
@@ -109,6 +125,7 @@ public final class GateFiles {
       }
       putNumber(n, "detectable_drop", rule.detectableDrop());
       n.put("verdict", rule.verdict().name());
+      n.put("summary", rule.summary());
       ArrayNode reasons = n.putArray("reasons");
       rule.reasons().forEach(reasons::add);
       rule.accepted()
@@ -119,6 +136,17 @@ public final class GateFiles {
                 acc.put("reason", a.reason());
               });
     }
+    r.majority()
+        .ifPresentOrElse(
+            m -> {
+              ObjectNode n = root.putObject("majority_class");
+              n.put("class", m.label());
+              n.put("accuracy", m.accuracy());
+              putNumber(n, "candidate_accuracy", m.candidateAccuracy());
+              putNumber(n, "baseline_accuracy", m.baselineAccuracy());
+              n.put("candidate_at_or_below", m.candidateAtOrBelow());
+            },
+            () -> root.putNull("majority_class"));
     ArrayNode notes = root.putArray("notes");
     r.notes().forEach(notes::add);
     return root;
@@ -134,7 +162,12 @@ public final class GateFiles {
 
   /** JUnit XML: one test case per rule, so every CI's test view shows the gate. */
   public static String junit(GateResult r, GateReportContext ctx) {
-    List<RuleResult> rules = r.rules();
+    return junit(GateView.of(r, ctx));
+  }
+
+  /** JUnit XML of a view: one test case per rule, so every CI's test view shows the gate. */
+  public static String junit(GateView r) {
+    List<RuleView> rules = r.rules();
     // An INCONCLUSIVE rule is a skipped test, unless the gate fails the build on it: then it is a
     // failure.
     boolean inconclusiveFails = r.failsBuild() && r.verdict() == Verdict.INCONCLUSIVE;
@@ -162,28 +195,28 @@ public final class GateFiles {
       x.writeAttribute("skipped", Long.toString(skipped));
       x.writeCharacters("\n  ");
       x.writeStartElement("testsuite");
-      x.writeAttribute("name", "mlci gate: " + ctx.name());
+      x.writeAttribute("name", "mlci gate: " + r.name());
       x.writeAttribute("tests", Integer.toString(rules.size() + (missingFails ? 1 : 0)));
       x.writeAttribute("failures", Long.toString(failures + (missingFails ? 1 : 0)));
       x.writeAttribute("errors", "0");
       x.writeAttribute("skipped", Long.toString(skipped));
-      for (RuleResult rule : rules) {
+      for (RuleView rule : rules) {
         x.writeCharacters("\n    ");
         x.writeStartElement("testcase");
-        x.writeAttribute("classname", "mlci.gate." + ctx.name());
-        x.writeAttribute("name", rule.rule().describe());
+        x.writeAttribute("classname", "mlci.gate." + r.name());
+        x.writeAttribute("name", rule.rule());
         x.writeAttribute("time", "0");
-        String why = rule.verdict() + ": " + String.join("; ", rule.reasons());
+        String why = rule.why();
         if (rule.verdict() == Verdict.FAIL
             || (inconclusiveFails && rule.verdict() == Verdict.INCONCLUSIVE)) {
           x.writeStartElement("failure");
           x.writeAttribute("message", why);
           x.writeAttribute("type", "regression");
-          x.writeCharacters(details(rule));
+          x.writeCharacters(details(r, rule));
           x.writeEndElement();
         } else if (rule.verdict() == Verdict.INCONCLUSIVE) {
           x.writeEmptyElement("skipped");
-          x.writeAttribute("message", why);
+          x.writeAttribute("message", why + ". " + r.outcome());
         } else {
           x.writeStartElement("system-out");
           x.writeCharacters(why);
@@ -194,7 +227,7 @@ public final class GateFiles {
       if (missingFails) {
         x.writeCharacters("\n    ");
         x.writeStartElement("testcase");
-        x.writeAttribute("classname", "mlci.gate." + ctx.name());
+        x.writeAttribute("classname", "mlci.gate." + r.name());
         x.writeAttribute("name", "baseline");
         x.writeStartElement("failure");
         x.writeAttribute(
@@ -215,22 +248,31 @@ public final class GateFiles {
     return out.toString();
   }
 
-  private static String details(RuleResult rule) {
+  /** A failure's body: the numbers, in the reports' one format and sign convention. */
+  private static String details(GateView view, RuleView rule) {
     StringBuilder sb = new StringBuilder();
-    rule.baseline().ifPresent(b -> sb.append(String.format(Locale.ROOT, "baseline %.6f%n", b)));
-    sb.append(String.format(Locale.ROOT, "candidate %.6f%n", rule.candidate()));
-    rule.interval()
+    sb.append(rule.metric()).append(": ").append(rule.direction()).append('\n');
+    if (rule.hasBaseline()) {
+      sb.append("baseline ").append(rule.baselineText()).append('\n');
+    }
+    sb.append("candidate ").append(rule.candidateText()).append('\n');
+    rule.improvement()
         .ifPresent(
             i ->
-                sb.append(
-                    String.format(
-                        Locale.ROOT,
-                        "change (candidate - baseline) %+.6f, %.0f%% interval %s (%s), tolerated drop %.6f%n",
-                        GateMarkdown.raw(rule, i.estimate()),
-                        rule.confidence() * 100,
-                        GateMarkdown.rawInterval(rule, i),
-                        i.method(),
-                        rule.tolerance())));
+                sb.append("improvement ")
+                    .append(rule.improvementText())
+                    .append(", ")
+                    .append(ReportNumbers.percent(rule.confidence()))
+                    .append(" interval ")
+                    .append(rule.intervalText())
+                    .append(" (")
+                    .append(i.method())
+                    .append("), tolerated drop ")
+                    .append(rule.toleratedDropText())
+                    .append('\n')
+                    .append(GateView.CONVENTION)
+                    .append('\n'));
+    sb.append(view.outcome()).append('\n');
     return sb.toString();
   }
 }

@@ -1,17 +1,17 @@
 package dev.mlci.core.gate;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
- * The pull-request report: GitHub-flavoured Markdown with a verdict line, a table per rule, a
- * Mermaid chart per rule of the change with its interval and the tolerated drop (rendered by
- * GitHub, no image hosting) and the same numbers as a plain table for viewers without Mermaid.
- * Always under {@value #LIMIT} characters: when a report would be longer, whole sections are
- * dropped (charts, then explanations, then table rows), never the verdict, the notes or the footer.
+ * The pull-request report: GitHub-flavoured Markdown with a verdict line, the build's outcome, a
+ * table of the rules (the same numbers and signs as every other report: it renders a {@link
+ * GateView}), and a Mermaid chart per rule of the improvement with its interval, the tolerated drop
+ * and zero as named series with a legend line (rendered by GitHub, no image hosting), plus, for
+ * classification, accuracy against always predicting the majority class. Always under {@value
+ * #LIMIT} characters: when a report would be longer, whole sections are dropped (charts, then
+ * explanations, then table rows), never the verdict, the notes or the footer.
  */
 public final class GateMarkdown {
   /**
@@ -28,21 +28,28 @@ public final class GateMarkdown {
   private GateMarkdown() {}
 
   public static String render(GateResult r, GateReportContext ctx) {
-    String head = head(r, ctx);
-    String tail = tail(r, ctx);
+    return render(GateView.of(r, ctx));
+  }
+
+  /** The report of a gate's view (the same view the other reports render). */
+  public static String render(GateView v) {
+    String head = head(v);
+    String tail = tail(v);
     List<String> rows = new ArrayList<>();
-    for (RuleResult rule : r.rules()) {
+    for (RuleView rule : v.rules()) {
       rows.add(row(rule));
     }
-    String why = why(r);
-    String charts = charts(r);
+    String why = why(v);
+    String charts = charts(v);
     // Drop the least essential sections first, then table rows, until the report fits.
     for (int level = 0; ; level++) {
       boolean withCharts = level == 0;
       boolean withWhy = level <= 1;
       int keptRows = level <= 2 ? rows.size() : Math.max(0, rows.size() - (level - 2) * 50);
-      StringBuilder md =
-          new StringBuilder(head).append(TABLE_HEADER.formatted(confidenceHeader(r)));
+      StringBuilder md = new StringBuilder(head);
+      if (!v.rules().isEmpty()) {
+        md.append(TABLE_HEADER.formatted(v.confidenceHeader()));
+      }
       rows.subList(0, keptRows).forEach(md::append);
       if (keptRows < rows.size()) {
         md.append("\n_… ")
@@ -52,6 +59,17 @@ public final class GateMarkdown {
             .append(" characters)._\n");
       }
       md.append('\n');
+      if (v.rules().stream().anyMatch(x -> x.improvement().isPresent())) {
+        md.append("<sub>").append(escape(GateView.CONVENTION)).append(".</sub>\n\n");
+      }
+      v.majority()
+          .ifPresent(
+              m ->
+                  md.append("Reference: ")
+                      .append(escape(m.describe()))
+                      .append(" on the candidate's test set (candidate ")
+                      .append(ReportNumbers.value(m.candidateAccuracy()))
+                      .append(").\n\n"));
       if (withWhy) {
         md.append(why);
       }
@@ -71,54 +89,42 @@ public final class GateMarkdown {
   }
 
   private static final String TABLE_HEADER =
-      "| metric | baseline | candidate | Δ | %s | verdict |\n|---|---:|---:|---:|---|---|\n";
+      "| metric | baseline | candidate | improvement | %s | tolerated drop | verdict |\n"
+          + "|---|---:|---:|---:|---|---:|---|\n";
 
-  private static String head(GateResult r, GateReportContext ctx) {
+  private static String head(GateView v) {
     StringBuilder md = new StringBuilder(MARKER).append('\n');
     md.append("## ")
-        .append(icon(r.verdict()))
+        .append(icon(v.verdict()))
         .append(" mlci gate: **")
-        .append(r.verdict())
+        .append(v.verdict())
         .append("** — ")
-        .append(escape(ctx.name()))
+        .append(escape(v.name()))
         .append("\n\n");
-    if (r.baseline().missing()) {
+    if (v.baseline().missing()) {
       md.append("> [!WARNING]\n> **No baseline**: ")
-          .append(escape(r.baseline().description()))
+          .append(escape(v.baseline().description()))
           .append(". Only absolute bounds were checked; nothing was compared.\n\n");
     }
-    if (r.failsBuild()) {
-      boolean ruleFailed = r.rules().stream().anyMatch(x -> x.verdict() == Verdict.FAIL);
-      md.append("The build fails: ")
-          .append(
-              ruleFailed
-                  ? String.format(
-                      Locale.ROOT,
-                      "a rule found a regression beyond its tolerance, larger than test-set noise"
-                          + " (all rules together turn equal models red in at most %.1f%% of"
-                          + " builds).",
-                      100 * (1 - r.rules().get(0).confidence()) / 2)
-                  : r.verdict() == Verdict.FAIL
-                      ? "there is no baseline and gate.on_missing is fail."
-                      : "a rule is inconclusive and the gate is set to fail on inconclusive.")
-          .append("\n\n");
-    }
-    return md.toString();
+    md.append(v.failsBuild() ? "**" : "").append(escape(v.outcome()));
+    return md.append(v.failsBuild() ? "**" : "").append("\n\n").toString();
   }
 
-  private static String row(RuleResult rule) {
+  private static String row(RuleView rule) {
     return "| "
-        + escape(rule.rule().describe())
+        + escape(rule.rule())
         + ' '
-        + (rule.higherIsBetter() ? "↑" : "↓")
+        + rule.arrow()
         + " | "
-        + (rule.baseline().isPresent() ? fmt(rule.baseline().getAsDouble()) : "—")
+        + rule.baselineText()
         + " | "
-        + (Double.isNaN(rule.candidate()) ? "n/a" : fmt(rule.candidate()))
+        + rule.candidateText()
         + " | "
-        + rule.interval().map(i -> signed(raw(rule, i.estimate()))).orElse("—")
+        + rule.improvementText()
         + " | "
-        + rule.interval().map(i -> rawInterval(rule, i)).orElse("—")
+        + rule.intervalText()
+        + " | "
+        + rule.toleratedDropText()
         + " | "
         + icon(rule.verdict())
         + ' '
@@ -126,19 +132,21 @@ public final class GateMarkdown {
         + " |\n";
   }
 
-  private static String why(GateResult r) {
+  private static String why(GateView v) {
     StringBuilder md =
         new StringBuilder("<details><summary>Why each rule decided as it did</summary>\n\n");
-    for (RuleResult rule : r.rules()) {
+    for (RuleView rule : v.rules()) {
       md.append("- **")
-          .append(escape(rule.rule().describe()))
-          .append("**: ")
+          .append(escape(rule.rule()))
+          .append("** (")
+          .append(rule.direction())
+          .append("): ")
           .append(escape(String.join("; ", rule.reasons())))
           .append(".");
-      rule.interval()
+      rule.improvement()
           .filter(i -> !i.note().isEmpty())
           .ifPresent(i -> md.append(" _").append(escape(i.note())).append("_"));
-      rule.interval()
+      rule.improvement()
           .filter(i -> !Double.isNaN(i.pValue()))
           .ifPresent(
               i ->
@@ -150,100 +158,159 @@ public final class GateMarkdown {
     return md.append("\n</details>\n\n").toString();
   }
 
+  /** Series colours of the improvement charts, in the order of their series. */
+  static final String PALETTE = "#0969da, #1a7f37, #cf222e, #24292f";
+
+  /** Series colours of the accuracy chart: bars, then the majority-class line. */
+  static final String ACCURACY_PALETTE = "#0969da, #cf222e";
+
   /**
-   * One Mermaid chart per rule: the interval's low end, the estimate and the high end of the
-   * improvement (positive = better), with the tolerated drop and zero as reference lines. Lines
-   * only: Mermaid draws bars from the bottom of the axis, which would misstate negative changes.
+   * One Mermaid chart per rule of the improvement (positive = better): four named series (the
+   * interval from its low end through the estimate to its high end, the estimate, the tolerance
+   * line and zero) and, under the chart, a legend line in the series' colours. Mermaid's xychart
+   * draws a legend from the series' names only from the version that added {@code showLegend}
+   * (enabled here); GitHub's Mermaid may be older, so the Markdown legend is what readers rely on.
+   * Lines only: Mermaid draws bars from the bottom of the axis, which would misstate negative
+   * changes. For classification, a last chart sets the accuracy of baseline and candidate against
+   * always predicting the majority class.
    */
-  static String charts(GateResult r) {
-    List<RuleResult> charted = r.rules().stream().filter(x -> x.interval().isPresent()).toList();
-    if (charted.isEmpty()) {
+  static String charts(GateView v) {
+    List<RuleView> charted = v.rules().stream().filter(x -> x.improvement().isPresent()).toList();
+    if (charted.isEmpty() && v.majority().isEmpty()) {
       return "";
     }
     StringBuilder md = new StringBuilder();
     md.append(
-        "<details open><summary>Charts: improvement vs baseline (positive = better), with its interval and the"
-            + " tolerated drop</summary>\n\n");
-    for (RuleResult rule : charted.subList(0, Math.min(MAX_CHARTS, charted.size()))) {
+        "<details open><summary>Charts: improvement vs baseline (positive = better), with its"
+            + " interval and the tolerated drop</summary>\n\n");
+    for (RuleView rule : charted.subList(0, Math.min(MAX_CHARTS, charted.size()))) {
       md.append(chart(rule));
     }
-    md.append(
-        "| metric | improvement | interval low | interval high | tolerated drop |\n|---|---:|---:|---:|---:|\n");
-    for (RuleResult rule : charted) {
-      Interval i = rule.interval().orElseThrow();
-      md.append("| ")
-          .append(escape(rule.metric()))
-          .append(" | ")
-          .append(signed(i.estimate()))
-          .append(" | ")
-          .append(signed(i.lo()))
-          .append(" | ")
-          .append(signed(i.hi()))
-          .append(" | ")
-          .append(rule.tolerance() == 0 ? "0" : fmt(-rule.tolerance()))
-          .append(" |\n");
-    }
-    return md.append("\n</details>\n\n").toString();
+    v.majority().ifPresent(m -> md.append(accuracyChart(v, m)));
+    return md.append("</details>\n\n").toString();
   }
 
-  private static String chart(RuleResult rule) {
-    Interval i = rule.interval().orElseThrow();
+  private static String init(String palette) {
+    return "%%{init: {\"xyChart\": {\"showLegend\": true}, \"themeVariables\": {\"xyChart\":"
+        + " {\"plotColorPalette\": \""
+        + palette
+        + "\"}}}}%%\n";
+  }
+
+  private static String chart(RuleView rule) {
+    Interval i = rule.improvement().orElseThrow();
     double lo = finite(i.lo());
     double hi = finite(i.hi());
-    double tol = -rule.tolerance() + 0.0;
+    double est = finite(i.estimate());
+    double tol = rule.toleranceLine();
     double min = Math.min(Math.min(lo, tol), 0);
-    double max = Math.max(Math.max(hi, finite(i.estimate())), 0);
+    double max = Math.max(Math.max(hi, est), 0);
     double pad = Math.max(1e-4, (max - min) * 0.15);
-    return "```mermaid\nxychart-beta\n"
+    String level = ReportNumbers.percent(rule.confidence());
+    return "```mermaid\n"
+        + init(PALETTE)
+        + "xychart-beta\n"
         + "  title \""
-        + rule.metric().replace("\"", "'")
+        + quoted(rule.metric())
+        + " "
+        + rule.arrow()
         + " ("
         + rule.verdict()
-        + "): "
-        + signed(i.estimate())
-        + " ["
-        + signed(lo)
-        + ", "
-        + signed(hi)
-        + "]\"\n"
+        + "): improvement "
+        + rule.improvementText()
+        + " "
+        + rule.intervalText()
+        + "\"\n"
         + "  x-axis [\"interval low\", \"estimate\", \"interval high\"]\n"
-        + String.format(
-            Locale.ROOT, "  y-axis \"improvement\" %.5f --> %.5f%n", min - pad, max + pad)
-        + String.format(Locale.ROOT, "  line [%.5f, %.5f, %.5f]%n", lo, finite(i.estimate()), hi)
-        + String.format(Locale.ROOT, "  line [%.5f, %.5f, %.5f]%n", tol, tol, tol)
-        + "  line [0, 0, 0]\n```\n\n";
+        + "  y-axis \"improvement (positive = better)\" "
+        + ReportNumbers.chart(min - pad)
+        + " --> "
+        + ReportNumbers.chart(max + pad)
+        + "\n"
+        + series(level + " interval", lo, est, hi)
+        + series("estimate", est, est, est)
+        + series("tolerated drop", tol, tol, tol)
+        + series("zero (no change)", 0, 0, 0)
+        + "```\n"
+        + "🟦 "
+        + level
+        + " interval "
+        + rule.intervalText()
+        + " · 🟩 estimate "
+        + rule.improvementText()
+        + " · 🟥 tolerated drop: an interval wholly below "
+        + ReportNumbers.signed(tol)
+        + " FAILs · ⬛ zero: no change\n\n";
   }
 
-  private static String tail(GateResult r, GateReportContext ctx) {
+  private static String accuracyChart(GateView v, GateView.MajorityClass m) {
+    boolean withBaseline = !Double.isNaN(m.baselineAccuracy());
+    String label = "always '" + quoted(m.label()) + "'";
+    return "```mermaid\n"
+        + init(ACCURACY_PALETTE)
+        + "xychart-beta\n"
+        + "  title \"accuracy vs "
+        + label
+        + " (majority class)\"\n"
+        + (withBaseline ? "  x-axis [\"baseline\", \"candidate\"]\n" : "  x-axis [\"candidate\"]\n")
+        + "  y-axis \"accuracy\" 0 --> 1\n"
+        + "  bar \"accuracy\" ["
+        + (withBaseline ? ReportNumbers.chart(m.baselineAccuracy()) + ", " : "")
+        + ReportNumbers.chart(m.candidateAccuracy())
+        + "]\n"
+        + "  line \"majority class\" ["
+        + (withBaseline ? ReportNumbers.chart(m.accuracy()) + ", " : "")
+        + ReportNumbers.chart(m.accuracy())
+        + "]\n"
+        + "```\n"
+        + "🟦 accuracy on each model's test set"
+        + (withBaseline ? ": baseline " + ReportNumbers.value(m.baselineAccuracy()) + "," : ":")
+        + " candidate "
+        + ReportNumbers.value(m.candidateAccuracy())
+        + " · 🟥 majority class: "
+        + escape(m.describe())
+        + (m.candidateAtOrBelow() ? " — **the candidate does no better**" : "")
+        + "\n\n";
+  }
+
+  private static String series(String name, double a, double b, double c) {
+    return "  line \""
+        + name
+        + "\" ["
+        + ReportNumbers.chart(a)
+        + ", "
+        + ReportNumbers.chart(b)
+        + ", "
+        + ReportNumbers.chart(c)
+        + "]\n";
+  }
+
+  /** Text inside a Mermaid string, which ends at the next double quote. */
+  private static String quoted(String s) {
+    return s.replace("\"", "'").replace("\n", " ");
+  }
+
+  private static String tail(GateView v) {
     StringBuilder md = new StringBuilder();
-    for (String note : r.notes()) {
+    for (String note : v.notes()) {
       md.append("> ").append(escape(note)).append("\n");
     }
-    if (!r.notes().isEmpty()) {
+    if (!v.notes().isEmpty()) {
       md.append('\n');
     }
-    md.append("<sub>Baseline: ").append(escape(r.baseline().description()));
-    r.candidateCommit()
+    md.append("<sub>Baseline: ").append(escape(v.baseline().description()));
+    v.candidateCommit()
         .ifPresent(c -> md.append(" · candidate `").append(BaselineInfo.abbreviate(c)).append('`'));
-    GateResult.Pairing p = r.pairing();
-    if (!r.baseline().missing()) {
+    GateResult.Pairing p = v.pairing();
+    if (!v.baseline().missing()) {
       md.append(" · ")
           .append(
               p.paired()
                   ? p.common() + " paired examples"
                   : "unpaired: " + p.common() + " common examples");
     }
-    Set<String> methods = new LinkedHashSet<>();
-    r.rules().forEach(rule -> rule.interval().ifPresent(i -> methods.add(i.method())));
-    if (!methods.isEmpty()) {
-      md.append(" · ").append(String.join(", ", methods));
-      if (methods.stream().anyMatch(m -> m.endsWith("bootstrap"))) {
-        md.append(" (")
-            .append(ctx.resamples())
-            .append(" resamples, seed ")
-            .append(ctx.seed())
-            .append(')');
-      }
+    if (!v.methods().isEmpty()) {
+      md.append(" · ").append(v.methods());
     }
     md.append(" · <a href=\"https://github.com/mlci/mlci#the-gate\">how to read this</a></sub>\n");
     return md.toString();
@@ -253,28 +320,6 @@ public final class GateMarkdown {
     return Double.isFinite(v) ? v + 0.0 : 0; // + 0.0 turns -0.0 into 0.0
   }
 
-  private static String confidenceHeader(GateResult r) {
-    return r.rules().stream().map(RuleResult::confidence).distinct().count() == 1
-            && !r.rules().isEmpty()
-        ? String.format(Locale.ROOT, "%.0f%% CI", r.rules().get(0).confidence() * 100)
-        : "CI";
-  }
-
-  /** The change in the metric's own units (candidate minus baseline). */
-  static double raw(RuleResult rule, double oriented) {
-    return rule.higherIsBetter() ? oriented : -oriented;
-  }
-
-  /** The interval in the metric's own units, low end first. */
-  static String rawInterval(RuleResult rule, Interval i) {
-    double a = raw(rule, i.lo());
-    double b = raw(rule, i.hi());
-    if (!Double.isFinite(a) || !Double.isFinite(b)) {
-      return "undefined";
-    }
-    return "[" + signed(Math.min(a, b)) + ", " + signed(Math.max(a, b)) + "]";
-  }
-
   static String icon(Verdict v) {
     return switch (v) {
       case PASS -> "✅";
@@ -282,17 +327,6 @@ public final class GateMarkdown {
       case INCONCLUSIVE -> "⚠️";
       case ACCEPTED -> "☑️";
     };
-  }
-
-  /** Four decimals; a value that rounds to zero never prints as {@code -0.0000}. */
-  static String fmt(double v) {
-    String s = String.format(Locale.ROOT, "%.4f", v);
-    return s.equals("-0.0000") ? "0.0000" : s;
-  }
-
-  static String signed(double v) {
-    String s = String.format(Locale.ROOT, "%+.4f", v + 0.0);
-    return s.equals("-0.0000") ? "+0.0000" : s;
   }
 
   static String escape(String s) {

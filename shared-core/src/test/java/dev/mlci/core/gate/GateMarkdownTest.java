@@ -43,7 +43,7 @@ class GateMarkdownTest {
   }
 
   @Test
-  void render_escapesTableBreakersAndShowsRawChangeForLowerIsBetter() {
+  void render_escapesTableBreakersAndShowsTheImprovementForLowerIsBetter() {
     GateResult r =
         new GateResult(
             Verdict.FAIL,
@@ -58,9 +58,11 @@ class GateMarkdownTest {
 
     assertThat(md).startsWith(GateMarkdown.MARKER);
     assertThat(md).contains("a reason \\| with a pipe &lt;and&gt; brackets");
-    // Oriented interval [-0.3, -0.1] of log loss is a rise of [+0.1, +0.3] in the metric's own
-    // units.
-    assertThat(md).contains("| +0.2000 | [+0.1000, +0.3000] | ❌ FAIL |");
+    // Every report shows the improvement (positive = better): log loss rose by 0.2, an
+    // improvement of -0.2, with the tolerated drop as a magnitude.
+    assertThat(md)
+        .contains("↓ | 0.5000 | 0.4000 | -0.2000 | [-0.3000, -0.1000] | 0.0100 | ❌ FAIL |");
+    assertThat(md).contains(GateView.CONVENTION);
   }
 
   @Test
