@@ -5,6 +5,7 @@ import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Secrets;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -33,10 +34,7 @@ public final class Main {
    * Action turns them into annotations).
    */
   public static int run(
-      String[] args,
-      PrintWriter out,
-      PrintWriter err,
-      java.util.function.Consumer<MlciException> onError) {
+      String[] args, PrintWriter out, PrintWriter err, Consumer<MlciException> onError) {
     // Whatever mlci or a library prints, credentials in URLs never reach the log.
     PrintWriter safeOut = new PrintWriter(Secrets.redacting(out), true);
     PrintWriter safeErr = new PrintWriter(Secrets.redacting(err), true);
@@ -49,10 +47,7 @@ public final class Main {
   }
 
   private static int execute(
-      String[] args,
-      PrintWriter out,
-      PrintWriter err,
-      java.util.function.Consumer<MlciException> onError) {
+      String[] args, PrintWriter out, PrintWriter err, Consumer<MlciException> onError) {
     CommandLine cli = new CommandLine(new MlciCommand());
     cli.setOut(out);
     cli.setErr(err);

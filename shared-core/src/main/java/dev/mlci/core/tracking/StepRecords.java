@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.node.ArrayNode;
@@ -74,7 +75,7 @@ public final class StepRecords {
     }
     d.id().ifPresent(id -> b.param("data.id", id));
     d.positiveClass().ifPresent(p -> b.param("data.positive_class", p));
-    b.param("data.missing", d.missing().name().toLowerCase(java.util.Locale.ROOT));
+    b.param("data.missing", d.missing().name().toLowerCase(Locale.ROOT));
     if (d.path().isPresent()) {
       b.param("data.split.test_fraction", d.split().testFraction());
       b.param("data.split.seed", d.split().seed());
