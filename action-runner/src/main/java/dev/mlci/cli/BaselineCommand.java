@@ -57,13 +57,7 @@ final class BaselineCommand implements Runnable {
     @Override
     int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
       RecordResult r = mlci.recordBaseline(plan, push, remote, System.getenv());
-      ObjectNode n = summary.putObject("baseline");
-      n.put("commit", r.commit());
-      n.put("notes_ref", r.notesRef());
-      n.put("bytes", r.bytes());
-      r.pushedTo().ifPresent(p -> n.put("pushed_to", p));
-      n.put("push_attempts", r.pushAttempts());
-      r.warnings().forEach(n.putArray("warnings")::add);
+      summary.set("baseline", CliJson.tree(r));
       if (!options.json) {
         out()
             .printf(

@@ -8,6 +8,7 @@ import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Secrets;
 import dev.mlci.core.errors.Suggestions;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -44,7 +45,7 @@ public final class Main {
       String[] args,
       PrintWriter out,
       PrintWriter err,
-      java.util.function.Consumer<MlciException> onError) {
+      Consumer<MlciException> onError) {
     return run(args, out, err, Suggestions.CLI, onError);
   }
 
@@ -58,7 +59,7 @@ public final class Main {
       PrintWriter out,
       PrintWriter err,
       Suggestions suggestions,
-      java.util.function.Consumer<MlciException> onError) {
+      Consumer<MlciException> onError) {
     // Whatever mlci or a library prints, credentials in URLs never reach the log.
     PrintWriter safeOut = new PrintWriter(Secrets.redacting(out), true);
     PrintWriter safeErr = new PrintWriter(Secrets.redacting(err), true);
@@ -75,7 +76,7 @@ public final class Main {
       PrintWriter out,
       PrintWriter err,
       Suggestions face,
-      java.util.function.Consumer<MlciException> onError) {
+      Consumer<MlciException> onError) {
     CommandLine cli = new CommandLine(new MlciCommand());
     cli.setOut(out);
     cli.setErr(err);

@@ -1,5 +1,6 @@
 package dev.mlci.cli;
 
+import dev.mlci.cli.github.GitHubActionCommand;
 import dev.mlci.core.api.Mlci;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
       BaselineCommand.class,
       RegisterCommand.class,
       RunsCommand.class,
-      dev.mlci.cli.github.GitHubActionCommand.class,
+      GitHubActionCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {"Train, evaluate and gate ML models inside a CI build, from one ml.yaml.", ""},

@@ -1,9 +1,11 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.core.api.StepListener;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,7 +14,7 @@ import java.util.function.LongSupplier;
  * carriage returns would pile up. Status messages ({@link #info}) are printed in every style;
  * {@code quiet} silences everything.
  */
-final class Progress implements ProgressListener {
+final class Progress implements StepListener {
   /** Shortest time between two plain progress lines. */
   static final long PLAIN_INTERVAL_MS = 5_000;
 
@@ -38,7 +40,7 @@ final class Progress implements ProgressListener {
   private long lastTenth = -1;
   private long done;
   private boolean active;
-  private final java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+  private final Map<String, Double> metrics = new LinkedHashMap<>();
   private long metricStep;
 
   Progress(PrintWriter err, Style style, boolean quiet, LongSupplier nanos) {
@@ -49,7 +51,7 @@ final class Progress implements ProgressListener {
   }
 
   /** Chooses the renderer for {@code mode} given whether standard error is a terminal. */
-  static ProgressListener of(
+  static StepListener of(
       CommonOptions.ProgressMode mode, boolean terminal, boolean quiet, PrintWriter err) {
     Style style =
         switch (mode) {

@@ -41,13 +41,7 @@ final class RegisterCommand extends StepCommand {
   @Override
   int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
     RegisterResult r = mlci.register(plan, Optional.ofNullable(name), alias);
-    ObjectNode n = summary.putObject("register");
-    n.put("name", r.name());
-    n.put("version", r.version());
-    n.put("alias", r.alias());
-    n.put("run_id", r.runId());
-    n.put("source", r.source());
-    n.put("run_url", r.runUrl());
+    summary.set("register", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
       out.printf(

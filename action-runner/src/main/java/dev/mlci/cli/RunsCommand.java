@@ -1,19 +1,19 @@
 package dev.mlci.cli;
 
 import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.RunRecord;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
-import dev.mlci.core.tracking.LocalRun;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 @Command(
     name = "runs",
@@ -53,13 +53,13 @@ final class RunsCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = ".",
       description = "The ML repository. Default: the current directory.")
-  java.nio.file.Path dir;
+  Path dir;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "The output directory holding mlruns/. Default: DIR/mlci-out.")
-  java.nio.file.Path out;
+  Path out;
 
   @Option(
       names = "--limit",
@@ -83,11 +83,11 @@ final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws MlciException {
     Workspace ws = Workspace.of(dir, Optional.empty(), Optional.ofNullable(out));
-    List<LocalRun> runs = Mlci.localRuns(ws);
+    List<RunRecord> runs = Mlci.localRuns(ws);
     PrintWriter o = spec.commandLine().getOut();
     if (compare != null) {
-      LocalRun a = find(runs, compare.get(0));
-      LocalRun b = find(runs, compare.get(1));
+      RunRecord a = find(runs, compare.get(0));
+      RunRecord b = find(runs, compare.get(1));
       if (json) {
         ArrayNode both = JsonNodeFactory.instance.arrayNode();
         both.add(toJson(a));
@@ -99,7 +99,7 @@ final class RunsCommand implements Callable<Integer> {
       o.flush();
       return 0;
     }
-    List<LocalRun> shown = runs.subList(0, Math.min(Math.max(limit, 0), runs.size()));
+    List<RunRecord> shown = runs.subList(0, Math.min(Math.max(limit, 0), runs.size()));
     if (json) {
       ArrayNode all = JsonNodeFactory.instance.arrayNode();
       shown.forEach(r -> all.add(toJson(r)));
@@ -119,8 +119,8 @@ final class RunsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static LocalRun find(List<LocalRun> runs, String prefix) throws BadInputException {
-    List<LocalRun> matches = runs.stream().filter(r -> r.runId().startsWith(prefix)).toList();
+  private static RunRecord find(List<RunRecord> runs, String prefix) throws BadInputException {
+    List<RunRecord> matches = runs.stream().filter(r -> r.runId().startsWith(prefix)).toList();
     if (matches.size() == 1) {
       return matches.get(0);
     }
@@ -135,9 +135,9 @@ final class RunsCommand implements Callable<Integer> {
   }
 
   /** Metrics shown as columns: evaluation metrics first, the training curve's last value after. */
-  private static List<String> metricColumns(List<LocalRun> runs) {
+  private static List<String> metricColumns(List<RunRecord> runs) {
     Set<String> names = new TreeSet<>();
-    for (LocalRun r : runs) {
+    for (RunRecord r : runs) {
       for (String m : r.metrics().keySet()) {
         if (!m.startsWith("gate/")
             && !m.equals("train_seconds")
@@ -153,10 +153,10 @@ final class RunsCommand implements Callable<Integer> {
     return columns;
   }
 
-  private static void printTable(PrintWriter o, List<LocalRun> runs) {
+  private static void printTable(PrintWriter o, List<RunRecord> runs) {
     List<String> metrics = metricColumns(runs);
     int nameWidth = 4;
-    for (LocalRun r : runs) {
+    for (RunRecord r : runs) {
       nameWidth = Math.max(nameWidth, Math.min(48, r.runName().length()));
     }
     String row = "%-8s  %-16s  %-" + nameWidth + "s  %-13s  %-12s";
@@ -167,7 +167,7 @@ final class RunsCommand implements Callable<Integer> {
       header.append(String.format(Locale.ROOT, "  %10s", abbreviate(m, 10)));
     }
     o.println(header);
-    for (LocalRun r : runs) {
+    for (RunRecord r : runs) {
       StringBuilder line =
           new StringBuilder(
               String.format(
@@ -189,7 +189,7 @@ final class RunsCommand implements Callable<Integer> {
     }
   }
 
-  private static void printComparison(PrintWriter o, LocalRun a, LocalRun b) {
+  private static void printComparison(PrintWriter o, RunRecord a, RunRecord b) {
     o.printf("A: %s  %s  %s%n", a.runId(), a.runName(), TIME.format(a.started()));
     o.printf("B: %s  %s  %s%n", b.runId(), b.runName(), TIME.format(b.started()));
     Set<String> params = new TreeSet<>(a.params().keySet());
@@ -228,22 +228,7 @@ final class RunsCommand implements Callable<Integer> {
     return s.length() <= width ? s : s.substring(0, width - 1) + "…";
   }
 
-  private static ObjectNode toJson(LocalRun r) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("run_id", r.runId());
-    n.put("run_name", r.runName());
-    n.put("experiment", r.experiment());
-    n.put("status", r.status().name());
-    n.put("started", r.started().toString());
-    r.finished().ifPresent(f -> n.put("finished", f.toString()));
-    ObjectNode params = n.putObject("params");
-    r.params().forEach(params::put);
-    ObjectNode metrics = n.putObject("metrics");
-    r.metrics().forEach(metrics::put);
-    ObjectNode tags = n.putObject("tags");
-    for (Map.Entry<String, String> t : r.tags().entrySet()) {
-      tags.put(t.getKey(), t.getValue());
-    }
-    return n;
+  private static JsonNode toJson(RunRecord r) {
+    return CliJson.tree(r);
   }
 }

@@ -7,17 +7,15 @@ import dev.mlci.core.api.GateOutcome;
 import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.StepListener;
+import dev.mlci.core.api.TrackedRun;
 import dev.mlci.core.api.TrainResult;
 import dev.mlci.core.api.VerifyResult;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
-import dev.mlci.core.gate.GateFiles;
-import dev.mlci.core.gate.GateResult;
 import dev.mlci.core.image.BuiltImage;
 import dev.mlci.core.image.ImageVerifier;
 import dev.mlci.core.image.ServingContract;
-import dev.mlci.core.progress.ProgressListener;
-import dev.mlci.core.tracking.Tracked;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
@@ -45,7 +43,7 @@ abstract class StepCommand implements Callable<Integer> {
       throws MlciException, InterruptedException;
 
   /** How progress is shown, set before {@link #execute}. */
-  ProgressListener progress = ProgressListener.NONE;
+  StepListener progress = StepListener.NONE;
 
   @Override
   public Integer call() throws MlciException, InterruptedException {
@@ -55,7 +53,7 @@ abstract class StepCommand implements Callable<Integer> {
     progress = Progress.of(options.progress, env.terminal(), options.quiet, err());
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("command", spec.name());
-    summary.put("name", plan.config().name());
+    summary.put("name", plan.name());
     int exit = execute(new Mlci(progress, Clock.systemUTC(), System.getenv()), plan, summary);
     summary.put("exit_code", exit);
     if (options.json) {
@@ -76,17 +74,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   int reportGate(GateOutcome g, ObjectNode summary) {
-    GateResult r = g.result();
-    ObjectNode n = summary.putObject("gate");
-    n.put("verdict", r.verdict().name());
-    n.put("fails_build", r.failsBuild());
-    n.put("headline", r.headline());
-    n.put("target", g.target());
-    n.put("gate_dir", g.gateDir().toString());
-    n.put("report", g.gateDir().resolve(GateFiles.MARKDOWN).toString());
-    n.put("baseline_source", r.baseline().source());
-    r.baseline().commit().ifPresent(c -> n.put("baseline_commit", c));
-    n.put("millis", g.millis());
+    ObjectNode n = (ObjectNode) CliJson.tree(g);
+    summary.set("gate", n);
     if (!options.json) {
       PrintWriter out = out();
       // The engine's text of the gate: the same numbers, signs and notes as gate.md and gate.json.
@@ -95,7 +84,7 @@ abstract class StepCommand implements Callable<Integer> {
           "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
       out.flush();
     }
-    reportTracked(g.tracked(), n);
+    reportTracked(g.tracked());
     return g.exitCode();
   }
 
@@ -203,14 +192,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportTrain(TrainResult r, ObjectNode summary) {
-    ObjectNode t = summary.putObject("train");
-    t.put("model_dir", r.modelDir().toString());
-    t.put("digest", r.digest());
-    t.put("trainer", r.trainer());
-    t.put("training_examples", r.trainingExamples());
-    t.put("onnx", r.onnx());
-    r.onnxSkipped().ifPresent(s -> t.put("onnx_skipped", s));
-    t.put("millis", r.millis());
+    summary.set("train", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
       out.printf(
@@ -228,16 +210,11 @@ abstract class StepCommand implements Callable<Integer> {
                   : "not exported: " + r.onnxSkipped().orElse("")));
       out.flush();
     }
-    reportTracked(r.tracked(), t);
+    reportTracked(r.tracked());
   }
 
   /** Where the step's run was recorded; tracking warnings go to standard error. */
-  void reportTracked(Tracked tracked, ObjectNode step) {
-    ObjectNode n = step.putObject("tracking");
-    tracked.localRun().ifPresent(p -> n.put("local_run", p.toString()));
-    tracked.serverRun().ifPresent(u -> n.put("server_run", u));
-    n.put("run_id", tracked.runId());
-    tracked.warnings().forEach(n.putArray("warnings")::add);
+  void reportTracked(TrackedRun tracked) {
     if (!options.json && !options.quiet) {
       PrintWriter out = out();
       tracked.serverRun().ifPresent(u -> out.println("mlflow: " + u));
@@ -251,15 +228,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportEvaluate(EvaluateResult r, ObjectNode summary) {
-    ObjectNode e = summary.putObject("evaluate");
-    e.put("eval_dir", r.evalDir().toString());
-    e.put("test_examples", r.testExamples());
-    ObjectNode metrics = e.putObject("metrics");
-    r.metrics().forEach(metrics::put);
-    ObjectNode undefined = e.putObject("undefined");
-    r.undefined().forEach(undefined::put);
-    r.warnings().forEach(e.putArray("warnings")::add);
-    e.put("millis", r.millis());
+    summary.set("evaluate", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
       out.printf(
@@ -277,7 +246,7 @@ abstract class StepCommand implements Callable<Integer> {
           "results: %s (%s)%n", Workspace.display(r.evalDir()), String.join(", ", r.files()));
       out.flush();
     }
-    reportTracked(r.tracked(), e);
+    reportTracked(r.tracked());
     for (String w : r.warnings()) {
       err().println("warning: " + w);
     }

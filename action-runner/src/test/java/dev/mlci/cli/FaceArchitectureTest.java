@@ -19,8 +19,15 @@ class FaceArchitectureTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.mlci.cli");
 
+  /**
+   * The faces (the CLI and the GitHub Action adapter in {@code dev.mlci.cli.github}) reach the
+   * engine only through {@code dev.mlci.core.api..}. Allowed besides, for now: {@code
+   * dev.mlci.core.errors} (its exceptions and problems move to {@code api.errors} once this round's
+   * work on {@code Problem} is merged) and {@code dev.mlci.core.image} (the image steps' results
+   * get their api types with ContainerizeStep / VerifyImageStep).
+   */
   @Test
-  void cli_usesOnlyThePublicEngineSurface() {
+  void faces_useOnlyTheApi() {
     noClasses()
         .that()
         .resideInAPackage("dev.mlci.cli..")
@@ -32,11 +39,8 @@ class FaceArchitectureTest {
                         JavaClass.Predicates.resideInAnyPackage(
                             "dev.mlci.core.api..",
                             "dev.mlci.core.errors..",
-                            "dev.mlci.core.progress..",
-                            "dev.mlci.core.config..",
-                            "dev.mlci.core.gate..",
-                            "dev.mlci.core.image..",
-                            "dev.mlci.core.tracking.."))))
+                            "dev.mlci.core.image.."))))
+        .because("faces call the engine through dev.mlci.core.api only")
         .check(CLI);
   }
 

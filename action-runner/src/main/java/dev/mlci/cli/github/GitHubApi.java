@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -225,7 +226,7 @@ public final class GitHubApi {
     }
     if (status == 429
         || status >= 500
-        || (status == 403 && message.toLowerCase(java.util.Locale.ROOT).contains("rate limit"))) {
+        || (status == 403 && message.toLowerCase(Locale.ROOT).contains("rate limit"))) {
       return Optional.of(backoff(attempt));
     }
     return Optional.empty();

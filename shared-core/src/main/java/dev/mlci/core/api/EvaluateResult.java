@@ -1,6 +1,5 @@
 package dev.mlci.core.api;
 
-import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ public record EvaluateResult(
     long millis,
     List<String> files,
     List<String> warnings,
-    Tracked tracked) {
+    TrackedRun tracked) {
   public EvaluateResult {
     files = List.copyOf(files);
     warnings = List.copyOf(warnings);

@@ -1,5 +1,6 @@
 package dev.mlci.core.api;
 
+import dev.mlci.core.gate.BaselineSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,7 @@ public record GateOptions(
     boolean fetch,
     Map<String, String> env) {
   /** The value of {@code baseline} that retrains the merge-base. */
-  public static final String REBUILD = "rebuild";
+  public static final String REBUILD = BaselineSource.REBUILD;
 
   public GateOptions {
     Objects.requireNonNull(target, "target");

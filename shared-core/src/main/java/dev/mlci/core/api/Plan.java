@@ -17,4 +17,9 @@ public record Plan(Workspace workspace, LoadedConfig loaded) {
   public MlConfig config() {
     return loaded.config();
   }
+
+  /** The model's name ({@code name} in ml.yaml). */
+  public String name() {
+    return loaded.config().name();
+  }
 }

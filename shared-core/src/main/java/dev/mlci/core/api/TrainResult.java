@@ -1,6 +1,5 @@
 package dev.mlci.core.api;
 
-import dev.mlci.core.tracking.Tracked;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -24,4 +23,4 @@ public record TrainResult(
     boolean onnx,
     Optional<String> onnxSkipped,
     long millis,
-    Tracked tracked) {}
+    TrackedRun tracked) {}

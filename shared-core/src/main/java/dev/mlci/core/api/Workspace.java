@@ -2,6 +2,7 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.io.RegularFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -103,10 +104,6 @@ public record Workspace(Path repository, Path config, Path out) {
 
   /** {@code path} as the user should see it: relative to the working directory when below it. */
   public static String display(Path path) {
-    Path cwd = Path.of("").toAbsolutePath();
-    Path abs = path.toAbsolutePath().normalize();
-    return abs.startsWith(cwd) && !abs.equals(cwd)
-        ? cwd.relativize(abs).toString()
-        : abs.toString();
+    return RegularFiles.display(path);
   }
 }

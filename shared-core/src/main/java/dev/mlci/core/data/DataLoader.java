@@ -1,6 +1,7 @@
 package dev.mlci.core.data;
 
 import dev.mlci.core.config.DataConfig;
+import dev.mlci.core.config.DidYouMean;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
@@ -9,7 +10,6 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
-import dev.mlci.core.text.DidYouMean;
 import dev.mlci.format.Digests;
 import dev.mlci.format.TargetSpec;
 import java.io.IOException;

@@ -7,8 +7,10 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -99,7 +101,7 @@ public final class SpecFitter {
    */
   private static void requireUniqueFeatureNames(FeatureSpec spec, LoadedData data)
       throws BadInputException {
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (String name : spec.featureNames()) {
       if (!seen.add(name)) {
         throw new BadInputException(

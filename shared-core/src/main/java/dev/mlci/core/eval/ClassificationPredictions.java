@@ -1,5 +1,6 @@
 package dev.mlci.core.eval;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public record ClassificationPredictions(
       throw new IllegalArgumentException(
           "positive must be a class index for binary problems and -1 otherwise, got " + positive);
     }
-    if (new java.util.HashSet<>(classes).size() != classes.size()) {
+    if (new HashSet<>(classes).size() != classes.size()) {
       throw new IllegalArgumentException("classes repeat a name: " + classes);
     }
     int k = classes.size();

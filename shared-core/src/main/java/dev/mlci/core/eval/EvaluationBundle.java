@@ -1,10 +1,13 @@
 package dev.mlci.core.eval;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -173,7 +178,7 @@ public record EvaluationBundle(
    */
   public static String nameOf(byte[] bytes) {
     try {
-      return read(new java.io.ByteArrayInputStream(bytes)).name();
+      return read(new ByteArrayInputStream(bytes)).name();
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -209,9 +214,9 @@ public record EvaluationBundle(
           fields.put(name, scalar(p, value));
         }
       }
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new IllegalArgumentException("not an mlci evaluation bundle (not gzip data)");
-    } catch (tools.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof TooLarge t) {
           throw new IllegalArgumentException(t.getMessage());
@@ -248,7 +253,7 @@ public record EvaluationBundle(
     if (ids.isEmpty()) {
       throw new IllegalArgumentException("the bundle holds no predictions");
     }
-    if (new java.util.HashSet<>(ids).size() != ids.size()) {
+    if (new HashSet<>(ids).size() != ids.size()) {
       throw new IllegalArgumentException(
           "the bundle repeats example ids, so examples cannot be matched");
     }
@@ -356,7 +361,7 @@ public record EvaluationBundle(
   }
 
   /** Counts what is read and fails past {@code limit} bytes. */
-  private static final class Bounded extends java.io.FilterInputStream {
+  private static final class Bounded extends FilterInputStream {
     private final long limit;
     private long read;
 

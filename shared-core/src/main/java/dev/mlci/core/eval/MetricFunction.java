@@ -1,6 +1,7 @@
 package dev.mlci.core.eval;
 
 import dev.mlci.core.config.Metric;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,7 +57,7 @@ public interface MetricFunction {
         }
         yield w -> {
           if (w == null) {
-            return (double) java.util.Arrays.stream(correct).sum() / correct.length;
+            return (double) Arrays.stream(correct).sum() / correct.length;
           }
           long right = 0;
           long all = 0;

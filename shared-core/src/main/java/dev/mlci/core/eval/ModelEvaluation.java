@@ -3,12 +3,13 @@ package dev.mlci.core.eval;
 import dev.mlci.core.config.Metric;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataRow;
-import dev.mlci.core.tribuo.TribuoData;
+import dev.mlci.core.data.TribuoData;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
@@ -73,21 +74,20 @@ public final class ModelEvaluation {
    * The first prediction that is not a finite number ({@code "example 'id': predicted NaN"}), if
    * any: such predictions cannot be compared by the gate, so evaluate refuses them.
    */
-  public static java.util.Optional<String> nonFinite(Predictions predictions) {
+  public static Optional<String> nonFinite(Predictions predictions) {
     if (predictions instanceof RegressionPredictions r) {
       for (int i = 0; i < r.size(); i++) {
         if (!Double.isFinite(r.predicted()[i])) {
-          return java.util.Optional.of(
-              "example '" + r.ids().get(i) + "': predicted " + r.predicted()[i]);
+          return Optional.of("example '" + r.ids().get(i) + "': predicted " + r.predicted()[i]);
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     ClassificationPredictions c = (ClassificationPredictions) predictions;
     for (int i = 0; i < c.size(); i++) {
       for (int k = 0; k < c.scores()[i].length; k++) {
         if (!Double.isFinite(c.scores()[i][k])) {
-          return java.util.Optional.of(
+          return Optional.of(
               "example '"
                   + c.ids().get(i)
                   + "': score "
@@ -98,7 +98,7 @@ public final class ModelEvaluation {
         }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static List<String> unseenLevels(FeatureSpec spec, List<DataRow> rows) {

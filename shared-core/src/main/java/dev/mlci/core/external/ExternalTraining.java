@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -145,7 +146,7 @@ public final class ExternalTraining {
       throw bad(
           loaded,
           "the command ran longer than model.timeout ("
-              + config.model().timeout().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+              + config.model().timeout().toString().substring(2).toLowerCase(Locale.ROOT)
               + ") and was stopped with every process it started."
               + tail(run),
           "raise model.timeout (e.g. 2h), or make the script faster.");
@@ -385,7 +386,7 @@ public final class ExternalTraining {
   }
 
   private static String seconds(long sinceNanos) {
-    return String.format(java.util.Locale.ROOT, "%.2fs", (System.nanoTime() - sinceNanos) / 1e9);
+    return String.format(Locale.ROOT, "%.2fs", (System.nanoTime() - sinceNanos) / 1e9);
   }
 
   private static String tail(CommandRun run) {

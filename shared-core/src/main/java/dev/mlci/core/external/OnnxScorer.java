@@ -19,9 +19,11 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -448,7 +450,7 @@ public final class OnnxScorer implements AutoCloseable {
                   + " '"
                   + got[i]
                   + "', but its probabilities "
-                  + java.util.Arrays.toString(row)
+                  + Arrays.toString(row)
                   + " read in MLCI_CLASSES order "
                   + classes
                   + " favour another class: the model orders its classes differently.",
@@ -598,7 +600,7 @@ public final class OnnxScorer implements AutoCloseable {
   }
 
   private static String typeName(OnnxJavaType t) {
-    return t.name().toLowerCase(java.util.Locale.ROOT);
+    return t.name().toLowerCase(Locale.ROOT);
   }
 
   private static void close(OrtSession session) {

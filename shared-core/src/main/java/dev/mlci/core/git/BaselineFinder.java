@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -198,7 +199,7 @@ public final class BaselineFinder {
         }
         RevCommit c = start;
         int searched = 0;
-        Set<String> others = new java.util.TreeSet<>();
+        Set<String> others = new TreeSet<>();
         for (int distance = 0; distance < maxCommits && c != null; distance++) {
           searched++;
           Optional<byte[]> note = Optional.empty();

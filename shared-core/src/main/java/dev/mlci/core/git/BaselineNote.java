@@ -1,6 +1,7 @@
 package dev.mlci.core.git;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -61,7 +62,7 @@ public record BaselineNote(Map<String, byte[]> models, boolean legacy) {
       String name;
       try {
         name = legacyName.apply(note);
-      } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      } catch (IllegalArgumentException | UncheckedIOException e) {
         throw new IOException("the note is an unreadable bundle: " + e.getMessage(), e);
       }
       return new BaselineNote(Map.of(name, note), true);

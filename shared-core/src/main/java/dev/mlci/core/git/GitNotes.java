@@ -1,6 +1,8 @@
 package dev.mlci.core.git;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
@@ -338,7 +340,7 @@ public final class GitNotes {
    * without repeats (JGit wraps a transport error in an internal one).
    */
   public static String answer(Throwable e) {
-    java.util.List<String> parts = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
     for (Throwable c = e; c != null && parts.size() < 4; c = c.getCause()) {
       String m = c.getMessage();
       if (m != null && !m.isBlank() && parts.stream().noneMatch(p -> p.contains(m))) {

@@ -2,6 +2,7 @@ package dev.mlci.core.git;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -68,9 +69,7 @@ public final class TreeExport {
         if (mode == FileMode.SYMLINK) {
           Path link =
               Path.of(
-                  new String(
-                      repo.open(tree.getObjectId(0)).getBytes(),
-                      java.nio.charset.StandardCharsets.UTF_8));
+                  new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
           if (link.isAbsolute() || !out.getParent().resolve(link).normalize().startsWith(target)) {
             continue; // a link out of the checkout is not part of a reproducible build: left out
           }

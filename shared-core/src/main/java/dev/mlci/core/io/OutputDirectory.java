@@ -6,8 +6,10 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.format.ModelFormat;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -165,7 +167,7 @@ public final class OutputDirectory {
                 ? "permission denied"
                 : e instanceof NotDirectoryException
                     ? "not a directory"
-                    : e instanceof java.nio.file.FileAlreadyExistsException
+                    : e instanceof FileAlreadyExistsException
                         ? "a file is in the way"
                         : e instanceof FileSystemException f && f.getReason() != null
                             ? f.getReason()
@@ -202,7 +204,7 @@ public final class OutputDirectory {
       }
       List<String> lines = Files.readAllLines(marker, StandardCharsets.UTF_8);
       return !lines.isEmpty() && lines.get(0).equals(HEADER) ? lines : null;
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return null;
     }
   }

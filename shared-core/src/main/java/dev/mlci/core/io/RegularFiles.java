@@ -16,6 +16,15 @@ import java.util.Optional;
 public final class RegularFiles {
   private RegularFiles() {}
 
+  /** {@code path} as the user should see it: relative to the working directory when below it. */
+  public static String display(Path path) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path abs = path.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) && !abs.equals(cwd)
+        ? cwd.relativize(abs).toString()
+        : abs.toString();
+  }
+
   /**
    * What {@code path} is when it exists but is not a regular file ("a named pipe (FIFO)", "a
    * character device", ...); empty for a regular file or a path that does not exist.

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -18,9 +19,12 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import dev.mlci.format.MlpNetwork;
 import dev.mlci.format.MlpSpec;
+import java.nio.FloatBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,7 +161,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
     int d = featureNames.size();
     float[][] x = new float[n][d];
     float[] y = new float[n];
-    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    Map<String, Integer> index = new HashMap<>();
     for (int j = 0; j < d; j++) {
       index.put(featureNames.get(j), j);
     }
@@ -187,8 +191,8 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
     held = Math.min(held, n - 1);
     int[] valid = order.subList(0, held).stream().mapToInt(Integer::intValue).toArray();
     int[] train = order.subList(held, n).stream().mapToInt(Integer::intValue).toArray();
-    java.util.Arrays.sort(valid);
-    java.util.Arrays.sort(train);
+    Arrays.sort(valid);
+    Arrays.sort(train);
 
     double mean = 0;
     double scale = 1;
@@ -212,7 +216,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
     MlpSpec spec =
         new MlpSpec(
             d,
-            java.util.Arrays.stream(hidden).boxed().toList(),
+            Arrays.stream(hidden).boxed().toList(),
             MlpSpec.Activation.fromYaml(activation),
             dropout,
             classification ? classes.size() : 1,
@@ -242,7 +246,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
         for (int start = 0; start < shuffled.length; start += batchSize) {
           int end = Math.min(shuffled.length, start + batchSize);
           try (NDManager batch = data.newSubManager()) {
-            NDArray rows = batch.create(java.util.Arrays.copyOfRange(shuffled, start, end));
+            NDArray rows = batch.create(Arrays.copyOfRange(shuffled, start, end));
             // Slices belong to the array they are cut from: attach them (and so everything
             // computed from them) to the batch's manager, which frees them after the step.
             NDArray xb = xAll.get(rows);
@@ -275,8 +279,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
                 network
                     .model()
                     .getBlock()
-                    .forward(
-                        new ai.djl.training.ParameterStore(v, false), new NDList(xValid), false)
+                    .forward(new ParameterStore(v, false), new NDList(xValid), false)
                     .singletonOrThrow();
             validLoss = trainer.getLoss().evaluate(new NDList(yValid), new NDList(out)).getFloat();
           }
@@ -363,7 +366,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
   private static void restore(MlpNetwork network, List<Pair<String, float[]>> saved) {
     int k = 0;
     for (Pair<String, Parameter> p : network.model().getBlock().getParameters()) {
-      p.getValue().getArray().set(java.nio.FloatBuffer.wrap(saved.get(k++).getValue()));
+      p.getValue().getArray().set(FloatBuffer.wrap(saved.get(k++).getValue()));
     }
   }
 
@@ -385,7 +388,7 @@ public final class MlpTrainer<T extends Output<T>> implements org.tribuo.Trainer
   @Override
   public String toString() {
     return "MlpTrainer(hidden="
-        + java.util.Arrays.toString(hidden)
+        + Arrays.toString(hidden)
         + ",activation="
         + activation
         + ",epochs="

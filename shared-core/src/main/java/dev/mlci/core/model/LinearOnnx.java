@@ -1,14 +1,19 @@
 package dev.mlci.core.model;
 
 import ai.onnx.proto.OnnxMl;
+import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.ModelFormat;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.ONNXExportable;
+import org.tribuo.classification.Label;
 import org.tribuo.common.sgd.AbstractLinearSGDModel;
 import org.tribuo.math.la.DenseMatrix;
 
@@ -47,7 +52,7 @@ public final class LinearOnnx {
 
   /** Why {@code model} with {@code spec} cannot be exported, or empty when it can. */
   public static Optional<String> whyNot(Model<?> model, FeatureSpec spec) {
-    if (model instanceof dev.mlci.core.mlp.MlpModel<?>) {
+    if (model instanceof MlpModel<?>) {
       return Optional.of(
           "ONNX export covers linear models; the mlp is served by DJL's PyTorch engine");
     }
@@ -130,7 +135,7 @@ public final class LinearOnnx {
             .setName("mlci_split")
             .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE)
             .addDims(outs)
-            .addAllInt64Data(java.util.Collections.nCopies(outs, 1L)));
+            .addAllInt64Data(Collections.nCopies(outs, 1L)));
     OnnxMl.NodeProto.Builder split =
         OnnxMl.NodeProto.newBuilder()
             .setOpType("Split")
@@ -173,9 +178,8 @@ public final class LinearOnnx {
       return 0;
     }
     @SuppressWarnings("unchecked")
-    org.tribuo.ImmutableOutputInfo<org.tribuo.classification.Label> info =
-        (org.tribuo.ImmutableOutputInfo<org.tribuo.classification.Label>) model.getOutputIDInfo();
-    int id = info.getID(new org.tribuo.classification.Label(output));
+    ImmutableOutputInfo<Label> info = (ImmutableOutputInfo<Label>) model.getOutputIDInfo();
+    int id = info.getID(new Label(output));
     if (id < 0) {
       throw new IllegalStateException("the model does not know class " + output);
     }
@@ -189,7 +193,7 @@ public final class LinearOnnx {
   private static OnnxMl.NodeProto node(String op, List<String> inputs, String output) {
     return OnnxMl.NodeProto.newBuilder()
         .setOpType(op)
-        .setName(output + "_" + op.toLowerCase(java.util.Locale.ROOT))
+        .setName(output + "_" + op.toLowerCase(Locale.ROOT))
         .addAllInput(inputs)
         .addOutput(output)
         .build();

@@ -4,6 +4,7 @@ import dev.mlci.core.io.Json;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.ModelFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,8 +160,7 @@ final class MlModelFile {
     root.put("mlflow_version", MLFLOW_VERSION);
     root.put(
         "model_uuid",
-        UUID.nameUUIDFromBytes(modelDigest.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-            .toString());
+        UUID.nameUUIDFromBytes(modelDigest.getBytes(StandardCharsets.UTF_8)).toString());
     root.put("saved_input_example_info", savedInputExample());
     Map<String, Object> signature = new LinkedHashMap<>();
     ObjectWriter compact = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);

@@ -2,6 +2,7 @@ package dev.mlci.core.model;
 
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.config.ModelConfig;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
@@ -28,6 +29,9 @@ import java.util.List;
 import java.util.Optional;
 import org.tribuo.Model;
 import org.tribuo.Tribuo;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.ensemble.EnsembleModel;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -145,10 +149,10 @@ public final class ModelDirectory {
   }
 
   private static boolean usesXgboost(Model<?> model) {
-    if (model instanceof org.tribuo.common.xgboost.XGBoostModel<?>) {
+    if (model instanceof XGBoostModel<?>) {
       return true;
     }
-    return model instanceof org.tribuo.ensemble.EnsembleModel<?> e
+    return model instanceof EnsembleModel<?> e
         && e.getModels().stream().anyMatch(ModelDirectory::usesXgboost);
   }
 
@@ -265,7 +269,7 @@ public final class ModelDirectory {
       if (Files.exists(dir.resolve(ModelFormat.MLP_SPEC))) {
         mlp = Optional.of(MlpSpec.fromJson(Json.read(dir.resolve(ModelFormat.MLP_SPEC))));
       }
-    } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
+    } catch (IllegalArgumentException | JacksonException e) {
       throw new BadInputException(
           Problem.in(
               display,
@@ -273,8 +277,7 @@ public final class ModelDirectory {
               "the model directory cannot be read: " + e.getMessage() + ".",
               "retrain it with this version of mlci."));
     }
-    if (dev.mlci.core.config.ModelConfig.EXTERNAL.equals(
-        provenance.path("trainer").path("name").asString(""))) {
+    if (ModelConfig.EXTERNAL.equals(provenance.path("trainer").path("name").asString(""))) {
       return new ModelBundle(
           dir,
           null,

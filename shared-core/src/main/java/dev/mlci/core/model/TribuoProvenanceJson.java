@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.provenance.io.MapMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.ObjectMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.SimpleMarshalledProvenance;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,7 +36,7 @@ final class TribuoProvenanceJson {
     return out;
   }
 
-  private static tools.jackson.databind.JsonNode flat(FlatMarshalledProvenance p) {
+  private static JsonNode flat(FlatMarshalledProvenance p) {
     if (p instanceof SimpleMarshalledProvenance s) {
       ObjectNode n = F.objectNode();
       n.put("value", s.getValue());

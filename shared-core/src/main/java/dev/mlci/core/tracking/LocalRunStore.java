@@ -1,5 +1,7 @@
 package dev.mlci.core.tracking;
 
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.io.OutputDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +69,8 @@ public final class LocalRunStore {
   String experiment(String name, long now) throws IOException {
     try {
       // Marked as mlci's, so a store of the user's (an MLflow ./mlruns) is never written into.
-      dev.mlci.core.io.OutputDirectory.openDir(root);
-    } catch (dev.mlci.core.errors.BadInputException e) {
+      OutputDirectory.openDir(root);
+    } catch (BadInputException e) {
       throw new IOException(e.getMessage(), e);
     }
     Path defaults = root.resolve(DEFAULT_EXPERIMENT_ID).resolve(META);

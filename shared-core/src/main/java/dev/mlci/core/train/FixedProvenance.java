@@ -7,7 +7,7 @@ import com.oracle.labs.mlrg.olcut.provenance.io.MapMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.ObjectMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.SimpleMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DateTimeProvenance;
-import dev.mlci.core.tribuo.TribuoData;
+import dev.mlci.core.data.TribuoData;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;

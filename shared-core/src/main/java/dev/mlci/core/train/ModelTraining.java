@@ -2,15 +2,16 @@ package dev.mlci.core.train;
 
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.config.Task;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.SpecFitter;
+import dev.mlci.core.data.TribuoData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.mlp.DivergedException;
 import dev.mlci.core.mlp.Engines;
 import dev.mlci.core.progress.ProgressListener;
-import dev.mlci.core.tribuo.TribuoData;
 import dev.mlci.format.FeatureSpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -60,7 +61,7 @@ public final class ModelTraining {
     long total = built.progress() == TrainerCatalog.Progress.NONE ? -1 : built.totalUnits();
     progress.start("training " + config.model().trainer(), total, unit);
     Model<?> model;
-    double lossSign = config.task() == dev.mlci.core.config.Task.CLASSIFICATION ? -1 : 1;
+    double lossSign = config.task() == Task.CLASSIFICATION ? -1 : 1;
     try (ProgressBridge bridge = ProgressBridge.open(built.progress(), progress, lossSign)) {
       model = ((Trainer) built.trainer()).train(dataset);
       if (total > 0) {

@@ -1,5 +1,6 @@
 package dev.mlci.core.train;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class Params {
   }
 
   List<Integer> integers(String name) {
-    List<Integer> out = new java.util.ArrayList<>();
+    List<Integer> out = new ArrayList<>();
     for (Object o : (List<?>) get(name)) {
       out.add(Math.toIntExact(((Number) o).longValue()));
     }

@@ -1,8 +1,10 @@
 package dev.mlci.core.train;
 
+import dev.mlci.core.mlp.MlpTrainer;
 import dev.mlci.core.progress.ProgressListener;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -35,7 +37,7 @@ final class ProgressBridge implements AutoCloseable {
 
   private final Logger logger;
   private final Handler handler;
-  private final java.util.logging.Level savedLevel;
+  private final Level savedLevel;
   private final boolean savedUseParents;
 
   private ProgressBridge(Logger logger, Handler handler) {
@@ -46,7 +48,7 @@ final class ProgressBridge implements AutoCloseable {
       // logger must let them through, to this handler only (not to the console).
       savedLevel = logger.getLevel();
       savedUseParents = logger.getUseParentHandlers();
-      logger.setLevel(java.util.logging.Level.INFO);
+      logger.setLevel(Level.INFO);
       logger.setUseParentHandlers(false);
       logger.addHandler(handler);
     } else {
@@ -91,7 +93,7 @@ final class ProgressBridge implements AutoCloseable {
       // The mlp logs its own losses (already losses: lower is better), once per epoch.
       case EPOCHS ->
           new ProgressBridge(
-              Logger.getLogger(dev.mlci.core.mlp.MlpTrainer.LOGGER),
+              Logger.getLogger(MlpTrainer.LOGGER),
               new LineHandler(
                   thread,
                   EPOCH_LINE,

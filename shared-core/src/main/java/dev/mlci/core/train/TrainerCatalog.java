@@ -5,6 +5,8 @@ import dev.mlci.core.config.Task;
 import dev.mlci.core.mlp.MlpTrainer;
 import dev.mlci.format.FeatureSpec;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
@@ -30,6 +32,7 @@ import org.tribuo.regression.rtree.CARTRegressionTrainer;
 import org.tribuo.regression.rtree.impurity.MeanAbsoluteError;
 import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 import org.tribuo.regression.rtree.impurity.RegressorImpurity;
+import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
 
@@ -134,8 +137,8 @@ public final class TrainerCatalog {
     return switch (name) {
       case "linear" -> {
         Sgd sgd = Sgd.of(p, examples);
-        org.tribuo.regression.sgd.linear.LinearSGDTrainer t =
-            new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
+        LinearSGDTrainer t =
+            new LinearSGDTrainer(
                 new SquaredLoss(), sgd.optimiser, sgd.epochs, sgd.interval(), sgd.minibatch, seed);
         t.setShuffle(sgd.shuffle);
         yield new Made(t, Progress.SGD_ITERATIONS, sgd.iterations);
@@ -254,13 +257,12 @@ public final class TrainerCatalog {
   }
 
   private static XGBoostTrainer.TreeMethod treeMethod(Params p) {
-    return XGBoostTrainer.TreeMethod.valueOf(
-        p.text("tree_method").toUpperCase(java.util.Locale.ROOT));
+    return XGBoostTrainer.TreeMethod.valueOf(p.text("tree_method").toUpperCase(Locale.ROOT));
   }
 
   private static StochasticGradientOptimiser optimiser(Params p) {
     String name = p.text("optimizer");
-    java.util.Optional<Double> rate = p.optionalReal("learning_rate");
+    Optional<Double> rate = p.optionalReal("learning_rate");
     return switch (name) {
       case "adagrad" -> new AdaGrad(rate.orElse(1.0), 0.1);
       case "adam" -> new Adam(rate.orElse(0.001), 0.9, 0.999, 1e-8);

@@ -1,4 +1,4 @@
-package dev.mlci.core.text;
+package dev.mlci.core.config;
 
 import java.util.Collection;
 import java.util.Comparator;

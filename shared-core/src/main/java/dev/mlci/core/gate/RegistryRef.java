@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.gate;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
@@ -8,10 +8,16 @@ import java.util.Optional;
  * A model version in MLflow's registry, written as MLflow writes it: {@code models:/NAME@ALIAS} or
  * {@code models:/NAME/VERSION}.
  */
-record RegistryRef(String name, Optional<String> alias, Optional<String> version) {
-  static final String PREFIX = "models:/";
+public record RegistryRef(String name, Optional<String> alias, Optional<String> version) {
+  /** What a registry reference starts with. */
+  public static final String PREFIX = "models:/";
 
-  static RegistryRef parse(String s) throws BadInputException {
+  /**
+   * Parses {@code s}, which starts with {@value #PREFIX}.
+   *
+   * @throws BadInputException when it names no model version
+   */
+  public static RegistryRef parse(String s) throws BadInputException {
     String rest = s.substring(PREFIX.length());
     int at = rest.lastIndexOf('@');
     int slash = rest.lastIndexOf('/');

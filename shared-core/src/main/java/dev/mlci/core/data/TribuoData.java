@@ -1,6 +1,5 @@
-package dev.mlci.core.tribuo;
+package dev.mlci.core.data;
 
-import dev.mlci.core.data.DataRow;
 import dev.mlci.format.FeatureSpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;

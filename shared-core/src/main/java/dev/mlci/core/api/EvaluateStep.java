@@ -1,0 +1,224 @@
+package dev.mlci.core.api;
+
+import dev.mlci.core.config.Task;
+import dev.mlci.core.data.DataLoader;
+import dev.mlci.core.data.InputSignature;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
+import dev.mlci.core.errors.Problem;
+import dev.mlci.core.eval.Evaluation;
+import dev.mlci.core.eval.EvaluationBundle;
+import dev.mlci.core.eval.EvaluationFiles;
+import dev.mlci.core.eval.ModelEvaluation;
+import dev.mlci.core.external.ExternalEvaluation;
+import dev.mlci.core.external.OnnxModelException;
+import dev.mlci.core.external.OnnxScorer;
+import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.mlp.MlpModel;
+import dev.mlci.core.model.ModelBundle;
+import dev.mlci.core.model.ModelDirectory;
+import dev.mlci.core.tracking.RunData;
+import dev.mlci.core.tracking.StepRecords;
+import dev.mlci.format.ModelFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code mlci evaluate}: scores the trained model on the test set and writes the evaluation
+ * directory (metrics, per-example predictions, the bundle the gate compares), then adds the metrics
+ * to the model's tracked run.
+ */
+public final class EvaluateStep extends Step<EvaluateResult> {
+  /** The step's name in {@code run.json} and the tracked run. */
+  public static final String NAME = "evaluate";
+
+  public EvaluateStep(StepContext context, Plan plan) {
+    super(context, plan);
+  }
+
+  @Override
+  protected EvaluateResult run() throws MlciException {
+    Workspace ws = plan.workspace();
+    StepOutput output = StepOutput.claim(context, NAME, ws, Workspace.EVAL_DIR);
+    ModelBundle bundle;
+    try {
+      bundle = ModelDirectory.read(ws.modelDir(), Workspace.display(ws.modelDir()));
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot read the model in " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
+          e);
+    }
+    LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
+    requireSameInputs(bundle, data);
+    context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
+    Evaluation evaluation;
+    try {
+      evaluation =
+          bundle.externalOnnx().isPresent()
+              ? evaluateExternal(bundle, data)
+              : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
+    } finally {
+      if (bundle.model() != null) {
+        MlpModel.release(bundle.model());
+      }
+      context.progress().finish();
+    }
+    Optional<String> nonFinite = ModelEvaluation.nonFinite(evaluation.predictions());
+    if (nonFinite.isPresent()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(ws.modelDir()),
+              "",
+              "the model's prediction for "
+                  + nonFinite.get()
+                  + " is not a number; it could not be stored or compared by the gate.",
+              "the training diverged or a feature holds extreme values: check the data (model.standardize"
+                  + " scales the features) and the trainer's params (a smaller learning rate),"
+                  + " then train again."));
+    }
+    EvaluationFiles.Context files =
+        new EvaluationFiles.Context(
+            plan.config(),
+            plan.loaded().sha256(),
+            data,
+            bundle.digest(),
+            bundle
+                .provenance()
+                .path("trainer")
+                .path("name")
+                .asString(plan.config().model().trainer()),
+            GitInfo.of(ws.repository()));
+    output.write(
+        ws.evalDir(),
+        "the evaluation",
+        dir -> {
+          EvaluationFiles.write(dir, evaluation, files);
+          try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
+            evaluationBundle(data, bundle, evaluation, files.git()).write(out);
+          }
+        });
+    long finished = context.clock().millis();
+    Map<String, String> tags =
+        StepRecords.contextTags(context.env(), files.git(), ws.repository(), bundle.digest());
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    evaluation.metrics().values().forEach((k, v) -> run.metric(k, v, 0, finished));
+    run.metric("test_examples", evaluation.predictions().size(), 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, false, "evaluation"));
+    run.artifact(ws.evalDir(), Workspace.EVAL_DIR);
+    TrackedRun tracked =
+        TrackedRun.of(output.track(plan, bundle.digest(), false, tags, run, finished));
+    return new EvaluateResult(
+        ws.evalDir(),
+        evaluation.metrics().values(),
+        evaluation.metrics().undefined(),
+        evaluation.predictions().size(),
+        finished - output.started().toEpochMilli(),
+        written(),
+        warnings(evaluation),
+        tracked);
+  }
+
+  /** The files the evaluation directory holds, in report order. */
+  private List<String> written() {
+    List<String> files =
+        new ArrayList<>(List.of(EvaluationFiles.METRICS, EvaluationFiles.PREDICTIONS));
+    if (plan.config().task() == Task.CLASSIFICATION) {
+      files.add(EvaluationFiles.CONFUSION);
+    }
+    files.add(EvaluationFiles.REPORT);
+    files.add(EvaluationBundle.FILE);
+    return files;
+  }
+
+  private static List<String> warnings(Evaluation evaluation) {
+    List<String> warnings = new ArrayList<>();
+    if (!evaluation.unseenLevels().isEmpty()) {
+      warnings.add(
+          evaluation.unseenLevels().size()
+              + " test value(s) have a category never seen in training and were encoded as no category, e.g. "
+              + evaluation.unseenLevels().get(0)
+              + " (all listed in report.md)");
+    }
+    return warnings;
+  }
+
+  /**
+   * Scores the test rows with the exported model of {@code trainer: external}, through ONNX
+   * Runtime.
+   */
+  private Evaluation evaluateExternal(ModelBundle bundle, LoadedData data)
+      throws BadInputException, EnvironmentException {
+    String display = Workspace.display(bundle.dir());
+    byte[] onnx;
+    try {
+      onnx = Files.readAllBytes(bundle.externalOnnx().get());
+    } catch (IOException e) {
+      throw new EnvironmentException(
+          "cannot read the model in " + display + ": " + e.getMessage(), e);
+    }
+    try (OnnxScorer scorer = OnnxScorer.load(onnx, bundle.spec())) {
+      return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());
+    } catch (OnnxModelException e) {
+      throw new BadInputException(
+          Problem.inFile(display + "/" + ModelFormat.ONNX_MODEL, "", e.getMessage(), e.fix()));
+    }
+  }
+
+  /** The bundle the gate compares: metrics and per-example predictions, with their provenance. */
+  private EvaluationBundle evaluationBundle(
+      LoadedData data, ModelBundle model, Evaluation evaluation, Optional<GitInfo> git) {
+    return new EvaluationBundle(
+        plan.config().name(),
+        plan.config().task().yamlName(),
+        git.map(GitInfo::commit),
+        git.map(GitInfo::dirty).orElse(false),
+        model.digest(),
+        plan.loaded().sha256(),
+        InputSignature.of(plan.config(), data).toJson(),
+        evaluation.metrics().values(),
+        evaluation.metrics().undefined(),
+        evaluation.predictions());
+  }
+
+  /**
+   * Refuses to evaluate a model on inputs other than it was trained with: other data, another split
+   * (which would put training rows into the test set), other columns or column roles.
+   */
+  private void requireSameInputs(ModelBundle bundle, LoadedData data) throws BadInputException {
+    JsonNode saved = bundle.provenance().path("inputs");
+    String retrain = "train again ('mlci train', or 'mlci run' for both steps).";
+    if (!saved.isObject()) {
+      throw new BadInputException(
+          Problem.inFile(
+              Workspace.display(bundle.dir()),
+              "",
+              "the model was written by an older mlci and does not record its training inputs.",
+              retrain));
+    }
+    List<InputSignature.Difference> differences =
+        InputSignature.fromJson(saved).differences(InputSignature.of(plan.config(), data));
+    if (!differences.isEmpty()) {
+      List<Problem> problems = new ArrayList<>();
+      for (InputSignature.Difference d : differences) {
+        problems.add(
+            plan.loaded()
+                .problemAt(
+                    d.field(),
+                    d.message() + " (model in " + Workspace.display(bundle.dir()) + ").",
+                    retrain));
+      }
+      throw new BadInputException(problems);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.mlci.core.api;
+
+import dev.mlci.core.config.ModelConfig;
+import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataLoader;
+import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
+import dev.mlci.core.external.ExternalModel;
+import dev.mlci.core.external.ExternalTraining;
+import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.mlp.MlpModel;
+import dev.mlci.core.model.ExternalModelDirectory;
+import dev.mlci.core.model.LinearOnnx;
+import dev.mlci.core.model.ModelDirectory;
+import dev.mlci.core.progress.ProgressListener;
+import dev.mlci.core.tracking.RunData;
+import dev.mlci.core.tracking.StepRecords;
+import dev.mlci.core.train.ModelTraining;
+import dev.mlci.core.train.TrainedModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code mlci train}: trains the model and writes the model directory, then starts the model's
+ * tracked run. The evaluation of the previous model is removed: it no longer describes the model in
+ * place.
+ */
+public final class TrainStep extends Step<TrainResult> {
+  /** The step's name in {@code run.json} and the tracked run. */
+  public static final String NAME = "train";
+
+  public TrainStep(StepContext context, Plan plan) {
+    super(context, plan);
+  }
+
+  @Override
+  protected TrainResult run() throws MlciException {
+    Workspace ws = plan.workspace();
+    StepOutput output =
+        StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
+    LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
+    context.progress().info(describe(data));
+    if (plan.config().model().isExternal()) {
+      return trainExternal(output, data);
+    }
+    List<RunData.MetricPoint> curve = new ArrayList<>();
+    TrainedModel trained;
+    try {
+      trained = ModelTraining.train(plan.loaded(), data, recordingMetrics(curve));
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of(
+          "train " + plan.config().model().trainer() + " on",
+          data.train().size(),
+          data.features().size(),
+          e);
+    }
+    Optional<GitInfo> git = GitInfo.of(ws.repository());
+    String[] digest = new String[1];
+    output.write(
+        ws.modelDir(),
+        "the model",
+        dir -> digest[0] = ModelDirectory.write(dir, trained, plan.loaded(), data, git));
+    removePreviousEvaluation(output);
+    Optional<String> noOnnx = LinearOnnx.whyNot(trained.model(), trained.spec());
+    MlpModel.release(trained.model());
+    long finished = context.clock().millis();
+    long millis = finished - output.started().toEpochMilli();
+    Map<String, String> tags =
+        StepRecords.contextTags(context.env(), git, ws.repository(), digest[0]);
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    run.tag("mlci.trainer", plan.config().model().trainer());
+    run.tag("mlci.config_sha256", plan.loaded().sha256());
+    StepRecords.trainParams(run, plan.config(), data, trained.standardized());
+    curve.forEach(p -> run.metric(p.key(), p.value(), p.step(), p.timestamp()));
+    run.metric("training_examples", trained.trainingExamples(), 0, finished);
+    run.metric("train_seconds", millis / 1000.0, 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
+    run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
+    TrackedRun tracked = TrackedRun.of(output.track(plan, digest[0], true, tags, run, finished));
+    return new TrainResult(
+        ws.modelDir(),
+        digest[0],
+        plan.config().model().trainer(),
+        trained.trainingExamples(),
+        noOnnx.isEmpty(),
+        noOnnx,
+        millis,
+        tracked);
+  }
+
+  /**
+   * {@code trainer: external}: runs the repository's own command, checks its ONNX model and writes
+   * it as a model directory that evaluate, gate and containerize read like any other.
+   */
+  private TrainResult trainExternal(StepOutput output, LoadedData data) throws MlciException {
+    Workspace ws = plan.workspace();
+    ExternalModel trained = ExternalTraining.train(plan.loaded(), data, context.progress());
+    Optional<GitInfo> git = GitInfo.of(ws.repository());
+    String[] digest = new String[1];
+    output.write(
+        ws.modelDir(),
+        "the model",
+        dir -> digest[0] = ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git),
+        info -> info.set("command", ExternalModelDirectory.commandJson(trained.run())));
+    removePreviousEvaluation(output);
+    long finished = context.clock().millis();
+    long millis = finished - output.started().toEpochMilli();
+    Map<String, String> tags =
+        StepRecords.contextTags(context.env(), git, ws.repository(), digest[0]);
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    run.tag("mlci.trainer", ModelConfig.EXTERNAL);
+    run.tag("mlci.command", plan.config().model().command().orElseThrow());
+    run.tag("mlci.config_sha256", plan.loaded().sha256());
+    StepRecords.trainParams(run, plan.config(), data, false);
+    trained.scriptMetrics().forEach((k, v) -> run.metric("script." + k, v, 0, finished));
+    trained
+        .parity()
+        .ifPresent(p -> run.metric("parity_max_difference", p.maxDifference(), 0, finished));
+    run.metric("command_exit_code", trained.run().exitCode(), 0, finished);
+    run.metric("command_seconds", trained.run().millis() / 1000.0, 0, finished);
+    run.metric("training_examples", trained.trainingExamples(), 0, finished);
+    run.metric("train_seconds", millis / 1000.0, 0, finished);
+    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
+    run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
+    TrackedRun tracked = TrackedRun.of(output.track(plan, digest[0], true, tags, run, finished));
+    return new TrainResult(
+        ws.modelDir(),
+        digest[0],
+        ModelConfig.EXTERNAL,
+        trained.trainingExamples(),
+        true,
+        Optional.empty(),
+        millis,
+        tracked);
+  }
+
+  /** The evaluation of the previous model no longer describes the model in place. */
+  private void removePreviousEvaluation(StepOutput output) throws MlciException {
+    Workspace ws = plan.workspace();
+    if (output.deleteIfOurs(ws.evalDir())) {
+      context
+          .progress()
+          .info("removed " + Workspace.display(ws.evalDir()) + ": it evaluated the previous model");
+    }
+  }
+
+  /** The context's progress, also keeping the training metrics (such as the loss per iteration). */
+  private ProgressListener recordingMetrics(List<RunData.MetricPoint> into) {
+    ProgressListener progress = context.progress();
+    return new ProgressListener() {
+      @Override
+      public void start(String task, long total, String unit) {
+        progress.start(task, total, unit);
+      }
+
+      @Override
+      public void advance(long done) {
+        progress.advance(done);
+      }
+
+      @Override
+      public void metric(String name, long step, double value) {
+        into.add(new RunData.MetricPoint(name, value, step, context.clock().millis()));
+        progress.metric(name, step, value);
+      }
+
+      @Override
+      public void finish() {
+        progress.finish();
+      }
+
+      @Override
+      public void info(String message) {
+        progress.info(message);
+      }
+    };
+  }
+
+  /** What was read: rows per file, the split, the rows dropped. */
+  static String describe(LoadedData data) {
+    StringBuilder sb = new StringBuilder("read ");
+    for (DataFile f : data.files()) {
+      sb.append(f.rows()).append(" rows from ").append(f.path()).append("; ");
+    }
+    sb.append(data.train().size())
+        .append(" for training, ")
+        .append(data.test().size())
+        .append(" for testing");
+    if (data.dropped() > 0) {
+      sb.append(", ").append(data.dropped()).append(" dropped for missing values");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.mlci.core.gate;
+
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
+import dev.mlci.core.eval.ClassificationPredictions;
+import dev.mlci.core.eval.EvaluationBundle;
+import java.util.TreeSet;
+
+/**
+ * Refuses a baseline that cannot be compared with the candidate: of another model, of another task,
+ * or with other classes. Each refusal says how to get a baseline that can.
+ */
+public final class BaselineMatch {
+  private BaselineMatch() {}
+
+  /**
+   * Refuses {@code baseline} when it cannot gate {@code candidate}; a rebuild is of this very
+   * config, so its model's name is not checked.
+   *
+   * @param target the target branch, for the fix
+   */
+  public static void require(
+      EvaluationBundle baseline, EvaluationBundle candidate, BaselineInfo info, String target)
+      throws BadInputException {
+    if (!info.source().equals("rebuild")) {
+      requireSameModel(baseline, candidate, info, target);
+    }
+    if (!baseline.task().equals(candidate.task())) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline is a "
+                  + baseline.task()
+                  + " model and the candidate a "
+                  + candidate.task()
+                  + " model; they cannot be compared.",
+              "record a new baseline on " + target + ", or pass --baseline rebuild."));
+    }
+    if (baseline.predictions() instanceof ClassificationPredictions b
+        && candidate.predictions() instanceof ClassificationPredictions c
+        && !new TreeSet<>(b.classes()).equals(new TreeSet<>(c.classes()))) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline's classes "
+                  + b.classes()
+                  + " differ from the candidate's "
+                  + c.classes()
+                  + "; per-class results cannot be compared.",
+              "if the classes were renamed or added on purpose, record a new baseline on "
+                  + target
+                  + " (or compare with --baseline rebuild); otherwise check data.target."));
+    }
+  }
+
+  /**
+   * Refuses a baseline of another model: in a repository of several models, a note or file of model
+   * B must never gate model A.
+   */
+  private static void requireSameModel(
+      EvaluationBundle baseline, EvaluationBundle candidate, BaselineInfo info, String target)
+      throws BadInputException {
+    if (!baseline.name().equals(candidate.name())) {
+      throw new BadInputException(
+          Problem.inFile(
+              "baseline",
+              "",
+              "the baseline ("
+                  + info.description()
+                  + ") is of model '"
+                  + baseline.name()
+                  + "', but this is model '"
+                  + candidate.name()
+                  + "'; one model's baseline never gates another.",
+              "record a baseline of '"
+                  + candidate.name()
+                  + "' on "
+                  + target
+                  + " ('mlci baseline record --push' after 'mlci run' there), or pass --baseline"
+                  + " rebuild; if the model was renamed, that is the way to carry its baseline"
+                  + " over."));
+    }
+  }
+}
