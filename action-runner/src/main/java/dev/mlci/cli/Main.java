@@ -42,10 +42,7 @@ public final class Main {
 
   /** As {@link #run(String[], PrintWriter, PrintWriter, Suggestions, Consumer)} for the CLI. */
   public static int run(
-      String[] args,
-      PrintWriter out,
-      PrintWriter err,
-      Consumer<MlciException> onError) {
+      String[] args, PrintWriter out, PrintWriter err, Consumer<MlciException> onError) {
     return run(args, out, err, Suggestions.CLI, onError);
   }
 

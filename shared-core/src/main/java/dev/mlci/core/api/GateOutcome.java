@@ -42,6 +42,7 @@ public record GateOutcome(
   public List<String> text() {
     return GateText.lines(view);
   }
+
   /** The exit code faces report: 1 when the build fails, else 0. */
   public int exitCode() {
     return result.failsBuild() ? 1 : 0;
