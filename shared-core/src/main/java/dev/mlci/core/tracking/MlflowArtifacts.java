@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * /api/2.0/mlflow-artifacts/artifacts}, served by {@code mlflow server --serve-artifacts}, the
  * default since MLflow 2.0): a file is one {@code PUT}, reading one is a {@code GET}. Both are
  * idempotent (a retried upload writes the same bytes to the same path), so both are retried; each
- * try may take longer the larger the file ({@link Retry#transferTimeout}).
+ * try may take longer the larger the file ({@link #transferTimeout}).
  */
 final class MlflowArtifacts {
   private final MlflowHttp http;
@@ -51,7 +51,7 @@ final class MlflowArtifacts {
       } catch (IOException e) {
         throw new TrackingException("cannot read " + file + " to upload it: " + e.getMessage(), e);
       }
-      Duration timeout = http.retry().transferTimeout(bytes);
+      Duration timeout = transferTimeout(bytes);
       http.call(
           "uploading artifact " + rel,
           timeout,
@@ -69,7 +69,7 @@ final class MlflowArtifacts {
   /** The bytes of artifact {@code path} of {@code run}. */
   byte[] download(MlflowServer.ServerRun run, String path) throws TrackingException {
     URI source = URI.create(proxyRoot(run) + "/" + encodePath(path));
-    Duration timeout = http.retry().transferTimeout(100_000_000L);
+    Duration timeout = transferTimeout(100_000_000L);
     return http.call(
         "downloading artifact " + path + " of run " + run.runId(),
         timeout,
@@ -79,6 +79,11 @@ final class MlflowArtifacts {
                 HttpResponse.BodyHandlers.ofByteArray(),
                 timeout,
                 "GET " + path + " of run " + run.runId()));
+  }
+
+  /** How long a transfer of {@code bytes} may take: the timeout, a minute more, 1 s per MB. */
+  private Duration transferTimeout(long bytes) {
+    return http.retry().timeout().plusSeconds(60 + bytes / 1_000_000);
   }
 
   /** The proxy URL of a run's artifact root, or why the server does not proxy its artifacts. */

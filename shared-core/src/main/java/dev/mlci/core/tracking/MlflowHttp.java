@@ -1,6 +1,7 @@
 package dev.mlci.core.tracking;
 
 import dev.mlci.core.io.Json;
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

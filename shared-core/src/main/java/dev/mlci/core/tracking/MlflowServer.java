@@ -1,5 +1,6 @@
 package dev.mlci.core.tracking;
 
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.mlci.core.tracking;
+package dev.mlci.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.mlci.core.tracking;
+package dev.mlci.core.io;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -127,10 +127,5 @@ public record Retry(int attempts, Duration firstDelay, Duration timeout, Duratio
   /** {@code wait}, or {@link #longestWait} when longer. */
   public Duration capped(Duration wait) {
     return wait.compareTo(longestWait) > 0 ? longestWait : wait.isNegative() ? Duration.ZERO : wait;
-  }
-
-  /** How long a transfer of {@code bytes} may take: the timeout, a minute more, 1 s per MB. */
-  Duration transferTimeout(long bytes) {
-    return timeout.plusSeconds(60 + bytes / 1_000_000);
   }
 }
