@@ -61,7 +61,11 @@ final class MlflowMessages {
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof java.net.ConnectException) {
-        String message = c.getMessage() == null ? "" : ": " + c.getMessage();
+        // java.net.http's asynchronous connect leaves the message out.
+        String message =
+            c.getMessage() == null
+                ? ": the connection was refused or the host is unreachable"
+                : ": " + c.getMessage();
         return "cannot connect (" + c.getClass().getSimpleName() + message + ")";
       }
     }
