@@ -6,6 +6,10 @@
       and every artifact path (recursively)
   mlflow_check.py alias TRACKING_URI NAME ALIAS
       prints the model version the alias points at: version, run_id, source
+  mlflow_check.py count TRACKING_URI EXPERIMENT MODEL METRIC
+      prints what the server holds, deleted or not: {"experiments": ids named EXPERIMENT, "runs":
+      [{"run_id", "status", "params", "tags", "metrics": repr of each value (NaN stays readable),
+      "history": the points of METRIC, "artifacts"}], "versions": [{"version", "run_id"}] of MODEL}
   mlflow_check.py local MLRUNS_DIR EXPERIMENT
       prints every run of the experiment in mlci's local record, read by MLflow's file store
   mlflow_check.py pyfunc MODEL_DIR DATA.csv ID_COLUMN PREDICTIONS.csv
@@ -66,6 +70,22 @@ def main(argv):
         client = MlflowClient(tracking_uri=argv[2], registry_uri=argv[2])
         v = client.get_model_version_by_alias(argv[3], argv[4])
         result = {"version": v.version, "run_id": v.run_id, "source": v.source, "aliases": list(v.aliases)}
+    elif cmd == "count":
+        from mlflow.entities import ViewType
+
+        client = MlflowClient(tracking_uri=argv[2], registry_uri=argv[2])
+        exps = client.search_experiments(view_type=ViewType.ALL, filter_string=f"name = '{argv[3]}'")
+        runs = client.search_runs([e.experiment_id for e in exps], run_view_type=ViewType.ALL) if exps else []
+        versions = client.search_model_versions(f"name = '{argv[4]}'")
+        result = {
+            "experiments": [e.experiment_id for e in exps],
+            "runs": [{"run_id": r.info.run_id, "status": r.info.status, "params": r.data.params,
+                      "tags": r.data.tags, "metrics": {k: repr(v) for k, v in r.data.metrics.items()},
+                      "history": [[m.step, m.value] for m in client.get_metric_history(r.info.run_id, argv[5])],
+                      "artifacts": artifacts(client, r.info.run_id)}
+                     for r in runs],
+            "versions": [{"version": v.version, "run_id": v.run_id} for v in versions],
+        }
     elif cmd == "local":
         os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
         client = MlflowClient(tracking_uri="file://" + os.path.abspath(argv[2]))

@@ -21,8 +21,6 @@ public final class Main {
     // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    // MLflow's Java client warns on each of its own retries; mlci reports what finally failed.
-    System.setProperty("org.slf4j.simpleLogger.log.org.mlflow", "error");
     Logger.getLogger("").setLevel(Level.WARNING);
     PrintWriter err = new PrintWriter(System.err, true);
     Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));

@@ -1,5 +1,6 @@
 package dev.mlci.cli.github;
 
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,16 +23,22 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The few GitHub REST calls mlci makes (issue comments and the token's user), on {@code
- * java.net.http} and Jackson. Retries with backoff on 5xx, on 429 and on secondary rate limits (403
- * with {@code Retry-After} or an exhausted {@code X-RateLimit-Remaining}), as GitHub's REST
- * documentation asks; follows {@code Link: rel="next"} pagination on the same host only, so the
- * token never goes elsewhere.
+ * java.net.http} and Jackson. Retries through mlci's one {@link Retry} loop, with backoff on 5xx,
+ * on 429 and on secondary rate limits (403 with {@code Retry-After} or an exhausted {@code
+ * X-RateLimit-Remaining}), as GitHub's REST documentation asks; follows {@code Link: rel="next"}
+ * pagination on the same host only, so the token never goes elsewhere.
  */
 public final class GitHubApi {
   /** Attempts per call, the first included. */
   static final int ATTEMPTS = 5;
 
-  private static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
+  /**
+   * mlci's one retry policy with GitHub's waits: 1 s, then twice as long each time, at most 60 s
+   * (or what {@code Retry-After} and the rate-limit headers ask, up to the same 60 s).
+   */
+  private static final Retry RETRY =
+      new Retry(ATTEMPTS, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
   private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
   /** Waits between attempts; tests pass one that does not sleep. */
@@ -43,10 +50,16 @@ public final class GitHubApi {
   public static final class GitHubException extends Exception {
     private static final long serialVersionUID = 1L;
     private final int status;
+    private final transient Optional<Duration> retryAfter;
 
     GitHubException(int status, String message) {
+      this(status, message, Optional.empty());
+    }
+
+    GitHubException(int status, String message, Optional<Duration> retryAfter) {
       super(message);
       this.status = status;
+      this.retryAfter = retryAfter;
     }
 
     /** The HTTP status, or -1 when no response came. */
@@ -159,46 +172,51 @@ public final class GitHubApi {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .method(method, publisher)
-            .timeout(Duration.ofSeconds(30))
+            .timeout(RETRY.timeout())
             .header("Accept", "application/vnd.github+json")
             .header("X-GitHub-Api-Version", "2022-11-28")
             .header("User-Agent", "mlci")
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .build();
-    GitHubException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      HttpResponse<String> response;
+    try {
+      return RETRY.run(
+          attempt -> once(method, uri, request, attempt),
+          GitHubException.class,
+          (failure, attempt) -> failure.retryAfter,
+          sleeper::sleep);
+    } catch (Retry.GaveUp e) {
+      throw e.last(GitHubException.class);
+    }
+  }
+
+  /** One try of {@code request}: its reply, or a failure that says whether it may pass. */
+  private Reply once(String method, URI uri, HttpRequest request, int attempt)
+      throws GitHubException, InterruptedException {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new GitHubException(
+          -1,
+          method + " " + uri.getPath() + ": no response (" + e + ")",
+          Optional.of(RETRY.delayAfter(attempt)));
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
       try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        last = new GitHubException(-1, method + " " + uri.getPath() + ": no response (" + e + ")");
-        sleeper.sleep(backoff(attempt));
-        continue;
-      }
-      int status = response.statusCode();
-      if (status >= 200 && status < 300) {
-        try {
-          JsonNode body =
-              response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
-          return new Reply(body, next(response));
-        } catch (JacksonException e) {
-          throw new GitHubException(status, method + " " + uri.getPath() + ": unreadable JSON");
-        }
-      }
-      String message = message(response);
-      last =
-          new GitHubException(
-              status, method + " " + uri.getPath() + ": HTTP " + status + " " + message);
-      Optional<Duration> wait = retryAfter(response, status, message, attempt);
-      if (wait.isEmpty()) {
-        throw last;
-      }
-      if (attempt < ATTEMPTS) {
-        sleeper.sleep(wait.get());
+        JsonNode body =
+            response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+        return new Reply(body, next(response));
+      } catch (JacksonException e) {
+        throw new GitHubException(status, method + " " + uri.getPath() + ": unreadable JSON");
       }
     }
-    throw last;
+    String message = message(response);
+    throw new GitHubException(
+        status,
+        method + " " + uri.getPath() + ": HTTP " + status + " " + message,
+        retryAfter(response, status, message, attempt));
   }
 
   /** How long to wait before retrying, or empty when the failure is final. */
@@ -233,11 +251,11 @@ public final class GitHubApi {
   }
 
   private static Duration backoff(int attempt) {
-    return cap(Duration.ofSeconds(1L << Math.min(6, attempt - 1)));
+    return RETRY.delayAfter(attempt);
   }
 
   private static Duration cap(Duration d) {
-    return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
+    return RETRY.capped(d);
   }
 
   private String message(HttpResponse<String> response) {

@@ -26,9 +26,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteRefUpdate;
 
 /**
  * mlci's baselines as git notes: one note per evaluated commit under {@value #REF}, holding the
@@ -202,48 +200,7 @@ public final class GitNotes {
       int attempts,
       Function<byte[], String> legacyName)
       throws IOException, GitAPIException {
-    int merges = 0;
-    for (int attempt = 1; ; attempt++) {
-      var push = Git.wrap(repo).push().setRemote(remote).setRefSpecs(new RefSpec(REF + ":" + REF));
-      credentials.ifPresent(push::setCredentialsProvider);
-      RemoteRefUpdate.Status status = RemoteRefUpdate.Status.OK;
-      String message = "";
-      for (PushResult result : push.call()) {
-        RemoteRefUpdate update = result.getRemoteUpdate(REF);
-        if (update != null) {
-          status = update.getStatus();
-          message = update.getMessage() == null ? "" : update.getMessage();
-        }
-      }
-      if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
-        return new PushOutcome(attempt, merges);
-      }
-      boolean raced =
-          status == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
-              || status == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
-              || (status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
-                  && message.contains("lock"));
-      if (!raced || attempt >= attempts) {
-        throw new IOException(
-            "pushing "
-                + REF
-                + " to "
-                + remote
-                + " was rejected ("
-                + status
-                + (message.isEmpty() ? "" : ": " + message)
-                + ")");
-      }
-      fetch(repo, remote, credentials);
-      mergeRemote(repo, legacyName);
-      merges++;
-      try {
-        Thread.sleep((long) (100 * attempt * (1 + Math.random())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while retrying the push", e);
-      }
-    }
+    return NotesPush.push(repo, remote, credentials, attempts, legacyName);
   }
 
   /**

@@ -1,63 +1,40 @@
 package dev.mlci.core.tracking;
 
-import dev.mlci.core.io.Json;
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeoutException;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.mlflow.api.proto.Service;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An MLflow tracking server. Experiments, params, metrics, tags, ending and reading runs go through
- * MLflow's Java client ({@code org.mlflow:mlflow-client}); what that client lacks goes through
- * MLflow's REST API as documented: dataset inputs ({@code runs/log-inputs}), the model registry's
- * writes and aliases, and artifacts through the server's proxy ({@code
- * /api/2.0/mlflow-artifacts/artifacts}; the Java client would shell out to the Python CLI for
- * those). Creates (runs, registered models, versions) go through the REST API too: the client
- * re-sends failed requests itself, which could create twice.
+ * An MLflow tracking server, through its REST API as documented (no MLflow client library):
+ * experiments, runs and their params, metrics, tags and dataset inputs here; artifacts through the
+ * server's proxy in {@link MlflowArtifacts}; the model registry in {@link MlflowRegistry}; the
+ * transport, deadlines and {@link Retry} policy in {@link MlflowHttp}.
  *
- * <p>Every call is retried on connection failures, 5xx and 429 with exponential backoff (creates
- * only when the connection was refused), and abandoned after {@link Retry#timeout()} (the Java
- * client sets no timeouts of its own). Credentials come from MLflow's environment variables: {@code
- * MLFLOW_TRACKING_TOKEN} (a bearer token) or {@code MLFLOW_TRACKING_USERNAME} and {@code
- * MLFLOW_TRACKING_PASSWORD}.
+ * <p>Every call is retried on connection failures, 5xx and 429 with exponential backoff (or after
+ * the server's {@code Retry-After}), and abandoned after {@link Retry#timeout()}. Creates are never
+ * sent twice blindly: an experiment or registered model is created by name (a retry that is told
+ * {@code RESOURCE_ALREADY_EXISTS} takes it as created); a run or model version carries the tag
+ * {@value MlflowRegistry#REQUEST_TAG}, which a retry searches for first. Credentials come from
+ * MLflow's environment variables: {@code MLFLOW_TRACKING_TOKEN} (a bearer token) or {@code
+ * MLFLOW_TRACKING_USERNAME} and {@code MLFLOW_TRACKING_PASSWORD}.
  */
 public final class MlflowServer implements AutoCloseable {
-  private final String base;
-  private final String display;
-  private final MlflowClient client;
-  private final HttpClient http;
-  private final Optional<String> authorization;
-  private final Retry retry;
-  private final ExecutorService worker;
+  private final MlflowHttp http;
+  private final MlflowArtifacts artifacts;
+  private final MlflowRegistry registry;
 
   /** A run on the server. */
   public record ServerRun(String experimentId, String runId, String artifactUri) {}
@@ -65,34 +42,10 @@ public final class MlflowServer implements AutoCloseable {
   /** A registered model version. */
   public record ModelVersion(String name, String version, String runId, String source) {}
 
-  private MlflowServer(
-      String base, BasicMlflowHostCreds creds, Optional<String> authorization, Retry retry) {
-    this.base = base;
-    this.display = redact(base);
-    this.client = new MlflowClient(creds);
-    this.http = httpClient();
-    this.authorization = authorization;
-    this.retry = retry;
-    this.worker =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "mlci-mlflow");
-              t.setDaemon(true);
-              return t;
-            });
-  }
-
-  /**
-   * The HTTP client for the calls the Java client lacks: HTTP/1.1, MLflow's REST API. Java's
-   * default (HTTP/2) sends {@code Upgrade: h2c} on plain-HTTP requests, which an {@code mlflow
-   * server} on uvicorn's httptools parser (what {@code uvicorn[standard]} installs) answers with
-   * 400 "Unsupported upgrade request".
-   */
-  static HttpClient httpClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build();
+  private MlflowServer(MlflowHttp http) {
+    this.http = http;
+    this.artifacts = new MlflowArtifacts(http);
+    this.registry = new MlflowRegistry(http);
   }
 
   /**
@@ -100,6 +53,12 @@ public final class MlflowServer implements AutoCloseable {
    * {@code env}.
    */
   public static MlflowServer connect(String uri, Map<String, String> env, Retry retry) {
+    return connect(uri, env, retry, Retry.Sleeper.REAL);
+  }
+
+  /** {@link #connect(String, Map, Retry)} that waits between tries with {@code sleeper}. */
+  static MlflowServer connect(
+      String uri, Map<String, String> env, Retry retry, Retry.Sleeper sleeper) {
     String base = uri.strip().replaceAll("/+$", "");
     // Credentials written into the URI (http://user:password@host) become basic auth, and never
     // appear in a URL mlci builds, logs or shows.
@@ -129,24 +88,20 @@ public final class MlflowServer implements AutoCloseable {
       user = uriUser;
       password = uriPassword;
     }
-    BasicMlflowHostCreds creds;
     Optional<String> authorization;
     if (token != null && !token.isBlank()) {
-      creds = new BasicMlflowHostCreds(base, token);
       authorization = Optional.of("Bearer " + token);
     } else if (user != null && !user.isBlank()) {
       String pw = password == null ? "" : password;
-      creds = new BasicMlflowHostCreds(base, user, pw);
       authorization =
           Optional.of(
               "Basic "
                   + Base64.getEncoder()
                       .encodeToString((user + ":" + pw).getBytes(StandardCharsets.UTF_8)));
     } else {
-      creds = new BasicMlflowHostCreds(base);
       authorization = Optional.empty();
     }
-    return new MlflowServer(base, creds, authorization, retry);
+    return new MlflowServer(new MlflowHttp(base, authorization, retry, sleeper));
   }
 
   private static final Pattern USER_INFO =
@@ -162,80 +117,121 @@ public final class MlflowServer implements AutoCloseable {
 
   /** The server's address as it may be shown: without any user:password it embeds. */
   public String display() {
-    return display;
+    return http.display();
   }
 
   static String redact(String uri) {
-    return uri.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/]*@", "$1");
+    return MlflowMessages.redact(uri);
   }
 
   /** The page of a run in the MLflow UI. */
   public String runUrl(ServerRun run) {
-    return display + "/#/experiments/" + run.experimentId() + "/runs/" + run.runId();
+    return display() + "/#/experiments/" + run.experimentId() + "/runs/" + run.runId();
   }
 
   /** The id of experiment {@code name}, created when missing. */
   public String experimentId(String name) throws TrackingException {
-    Optional<Service.Experiment> found = findExperiment(name);
+    Optional<JsonNode> found = findExperiment(name);
     if (found.isPresent()) {
-      if (!"active".equals(found.get().getLifecycleStage())) {
+      if (!"active".equals(found.get().path("lifecycle_stage").asString(""))) {
         throw new TrackingException(
             "experiment '"
                 + name
                 + "' is deleted on "
-                + display
+                + display()
                 + ": restore it ('mlflow experiments restore') or set tracking.experiment to another"
                 + " name",
             null);
       }
-      return found.get().getExperimentId();
+      return found.get().path("experiment_id").asString();
     }
     try {
-      return callOnce("creating experiment '" + name + "'", () -> client.createExperiment(name));
+      // Idempotent by name: a retry after a lost answer is told RESOURCE_ALREADY_EXISTS.
+      ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name);
+      String id =
+          http.post("creating experiment '" + name + "'", "experiments/create", body)
+              .path("experiment_id")
+              .asString("");
+      if (id.isEmpty()) {
+        throw new TrackingException(
+            "creating experiment '"
+                + name
+                + "' at "
+                + display()
+                + " gave no experiment id: is this an MLflow tracking server?",
+            null);
+      }
+      return id;
     } catch (TrackingException e) {
       if (alreadyExists(e)) {
-        // Another build created it first.
-        return findExperiment(name).orElseThrow(() -> e).getExperimentId();
+        // Another build created it first, or an earlier try whose answer was lost.
+        Optional<JsonNode> again = findExperiment(name);
+        if (again.isPresent()) {
+          return again.get().path("experiment_id").asString();
+        }
       }
       throw e;
     }
   }
 
-  /**
-   * The experiment called {@code name}, deleted or not. Searched rather than fetched by name: the
-   * Java client retries every non-429 error (404 included) before reporting it.
-   */
-  private Optional<Service.Experiment> findExperiment(String name) throws TrackingException {
+  /** The experiment called {@code name}, deleted or not. */
+  private Optional<JsonNode> findExperiment(String name) throws TrackingException {
     String quoted =
         name.contains("'") ? "\"" + name.replace("\"", "\\\"") + "\"" : "'" + name + "'";
-    List<Service.Experiment> found =
-        call(
-            "looking up experiment '" + name + "'",
-            () ->
-                client
-                    .searchExperiments("name = " + quoted, Service.ViewType.ALL, 10, List.of())
-                    .getItems());
-    return found.stream().filter(e -> e.getName().equals(name)).findFirst();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("filter", "name = " + quoted);
+    body.put("max_results", 10);
+    body.put("view_type", "ALL");
+    JsonNode found = http.post("looking up experiment '" + name + "'", "experiments/search", body);
+    for (JsonNode e : found.path("experiments")) {
+      if (e.path("name").asString("").equals(name)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
-   * Starts a run. Through the REST API rather than the Java client, whose own re-sends could start
-   * a second run when the server failed after creating the first.
+   * Starts a run. The run carries the tag {@value MlflowRegistry#REQUEST_TAG}: a retry (after an
+   * answer that was lost or a failure after the server created it) finds the run by it instead of
+   * starting a second one.
    */
   public ServerRun createRun(
       String experimentId, String runName, long start, Map<String, String> tags)
       throws TrackingException {
+    String request = UUID.randomUUID().toString();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("experiment_id", experimentId);
     body.put("run_name", runName);
     body.put("start_time", start);
     ArrayNode t = body.putArray("tags");
     tags.forEach((k, v) -> t.addObject().put("key", k).put("value", v));
-    JsonNode info = postOnce("creating a run", "runs/create", body).path("run").path("info");
+    t.addObject().put("key", MlflowRegistry.REQUEST_TAG).put("value", request);
+    JsonNode info =
+        http.create(
+            "creating a run",
+            new MlflowHttp.Create<JsonNode>() {
+              @Override
+              public JsonNode send() throws IOException, InterruptedException {
+                return http.postOnce("runs/create", body).path("run").path("info");
+              }
+
+              @Override
+              public Optional<JsonNode> find() throws IOException, InterruptedException {
+                ObjectNode search = JsonNodeFactory.instance.objectNode();
+                search.putArray("experiment_ids").add(experimentId);
+                search.put(
+                    "filter", "tags.`" + MlflowRegistry.REQUEST_TAG + "` = '" + request + "'");
+                search.put("run_view_type", "ALL");
+                search.put("max_results", 1);
+                JsonNode runs = http.postOnce("runs/search", search).path("runs");
+                return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0).path("info"));
+              }
+            });
     String runId = info.path("run_id").asString("");
     if (runId.isEmpty()) {
       throw new TrackingException(
-          "creating a run at " + display + " gave no run id: is this an MLflow tracking server?",
+          "creating a run at " + display() + " gave no run id: is this an MLflow tracking server?",
           null);
     }
     return new ServerRun(
@@ -246,37 +242,45 @@ public final class MlflowServer implements AutoCloseable {
 
   /** The run {@code runId}, e.g. to find its artifacts. */
   public ServerRun getRun(String runId) throws TrackingException {
-    Service.RunInfo info = call("reading run " + runId, () -> client.getRun(runId).getInfo());
-    return new ServerRun(info.getExperimentId(), info.getRunId(), info.getArtifactUri());
+    JsonNode info =
+        http.get("reading run " + runId, "runs/get?run_id=" + MlflowHttp.query(runId))
+            .path("run")
+            .path("info");
+    return new ServerRun(
+        info.path("experiment_id").asString(""),
+        info.path("run_id").asString(runId),
+        info.path("artifact_uri").asString(""));
   }
 
   /** Logs {@code data} to {@code run}: batches of params, tags and metrics, inputs, artifacts. */
   public void log(ServerRun run, RunData data) throws TrackingException {
-    List<Service.Param> params = new ArrayList<>();
-    data.params()
-        .forEach((k, v) -> params.add(Service.Param.newBuilder().setKey(k).setValue(v).build()));
-    List<Service.RunTag> tags = new ArrayList<>();
-    data.tags()
-        .forEach((k, v) -> tags.add(Service.RunTag.newBuilder().setKey(k).setValue(v).build()));
-    List<Service.Metric> metrics = new ArrayList<>();
+    List<ObjectNode> params = new ArrayList<>();
+    data.params().forEach((k, v) -> params.add(keyValue(k, v)));
+    List<ObjectNode> tags = new ArrayList<>();
+    data.tags().forEach((k, v) -> tags.add(keyValue(k, v)));
+    List<ObjectNode> metrics = new ArrayList<>();
     for (RunData.MetricPoint m : data.metrics()) {
-      metrics.add(
-          Service.Metric.newBuilder()
-              .setKey(m.key())
-              .setValue(m.value())
-              .setStep(m.step())
-              .setTimestamp(m.timestamp())
-              .build());
+      ObjectNode metric = JsonNodeFactory.instance.objectNode().put("key", m.key());
+      if (Double.isFinite(m.value())) {
+        metric.put("value", m.value());
+      } else {
+        // Protobuf's JSON mapping, which MLflow's server parses: "NaN", "Infinity", "-Infinity".
+        metric.put(
+            "value", Double.isNaN(m.value()) ? "NaN" : m.value() > 0 ? "Infinity" : "-Infinity");
+      }
+      metrics.add(metric.put("timestamp", m.timestamp()).put("step", m.step()));
     }
-    // MLflow's limits per log-batch request: 100 params, 100 tags, 1000 items in all.
-    for (List<Service.Param> chunk : chunks(params, 100)) {
-      call("logging params", () -> batch(run, List.of(), chunk, List.of()));
+    // MLflow's limits per log-batch request: 100 params, 100 tags, 1000 items in all. Logging the
+    // same batch twice is harmless (MLflow accepts a param logged again with its value, and a
+    // metric point again), so these are retried.
+    for (List<ObjectNode> chunk : chunks(params, 100)) {
+      http.post("logging params", "runs/log-batch", batch(run, "params", chunk));
     }
-    for (List<Service.RunTag> chunk : chunks(tags, 100)) {
-      call("logging tags", () -> batch(run, List.of(), List.of(), chunk));
+    for (List<ObjectNode> chunk : chunks(tags, 100)) {
+      http.post("logging tags", "runs/log-batch", batch(run, "tags", chunk));
     }
-    for (List<Service.Metric> chunk : chunks(metrics, 1000)) {
-      call("logging metrics", () -> batch(run, chunk, List.of(), List.of()));
+    for (List<ObjectNode> chunk : chunks(metrics, 1000)) {
+      http.post("logging metrics", "runs/log-batch", batch(run, "metrics", chunk));
     }
     if (!data.inputs().isEmpty()) {
       ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -293,21 +297,21 @@ public final class MlflowServer implements AutoCloseable {
             .put("schema", in.schema())
             .put("profile", in.profile());
       }
-      String json = Json.mapper().writeValueAsString(body);
-      call("logging dataset inputs", () -> client.sendPost("runs/log-inputs", json));
+      http.post("logging dataset inputs", "runs/log-inputs", body);
     }
     for (RunData.Artifact a : data.artifacts()) {
-      upload(run, a);
+      artifacts.upload(run, a);
     }
   }
 
-  private Void batch(
-      ServerRun run,
-      List<Service.Metric> metrics,
-      List<Service.Param> params,
-      List<Service.RunTag> tags) {
-    client.logBatch(run.runId(), metrics, params, tags);
-    return null;
+  private static ObjectNode keyValue(String key, String value) {
+    return JsonNodeFactory.instance.objectNode().put("key", key).put("value", value);
+  }
+
+  private static ObjectNode batch(ServerRun run, String field, List<ObjectNode> items) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode().put("run_id", run.runId());
+    body.putArray(field).addAll(items);
+    return body;
   }
 
   private static <T> List<List<T>> chunks(List<T> all, int size) {
@@ -320,103 +324,18 @@ public final class MlflowServer implements AutoCloseable {
 
   /** Ends {@code run}. */
   public void terminate(ServerRun run, RunStatus status, long end) throws TrackingException {
-    Service.RunStatus s =
-        switch (status) {
-          case RUNNING -> Service.RunStatus.RUNNING;
-          case FINISHED -> Service.RunStatus.FINISHED;
-          case FAILED -> Service.RunStatus.FAILED;
-        };
-    call(
-        "ending the run",
-        () -> {
-          client.setTerminated(run.runId(), s, end);
-          return null;
-        });
-  }
-
-  private void upload(ServerRun run, RunData.Artifact artifact) throws TrackingException {
-    String root = proxyRoot(run);
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(artifact.local())) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new TrackingException(
-          "cannot read " + artifact.local() + " to upload it: " + e.getMessage(), e);
-    }
-    for (Path file : files) {
-      String rel =
-          Files.isDirectory(artifact.local())
-              ? artifact.path()
-                  + "/"
-                  + artifact.local().relativize(file).toString().replace('\\', '/')
-              : artifact.path();
-      URI target = URI.create(root + "/" + encodePath(rel));
-      long bytes;
-      try {
-        bytes = Files.size(file);
-      } catch (IOException e) {
-        throw new TrackingException("cannot read " + file + " to upload it: " + e.getMessage(), e);
-      }
-      Duration timeout = retry.transferTimeout(bytes);
-      call(
-          "uploading artifact " + rel,
-          () -> {
-            HttpRequest.Builder put =
-                HttpRequest.newBuilder(target)
-                    .timeout(timeout)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file));
-            authorization.ifPresent(a -> put.header("Authorization", a));
-            HttpResponse<String> r = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
-            check(r.statusCode(), r.body(), "PUT " + rel);
-            return null;
-          },
-          timeout,
-          true);
-    }
+    ObjectNode body =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("run_id", run.runId())
+            .put("status", status.name())
+            .put("end_time", end);
+    http.post("ending the run", "runs/update", body);
   }
 
   /** The bytes of artifact {@code path} of {@code run}. */
   public byte[] download(ServerRun run, String path) throws TrackingException {
-    URI source = URI.create(proxyRoot(run) + "/" + encodePath(path));
-    Duration timeout = retry.transferTimeout(100_000_000L);
-    return call(
-        "downloading artifact " + path + " of run " + run.runId(),
-        () -> {
-          HttpRequest.Builder get = HttpRequest.newBuilder(source).timeout(timeout).GET();
-          authorization.ifPresent(a -> get.header("Authorization", a));
-          HttpResponse<byte[]> r = http.send(get.build(), HttpResponse.BodyHandlers.ofByteArray());
-          check(
-              r.statusCode(),
-              new String(r.body(), StandardCharsets.UTF_8),
-              "GET " + path + " of run " + run.runId());
-          return r.body();
-        },
-        timeout,
-        true);
-  }
-
-  /** The proxy URL of a run's artifact root, or why the server does not proxy its artifacts. */
-  private String proxyRoot(ServerRun run) throws TrackingException {
-    String uri = run.artifactUri();
-    if (!uri.startsWith("mlflow-artifacts:")) {
-      throw new TrackingException(
-          "the server stores this run's artifacts at "
-              + uri
-              + ", which mlci cannot write; start 'mlflow server' with artifact serving"
-              + " (--serve-artifacts, the default since MLflow 2.0) so artifacts go through it",
-          null);
-    }
-    String path = URI.create(uri).getPath();
-    return base + "/api/2.0/mlflow-artifacts/artifacts" + (path.startsWith("/") ? "" : "/") + path;
-  }
-
-  private static String encodePath(String path) {
-    List<String> parts = new ArrayList<>();
-    for (String segment : path.split("/")) {
-      parts.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-    }
-    return String.join("/", parts);
+    return artifacts.download(run, path);
   }
 
   /**
@@ -426,296 +345,30 @@ public final class MlflowServer implements AutoCloseable {
   public ModelVersion register(
       String name, ServerRun run, String artifactPath, Map<String, String> tags)
       throws TrackingException {
-    ObjectNode model = JsonNodeFactory.instance.objectNode().put("name", name);
-    JsonNode existing =
-        get(
-            "looking up registered model '" + name + "'",
-            "registered-models/search?max_results=10&filter=" + query("name = '" + name + "'"));
-    boolean exists = false;
-    for (JsonNode m : existing.path("registered_models")) {
-      exists |= m.path("name").asString("").equals(name);
-    }
-    if (!exists) {
-      try {
-        postOnce("creating registered model '" + name + "'", "registered-models/create", model);
-      } catch (TrackingException e) {
-        if (!alreadyExists(e)) {
-          throw e;
-        }
-      }
-    }
-    ObjectNode version = JsonNodeFactory.instance.objectNode();
-    version.put("name", name);
-    version.put("source", run.artifactUri() + "/" + artifactPath);
-    version.put("run_id", run.runId());
-    ArrayNode t = version.putArray("tags");
-    tags.forEach((k, v) -> t.addObject().put("key", k).put("value", v));
-    JsonNode created =
-        postOnce("creating a version of '" + name + "'", "model-versions/create", version)
-            .path("model_version");
-    String number = created.path("version").asString();
-    long deadline = System.nanoTime() + retry.timeout().toNanos();
-    JsonNode current = created;
-    while (current.path("status").asString("READY").equals("PENDING_REGISTRATION")) {
-      if (System.nanoTime() > deadline) {
-        throw new TrackingException(
-            "version " + number + " of '" + name + "' is still pending registration", null);
-      }
-      sleep(Duration.ofMillis(200));
-      current = versionJson(name, number);
-    }
-    if (current.path("status").asString("READY").equals("FAILED_REGISTRATION")) {
-      throw new TrackingException(
-          "the registry could not register version "
-              + number
-              + " of '"
-              + name
-              + "': "
-              + current.path("status_message").asString(""),
-          null);
-    }
-    return version(current);
+    return registry.register(name, run, artifactPath, tags);
   }
 
   /** Points alias {@code alias} of {@code name} at {@code version}. */
   public void setAlias(String name, String alias, String version) throws TrackingException {
-    ObjectNode body =
-        JsonNodeFactory.instance
-            .objectNode()
-            .put("name", name)
-            .put("alias", alias)
-            .put("version", version);
-    post("setting alias '" + alias + "' of '" + name + "'", "registered-models/alias", body);
+    registry.setAlias(name, alias, version);
   }
 
   /** The version alias {@code alias} of {@code name} points at. */
   public ModelVersion byAlias(String name, String alias) throws TrackingException {
-    String path = "registered-models/alias?name=" + query(name) + "&alias=" + query(alias);
-    return version(
-        get("reading alias '" + alias + "' of '" + name + "'", path).path("model_version"));
+    return registry.byAlias(name, alias);
   }
 
   /** Version {@code version} of {@code name}. */
   public ModelVersion byVersion(String name, String version) throws TrackingException {
-    return version(versionJson(name, version));
+    return registry.byVersion(name, version);
   }
 
-  private JsonNode versionJson(String name, String version) throws TrackingException {
-    String path = "model-versions/get?name=" + query(name) + "&version=" + query(version);
-    return get("reading version " + version + " of '" + name + "'", path).path("model_version");
+  static boolean alreadyExists(TrackingException e) {
+    return e.getCause() instanceof MlflowHttpError h
+        && h.errorCode().equals("RESOURCE_ALREADY_EXISTS");
   }
 
-  private static ModelVersion version(JsonNode v) {
-    return new ModelVersion(
-        v.path("name").asString(),
-        v.path("version").asString(),
-        v.path("run_id").asString(""),
-        v.path("source").asString(""));
-  }
-
-  private static String query(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private JsonNode post(String what, String path, ObjectNode body) throws TrackingException {
-    String json = Json.mapper().writeValueAsString(body);
-    return Json.mapper().readTree(call(what, () -> client.sendPost(path, json)));
-  }
-
-  /**
-   * A request that creates something, sent once: retried only when it never reached the server. It
-   * goes through java.net.http because the Java client re-sends every failed request itself, which
-   * for a create that the server committed before failing would create it again.
-   */
-  private JsonNode postOnce(String what, String path, ObjectNode body) throws TrackingException {
-    String json = Json.mapper().writeValueAsString(body);
-    URI target = URI.create(base + "/api/2.0/mlflow/" + path);
-    String answer =
-        call(
-            what,
-            () -> {
-              HttpRequest.Builder post =
-                  HttpRequest.newBuilder(target)
-                      .timeout(retry.timeout())
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString(json));
-              authorization.ifPresent(a -> post.header("Authorization", a));
-              HttpResponse<String> r =
-                  http.send(post.build(), HttpResponse.BodyHandlers.ofString());
-              check(r.statusCode(), r.body(), "POST " + path);
-              return r.body();
-            },
-            retry.timeout(),
-            false);
-    return Json.mapper().readTree(answer);
-  }
-
-  private JsonNode get(String what, String path) throws TrackingException {
-    return Json.mapper().readTree(call(what, () -> client.sendGet(path)));
-  }
-
-  private void check(int status, String body, String what) throws IOException {
-    if (status / 100 != 2) {
-      throw new MlflowHttpException(status, what, body);
-    }
-  }
-
-  /**
-   * Runs {@code action} with the retry policy: failures that may pass (no connection, 5xx, 429, an
-   * I/O error) are retried with backoff; others fail at once.
-   */
-  <T> T call(String what, Callable<T> action) throws TrackingException {
-    return call(what, action, retry.timeout(), true);
-  }
-
-  /** {@link #call} for a request that creates something: retried only if it never arrived. */
-  private <T> T callOnce(String what, Callable<T> action) throws TrackingException {
-    return call(what, action, retry.timeout(), false);
-  }
-
-  private <T> T call(String what, Callable<T> action, Duration timeout, boolean idempotent)
-      throws TrackingException {
-    for (int attempt = 1; ; attempt++) {
-      Future<T> future = worker.submit(action);
-      Throwable failure;
-      try {
-        return future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        throw new TrackingException(
-            what + ": no answer from " + display + " within " + timeout.toSeconds() + " s", e);
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new TrackingException(what + ": interrupted", e);
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-      }
-      boolean retryable = idempotent ? retryable(failure) : neverArrived(failure);
-      if (!retryable || attempt >= retry.attempts()) {
-        throw new TrackingException(
-            what
-                + " at "
-                + display
-                + " failed"
-                + (attempt > 1 ? " after " + attempt + " attempts" : "")
-                + ": "
-                + describe(failure),
-            failure);
-      }
-      sleep(retry.delayAfter(attempt));
-    }
-  }
-
-  /** Whether the request certainly never reached the server: the connection was refused. */
-  static boolean neverArrived(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.net.ConnectException
-          || c.getClass().getSimpleName().equals("HttpHostConnectException")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void sleep(Duration d) throws TrackingException {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TrackingException("interrupted while waiting to retry", e);
-    }
-  }
-
-  static boolean retryable(Throwable t) {
-    if (t instanceof MlflowHttpException h) {
-      return h.getStatusCode() >= 500 || h.getStatusCode() == 429;
-    }
-    if (t instanceof IOException) {
-      return true;
-    }
-    return t instanceof MlflowClientException && t.getCause() instanceof IOException;
-  }
-
-  /** The longest excerpt of a server's answer a message shows. */
-  static final int EXCERPT = 300;
-
-  static String describe(Throwable t) {
-    if (t instanceof MlflowHttpException h) {
-      String body = h.getBodyMessage() == null ? "" : h.getBodyMessage().strip();
-      String message = excerpt(body);
-      boolean mlflowError = false;
-      try {
-        JsonNode json = Json.mapper().readTree(body);
-        if (json.has("message")) {
-          message =
-              excerpt(json.path("error_code").asString("") + " " + json.path("message").asString());
-          mlflowError = json.has("error_code");
-        }
-      } catch (RuntimeException notJson) {
-        // The excerpt of the body, as it came.
-      }
-      String hint =
-          switch (h.getStatusCode()) {
-            case 401, 403 ->
-                "; check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD";
-            case 404 ->
-                mlflowError
-                    ? ""
-                    : "; check that the URI is an MLflow tracking server (MLflow 2.3 or newer)";
-            default -> "";
-          };
-      message = message.strip().replaceAll("\\.+$", "");
-      return "HTTP " + h.getStatusCode() + (message.isEmpty() ? "" : " " + message) + hint;
-    }
-    Throwable cause = t;
-    while (cause.getCause() != null && cause.getMessage() == null) {
-      cause = cause.getCause();
-    }
-    if (t instanceof MlflowClientException && t.getCause() != null) {
-      cause = t.getCause();
-    }
-    String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
-    if (cause instanceof java.net.ConnectException
-        || cause.getClass().getSimpleName().contains("HttpHostConnectException")) {
-      return "cannot connect (" + cause.getClass().getSimpleName() + message + ")";
-    }
-    return cause.getClass().getSimpleName() + message;
-  }
-
-  private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
-  private static final Pattern HIDDEN = Pattern.compile("(?is)<(script|style|head)[^>]*>.*?</\\1>");
-
-  /**
-   * At most {@link #EXCERPT} characters of a server's answer on one line: for an HTML page (a
-   * proxy's or a web server's error page) its title and text without markup, and its size.
-   */
-  static String excerpt(String body) {
-    String text = body.strip();
-    String suffix = "";
-    if (text.startsWith("<") && text.matches("(?is).*<(html|body|head|title|h1|p|div)\\b.*")) {
-      Matcher title = TITLE.matcher(text);
-      String t = title.find() ? title.group(1) : "";
-      String rest = HIDDEN.matcher(text).replaceAll(" ").replaceAll("(?s)<[^>]*>", " ");
-      text = (t + " " + rest.replace(t, "")).replace("&nbsp;", " ");
-      suffix = " (an HTML page of " + body.length() + " characters)";
-    }
-    text = text.replaceAll("\\s+", " ").strip();
-    if (text.length() > EXCERPT) {
-      text = text.substring(0, EXCERPT) + " [...]";
-    }
-    return text + suffix;
-  }
-
-  private static boolean alreadyExists(TrackingException e) {
-    return e.getCause() instanceof MlflowHttpException h
-        && h.getBodyMessage() != null
-        && h.getBodyMessage().contains("RESOURCE_ALREADY_EXISTS");
-  }
-
+  /** Nothing to release: {@code java.net.http}'s threads are daemons and end with their client. */
   @Override
-  public void close() {
-    worker.shutdownNow();
-    client.close();
-  }
+  public void close() {}
 }

@@ -5,6 +5,7 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.Json;
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,10 +16,10 @@ public final class TrackingException extends Exception {
    * alias that does not exist: retrying cannot help, the request must change.
    */
   public boolean refused() {
-    return getCause() instanceof org.mlflow.tracking.MlflowHttpException h
-        && h.getStatusCode() >= 400
-        && h.getStatusCode() < 500
-        && h.getStatusCode() != 429;
+    return getCause() instanceof MlflowHttpError h
+        && h.status() >= 400
+        && h.status() < 500
+        && !h.transientFailure();
   }
 
   /**
@@ -33,7 +33,7 @@ public final class TrackingException extends Exception {
           || c instanceof java.net.NoRouteToHostException
           || c instanceof java.net.http.HttpConnectTimeoutException
           || c instanceof java.util.concurrent.TimeoutException
-          || c.getClass().getSimpleName().equals("HttpHostConnectException")) {
+          || c instanceof MlflowHttp.NoAnswer) {
         return true;
       }
     }

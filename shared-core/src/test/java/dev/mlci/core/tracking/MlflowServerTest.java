@@ -3,105 +3,228 @@ package dev.mlci.core.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mlci.core.io.Retry;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mlflow.tracking.MlflowHttpException;
 
 /**
- * The retry policy around every server call. The calls themselves are tested against a real MLflow
- * server in MlflowIT.
+ * The transport and retry policy of every server call, against local HTTP servers that answer as an
+ * MLflow server (or a proxy in front of one) does when it fails: a stand-in for failures a real
+ * server cannot be made to produce on demand (503, 429 with {@code Retry-After}, a lost answer, no
+ * answer at all). The calls themselves are tested against a real MLflow server in MlflowIT and
+ * MlflowTransportIT.
  */
 class MlflowServerTest {
   private static final Retry FAST = new Retry(4, Duration.ofMillis(1), Duration.ofSeconds(5));
 
-  private static MlflowServer server(Retry retry) {
-    return MlflowServer.connect("http://127.0.0.1:9", Map.of(), retry);
+  /** One answer of the local server. */
+  record Answer(int status, String body, Map<String, String> headers) {
+    Answer(int status, String body) {
+      this(status, body, Map.of());
+    }
+  }
+
+  /** Answers a request: its path, its body and how many requests came before it. */
+  interface Answering {
+    Answer answer(String path, String body, int count);
+  }
+
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
+  private HttpServer http;
+
+  @AfterEach
+  void stop() {
+    if (http != null) {
+      http.stop(0);
+    }
+  }
+
+  /** A local server that records each request's method, path and Authorization. */
+  private String serve(Answering answering) throws IOException {
+    AtomicInteger count = new AtomicInteger();
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          String query = exchange.getRequestURI().getRawQuery();
+          String auth = exchange.getRequestHeaders().getFirst("Authorization");
+          seen.add(exchange.getRequestMethod() + " " + path + (auth == null ? "" : " " + auth));
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Answer a =
+              answering.answer(
+                  path + (query == null ? "" : "?" + query), body, count.getAndIncrement());
+          reply(exchange, a);
+        });
+    http.start();
+    return "http://127.0.0.1:" + http.getAddress().getPort();
+  }
+
+  private static void reply(HttpExchange exchange, Answer a) throws IOException {
+    byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+    a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+    exchange.sendResponseHeaders(a.status(), bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  private MlflowServer connect(String uri, Retry retry) {
+    return MlflowServer.connect(uri, Map.of(), retry, waits::add);
   }
 
   @Test
-  void connectionFailuresAndServerErrorsAreRetried_thenReported() {
-    AtomicInteger calls = new AtomicInteger();
-    try (MlflowServer s = server(FAST)) {
-      assertThatThrownBy(
-              () ->
-                  s.call(
-                      "logging metrics",
-                      () -> {
-                        calls.incrementAndGet();
-                        throw new MlflowHttpException(503, "Service Unavailable", "busy");
-                      }))
+  void serverErrorsAreRetried_thenReported() throws Exception {
+    String uri = serve((path, body, n) -> new Answer(503, "busy"));
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThatThrownBy(() -> s.experimentId("bc"))
           .isInstanceOf(TrackingException.class)
           .hasMessage(
-              "logging metrics at http://127.0.0.1:9 failed after 4 attempts: HTTP 503 busy");
+              "looking up experiment 'bc' at " + uri + " failed after 4 attempts: HTTP 503 busy");
     }
-    assertThat(calls).hasValue(4);
+    assertThat(seen).hasSize(4);
+    assertThat(waits)
+        .containsExactly(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4));
   }
 
   @Test
-  void aFailureThatPassesIsRetriedUntilItDoes() throws Exception {
-    AtomicInteger calls = new AtomicInteger();
-    try (MlflowServer s = server(FAST)) {
-      String r =
-          s.call(
-              "x",
-              () -> {
-                if (calls.incrementAndGet() < 3) {
-                  throw new IOException("Connection reset");
-                }
-                return "ok";
-              });
-      assertThat(r).isEqualTo("ok");
+  void aTemporarilyUnavailableServerIsRetriedUntilItAnswers() throws Exception {
+    String uri =
+        serve(
+            (path, body, n) ->
+                n < 2
+                    ? new Answer(
+                        503,
+                        "{\"error_code\": \"TEMPORARILY_UNAVAILABLE\", \"message\": \"restarting\"}")
+                    : new Answer(
+                        200,
+                        "{\"experiments\": [{\"experiment_id\": \"3\", \"name\": \"bc\","
+                            + " \"lifecycle_stage\": \"active\"}]}"));
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThat(s.experimentId("bc")).isEqualTo("3");
     }
-    assertThat(calls).hasValue(3);
+    assertThat(seen).hasSize(3);
   }
 
   @Test
-  void aRefusalIsNotRetried() {
-    AtomicInteger calls = new AtomicInteger();
-    try (MlflowServer s = server(FAST)) {
-      assertThatThrownBy(
-              () ->
-                  s.call(
-                      "reading alias",
-                      () -> {
-                        calls.incrementAndGet();
-                        throw new MlflowHttpException(
-                            403,
-                            "Forbidden",
-                            "{\"error_code\": \"PERMISSION_DENIED\", \"message\": \"no.\"}");
-                      }))
+  void aRateLimitIsRetriedAfterTheWaitTheServerAsks_boundedByTheLongestWait() throws Exception {
+    String uri =
+        serve(
+            (path, body, n) ->
+                switch (n) {
+                  case 0 ->
+                      new Answer(
+                          429,
+                          "{\"error_code\": \"REQUEST_LIMIT_EXCEEDED\", \"message\": \"slow down\"}",
+                          Map.of("Retry-After", "3"));
+                  case 1 -> new Answer(429, "{}", Map.of("Retry-After", "3600"));
+                  default -> new Answer(200, "{\"run\": {\"info\": {\"run_id\": \"r9\"}}}");
+                });
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThat(s.getRun("r9").runId()).isEqualTo("r9");
+    }
+    assertThat(waits).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aRefusalIsNotRetried() throws Exception {
+    String uri =
+        serve(
+            (path, body, n) ->
+                new Answer(403, "{\"error_code\": \"PERMISSION_DENIED\", \"message\": \"no.\"}"));
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThatThrownBy(() -> s.byAlias("bc", "champion"))
           .isInstanceOf(TrackingException.class)
           .satisfies(e -> assertThat(((TrackingException) e).refused()).isTrue())
+          .satisfies(e -> assertThat(((TrackingException) e).unreachable()).isFalse())
+          .hasMessageContaining("reading alias 'champion' of 'bc'")
           .hasMessageContaining("HTTP 403 PERMISSION_DENIED no")
           .hasMessageContaining("check MLFLOW_TRACKING_TOKEN");
     }
-    assertThat(calls).hasValue(1);
+    assertThat(seen).hasSize(1);
   }
 
   @Test
-  void aCallWithNoAnswerIsAbandonedAtTheTimeout() {
-    Retry slow = new Retry(4, Duration.ofMillis(1), Duration.ofMillis(200));
-    try (MlflowServer s = server(slow)) {
-      long start = System.nanoTime();
-      assertThatThrownBy(
-              () ->
-                  s.call(
-                      "creating a run",
-                      () -> {
-                        Thread.sleep(60_000);
-                        return null;
-                      }))
-          .hasMessageContaining("no answer from http://127.0.0.1:9 within 0 s");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  void aServerThatAcceptsButNeverAnswersCostsOneTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0)) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // reads nothing, answers nothing
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Retry slow = new Retry(4, Duration.ofMillis(1), Duration.ofSeconds(1));
+      try (MlflowServer s = connect("http://127.0.0.1:" + silent.getLocalPort(), slow)) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> s.experimentId("bc"))
+            .isInstanceOfSatisfying(
+                TrackingException.class, e -> assertThat(e.unreachable()).isTrue())
+            .hasMessage(
+                "looking up experiment 'bc': no answer from http://127.0.0.1:"
+                    + silent.getLocalPort()
+                    + " within 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      }
+      assertThat(held).as("connections: one try, not retried").hasSize(1);
+      for (Socket h : held) {
+        h.close();
+      }
+    }
+  }
+
+  @Test
+  void anAnswerWhoseBodyNeverComesIsNoAnswerEither() throws Exception {
+    try (ServerSocket stalling = new ServerSocket(0)) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket c = stalling.accept()) {
+                  InputStream in = c.getInputStream();
+                  in.read(new byte[8192]);
+                  OutputStream out = c.getOutputStream();
+                  out.write(
+                      ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                              + "Content-Length: 1000\r\n\r\nabc")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  Thread.sleep(30_000);
+                } catch (IOException | InterruptedException over) {
+                  // the test is over
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      Retry slow = new Retry(4, Duration.ofMillis(1), Duration.ofSeconds(1));
+      try (MlflowServer s = connect("http://127.0.0.1:" + stalling.getLocalPort(), slow)) {
+        assertThatThrownBy(() -> s.getRun("r1"))
+            .isInstanceOfSatisfying(
+                TrackingException.class, e -> assertThat(e.unreachable()).isTrue())
+            .hasMessageContaining("reading run r1: no answer from");
+      }
+      t.interrupt();
     }
   }
 
@@ -113,12 +236,12 @@ class MlflowServerTest {
     }
     // Nothing listens on the port now: the real client gets "connection refused".
     try (MlflowServer s =
-        MlflowServer.connect(
+        connect(
             "http://alice:s3cret@127.0.0.1:" + port,
-            Map.of(),
             new Retry(2, Duration.ofMillis(1), Duration.ofSeconds(10)))) {
       assertThatThrownBy(() -> s.experimentId("bc"))
-          .isInstanceOf(TrackingException.class)
+          .isInstanceOfSatisfying(
+              TrackingException.class, e -> assertThat(e.unreachable()).isTrue())
           .hasMessageContaining("looking up experiment 'bc' at http://127.0.0.1:" + port)
           .hasMessageContaining("after 2 attempts: cannot connect")
           .hasMessageNotContaining("s3cret");
@@ -126,115 +249,128 @@ class MlflowServerTest {
   }
 
   @Test
-  void aTokenIsSentAsBearerByBothTheClientAndTheArtifactCalls() throws Exception {
+  void aTokenIsSentAsBearerByEveryCall() throws Exception {
     // MLflow's open-source server has no token auth to test against (MlflowIT uses its basic-auth
     // app); this server only records the Authorization header of each request.
-    List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext(
-        "/",
-        exchange -> {
-          seen.add(
-              exchange.getRequestURI().getPath()
-                  + " "
-                  + exchange.getRequestHeaders().getFirst("Authorization"));
-          exchange.getRequestBody().readAllBytes();
-          byte[] body =
-              exchange.getRequestURI().getPath().endsWith("/experiments/search")
-                  ? "{\"experiments\": []}".getBytes(StandardCharsets.UTF_8)
-                  : "{\"experiment_id\": \"7\"}".getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    http.start();
-    String uri = "http://127.0.0.1:" + http.getAddress().getPort();
+    String uri =
+        serve(
+            (path, body, n) ->
+                new Answer(
+                    200,
+                    path.endsWith("/experiments/search")
+                        ? "{\"experiments\": []}"
+                        : "{\"experiment_id\": \"7\"}"));
     try (MlflowServer s =
         MlflowServer.connect(uri, Map.of("MLFLOW_TRACKING_TOKEN", "tok-123"), FAST)) {
       assertThat(s.experimentId("bc")).isEqualTo("7");
       s.download(
           new MlflowServer.ServerRun("7", "r1", "mlflow-artifacts:/7/r1/artifacts"), "eval/x");
-    } finally {
-      http.stop(0);
     }
     assertThat(seen)
         .containsExactly(
-            "/api/2.0/mlflow/experiments/search Bearer tok-123",
-            "/api/2.0/mlflow/experiments/create Bearer tok-123",
-            "/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/eval/x Bearer tok-123");
-  }
-
-  /** A local server that records each request's path and Authorization, and answers by path. */
-  private static HttpServer recorder(
-      List<String> seen, java.util.function.Function<String, Integer> status) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext(
-        "/",
-        exchange -> {
-          String path = exchange.getRequestURI().getPath();
-          seen.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
-          exchange.getRequestBody().readAllBytes();
-          byte[] body =
-              (path.endsWith("/registered-models/search")
-                      ? "{\"registered_models\": [{\"name\": \"bc\"}]}"
-                      : "{}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(status.apply(path), body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    http.start();
-    return http;
+            "POST /api/2.0/mlflow/experiments/search Bearer tok-123",
+            "POST /api/2.0/mlflow/experiments/create Bearer tok-123",
+            "GET /api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/eval/x Bearer tok-123");
   }
 
   @Test
   void credentialsInTheUriBecomeBasicAuthAndAreNeverShown() throws Exception {
-    List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer http = recorder(seen, path -> 200);
-    String host = "127.0.0.1:" + http.getAddress().getPort();
-    try (MlflowServer s =
-        MlflowServer.connect("http://bob:s3cr|t@x@" + host + "/", Map.of(), FAST)) {
+    String uri = serve((path, body, n) -> new Answer(200, "{}"));
+    String host = uri.substring("http://".length());
+    try (MlflowServer s = connect("http://bob:s3cr|t@x@" + host + "/", FAST)) {
       assertThat(s.display()).isEqualTo("http://" + host);
       s.download(new MlflowServer.ServerRun("7", "r1", "mlflow-artifacts:/7/r1/artifacts"), "a");
-    } finally {
-      http.stop(0);
     }
     String basic =
         java.util.Base64.getEncoder()
             .encodeToString("bob:s3cr|t@x".getBytes(StandardCharsets.UTF_8));
     assertThat(seen)
-        .containsExactly("/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/a Basic " + basic);
+        .containsExactly("GET /api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/a Basic " + basic);
     assertThat(MlflowServer.redact("http://bob:p@ss@host:5000/x")).isEqualTo("http://host:5000/x");
-  }
-
-  @Test
-  void aCreateThatFailedOnTheServerIsNotSentAgain() throws Exception {
-    // A 503 after the server may have committed the version: sending it again could register the
-    // model twice. (Idempotent calls, such as logging metrics, are retried: see above.)
-    List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer http = recorder(seen, path -> path.endsWith("/model-versions/create") ? 503 : 200);
-    try (MlflowServer s =
-        MlflowServer.connect("http://127.0.0.1:" + http.getAddress().getPort(), Map.of(), FAST)) {
-      assertThatThrownBy(
-              () ->
-                  s.register(
-                      "bc",
-                      new MlflowServer.ServerRun("1", "r1", "mlflow-artifacts:/1/r1/artifacts"),
-                      "model",
-                      Map.of()))
-          .isInstanceOf(TrackingException.class)
-          .hasMessageContaining("creating a version of 'bc'")
-          .hasMessageContaining("HTTP 503");
-    } finally {
-      http.stop(0);
-    }
-    assertThat(seen.stream().filter(p -> p.contains("/model-versions/create"))).hasSize(1);
-  }
-
-  @Test
-  void serverAddressesAreShownWithoutCredentials() {
     assertThat(MlflowServer.redact("https://u:p@mlflow.example.com/x"))
         .isEqualTo("https://mlflow.example.com/x");
+  }
+
+  @Test
+  void aRetriedVersionCreateFindsTheVersionItsFirstTryCreated_andSendsNothingTwice()
+      throws Exception {
+    // The first create "fails" after the server committed it (a 503 from a proxy that timed out
+    // waiting, say); the registry's search then holds the version with this call's request tag.
+    List<String> creates = new CopyOnWriteArrayList<>();
+    String uri =
+        serve(
+            (path, body, n) -> {
+              if (path.contains("/registered-models/search")) {
+                return new Answer(200, "{\"registered_models\": [{\"name\": \"bc\"}]}");
+              }
+              if (path.endsWith("/model-versions/create")) {
+                creates.add(body);
+                return new Answer(503, "upstream timed out");
+              }
+              if (path.contains("/model-versions/search")) {
+                String tag = requestTag(creates.get(0));
+                return new Answer(
+                    200,
+                    "{\"model_versions\": [{\"name\": \"bc\", \"version\": \"1\", \"run_id\":"
+                        + " \"r1\", \"status\": \"READY\", \"source\": \"s\", \"tags\": [{\"key\":"
+                        + " \"mlci.request_id\", \"value\": \"other\"}]}, {\"name\": \"bc\","
+                        + " \"version\": \"2\", \"run_id\": \"r1\", \"status\": \"READY\","
+                        + " \"source\": \"s\", \"tags\": [{\"key\": \"mlci.request_id\","
+                        + " \"value\": \""
+                        + tag
+                        + "\"}]}]}");
+              }
+              return new Answer(404, "{}");
+            });
+    try (MlflowServer s = connect(uri, FAST)) {
+      MlflowServer.ModelVersion v =
+          s.register(
+              "bc",
+              new MlflowServer.ServerRun("1", "r1", "mlflow-artifacts:/1/r1/artifacts"),
+              "model",
+              Map.of("k", "v"));
+      assertThat(v.version()).isEqualTo("2");
+    }
+    assertThat(creates).hasSize(1);
+    assertThat(creates.get(0)).contains("\"key\":\"k\"").contains("mlci.request_id");
+  }
+
+  @Test
+  void aRetriedRunCreateThatFindsNothingIsSentAgain() throws Exception {
+    List<String> creates = new CopyOnWriteArrayList<>();
+    String uri =
+        serve(
+            (path, body, n) -> {
+              if (path.endsWith("/runs/create")) {
+                creates.add(body);
+                return creates.size() == 1
+                    ? new Answer(500, "{\"error_code\": \"INTERNAL_ERROR\", \"message\": \"db\"}")
+                    : new Answer(
+                        200,
+                        "{\"run\": {\"info\": {\"run_id\": \"r2\", \"experiment_id\": \"1\","
+                            + " \"artifact_uri\": \"mlflow-artifacts:/1/r2/artifacts\"}}}");
+              }
+              return new Answer(200, "{\"runs\": []}");
+            });
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThat(s.createRun("1", "bc@main", 5L, Map.of()).runId()).isEqualTo("r2");
+    }
+    assertThat(seen)
+        .containsExactly(
+            "POST /api/2.0/mlflow/runs/create",
+            "POST /api/2.0/mlflow/runs/search",
+            "POST /api/2.0/mlflow/runs/create");
+    assertThat(requestTag(creates.get(1))).isEqualTo(requestTag(creates.get(0)));
+  }
+
+  private static String requestTag(String createBody) {
+    var tags = tools.jackson.databind.json.JsonMapper.builder().build().readTree(createBody);
+    for (var t : tags.path("tags")) {
+      if (t.path("key").asString().equals("mlci.request_id")) {
+        return t.path("value").asString();
+      }
+    }
+    throw new AssertionError("no request tag in " + createBody);
   }
 
   @Test
@@ -244,42 +380,23 @@ class MlflowServerTest {
             + "</head><body><h1>502 Bad Gateway</h1><p>The upstream server "
             + "x".repeat(5000)
             + "</p></body></html>";
-    String shown = MlflowServer.describe(new MlflowHttpException(502, "Bad Gateway", page));
+    String shown = MlflowMessages.describe(new MlflowHttpError(502, "Bad Gateway", page));
     assertThat(shown)
         .startsWith("HTTP 502 502 Bad Gateway The upstream server xxx")
         .endsWith(" [...] (an HTML page of " + page.length() + " characters)")
         .doesNotContain("<")
         .doesNotContain("color:red");
-    assertThat(shown.length()).isLessThan(MlflowServer.EXCERPT + 100);
+    assertThat(shown.length()).isLessThan(MlflowMessages.EXCERPT + 100);
     assertThat(
-            MlflowServer.describe(
-                new MlflowHttpException(400, "x", "Unsupported upgrade request.")))
+            MlflowMessages.describe(new MlflowHttpError(400, "x", "Unsupported upgrade request.")))
         .isEqualTo("HTTP 400 Unsupported upgrade request");
   }
 
   @Test
   void unreachableIsToldApartFromAnAnswer() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    try (MlflowServer s =
-        MlflowServer.connect(
-            "http://127.0.0.1:" + port,
-            Map.of(),
-            new Retry(1, Duration.ofMillis(1), Duration.ofSeconds(10)))) {
-      assertThatThrownBy(() -> s.experimentId("bc"))
-          .isInstanceOfSatisfying(
-              TrackingException.class, e -> assertThat(e.unreachable()).isTrue());
-    }
-    try (MlflowServer s = server(FAST)) {
-      assertThatThrownBy(
-              () ->
-                  s.call(
-                      "x",
-                      () -> {
-                        throw new MlflowHttpException(400, "Bad Request", "no");
-                      }))
+    String uri = serve((path, body, n) -> new Answer(400, "no"));
+    try (MlflowServer s = connect(uri, FAST)) {
+      assertThatThrownBy(() -> s.getRun("r1"))
           .isInstanceOfSatisfying(
               TrackingException.class, e -> assertThat(e.unreachable()).isFalse());
     }
@@ -287,29 +404,24 @@ class MlflowServerTest {
 
   @Test
   void requestsAreHttp11_withoutAnUpgradeToH2c() throws Exception {
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    List<String> seen = new CopyOnWriteArrayList<>();
+    List<String> protocols = new CopyOnWriteArrayList<>();
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext(
         "/",
         exchange -> {
-          seen.add(
+          protocols.add(
               exchange.getProtocol()
                   + " upgrade="
                   + exchange.getRequestHeaders().getFirst("Upgrade"));
-          byte[] body =
-              "{\"run\": {\"info\": {\"run_id\": \"r1\", \"experiment_id\": \"1\"}}}"
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
+          reply(
+              exchange,
+              new Answer(
+                  200, "{\"run\": {\"info\": {\"run_id\": \"r1\", \"experiment_id\": \"1\"}}}"));
         });
     http.start();
-    try (MlflowServer s =
-        MlflowServer.connect("http://127.0.0.1:" + http.getAddress().getPort(), Map.of(), FAST)) {
+    try (MlflowServer s = connect("http://127.0.0.1:" + http.getAddress().getPort(), FAST)) {
       assertThat(s.createRun("1", "r", 0L, Map.of()).runId()).isEqualTo("r1");
-    } finally {
-      http.stop(0);
     }
-    assertThat(seen).containsExactly("HTTP/1.1 upgrade=null");
+    assertThat(protocols).containsExactly("HTTP/1.1 upgrade=null");
   }
 }
