@@ -109,6 +109,16 @@ abstract class StepCommand implements Callable<Integer> {
                             Math.min(sign * i.lo(), sign * i.hi()) + 0.0,
                             Math.max(sign * i.lo(), sign * i.hi()) + 0.0))
                 .orElse(rule.reasons().isEmpty() ? "" : rule.reasons().get(0)));
+        rule.seedSpread()
+            .ifPresent(
+                sp ->
+                    out.printf(
+                        Locale.ROOT,
+                        "  %-13s retraining alone moves %s by ±%.4f (%d seeds)%n",
+                        "",
+                        rule.metric(),
+                        sp.standardDeviation(),
+                        sp.seeds()));
       }
       for (String note : r.notes()) {
         out.println("  note: " + note);

@@ -17,6 +17,7 @@ import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.eval.ModelEvaluation;
+import dev.mlci.core.eval.Replicate;
 import dev.mlci.core.external.ExternalEvaluation;
 import dev.mlci.core.external.ExternalModel;
 import dev.mlci.core.external.ExternalTraining;
@@ -52,6 +53,7 @@ import dev.mlci.core.tracking.Tracking;
 import dev.mlci.core.tracking.TrackingException;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
+import dev.mlci.core.train.TrainingReplicates;
 import dev.mlci.format.ModelFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -391,6 +393,12 @@ public final class Mlci {
                   + " scales the features) and the trainer's params (a smaller learning rate),"
                   + " then train again."));
     }
+    // gate.training_noise: the same config trained with further seeds, scored on the same rows.
+    List<Replicate> replicates =
+        plan.config().gate().trainingNoise()
+            ? TrainingReplicates.train(
+                plan.loaded(), data, plan.config().gate().trainingSeeds(), progress)
+            : List.of();
     EvaluationFiles.Context context =
         new EvaluationFiles.Context(
             plan.config(),
@@ -409,7 +417,7 @@ public final class Mlci {
           dir -> {
             EvaluationFiles.write(dir, evaluation, context);
             try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
-              bundle(plan, data, bundle, evaluation, context).write(out);
+              bundle(plan, data, bundle, evaluation, context).withReplicates(replicates).write(out);
             }
             Json.write(dir.resolve(ModelFormat.RUN_INFO), runInfo("evaluate", started));
           });
@@ -989,17 +997,19 @@ public final class Mlci {
                 "fix the target branch, record a baseline there ('mlci baseline record --push'), or use --baseline FILE."));
       }
       EvaluationBundle b = readBundle(old.evalDir().resolve(EvaluationBundle.FILE), "rebuild", "");
-      return new EvaluationBundle(
-          b.name(),
-          b.task(),
-          Optional.of(commit),
-          false,
-          b.modelDigest(),
-          b.configSha256(),
-          b.inputs(),
-          b.metrics(),
-          b.undefined(),
-          b.predictions());
+      // With gate.training_noise the rebuilt baseline is trained with as many seeds as the
+      // candidate, whatever that commit's own ml.yaml says.
+      int seeds = plan.config().gate().trainingSeeds();
+      if (seeds > 1 + b.replicates().size()) {
+        b =
+            b.withReplicates(
+                TrainingReplicates.train(
+                    oldPlan.loaded(),
+                    new DataLoader(old.repository()).load(oldPlan.loaded()),
+                    seeds,
+                    progress));
+      }
+      return b.atCommit(commit);
     } catch (IOException e) {
       throw new EnvironmentException(
           "rebuilding the baseline at " + commit + " failed: " + e.getMessage(), e);

@@ -8,8 +8,8 @@ import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.MetricFunction;
 import dev.mlci.core.eval.Predictions;
 import dev.mlci.core.eval.RegressionPredictions;
+import dev.mlci.core.gate.TestSetAlignment.Aligned;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,12 +91,13 @@ public final class GateEvaluator {
       notes.addAll(defaults.notes());
     }
     // Examples in id order: the resamples, hence the intervals, do not depend on row order.
-    Predictions cand = sortById(candidate.predictions());
+    List<Predictions> candAll = TestSetAlignment.sortById(candidate.allPredictions());
+    Predictions cand = candAll.get(0);
     Aligned aligned = null;
     GateResult.Pairing pairing = GateResult.Pairing.none(cand.size());
     if (baseline.isPresent()) {
-      aligned = align(baseline.get().predictions(), cand);
-      pairing = aligned.pairing;
+      aligned = TestSetAlignment.align(baseline.get().allPredictions(), candAll);
+      pairing = aligned.pairing();
       if (!pairing.identical()) {
         notes.add(changedTestSetNote(pairing, cand.size()));
       }
@@ -104,15 +105,16 @@ public final class GateEvaluator {
       notes.add(
           "NO BASELINE: " + baselineInfo.description() + ". Only absolute bounds were checked.");
     }
+    notes.addAll(TrainingNoiseNotes.of(config, candAll.size(), aligned, baselineInfo));
     Map<Predictions, Map<Metric, MetricFunction>> prepared = new IdentityHashMap<>();
     List<Work> works = new ArrayList<>();
     List<Check> checks = new ArrayList<>();
     for (GateRule rule : rules) {
       Work w = new Work(rule);
       works.add(w);
-      plan(w, cand, aligned, prepared, checks);
+      plan(w, candAll, aligned, prepared, checks);
     }
-    decide(checks, cand, aligned);
+    decide(checks, cand, aligned, candAll.size());
     List<RuleResult> results = new ArrayList<>();
     for (Work w : works) {
       results.add(finish(w, baselineInfo));
@@ -201,8 +203,8 @@ public final class GateEvaluator {
     List<String> parts = new ArrayList<>();
     for (String id : metrics) {
       Metric m = Metric.byId(id).orElseThrow();
-      double b = prepare(prepared, m, aligned.baseline).value(null);
-      double c = prepare(prepared, m, aligned.candidate).value(null);
+      double b = prepare(prepared, m, aligned.baseline()).value(null);
+      double c = prepare(prepared, m, aligned.candidate()).value(null);
       if (!Double.isNaN(b) && !Double.isNaN(c)) {
         parts.add(id + " " + fmt(b) + " → " + fmt(c) + " (Δ " + signed(c - b) + ")");
       }
@@ -240,6 +242,11 @@ public final class GateEvaluator {
     final double threshold;
     final double confidence;
     final boolean ownConfidence;
+
+    /**
+     * With training noise: the statistic of examples and seeds (then {@code statistic} is null).
+     */
+    TwoLevelBootstrap.Statistic seeded;
 
     /** For McNemar: discordant counts; for unpaired: the two metric functions. */
     int[] counts;
@@ -293,6 +300,7 @@ public final class GateEvaluator {
     final List<Check> checks = new ArrayList<>();
     Interval interval;
     double detectable = Double.NaN;
+    SeedSpread spread;
 
     Work(GateRule rule) {
       this.rule = rule;
@@ -303,15 +311,27 @@ public final class GateEvaluator {
 
   private void plan(
       Work w,
-      Predictions cand,
+      List<Predictions> candAll,
       Aligned aligned,
       Map<Predictions, Map<Metric, MetricFunction>> prepared,
       List<Check> checks) {
     GateRule rule = w.rule;
     boolean own = rule.confidence().isPresent();
     double confidence = rule.confidence().orElse(config.confidence());
+    Predictions cand = candAll.get(0);
     MetricFunction candFull = prepare(prepared, w.metric, cand);
     w.candidateValue = candFull.value(null);
+    // With training noise the candidate is every seed's model: its value is their mean.
+    boolean noise = candAll.size() > 1;
+    TwoLevelBootstrap.Side candSeeds = null;
+    if (noise) {
+      candSeeds = TwoLevelBootstrap.Side.of(w.metric, candAll);
+      double[] perSeed = candSeeds.values(null);
+      w.candidateValue = TwoLevelBootstrap.Side.mean(perSeed);
+      if (!Double.isNaN(w.candidateValue)) {
+        w.spread = SeedSpread.of(perSeed, aligned == null ? 1 : aligned.baselines().size());
+      }
+    }
 
     if (rule.min().isPresent() || rule.max().isPresent()) {
       Optional<String> tooLittle = tooLittleForBounds(w.metric, cand);
@@ -337,34 +357,34 @@ public final class GateEvaluator {
         // On the candidate's own examples; the same draws as the comparison when the test set
         // did not change.
         Space space =
-            aligned == null || aligned.candidate == cand ? Space.ALIGNED : Space.CANDIDATE;
+            aligned == null || aligned.candidate() == cand ? Space.ALIGNED : Space.CANDIDATE;
         if (rule.min().isPresent()) {
-          add(
-              w,
-              checks,
+          Check c =
               new Check(
                   w,
                   Kind.MIN,
                   space,
-                  candFull::value,
+                  noise ? null : candFull::value,
                   w.candidateValue,
                   rule.min().getAsDouble(),
                   confidence,
-                  own));
+                  own);
+          c.seeded = noise ? TwoLevelBootstrap.value(candSeeds, 1, 1 - confidence) : null;
+          add(w, checks, c);
         }
         if (rule.max().isPresent()) {
-          add(
-              w,
-              checks,
+          Check c =
               new Check(
                   w,
                   Kind.MAX,
                   space,
-                  counts -> -candFull.value(counts),
+                  noise ? null : counts -> -candFull.value(counts),
                   -w.candidateValue,
                   -rule.max().getAsDouble(),
                   confidence,
-                  own));
+                  own);
+          c.seeded = noise ? TwoLevelBootstrap.value(candSeeds, -1, 1 - confidence) : null;
+          add(w, checks, c);
         }
       }
     }
@@ -376,10 +396,19 @@ public final class GateEvaluator {
       w.relativeReasons.add("no baseline to compare with");
       return;
     }
-    MetricFunction base = prepare(prepared, w.metric, aligned.baseline);
-    MetricFunction candAligned = prepare(prepared, w.metric, aligned.candidate);
+    MetricFunction base = prepare(prepared, w.metric, aligned.baseline());
+    MetricFunction candAligned = prepare(prepared, w.metric, aligned.candidate());
     double b = base.value(null);
     double c = candAligned.value(null);
+    TwoLevelBootstrap.Side candSide = null;
+    TwoLevelBootstrap.Side baseSide = null;
+    if (noise && aligned.pairing().paired()) {
+      // Means over the seeds: the estimate is the difference of the two configs' expected metric.
+      candSide = TwoLevelBootstrap.Side.of(w.metric, aligned.candidates());
+      baseSide = TwoLevelBootstrap.Side.of(w.metric, aligned.baselines());
+      c = TwoLevelBootstrap.Side.mean(candSide.values(null));
+      b = TwoLevelBootstrap.Side.mean(baseSide.values(null));
+    }
     if (Double.isNaN(b) || Double.isNaN(c)) {
       w.relativeVerdict = Verdict.INCONCLUSIVE;
       w.relativeReasons.add(
@@ -398,7 +427,12 @@ public final class GateEvaluator {
       add(w, checks, pointCheck(w, Kind.RELATIVE, estimate, threshold));
       return;
     }
-    if (!aligned.pairing.paired()) {
+    if (!aligned.pairing().paired()) {
+      if (noise) {
+        w.relativeReasons.add(
+            "training noise is not counted on mostly different test sets: the first seeds'"
+                + " models are compared");
+      }
       if (config.changedTestSet() == GateConfig.ChangedTestSet.INCONCLUSIVE) {
         w.relativeVerdict = Verdict.INCONCLUSIVE;
         w.relativeReasons.add(
@@ -407,8 +441,8 @@ public final class GateEvaluator {
                 "baseline and candidate share only %d of the candidate's %d examples: a"
                     + " difference (here %s) cannot be told apart from the change of test set;"
                     + " gate.changed_test_set: unpaired compares anyway",
-                aligned.pairing.common(),
-                aligned.candidate.size(),
+                aligned.pairing().common(),
+                aligned.candidate().size(),
                 signed(estimate)));
         return;
       }
@@ -419,7 +453,7 @@ public final class GateEvaluator {
       add(w, checks, u);
       return;
     }
-    int n = aligned.candidate.size();
+    int n = aligned.candidate().size();
     if (n < MIN_EXAMPLES) {
       w.relativeVerdict = Verdict.INCONCLUSIVE;
       w.relativeReasons.add(
@@ -432,13 +466,13 @@ public final class GateEvaluator {
               + " in accuracy from noise");
       return;
     }
-    Optional<String> classes = tooFewPerClass(w.metric, aligned.candidate);
+    Optional<String> classes = tooFewPerClass(w.metric, aligned.candidate());
     if (classes.isPresent()) {
       w.relativeVerdict = Verdict.INCONCLUSIVE;
       w.relativeReasons.add(classes.get());
       return;
     }
-    int disagree = disagreements(aligned.baseline, aligned.candidate);
+    int disagree = disagreements(aligned.baselines(), aligned.candidates());
     if (disagree == 0) {
       // Bit-identical outputs on every example: the same model, as far as any test can see. PASS,
       // but without claiming that the test set detects every drop.
@@ -454,9 +488,13 @@ public final class GateEvaluator {
               fmt(w.detectable)));
       return;
     }
-    if (rule.test() == GateRule.Test.MCNEMAR
-        && aligned.candidate instanceof ClassificationPredictions cp) {
-      boolean[] br = correct((ClassificationPredictions) aligned.baseline);
+    if (rule.test() == GateRule.Test.MCNEMAR && noise) {
+      w.relativeReasons.add(
+          "McNemar's test compares one model with one; with gate.training_noise the two-level"
+              + " bootstrap over seeds and examples decides");
+    } else if (rule.test() == GateRule.Test.MCNEMAR
+        && aligned.candidate() instanceof ClassificationPredictions cp) {
+      boolean[] br = correct((ClassificationPredictions) aligned.baseline());
       boolean[] cr = correct(cp);
       int bb = 0;
       int cc = 0;
@@ -493,6 +531,13 @@ public final class GateEvaluator {
                   : "cannot tell a drop of " + fmt(upper)));
       return;
     }
+    if (candSide != null) {
+      Check t =
+          new Check(w, Kind.RELATIVE, Space.ALIGNED, null, estimate, threshold, confidence, own);
+      t.seeded = TwoLevelBootstrap.difference(candSide, baseSide, sign, 1 - confidence);
+      add(w, checks, t);
+      return;
+    }
     add(
         w,
         checks,
@@ -519,7 +564,8 @@ public final class GateEvaluator {
   }
 
   /** Intervals for every check, the family-wise error split over the blocks. */
-  private void decide(List<Check> checks, Predictions cand, Aligned aligned) {
+  private void decide(List<Check> checks, Predictions cand, Aligned aligned, int candSeeds) {
+    int baseSeeds = aligned == null ? 1 : aligned.baselines().size();
     Map<Double, List<Check>> families = new java.util.TreeMap<>();
     for (Check c : checks) {
       if (c.space != Space.POINT) {
@@ -540,8 +586,13 @@ public final class GateEvaluator {
         double blockAlpha = alpha * cs.size() / size;
         switch (block.getKey()) {
           case ALIGNED ->
-              joint(cs, aligned == null ? cand.size() : aligned.candidate.size(), blockAlpha);
-          case CANDIDATE -> joint(cs, cand.size(), blockAlpha);
+              joint(
+                  cs,
+                  aligned == null ? cand.size() : aligned.candidate().size(),
+                  blockAlpha,
+                  candSeeds,
+                  baseSeeds);
+          case CANDIDATE -> joint(cs, cand.size(), blockAlpha, candSeeds, baseSeeds);
           case MCNEMAR -> {
             for (Check c : cs) {
               Interval m =
@@ -555,9 +606,9 @@ public final class GateEvaluator {
               c.interval =
                   Bootstrap.unpaired(
                       c.base,
-                      aligned.baseline.size(),
+                      aligned.baseline().size(),
                       c.cand,
-                      aligned.candidate.size(),
+                      aligned.candidate().size(),
                       c.work.higher,
                       1 - blockAlpha / cs.size(),
                       config.resamples(),
@@ -570,12 +621,31 @@ public final class GateEvaluator {
     }
   }
 
-  private void joint(List<Check> cs, int n, double alpha) {
-    List<JointBootstrap.Statistic> stats = cs.stream().map(c -> c.statistic).toList();
+  private void joint(List<Check> cs, int n, double alpha, int candSeeds, int baseSeeds) {
     double[] estimates = cs.stream().mapToDouble(c -> c.estimate).toArray();
-    double[][] draws = JointBootstrap.draws(stats, n, config.resamples(), config.seed());
+    boolean seeded = cs.stream().anyMatch(c -> c.seeded != null);
+    double[][] draws;
+    if (seeded) {
+      // One draw of examples and seeds for every check: the family stays joint.
+      List<TwoLevelBootstrap.Statistic> stats =
+          cs.stream()
+              .map(
+                  c ->
+                      c.seeded != null
+                          ? c.seeded
+                          : (TwoLevelBootstrap.Statistic)
+                              (counts, s) -> c.statistic.applyAsDouble(counts))
+              .toList();
+      draws =
+          TwoLevelBootstrap.draws(
+              stats, n, candSeeds, baseSeeds, config.resamples(), config.seed());
+    } else {
+      List<JointBootstrap.Statistic> stats = cs.stream().map(c -> c.statistic).toList();
+      draws = JointBootstrap.draws(stats, n, config.resamples(), config.seed());
+    }
     List<Interval> intervals =
-        JointBootstrap.intervals(estimates, draws, alpha, "paired-bootstrap");
+        JointBootstrap.intervals(
+            estimates, draws, alpha, seeded ? "two-level-bootstrap" : "paired-bootstrap");
     for (int i = 0; i < cs.size(); i++) {
       cs.get(i).interval = intervals.get(i);
     }
@@ -611,6 +681,17 @@ public final class GateEvaluator {
       }
     }
     reasons.addAll(w.relativeReasons);
+    if (w.spread != null) {
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "retraining alone moves %s by ±%s (standard deviation over %d seeds, from %s to %s)",
+              w.metric.id(),
+              fmt(w.spread.standardDeviation()),
+              w.spread.seeds(),
+              fmt(w.spread.min()),
+              fmt(w.spread.max())));
+    }
     if (relative == Verdict.FAIL) {
       accepted =
           config.accept().stream()
@@ -641,7 +722,8 @@ public final class GateEvaluator {
         w.detectable,
         verdict,
         reasons,
-        accepted);
+        accepted,
+        Optional.ofNullable(w.spread));
   }
 
   private static String relativeReason(Check c, Verdict v, String level) {
@@ -783,6 +865,20 @@ public final class GateEvaluator {
             + " of each class to be told from noise");
   }
 
+  /**
+   * Examples on which some baseline replicate's output differs from some candidate replicate's (the
+   * first seeds' models against each other, and every further seed against the first).
+   */
+  static int disagreements(List<Predictions> baselines, List<Predictions> candidates) {
+    int most = disagreements(baselines.get(0), candidates.get(0));
+    for (List<Predictions> side : List.of(baselines, candidates)) {
+      for (int j = 1; j < side.size(); j++) {
+        most = Math.max(most, disagreements(side.get(0), side.get(j)));
+      }
+    }
+    return most;
+  }
+
   /** Examples on which the two models' outputs (label and scores, or value) differ. */
   static int disagreements(Predictions a, Predictions b) {
     int n = 0;
@@ -892,111 +988,5 @@ public final class GateEvaluator {
   static String signed(double v) {
     String s = fmt(v);
     return s.equals("0") || s.startsWith("-") || s.startsWith("∞") ? s : "+" + s;
-  }
-
-  /** The predictions in the order of their ids. */
-  static Predictions sortById(Predictions p) {
-    List<String> ids = p.ids();
-    Integer[] order = new Integer[p.size()];
-    boolean sorted = true;
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-      if (i > 0 && ids.get(i - 1).compareTo(ids.get(i)) > 0) {
-        sorted = false;
-      }
-    }
-    if (sorted) {
-      return p;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator.comparing(ids::get));
-    return reorder(p, java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray());
-  }
-
-  /** Baseline and candidate predictions matched by example id. */
-  private record Aligned(Predictions baseline, Predictions candidate, GateResult.Pairing pairing) {}
-
-  /** Fewest common examples a paired comparison on a changed test set is made on. */
-  static final int MIN_COMMON = 30;
-
-  /**
-   * Matches by id (and true value), in the candidate's order. Identical test sets are paired whole;
-   * a changed test set is paired on the examples both hold with the same true value when they are
-   * at least half of the candidate's (and {@value #MIN_COMMON}); otherwise both are kept whole and
-   * the comparison is unpaired.
-   */
-  static Aligned align(Predictions baseline, Predictions candidate) {
-    Map<String, Integer> baseIndex = new HashMap<>();
-    for (int i = 0; i < baseline.size(); i++) {
-      baseIndex.put(baseline.ids().get(i), i);
-    }
-    List<Integer> candidateRows = new ArrayList<>();
-    List<Integer> baselineRows = new ArrayList<>();
-    int changed = 0;
-    int present = 0;
-    for (int i = 0; i < candidate.size(); i++) {
-      Integer j = baseIndex.get(candidate.ids().get(i));
-      if (j == null) {
-        continue;
-      }
-      present++;
-      if (sameTruth(baseline, j, candidate, i)) {
-        candidateRows.add(i);
-        baselineRows.add(j);
-      } else {
-        changed++;
-      }
-    }
-    int common = candidateRows.size();
-    int onlyBaseline = baseline.size() - present;
-    int onlyCandidate = candidate.size() - present;
-    if (common == candidate.size() && common == baseline.size()) {
-      return new Aligned(
-          subset(baseline, baselineRows), candidate, new GateResult.Pairing(true, common, 0, 0, 0));
-    }
-    boolean paired = common >= MIN_COMMON && 2 * common >= candidate.size();
-    GateResult.Pairing pairing =
-        new GateResult.Pairing(paired, common, onlyBaseline, onlyCandidate, changed);
-    return paired
-        ? new Aligned(subset(baseline, baselineRows), subset(candidate, candidateRows), pairing)
-        : new Aligned(baseline, candidate, pairing);
-  }
-
-  private static boolean sameTruth(Predictions a, int i, Predictions b, int j) {
-    if (a instanceof ClassificationPredictions ca && b instanceof ClassificationPredictions cb) {
-      return ca.classes().get(ca.truth()[i]).equals(cb.classes().get(cb.truth()[j]));
-    }
-    return ((RegressionPredictions) a).truth()[i] == ((RegressionPredictions) b).truth()[j];
-  }
-
-  private static Predictions subset(Predictions p, List<Integer> rows) {
-    int[] order = rows.stream().mapToInt(Integer::intValue).toArray();
-    return reorder(p, order);
-  }
-
-  private static Predictions reorder(Predictions p, int[] order) {
-    List<String> ids = new ArrayList<>(order.length);
-    for (int j : order) {
-      ids.add(p.ids().get(j));
-    }
-    if (p instanceof ClassificationPredictions c) {
-      int[] truth = new int[order.length];
-      int[] predicted = new int[order.length];
-      double[][] scores = new double[order.length][];
-      for (int i = 0; i < order.length; i++) {
-        truth[i] = c.truth()[order[i]];
-        predicted[i] = c.predicted()[order[i]];
-        scores[i] = c.scores()[order[i]];
-      }
-      return new ClassificationPredictions(
-          ids, c.classes(), truth, predicted, scores, c.probabilities(), c.positive());
-    }
-    RegressionPredictions r = (RegressionPredictions) p;
-    double[] truth = new double[order.length];
-    double[] predicted = new double[order.length];
-    for (int i = 0; i < order.length; i++) {
-      truth[i] = r.truth()[order[i]];
-      predicted[i] = r.predicted()[order[i]];
-    }
-    return new RegressionPredictions(ids, truth, predicted);
   }
 }

@@ -108,6 +108,16 @@ public final class GateFiles {
         n.putNull("change");
       }
       putNumber(n, "detectable_drop", rule.detectableDrop());
+      rule.seedSpread()
+          .ifPresent(
+              sp -> {
+                ObjectNode t = n.putObject("training_noise");
+                t.put("seeds", sp.seeds());
+                t.put("baseline_seeds", sp.baselineSeeds());
+                putNumber(t, "standard_deviation", sp.standardDeviation());
+                putNumber(t, "min", sp.min());
+                putNumber(t, "max", sp.max());
+              });
       n.put("verdict", rule.verdict().name());
       ArrayNode reasons = n.putArray("reasons");
       rule.reasons().forEach(reasons::add);

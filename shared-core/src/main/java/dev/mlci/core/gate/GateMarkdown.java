@@ -103,6 +103,18 @@ public final class GateMarkdown {
                       : "a rule is inconclusive and the gate is set to fail on inconclusive.")
           .append("\n\n");
     }
+    for (RuleResult rule : r.rules()) {
+      rule.seedSpread()
+          .ifPresent(
+              sp ->
+                  md.append("Retraining alone moves ")
+                      .append(escape(rule.metric()))
+                      .append(" by ±")
+                      .append(fmt(sp.standardDeviation()))
+                      .append(" (")
+                      .append(sp.seeds())
+                      .append(" seeds).\n\n"));
+    }
     return md.toString();
   }
 
