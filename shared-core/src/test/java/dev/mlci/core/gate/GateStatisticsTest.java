@@ -180,6 +180,36 @@ class GateStatisticsTest {
     assertThat(fail).isGreaterThan(0.8);
   }
 
+  /** The true ROC AUC of a model with {@code shift}, from one large sample. */
+  static double trueAuc(double shift) {
+    EvaluationBundle big = model(99, 98, 400_000, shift);
+    return dev.mlci.core.eval.MetricFunction.of(
+            dev.mlci.core.config.Metric.ROC_AUC, big.predictions())
+        .value(null);
+  }
+
+  /**
+   * Near the default tolerance: a true ROC AUC drop of about 1.5 × and 3 × {@code max_drop: 0.01}.
+   * A regression beyond the tolerance must PASS in at most 2.5% of builds; the FAIL rate is the
+   * power.
+   */
+  @ParameterizedTest(name = "n={0}, shift {1}")
+  @CsvSource({"1000, 0.09, 150", "1000, 0.18, 150", "10000, 0.09, 20", "10000, 0.18, 20"})
+  void regressionBeyondTheDefaultTolerance_passesAtMost2point5Percent(
+      int n, double shift, int replicates) {
+    int reps = replicates * SCALE;
+    double drop = trueAuc(0) - trueAuc(shift);
+    double pass = rate(List.of(), n, reps, shift, Verdict.PASS);
+    double fail = rate(List.of(), n, reps, shift, Verdict.FAIL);
+
+    System.out.printf(
+        "VALIDATION defaults near-tolerance n=%d true-roc_auc-drop=%.4f (max_drop 0.01)"
+            + " replicates=%d PASS=%.4f FAIL(power)=%.4f%n",
+        n, drop, reps, pass, fail);
+    assertThat(drop).isGreaterThan(0.01);
+    assertThat(pass).isLessThanOrEqualTo(upper(0.025, reps));
+  }
+
   /** Student's t with 3 degrees of freedom: a normal over the root of a chi-squared(3) / 3. */
   static double t3(SplittableRandom r) {
     double chi = 0;
