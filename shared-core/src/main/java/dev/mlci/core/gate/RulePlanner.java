@@ -205,7 +205,10 @@ final class RulePlanner {
       w.relativeReasons.add(classes.get());
       return;
     }
-    int disagree = disagreements(aligned.baselines(), aligned.candidates());
+    int disagree =
+        noise
+            ? disagreements(aligned.baselines(), aligned.candidates())
+            : disagreements(aligned.baseline(), aligned.candidate());
     if (disagree == 0) {
       // Bit-identical outputs on every example: the same model, as far as any test can see. PASS,
       // but without claiming that the test set detects every drop.
