@@ -148,4 +148,58 @@ class TrainingNoiseIT {
         "TRAINING-NOISE seed-only against a recorded baseline of 5 seeds: %s%n",
         java.util.Arrays.toString(with));
   }
+
+  /**
+   * Every trainer kind takes its replicates' seeds: the repository's own script through {@code
+   * MLCI_SEED} (scikit-learn's random forest, {@code random_state}) and the DJL MLP.
+   */
+  private JsonNode noisyRun(String example, int seeds) throws Exception {
+    Path repo = Tools.copyExample(example, tmp);
+    String yaml = Files.readString(repo.resolve("ml.yaml"));
+    Files.writeString(
+        repo.resolve("ml.yaml"),
+        yaml.replace("gate:\n", "gate:\n  training_noise:\n    seeds: " + seeds + "\n"));
+    Tools.Result run = Tools.mlci("run", repo.toString(), "--progress", "plain");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out() + run.err())
+        .contains("gate.training_noise: training replicate " + seeds + " of " + seeds);
+    assertThat(run.out()).containsPattern("retraining alone moves roc_auc by ±0\\.\\d{4}");
+    JsonNode rule =
+        Tools.JSON.readTree(repo.resolve("mlci-out/gate/gate.json").toFile()).path("rules").get(0);
+    assertThat(rule.path("training_noise").path("seeds").asInt()).isEqualTo(seeds);
+    System.out.printf(
+        "TRAINING-NOISE %s, %d seeds: roc_auc spread %s%n",
+        example, seeds, rule.path("training_noise"));
+    return rule.path("training_noise");
+  }
+
+  @Test
+  void externalTrainer_replicatesGetTheirSeedsThroughMlciSeed() throws Exception {
+    String python = Tools.python();
+    Tools.Result probe =
+        Tools.exec(java.util.List.of(python, "-c", "import skl2onnx"), Path.of("."));
+    if (probe.exit() != 0) {
+      String why =
+          "SKIPPED: skl2onnx is needed for the trainer: external example ("
+              + probe.err().strip()
+              + "). Install: python3 -m pip install -r .ci/requirements.txt";
+      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
+        throw new AssertionError(why);
+      }
+      System.out.println(why);
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    JsonNode spread = noisyRun("breast-cancer-sklearn", 3);
+
+    // Different random_state, different forests: the seeds reached the script.
+    assertThat(spread.path("standard_deviation").asDouble()).isPositive();
+  }
+
+  @Test
+  void mlpTrainer_replicatesAreTrainedWithTheirSeeds() throws Exception {
+    JsonNode spread = noisyRun("breast-cancer-mlp", 2);
+
+    assertThat(spread.path("max").asDouble()).isGreaterThanOrEqualTo(spread.path("min").asDouble());
+    assertThat(spread.path("standard_deviation").asDouble()).isPositive();
+  }
 }
