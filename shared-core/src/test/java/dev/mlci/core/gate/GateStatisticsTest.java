@@ -249,7 +249,8 @@ class GateStatisticsTest {
   /**
    * A known weakness, guarded: the percentile interval is anti-conservative for RMSE with t(3)
    * errors at n = 200 (3.9% false FAIL over 1,600 builds for a nominal 2.5%; the issue's 3% is not
-   * met, and BCa with a grouped-jackknife acceleration made it worse). This keeps it from growing.
+   * met; BCa with a grouped-jackknife acceleration (7.25%) and the bootstrap-t (4.50%) made it
+   * worse, VALIDATION.md section 4). This keeps it from growing.
    */
   @Test
   void heavyTails_rmseWithT3Errors_equalModels_falseFailStaysBelow4point5Percent() {
