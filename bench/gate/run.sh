@@ -47,7 +47,7 @@ YAML
 for i in $(seq "$runs"); do
   # Exit 0 (PASS) or 1 (a verdict) are results; anything else means the benchmark is broken.
   rc=0
-  /usr/bin/time -f "%e s wall, %M KB peak" java -jar "$mlci" gate "$work/workspace" --baseline "$work/baseline.mlci.gz" \
+  /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB peak" java -jar "$mlci" gate "$work/workspace" --baseline "$work/baseline.mlci.gz" \
     --no-fetch -q --progress none > "$work/gate-$i.out" 2> "$work/gate-$i.time" || rc=$?
   if [ "$rc" -gt 1 ]; then
     echo "bench/gate: mlci gate exited $rc:" >&2; cat "$work/gate-$i.time" "$work/gate-$i.out" >&2; exit 1

@@ -12,6 +12,7 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
+import dev.mlci.core.eval.Replicate;
 import dev.mlci.core.eval.ModelEvaluation;
 import dev.mlci.core.external.ExternalEvaluation;
 import dev.mlci.core.external.OnnxModelException;
@@ -22,6 +23,7 @@ import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
 import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
+import dev.mlci.core.train.TrainingReplicates;
 import dev.mlci.format.ModelFormat;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,6 +89,12 @@ public final class EvaluateStep extends Step<EvaluateResult> {
                   + " scales the features) and the trainer's params (a smaller learning rate),"
                   + " then train again."));
     }
+    // gate.training_noise: the same config trained with further seeds, scored on the same rows.
+    List<Replicate> replicates =
+        plan.config().gate().trainingNoise()
+            ? TrainingReplicates.train(
+                plan.loaded(), data, plan.config().gate().trainingSeeds(), context.progress())
+            : List.of();
     EvaluationFiles.Context files =
         new EvaluationFiles.Context(
             plan.config(),
@@ -105,7 +113,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         dir -> {
           EvaluationFiles.write(dir, evaluation, files);
           try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
-            evaluationBundle(data, bundle, evaluation, files.git()).write(out);
+            evaluationBundle(data, bundle, evaluation, files.git()).withReplicates(replicates).write(out);
           }
         });
     long finished = context.clock().millis();

@@ -1,6 +1,8 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.config.GateConfig;
+import dev.mlci.core.train.TrainingReplicates;
+import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
@@ -157,8 +159,9 @@ public final class GateStep extends Step<GateOutcome> {
               checkout.resolve(top.relativize(ws.config()).toString()),
               temp.resolve("out"));
       StepContext untracked = context.untracked();
+      Plan oldPlan;
       try {
-        Plan oldPlan = Mlci.plan(old);
+        oldPlan = Mlci.plan(old);
         new TrainStep(untracked, oldPlan).call();
         new EvaluateStep(untracked, oldPlan).call();
       } catch (BadInputException e) {
@@ -172,17 +175,19 @@ public final class GateStep extends Step<GateOutcome> {
       }
       EvaluationBundle b =
           BundleFile.read(old.evalDir().resolve(EvaluationBundle.FILE), "rebuild", "");
-      return new EvaluationBundle(
-          b.name(),
-          b.task(),
-          Optional.of(commit),
-          false,
-          b.modelDigest(),
-          b.configSha256(),
-          b.inputs(),
-          b.metrics(),
-          b.undefined(),
-          b.predictions());
+      // With gate.training_noise the rebuilt baseline is trained with as many seeds as the
+      // candidate, whatever that commit's own ml.yaml says.
+      int seeds = plan.config().gate().trainingSeeds();
+      if (seeds > 1 + b.replicates().size()) {
+        b =
+            b.withReplicates(
+                TrainingReplicates.train(
+                    oldPlan.loaded(),
+                    new DataLoader(old.repository()).load(oldPlan.loaded()),
+                    seeds,
+                    context.progress()));
+      }
+      return b.atCommit(commit);
     } catch (IOException e) {
       throw new EnvironmentException(
           "rebuilding the baseline at " + commit + " failed: " + e.getMessage(), e);

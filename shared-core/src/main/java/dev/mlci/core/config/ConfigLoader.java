@@ -365,7 +365,8 @@ public final class ConfigLoader {
         accept,
         g.path("changed_test_set").asString("inconclusive").equals("unpaired")
             ? GateConfig.ChangedTestSet.UNPAIRED
-            : GateConfig.ChangedTestSet.INCONCLUSIVE);
+            : GateConfig.ChangedTestSet.INCONCLUSIVE,
+        g.path("training_noise").path("seeds").asInt(1));
   }
 
   private static java.util.OptionalDouble real(JsonNode node, String field) {

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param accept accepted regressions
  * @param changedTestSet what a comparison on mostly different test sets does; default {@link
  *     ChangedTestSet#INCONCLUSIVE}
+ * @param trainingSeeds {@code gate.training_noise.seeds}: how many times the candidate is trained,
+ *     with seeds derived from {@code model.seed}, so that the gate counts the variance of training
+ *     itself; 1 (the default) trains once and counts test-set noise only
  */
 public record GateConfig(
     Optional<String> target,
@@ -33,8 +36,13 @@ public record GateConfig(
     int maxCommits,
     List<GateRule> rules,
     List<Acceptance> accept,
-    ChangedTestSet changedTestSet) {
+    ChangedTestSet changedTestSet,
+    int trainingSeeds) {
   public static final String DEFAULT_TARGET = "main";
+
+  /** The most seeds {@code gate.training_noise.seeds} may ask for. */
+  public static final int MAX_TRAINING_SEEDS = 20;
+
   public static final double DEFAULT_CONFIDENCE = 0.95;
   public static final int DEFAULT_RESAMPLES = 2000;
   public static final long DEFAULT_SEED = 42;
@@ -61,7 +69,55 @@ public record GateConfig(
         maxCommits,
         rules,
         accept,
-        ChangedTestSet.INCONCLUSIVE);
+        ChangedTestSet.INCONCLUSIVE,
+        1);
+  }
+
+  /** A gate without training noise. */
+  public GateConfig(
+      Optional<String> target,
+      OnMissing onMissing,
+      Inconclusive inconclusive,
+      double confidence,
+      int resamples,
+      long seed,
+      int maxCommits,
+      List<GateRule> rules,
+      List<Acceptance> accept,
+      ChangedTestSet changedTestSet) {
+    this(
+        target,
+        onMissing,
+        inconclusive,
+        confidence,
+        resamples,
+        seed,
+        maxCommits,
+        rules,
+        accept,
+        changedTestSet,
+        1);
+  }
+
+  /** Whether the candidate is trained with several seeds ({@code gate.training_noise}). */
+  public boolean trainingNoise() {
+    return trainingSeeds > 1;
+  }
+
+  /** This gate with {@code seeds} training seeds. */
+  public GateConfig withTrainingSeeds(int seeds) {
+    return new GateConfig(
+        target,
+        onMissing,
+        inconclusive,
+        confidence,
+        resamples,
+        seed,
+        maxCommits,
+        rules,
+        accept,
+        changedTestSet,
+        seeds);
   }
 
   public GateConfig {
@@ -74,6 +130,10 @@ public record GateConfig(
     }
     if (resamples < 1 || maxCommits < 1) {
       throw new IllegalArgumentException("resamples and maxCommits must be positive");
+    }
+    if (trainingSeeds < 1 || trainingSeeds > MAX_TRAINING_SEEDS) {
+      throw new IllegalArgumentException(
+          "training seeds must be in [1, " + MAX_TRAINING_SEEDS + "], got " + trainingSeeds);
     }
     rules = List.copyOf(rules);
     accept = List.copyOf(accept);

@@ -64,4 +64,24 @@ public final class LoadedConfig {
   public boolean isWritten(String field) {
     return !document.root().at("/" + field.replace(".", "/")).isMissingNode();
   }
+
+  /**
+   * The same ml.yaml trained with {@code seed} as {@code model.seed}: a replicate of {@code
+   * gate.training_noise}. Errors still point at this file.
+   */
+  public LoadedConfig withModelSeed(long seed) {
+    ModelConfig m = config.model();
+    MlConfig c =
+        new MlConfig(
+            config.version(),
+            config.name(),
+            config.task(),
+            config.data(),
+            new ModelConfig(
+                m.trainer(), m.params(), seed, m.standardize(), m.command(), m.timeout()),
+            config.metrics(),
+            config.gate(),
+            config.tracking());
+    return new LoadedConfig(c, file, displayName, sha256, document);
+  }
 }

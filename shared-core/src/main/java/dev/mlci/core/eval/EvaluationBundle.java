@@ -31,10 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
  * the same bytes as a git note; {@code mlci gate --baseline FILE} reads one back (e.g. from a CI
  * artifact).
  *
- * <p>Format ({@value #SCHEMA}): gzip-compressed JSON with the predictions stored column by column,
- * so 100,000 rows stay compact (about 2 MB with two classes) and load in a fraction of a second.
- * Inspect one with {@code gunzip -c evaluation.mlci.gz | jq .}; in a git note it is stored per
- * model ({@code dev.mlci.core.git.BaselineNote}).
+ * <p>Format ({@value #SCHEMA}; {@value #SCHEMA_V2} when it holds {@link #replicates}, whose
+ * predictions follow the main ones as a {@code replicates} array of {@code {seed, predicted,
+ * scores}}, sharing the main ids and truth; both are read): gzip-compressed JSON with the
+ * predictions stored column by column, so 100,000 rows stay compact (about 2 MB with two classes)
+ * and load in a fraction of a second. Inspect one with {@code gunzip -c evaluation.mlci.gz | jq .};
+ * in a git note it is stored per model ({@code dev.mlci.core.git.BaselineNote}).
  *
  * @param name model name
  * @param task {@code classification} or {@code regression}
@@ -46,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param metrics defined metrics
  * @param undefined undefined metrics and why
  * @param predictions per-example predictions
+ * @param replicates further trainings with other seeds ({@code gate.training_noise}), scored on the
+ *     same examples in the same order; empty without training noise
  */
 public record EvaluationBundle(
     String name,
@@ -57,10 +61,14 @@ public record EvaluationBundle(
     JsonNode inputs,
     Map<String, Double> metrics,
     Map<String, String> undefined,
-    Predictions predictions) {
+    Predictions predictions,
+    List<Replicate> replicates) {
 
-  /** Version of the format. */
+  /** Version of the format without replicates (written byte for byte as before them). */
   public static final String SCHEMA = "mlci.bundle/v1";
+
+  /** Version of the format with replicates ({@code gate.training_noise}). */
+  public static final String SCHEMA_V2 = "mlci.bundle/v2";
 
   /** File name in the evaluation directory. */
   public static final String FILE = "evaluation.mlci.gz";
@@ -90,6 +98,79 @@ public record EvaluationBundle(
     metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     undefined = Collections.unmodifiableMap(new LinkedHashMap<>(undefined));
     Objects.requireNonNull(predictions, "predictions");
+    replicates = List.copyOf(replicates);
+    for (Replicate r : replicates) {
+      if (!r.predictions().ids().equals(predictions.ids())) {
+        throw new IllegalArgumentException(
+            "the replicate of seed " + r.seed() + " was scored on other examples");
+      }
+    }
+  }
+
+  /** A bundle of one training. */
+  public EvaluationBundle(
+      String name,
+      String task,
+      Optional<String> commit,
+      boolean dirty,
+      String modelDigest,
+      String configSha256,
+      JsonNode inputs,
+      Map<String, Double> metrics,
+      Map<String, String> undefined,
+      Predictions predictions) {
+    this(
+        name,
+        task,
+        commit,
+        dirty,
+        modelDigest,
+        configSha256,
+        inputs,
+        metrics,
+        undefined,
+        predictions,
+        List.of());
+  }
+
+  /** The same bundle with {@code replicates}. */
+  public EvaluationBundle withReplicates(List<Replicate> replicates) {
+    return new EvaluationBundle(
+        name,
+        task,
+        commit,
+        dirty,
+        modelDigest,
+        configSha256,
+        inputs,
+        metrics,
+        undefined,
+        predictions,
+        replicates);
+  }
+
+  /** The same bundle attributed to {@code commit}, not dirty (a baseline rebuilt there). */
+  public EvaluationBundle atCommit(String commit) {
+    return new EvaluationBundle(
+        name,
+        task,
+        Optional.of(commit),
+        false,
+        modelDigest,
+        configSha256,
+        inputs,
+        metrics,
+        undefined,
+        predictions,
+        replicates);
+  }
+
+  /** Every training's predictions: the bundle's own first, then the replicates'. */
+  public List<Predictions> allPredictions() {
+    List<Predictions> all = new ArrayList<>(1 + replicates.size());
+    all.add(predictions);
+    replicates.forEach(r -> all.add(r.predictions()));
+    return all;
   }
 
   /** Writes the bundle, gzip-compressed, to {@code out} (which it closes). */
@@ -97,7 +178,7 @@ public record EvaluationBundle(
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16);
         JsonGenerator g = MAPPER.createGenerator(gz)) {
       g.writeStartObject();
-      g.writeStringProperty("schema", SCHEMA);
+      g.writeStringProperty("schema", replicates.isEmpty() ? SCHEMA : SCHEMA_V2);
       g.writeStringProperty("name", name);
       g.writeStringProperty("task", task);
       if (commit.isPresent()) {
@@ -131,24 +212,44 @@ public record EvaluationBundle(
         g.writeBooleanProperty("probabilities", p.probabilities());
         writeInts(g, "truth", p.truth());
         writeInts(g, "predicted", p.predicted());
-        g.writeName("scores");
-        g.writeStartArray();
-        for (int c = 0; c < p.classes().size(); c++) {
-          g.writeStartArray();
-          for (double[] row : p.scores()) {
-            g.writeNumber(row[c]);
-          }
-          g.writeEndArray();
-        }
-        g.writeEndArray();
+        writeScores(g, p);
       } else {
         RegressionPredictions p = (RegressionPredictions) predictions;
         writeDoubles(g, "truth", p.truth());
         writeDoubles(g, "predicted", p.predicted());
       }
       g.writeEndObject();
+      if (!replicates.isEmpty()) {
+        g.writeName("replicates");
+        g.writeStartArray();
+        for (Replicate r : replicates) {
+          g.writeStartObject();
+          g.writeNumberProperty("seed", r.seed());
+          if (r.predictions() instanceof ClassificationPredictions p) {
+            writeInts(g, "predicted", p.predicted());
+            writeScores(g, p);
+          } else {
+            writeDoubles(g, "predicted", ((RegressionPredictions) r.predictions()).predicted());
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
     }
+  }
+
+  private static void writeScores(JsonGenerator g, ClassificationPredictions p) {
+    g.writeName("scores");
+    g.writeStartArray();
+    for (int c = 0; c < p.classes().size(); c++) {
+      g.writeStartArray();
+      for (double[] row : p.scores()) {
+        g.writeNumber(row[c]);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
   }
 
   private static void writeStrings(JsonGenerator g, String name, List<String> values) {
@@ -208,6 +309,9 @@ public record EvaluationBundle(
             JsonToken t = p.nextToken();
             columns.put(column, t == JsonToken.START_ARRAY ? readArray(p, values) : scalar(p, t));
           }
+        } else if (name.equals("replicates")) {
+          expect(value, JsonToken.START_ARRAY, "replicates to be an array");
+          fields.put(name, readReplicates(p, values));
         } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
           fields.put(name, (JsonNode) p.readValueAsTree());
         } else {
@@ -228,12 +332,14 @@ public record EvaluationBundle(
       throw new IllegalArgumentException(e.getMessage());
     }
     String schema = String.valueOf(fields.get("schema"));
-    if (!schema.equals(SCHEMA)) {
+    if (!schema.equals(SCHEMA) && !schema.equals(SCHEMA_V2)) {
       throw new IllegalArgumentException(
           "bundle schema '"
               + schema
               + "'; this mlci reads '"
               + SCHEMA
+              + "' and '"
+              + SCHEMA_V2
               + "' (upgrade mlci, or re-evaluate)");
     }
     try {
@@ -260,27 +366,7 @@ public record EvaluationBundle(
     Predictions predictions;
     if ("classification".equals(fields.get("task"))) {
       List<String> classes = strings(column(columns, "classes"));
-      List<?> scoreColumns = column(columns, "scores");
-      int n = ids.size();
-      if (scoreColumns.size() != classes.size()) {
-        throw new IllegalArgumentException(
-            "the bundle has "
-                + scoreColumns.size()
-                + " score columns for "
-                + classes.size()
-                + " classes");
-      }
-      double[][] scores = new double[n][classes.size()];
-      for (int c = 0; c < classes.size(); c++) {
-        double[] column = doubles((List<?>) scoreColumns.get(c));
-        if (column.length != n) {
-          throw new IllegalArgumentException(
-              "score column " + c + " has " + column.length + " values for " + n + " examples");
-        }
-        for (int i = 0; i < n; i++) {
-          scores[i][c] = column[i];
-        }
-      }
+      double[][] scores = scores(column(columns, "scores"), classes.size(), ids.size());
       predictions =
           new ClassificationPredictions(
               ids,
@@ -314,7 +400,8 @@ public record EvaluationBundle(
         node(fields, "inputs"),
         metrics,
         undefined,
-        predictions);
+        predictions,
+        replicates(fields.get("replicates"), predictions));
   }
 
   private static void expect(JsonToken actual, JsonToken expected, String what) {
@@ -332,6 +419,91 @@ public record EvaluationBundle(
       case VALUE_FALSE -> Boolean.FALSE;
       default -> null;
     };
+  }
+
+  /** The {@code replicates} array: objects of a seed and prediction columns. */
+  private static List<Map<String, Object>> readReplicates(JsonParser p, long[] values) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      expect(t, JsonToken.START_OBJECT, "each replicate to be an object");
+      Map<String, Object> r = new LinkedHashMap<>();
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String column = p.currentName();
+        JsonToken v = p.nextToken();
+        if (v == JsonToken.START_OBJECT) {
+          throw new IllegalArgumentException(
+              "not an mlci evaluation bundle (replicate field '" + column + "' is an object)");
+        }
+        r.put(column, v == JsonToken.START_ARRAY ? readArray(p, values) : scalar(p, v));
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  private static List<Replicate> replicates(Object value, Predictions main) {
+    if (value == null) {
+      return List.of();
+    }
+    List<Replicate> out = new ArrayList<>();
+    for (Object o : (List<?>) value) {
+      Map<?, ?> r = (Map<?, ?>) o;
+      if (!(r.get("seed") instanceof Number seed)) {
+        throw new IllegalArgumentException("a replicate of the bundle lacks its seed");
+      }
+      int n = main.size();
+      if (main instanceof ClassificationPredictions c) {
+        if (!(r.get("predicted") instanceof List<?> predicted)
+            || !(r.get("scores") instanceof List<?> scoreColumns)) {
+          throw new IllegalArgumentException(
+              "the replicate of seed " + seed + " lacks 'predicted' or 'scores'");
+        }
+        double[][] scores = scores(scoreColumns, c.classes().size(), n);
+        int[] guess = ints(predicted);
+        out.add(
+            new Replicate(
+                seed.longValue(),
+                new ClassificationPredictions(
+                    c.ids(),
+                    c.classes(),
+                    c.truth(),
+                    guess,
+                    scores,
+                    c.probabilities(),
+                    c.positive())));
+      } else {
+        RegressionPredictions m = (RegressionPredictions) main;
+        if (!(r.get("predicted") instanceof List<?> predicted)) {
+          throw new IllegalArgumentException(
+              "the replicate of seed " + seed + " lacks 'predicted'");
+        }
+        out.add(
+            new Replicate(
+                seed.longValue(),
+                new RegressionPredictions(m.ids(), m.truth(), doubles(predicted))));
+      }
+    }
+    return out;
+  }
+
+  private static double[][] scores(List<?> scoreColumns, int classes, int n) {
+    if (scoreColumns.size() != classes) {
+      throw new IllegalArgumentException(
+          "the bundle has " + scoreColumns.size() + " score columns for " + classes + " classes");
+    }
+    double[][] scores = new double[n][classes];
+    for (int c = 0; c < classes; c++) {
+      double[] column = doubles((List<?>) scoreColumns.get(c));
+      if (column.length != n) {
+        throw new IllegalArgumentException(
+            "score column " + c + " has " + column.length + " values for " + n + " examples");
+      }
+      for (int i = 0; i < n; i++) {
+        scores[i][c] = column[i];
+      }
+    }
+    return scores;
   }
 
   /** An array, read into a list of strings, numbers or nested lists. */

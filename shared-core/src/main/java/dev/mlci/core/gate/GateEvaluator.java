@@ -1,22 +1,27 @@
 package dev.mlci.core.gate;
 
+import static dev.mlci.core.gate.GateReasons.boundReason;
+import static dev.mlci.core.gate.GateReasons.changedTestSetNote;
+import static dev.mlci.core.gate.GateReasons.relativeReason;
+import static dev.mlci.core.gate.RulePlanner.prepare;
+
 import dev.mlci.core.config.GateConfig;
 import dev.mlci.core.config.GateRule;
 import dev.mlci.core.config.Metric;
-import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.MetricFunction;
 import dev.mlci.core.eval.Predictions;
-import dev.mlci.core.eval.RegressionPredictions;
+import dev.mlci.core.gate.GateChecks.Check;
+import dev.mlci.core.gate.GateChecks.Kind;
+import dev.mlci.core.gate.GateChecks.Space;
+import dev.mlci.core.gate.GateChecks.Work;
+import dev.mlci.core.gate.TestSetAlignment.Aligned;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
@@ -60,9 +65,13 @@ public final class GateEvaluator {
   public static final int MIN_DISAGREEING = 10;
 
   private final GateConfig config;
+  private final RulePlanner planner;
+  private final FamilyIntervals intervals;
 
   public GateEvaluator(GateConfig config) {
     this.config = config;
+    this.planner = new RulePlanner(config);
+    this.intervals = new FamilyIntervals(config);
   }
 
   /**
@@ -91,12 +100,13 @@ public final class GateEvaluator {
       notes.addAll(defaults.notes());
     }
     // Examples in id order: the resamples, hence the intervals, do not depend on row order.
-    Predictions cand = sortById(candidate.predictions());
+    List<Predictions> candAll = TestSetAlignment.sortById(candidate.allPredictions());
+    Predictions cand = candAll.get(0);
     Aligned aligned = null;
     GateResult.Pairing pairing = GateResult.Pairing.none(cand.size());
     if (baseline.isPresent()) {
-      aligned = align(baseline.get().predictions(), cand);
-      pairing = aligned.pairing;
+      aligned = TestSetAlignment.align(baseline.get().allPredictions(), candAll);
+      pairing = aligned.pairing();
       if (!pairing.identical()) {
         notes.add(changedTestSetNote(pairing, cand.size()));
       }
@@ -104,15 +114,16 @@ public final class GateEvaluator {
       notes.add(
           "NO BASELINE: " + baselineInfo.description() + ". Only absolute bounds were checked.");
     }
+    notes.addAll(TrainingNoiseNotes.of(config, candAll.size(), aligned, baselineInfo));
     Map<Predictions, Map<Metric, MetricFunction>> prepared = new IdentityHashMap<>();
     List<Work> works = new ArrayList<>();
     List<Check> checks = new ArrayList<>();
     for (GateRule rule : rules) {
       Work w = new Work(rule);
       works.add(w);
-      plan(w, cand, aligned, prepared, checks);
+      planner.plan(w, candAll, aligned, prepared, checks);
     }
-    decide(checks, cand, aligned);
+    intervals.decide(checks, cand, aligned, candAll.size());
     List<RuleResult> results = new ArrayList<>();
     for (Work w : works) {
       results.add(finish(w, baselineInfo));
@@ -172,28 +183,6 @@ public final class GateEvaluator {
         verdict, fails, baselineInfo, candidate.commit(), pairing, results, notes);
   }
 
-  private static String changedTestSetNote(GateResult.Pairing pairing, int candidateSize) {
-    double share = candidateSize == 0 ? 0 : 100.0 * pairing.common() / candidateSize;
-    return "The test set changed: "
-        + pairing.common()
-        + " examples in common ("
-        + String.format(Locale.ROOT, "%.0f%%", share)
-        + " of the candidate's), "
-        + pairing.onlyBaseline()
-        + " only in the baseline, "
-        + pairing.onlyCandidate()
-        + " only in the candidate"
-        + (pairing.changedTruth() > 0
-            ? ", " + pairing.changedTruth() + " with a different true value"
-            : "")
-        + ". "
-        + (pairing.paired()
-            ? "Comparisons are paired on the common examples: they judge the model on those, not"
-                + " on the new ones."
-            : "On mostly different examples a difference mixes the model's change with the test"
-                + " set's, so it cannot be blamed on the model.");
-  }
-
   private static String reportedNote(
       List<String> metrics,
       Aligned aligned,
@@ -201,8 +190,8 @@ public final class GateEvaluator {
     List<String> parts = new ArrayList<>();
     for (String id : metrics) {
       Metric m = Metric.byId(id).orElseThrow();
-      double b = prepare(prepared, m, aligned.baseline).value(null);
-      double c = prepare(prepared, m, aligned.candidate).value(null);
+      double b = prepare(prepared, m, aligned.baseline()).value(null);
+      double c = prepare(prepared, m, aligned.candidate()).value(null);
       if (!Double.isNaN(b) && !Double.isNaN(c)) {
         double improvement = m.higherIsBetter() ? c - b : b - c;
         parts.add(
@@ -210,377 +199,6 @@ public final class GateEvaluator {
       }
     }
     return "Reported, not gated: " + String.join(", ", parts) + ".";
-  }
-
-  /** Where a check's interval comes from. */
-  enum Space {
-    /** One joint bootstrap over the compared examples (the candidate's, without a baseline). */
-    ALIGNED,
-    /** One joint bootstrap over all the candidate's examples (bounds, on a changed test set). */
-    CANDIDATE,
-    /** Tango's score interval on paired correctness. */
-    MCNEMAR,
-    /** Baseline and candidate resampled on their own (opt-in, on mostly different test sets). */
-    UNPAIRED,
-    /** Point values, no interval. */
-    POINT
-  }
-
-  enum Kind {
-    RELATIVE,
-    MIN,
-    MAX
-  }
-
-  /** One one-sided check: FAIL if hi < threshold, PASS if lo >= threshold. */
-  private static final class Check {
-    final Work work;
-    final Kind kind;
-    final Space space;
-    final JointBootstrap.Statistic statistic;
-    final double estimate;
-    final double threshold;
-    final double confidence;
-    final boolean ownConfidence;
-
-    /** For McNemar: discordant counts; for unpaired: the two metric functions. */
-    int[] counts;
-
-    MetricFunction base;
-    MetricFunction cand;
-    Interval interval;
-
-    Check(
-        Work work,
-        Kind kind,
-        Space space,
-        JointBootstrap.Statistic statistic,
-        double estimate,
-        double threshold,
-        double confidence,
-        boolean ownConfidence) {
-      this.work = work;
-      this.kind = kind;
-      this.space = space;
-      this.statistic = statistic;
-      this.estimate = estimate;
-      this.threshold = threshold;
-      this.confidence = confidence;
-      this.ownConfidence = ownConfidence;
-    }
-
-    Verdict verdict() {
-      if (interval.hi() < threshold) {
-        return Verdict.FAIL;
-      }
-      return interval.lo() >= threshold ? Verdict.PASS : Verdict.INCONCLUSIVE;
-    }
-  }
-
-  /** One rule while it is being decided. */
-  private static final class Work {
-    final GateRule rule;
-    final Metric metric;
-    final boolean higher;
-    double candidateValue = Double.NaN;
-    OptionalDouble baselineValue = OptionalDouble.empty();
-    double tolerance;
-
-    /** Verdicts decided before any interval (undefined metric, too little evidence). */
-    Verdict boundsVerdict;
-
-    Verdict relativeVerdict;
-    final List<String> boundReasons = new ArrayList<>();
-    final List<String> relativeReasons = new ArrayList<>();
-    final List<Check> checks = new ArrayList<>();
-    Interval interval;
-    double detectable = Double.NaN;
-
-    Work(GateRule rule) {
-      this.rule = rule;
-      this.metric = Metric.byId(rule.metric()).orElseThrow();
-      this.higher = rule.higherIsBetterFor(metric);
-    }
-  }
-
-  private void plan(
-      Work w,
-      Predictions cand,
-      Aligned aligned,
-      Map<Predictions, Map<Metric, MetricFunction>> prepared,
-      List<Check> checks) {
-    GateRule rule = w.rule;
-    boolean own = rule.confidence().isPresent();
-    double confidence = rule.confidence().orElse(config.confidence());
-    MetricFunction candFull = prepare(prepared, w.metric, cand);
-    w.candidateValue = candFull.value(null);
-
-    if (rule.min().isPresent() || rule.max().isPresent()) {
-      Optional<String> tooLittle = tooLittleForBounds(w.metric, cand);
-      if (Double.isNaN(w.candidateValue)) {
-        w.boundsVerdict = Verdict.INCONCLUSIVE;
-        w.boundReasons.add(
-            w.metric.id()
-                + " is undefined on the candidate's predictions, so its bounds cannot be checked");
-      } else if (rule.strict()) {
-        List<Check> strict = new ArrayList<>();
-        if (rule.min().isPresent()) {
-          strict.add(pointCheck(w, Kind.MIN, w.candidateValue, rule.min().getAsDouble()));
-        }
-        if (rule.max().isPresent()) {
-          strict.add(pointCheck(w, Kind.MAX, -w.candidateValue, -rule.max().getAsDouble()));
-        }
-        checks.addAll(strict);
-        w.checks.addAll(strict);
-      } else if (tooLittle.isPresent()) {
-        w.boundsVerdict = Verdict.INCONCLUSIVE;
-        w.boundReasons.add(tooLittle.get() + ", so the bounds cannot be judged against noise");
-      } else {
-        // On the candidate's own examples; the same draws as the comparison when the test set
-        // did not change.
-        Space space =
-            aligned == null || aligned.candidate == cand ? Space.ALIGNED : Space.CANDIDATE;
-        if (rule.min().isPresent()) {
-          add(
-              w,
-              checks,
-              new Check(
-                  w,
-                  Kind.MIN,
-                  space,
-                  candFull::value,
-                  w.candidateValue,
-                  rule.min().getAsDouble(),
-                  confidence,
-                  own));
-        }
-        if (rule.max().isPresent()) {
-          add(
-              w,
-              checks,
-              new Check(
-                  w,
-                  Kind.MAX,
-                  space,
-                  counts -> -candFull.value(counts),
-                  -w.candidateValue,
-                  -rule.max().getAsDouble(),
-                  confidence,
-                  own));
-        }
-      }
-    }
-
-    if (!rule.comparesWithBaseline()) {
-      return;
-    }
-    if (aligned == null) {
-      w.relativeReasons.add("no baseline to compare with");
-      return;
-    }
-    MetricFunction base = prepare(prepared, w.metric, aligned.baseline);
-    MetricFunction candAligned = prepare(prepared, w.metric, aligned.candidate);
-    double b = base.value(null);
-    double c = candAligned.value(null);
-    if (Double.isNaN(b) || Double.isNaN(c)) {
-      w.relativeVerdict = Verdict.INCONCLUSIVE;
-      w.relativeReasons.add(
-          w.metric.id()
-              + " is undefined on the "
-              + (Double.isNaN(b) ? "baseline" : "candidate")
-              + "'s predictions");
-      return;
-    }
-    w.baselineValue = OptionalDouble.of(b);
-    w.tolerance = tolerance(rule, b);
-    double sign = w.higher ? 1 : -1;
-    double estimate = sign * (c - b);
-    double threshold = -w.tolerance;
-    if (rule.test() == GateRule.Test.NONE) {
-      add(w, checks, pointCheck(w, Kind.RELATIVE, estimate, threshold));
-      return;
-    }
-    if (!aligned.pairing.paired()) {
-      if (config.changedTestSet() == GateConfig.ChangedTestSet.INCONCLUSIVE) {
-        w.relativeVerdict = Verdict.INCONCLUSIVE;
-        w.relativeReasons.add(
-            String.format(
-                Locale.ROOT,
-                "baseline and candidate share only %d of the candidate's %d examples: a"
-                    + " difference (here %s) cannot be told apart from the change of test set;"
-                    + " gate.changed_test_set: unpaired compares anyway",
-                aligned.pairing.common(),
-                aligned.candidate.size(),
-                signed(estimate)));
-        return;
-      }
-      Check u =
-          new Check(w, Kind.RELATIVE, Space.UNPAIRED, null, estimate, threshold, confidence, own);
-      u.base = base;
-      u.cand = candAligned;
-      add(w, checks, u);
-      return;
-    }
-    int n = aligned.candidate.size();
-    if (n < MIN_EXAMPLES) {
-      w.relativeVerdict = Verdict.INCONCLUSIVE;
-      w.relativeReasons.add(
-          "too few examples: "
-              + n
-              + "; a comparison needs at least "
-              + MIN_EXAMPLES
-              + ", and this test set cannot tell a drop of "
-              + fmt(Math.min(1, 2.8 / Math.sqrt(n)))
-              + " in accuracy from noise");
-      return;
-    }
-    Optional<String> classes = tooFewPerClass(w.metric, aligned.candidate);
-    if (classes.isPresent()) {
-      w.relativeVerdict = Verdict.INCONCLUSIVE;
-      w.relativeReasons.add(classes.get());
-      return;
-    }
-    int disagree = disagreements(aligned.baseline, aligned.candidate);
-    if (disagree == 0) {
-      // Bit-identical outputs on every example: the same model, as far as any test can see. PASS,
-      // but without claiming that the test set detects every drop.
-      w.relativeVerdict = Verdict.PASS;
-      w.detectable = discordanceUpper(0, n, 1 - confidence);
-      w.relativeReasons.add(
-          String.format(
-              Locale.ROOT,
-              "the candidate's predictions equal the baseline's on all %d examples (labels and"
-                  + " scores): the same model as far as this test set can tell; a model that"
-                  + " differed on fewer than %s of all examples could still look like this",
-              n,
-              fmt(w.detectable)));
-      return;
-    }
-    if (rule.test() == GateRule.Test.MCNEMAR
-        && aligned.candidate instanceof ClassificationPredictions cp) {
-      boolean[] br = correct((ClassificationPredictions) aligned.baseline);
-      boolean[] cr = correct(cp);
-      int bb = 0;
-      int cc = 0;
-      for (int i = 0; i < br.length; i++) {
-        if (br[i] && !cr[i]) {
-          bb++;
-        } else if (!br[i] && cr[i]) {
-          cc++;
-        }
-      }
-      // Accuracy rises with c - b; for a direction override the difference flips.
-      Check m =
-          new Check(w, Kind.RELATIVE, Space.MCNEMAR, null, estimate, threshold, confidence, own);
-      m.counts = w.higher ? new int[] {bb, cc, n} : new int[] {cc, bb, n};
-      add(w, checks, m);
-      return;
-    }
-    if (disagree < MIN_DISAGREEING) {
-      double upper = discordanceUpper(disagree, n, 1 - confidence);
-      boolean accuracyWithin = w.metric == Metric.ACCURACY && upper <= w.tolerance;
-      w.relativeVerdict = accuracyWithin ? Verdict.PASS : Verdict.INCONCLUSIVE;
-      w.detectable = upper;
-      w.relativeReasons.add(
-          String.format(
-              Locale.ROOT,
-              "too few examples where the models' predictions differ: %d of %d (a bootstrap needs"
-                  + " %d); they may still differ on up to %s of all examples, so this test set %s",
-              disagree,
-              n,
-              MIN_DISAGREEING,
-              fmt(upper),
-              accuracyWithin
-                  ? "bounds any accuracy drop by " + fmt(upper) + ", within the tolerated drop"
-                  : "cannot tell a drop of " + fmt(upper)));
-      return;
-    }
-    add(
-        w,
-        checks,
-        new Check(
-            w,
-            Kind.RELATIVE,
-            Space.ALIGNED,
-            counts -> sign * (candAligned.value(counts) - base.value(counts)),
-            estimate,
-            threshold,
-            confidence,
-            own));
-  }
-
-  private static void add(Work w, List<Check> checks, Check c) {
-    checks.add(c);
-    w.checks.add(c);
-  }
-
-  private Check pointCheck(Work w, Kind kind, double estimate, double threshold) {
-    Check c = new Check(w, kind, Space.POINT, null, estimate, threshold, 1, true);
-    c.interval = Interval.point(estimate);
-    return c;
-  }
-
-  /** Intervals for every check, the family-wise error split over the blocks. */
-  private void decide(List<Check> checks, Predictions cand, Aligned aligned) {
-    Map<Double, List<Check>> families = new java.util.TreeMap<>();
-    for (Check c : checks) {
-      if (c.space != Space.POINT) {
-        // A rule with its own confidence is its own family.
-        double key = c.ownConfidence ? c.confidence + 1e-9 * families.size() : c.confidence;
-        families.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
-      }
-    }
-    for (List<Check> family : families.values()) {
-      double alpha = 1 - family.get(0).confidence;
-      int size = family.size();
-      Map<Space, List<Check>> blocks = new java.util.EnumMap<>(Space.class);
-      for (Check c : family) {
-        blocks.computeIfAbsent(c.space, s -> new ArrayList<>()).add(c);
-      }
-      for (Map.Entry<Space, List<Check>> block : blocks.entrySet()) {
-        List<Check> cs = block.getValue();
-        double blockAlpha = alpha * cs.size() / size;
-        switch (block.getKey()) {
-          case ALIGNED ->
-              joint(cs, aligned == null ? cand.size() : aligned.candidate.size(), blockAlpha);
-          case CANDIDATE -> joint(cs, cand.size(), blockAlpha);
-          case MCNEMAR -> {
-            for (Check c : cs) {
-              Interval m =
-                  McNemar.fromCounts(
-                      c.counts[0], c.counts[1], c.counts[2], 1 - blockAlpha / cs.size());
-              c.interval = m;
-            }
-          }
-          case UNPAIRED -> {
-            for (Check c : cs) {
-              c.interval =
-                  Bootstrap.unpaired(
-                      c.base,
-                      aligned.baseline.size(),
-                      c.cand,
-                      aligned.candidate.size(),
-                      c.work.higher,
-                      1 - blockAlpha / cs.size(),
-                      config.resamples(),
-                      config.seed());
-            }
-          }
-          case POINT -> {}
-        }
-      }
-    }
-  }
-
-  private void joint(List<Check> cs, int n, double alpha) {
-    List<JointBootstrap.Statistic> stats = cs.stream().map(c -> c.statistic).toList();
-    double[] estimates = cs.stream().mapToDouble(c -> c.estimate).toArray();
-    double[][] draws = JointBootstrap.draws(stats, n, config.resamples(), config.seed());
-    List<Interval> intervals =
-        JointBootstrap.intervals(estimates, draws, alpha, "paired-bootstrap");
-    for (int i = 0; i < cs.size(); i++) {
-      cs.get(i).interval = intervals.get(i);
-    }
   }
 
   private RuleResult finish(Work w, BaselineInfo baselineInfo) {
@@ -613,6 +231,17 @@ public final class GateEvaluator {
       }
     }
     reasons.addAll(w.relativeReasons);
+    if (w.spread != null) {
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "retraining alone moves %s by ±%s (standard deviation over %d seeds, from %s to %s)",
+              w.metric.id(),
+              fmt(w.spread.standardDeviation()),
+              w.spread.seeds(),
+              fmt(w.spread.min()),
+              fmt(w.spread.max())));
+    }
     if (relative == Verdict.FAIL) {
       accepted =
           config.accept().stream()
@@ -643,179 +272,8 @@ public final class GateEvaluator {
         w.detectable,
         verdict,
         reasons,
-        accepted);
-  }
-
-  private static String relativeReason(Check c, Verdict v, String level) {
-    Interval ci = c.interval;
-    String tol = fmt(-c.threshold);
-    if (c.space == Space.POINT) {
-      return switch (v) {
-        case FAIL ->
-            "worse than the baseline beyond the tolerated drop " + tol + " (point values, no test)";
-        case PASS -> "no drop beyond " + tol + " (point values, no test)";
-        default -> "point values compared";
-      };
-    }
-    String range = "[" + fmt(ci.lo()) + ", " + fmt(ci.hi()) + "]";
-    return switch (v) {
-      case FAIL ->
-          String.format(
-              Locale.ROOT,
-              "worse than the baseline beyond the tolerated drop %s: the %s interval of the"
-                  + " improvement %s lies below %s",
-              tol,
-              level,
-              range,
-              fmt(c.threshold));
-      case PASS ->
-          String.format(
-              Locale.ROOT,
-              "no drop beyond %s: the %s interval of the improvement %s lies at or above %s",
-              tol,
-              level,
-              range,
-              fmt(c.threshold));
-      default ->
-          String.format(
-              Locale.ROOT,
-              "cannot tell: the %s interval of the improvement %s straddles %s",
-              level,
-              range,
-              fmt(c.threshold));
-    };
-  }
-
-  private static String boundReason(Check c, Verdict v, Metric metric, String level) {
-    boolean min = c.kind == Kind.MIN;
-    double bound = min ? c.threshold : -c.threshold;
-    double value = min ? c.estimate : -c.estimate;
-    String b = java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
-    if (c.space == Space.POINT) {
-      return v == Verdict.FAIL
-          ? String.format(
-              Locale.ROOT,
-              "%.4f is %s the %s %s (strict)",
-              value,
-              min ? "below" : "above",
-              min ? "minimum" : "maximum",
-              b)
-          : String.format(
-              Locale.ROOT,
-              "%.4f is within its %s %s (strict)",
-              value,
-              min ? "minimum" : "maximum",
-              b);
-    }
-    double lo = min ? c.interval.lo() : -c.interval.hi();
-    double hi = min ? c.interval.hi() : -c.interval.lo();
-    String range = "[" + fmt(lo) + ", " + fmt(hi) + "]";
-    return switch (v) {
-      case FAIL ->
-          String.format(
-              Locale.ROOT,
-              "%.4f is %s the %s %s beyond noise: the %s interval of %s %s lies %s it",
-              value,
-              min ? "below" : "above",
-              min ? "minimum" : "maximum",
-              b,
-              level,
-              metric.id(),
-              range,
-              min ? "below" : "above");
-      case PASS ->
-          String.format(
-              Locale.ROOT,
-              "within its %s %s: the %s interval of %s %s lies %s it",
-              min ? "minimum" : "maximum",
-              b,
-              level,
-              metric.id(),
-              range,
-              min ? "at or above" : "at or below");
-      default ->
-          String.format(
-              Locale.ROOT,
-              "%.4f against the %s %s: cannot tell, the %s interval of %s %s contains it"
-                  + " (strict: true checks the point value)",
-              value,
-              min ? "minimum" : "maximum",
-              b,
-              level,
-              metric.id(),
-              range);
-    };
-  }
-
-  private static Optional<String> tooLittleForBounds(Metric metric, Predictions cand) {
-    if (cand.size() < MIN_EXAMPLES) {
-      return Optional.of(
-          "too few examples: " + cand.size() + " (at least " + MIN_EXAMPLES + " are needed)");
-    }
-    return tooFewPerClass(metric, cand);
-  }
-
-  /** ROC AUC ranks positives against negatives: it needs some of each class. */
-  private static Optional<String> tooFewPerClass(Metric metric, Predictions p) {
-    if (metric != Metric.ROC_AUC || !(p instanceof ClassificationPredictions c)) {
-      return Optional.empty();
-    }
-    int[] count = new int[c.classes().size()];
-    for (int t : c.truth()) {
-      count[t]++;
-    }
-    int fewest = Integer.MAX_VALUE;
-    String which = "";
-    for (int k = 0; k < count.length; k++) {
-      if (count[k] < fewest) {
-        fewest = count[k];
-        which = c.classes().get(k);
-      }
-    }
-    if (fewest >= MIN_PER_CLASS) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "too few examples of class '"
-            + which
-            + "': "
-            + fewest
-            + "; ROC AUC needs at least "
-            + MIN_PER_CLASS
-            + " of each class to be told from noise");
-  }
-
-  /** Examples on which the two models' outputs (label and scores, or value) differ. */
-  static int disagreements(Predictions a, Predictions b) {
-    int n = 0;
-    if (a instanceof ClassificationPredictions ca && b instanceof ClassificationPredictions cb) {
-      for (int i = 0; i < ca.size(); i++) {
-        if (ca.predicted()[i] != cb.predicted()[i]
-            || !java.util.Arrays.equals(ca.scores()[i], cb.scores()[i])) {
-          n++;
-        }
-      }
-      return n;
-    }
-    RegressionPredictions ra = (RegressionPredictions) a;
-    RegressionPredictions rb = (RegressionPredictions) b;
-    for (int i = 0; i < ra.size(); i++) {
-      if (Double.compare(ra.predicted()[i], rb.predicted()[i]) != 0) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /**
-   * One-sided Clopper–Pearson upper bound at level {@code 1 - alpha/2} on the share of examples on
-   * which the models differ, from {@code k} of {@code n}.
-   */
-  static double discordanceUpper(int k, int n, double alpha) {
-    if (k >= n) {
-      return 1;
-    }
-    return BetaDistribution.of(k + 1, n - k).inverseCumulativeProbability(1 - alpha / 2);
+        accepted,
+        Optional.ofNullable(w.spread));
   }
 
   /** Absolute bounds dominate: an accepted regression never hides a failed bound. */
@@ -833,18 +291,6 @@ public final class GateEvaluator {
     return b.severity() > a.severity() ? b : a;
   }
 
-  /** The tolerated drop: the smaller of max_drop and max_relative_drop × |baseline|. */
-  static double tolerance(GateRule rule, double baseline) {
-    double t = Double.POSITIVE_INFINITY;
-    if (rule.maxDrop().isPresent()) {
-      t = rule.maxDrop().getAsDouble();
-    }
-    if (rule.maxRelativeDrop().isPresent()) {
-      t = Math.min(t, rule.maxRelativeDrop().getAsDouble() * Math.abs(baseline));
-    }
-    return t;
-  }
-
   /**
    * The smallest true drop beyond the tolerance this test set detects with {@link #POWER} power:
    * the upper end lies below {@code -δ} when {@code d̂ + (hi - d̂) < -δ}, and {@code d̂} spreads
@@ -860,140 +306,13 @@ public final class GateEvaluator {
         + NormalDistribution.of(0, 1).inverseCumulativeProbability(POWER) * ci.standardError();
   }
 
-  /**
-   * {@code metric} prepared on {@code predictions}, once per gate (preparing ROC AUC sorts the
-   * scores).
-   */
-  private static MetricFunction prepare(
-      Map<Predictions, Map<Metric, MetricFunction>> prepared,
-      Metric metric,
-      Predictions predictions) {
-    return prepared
-        .computeIfAbsent(predictions, p -> new java.util.EnumMap<>(Metric.class))
-        .computeIfAbsent(metric, m -> MetricFunction.of(m, predictions));
-  }
-
-  private static boolean[] correct(ClassificationPredictions p) {
-    boolean[] right = new boolean[p.size()];
-    for (int i = 0; i < right.length; i++) {
-      right[i] = p.truth()[i] == p.predicted()[i];
-    }
-    return right;
-  }
-
   /** The reports' one number format ({@link ReportNumbers#value}). */
   static String fmt(double v) {
-    return ReportNumbers.value(v);
+    return GateReasons.fmt(v);
   }
 
   /** The reports' one signed format ({@link ReportNumbers#signed}). */
   static String signed(double v) {
-    return ReportNumbers.signed(v);
-  }
-
-  /** The predictions in the order of their ids. */
-  static Predictions sortById(Predictions p) {
-    List<String> ids = p.ids();
-    Integer[] order = new Integer[p.size()];
-    boolean sorted = true;
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-      if (i > 0 && ids.get(i - 1).compareTo(ids.get(i)) > 0) {
-        sorted = false;
-      }
-    }
-    if (sorted) {
-      return p;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator.comparing(ids::get));
-    return reorder(p, java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray());
-  }
-
-  /** Baseline and candidate predictions matched by example id. */
-  private record Aligned(Predictions baseline, Predictions candidate, GateResult.Pairing pairing) {}
-
-  /** Fewest common examples a paired comparison on a changed test set is made on. */
-  static final int MIN_COMMON = 30;
-
-  /**
-   * Matches by id (and true value), in the candidate's order. Identical test sets are paired whole;
-   * a changed test set is paired on the examples both hold with the same true value when they are
-   * at least half of the candidate's (and {@value #MIN_COMMON}); otherwise both are kept whole and
-   * the comparison is unpaired.
-   */
-  static Aligned align(Predictions baseline, Predictions candidate) {
-    Map<String, Integer> baseIndex = new HashMap<>();
-    for (int i = 0; i < baseline.size(); i++) {
-      baseIndex.put(baseline.ids().get(i), i);
-    }
-    List<Integer> candidateRows = new ArrayList<>();
-    List<Integer> baselineRows = new ArrayList<>();
-    int changed = 0;
-    int present = 0;
-    for (int i = 0; i < candidate.size(); i++) {
-      Integer j = baseIndex.get(candidate.ids().get(i));
-      if (j == null) {
-        continue;
-      }
-      present++;
-      if (sameTruth(baseline, j, candidate, i)) {
-        candidateRows.add(i);
-        baselineRows.add(j);
-      } else {
-        changed++;
-      }
-    }
-    int common = candidateRows.size();
-    int onlyBaseline = baseline.size() - present;
-    int onlyCandidate = candidate.size() - present;
-    if (common == candidate.size() && common == baseline.size()) {
-      return new Aligned(
-          subset(baseline, baselineRows), candidate, new GateResult.Pairing(true, common, 0, 0, 0));
-    }
-    boolean paired = common >= MIN_COMMON && 2 * common >= candidate.size();
-    GateResult.Pairing pairing =
-        new GateResult.Pairing(paired, common, onlyBaseline, onlyCandidate, changed);
-    return paired
-        ? new Aligned(subset(baseline, baselineRows), subset(candidate, candidateRows), pairing)
-        : new Aligned(baseline, candidate, pairing);
-  }
-
-  private static boolean sameTruth(Predictions a, int i, Predictions b, int j) {
-    if (a instanceof ClassificationPredictions ca && b instanceof ClassificationPredictions cb) {
-      return ca.classes().get(ca.truth()[i]).equals(cb.classes().get(cb.truth()[j]));
-    }
-    return ((RegressionPredictions) a).truth()[i] == ((RegressionPredictions) b).truth()[j];
-  }
-
-  private static Predictions subset(Predictions p, List<Integer> rows) {
-    int[] order = rows.stream().mapToInt(Integer::intValue).toArray();
-    return reorder(p, order);
-  }
-
-  private static Predictions reorder(Predictions p, int[] order) {
-    List<String> ids = new ArrayList<>(order.length);
-    for (int j : order) {
-      ids.add(p.ids().get(j));
-    }
-    if (p instanceof ClassificationPredictions c) {
-      int[] truth = new int[order.length];
-      int[] predicted = new int[order.length];
-      double[][] scores = new double[order.length][];
-      for (int i = 0; i < order.length; i++) {
-        truth[i] = c.truth()[order[i]];
-        predicted[i] = c.predicted()[order[i]];
-        scores[i] = c.scores()[order[i]];
-      }
-      return new ClassificationPredictions(
-          ids, c.classes(), truth, predicted, scores, c.probabilities(), c.positive());
-    }
-    RegressionPredictions r = (RegressionPredictions) p;
-    double[] truth = new double[order.length];
-    double[] predicted = new double[order.length];
-    for (int i = 0; i < order.length; i++) {
-      truth[i] = r.truth()[order[i]];
-      predicted[i] = r.predicted()[order[i]];
-    }
-    return new RegressionPredictions(ids, truth, predicted);
+    return GateReasons.signed(v);
   }
 }

@@ -124,6 +124,16 @@ public final class GateFiles {
         n.putNull("change");
       }
       putNumber(n, "detectable_drop", rule.detectableDrop());
+      rule.seedSpread()
+          .ifPresent(
+              sp -> {
+                ObjectNode t = n.putObject("training_noise");
+                t.put("seeds", sp.seeds());
+                t.put("baseline_seeds", sp.baselineSeeds());
+                putNumber(t, "standard_deviation", sp.standardDeviation());
+                putNumber(t, "min", sp.min());
+                putNumber(t, "max", sp.max());
+              });
       n.put("verdict", rule.verdict().name());
       n.put("summary", rule.summary());
       ArrayNode reasons = n.putArray("reasons");

@@ -107,7 +107,12 @@ public final class GateMarkdown {
           .append(". Only absolute bounds were checked; nothing was compared.\n\n");
     }
     md.append(v.failsBuild() ? "**" : "").append(escape(v.outcome()));
-    return md.append(v.failsBuild() ? "**" : "").append("\n\n").toString();
+    md.append(v.failsBuild() ? "**" : "").append("\n\n");
+    for (RuleView rule : v.rules()) {
+      rule.trainingNoiseText()
+          .ifPresent(t -> md.append(escape(Character.toUpperCase(t.charAt(0)) + t.substring(1))).append(".\n\n"));
+    }
+    return md.toString();
   }
 
   private static String row(RuleView rule) {

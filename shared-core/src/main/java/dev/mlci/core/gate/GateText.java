@@ -24,6 +24,8 @@ public final class GateText {
               rule.verdict(),
               rule.rule() + " " + rule.arrow(),
               change(rule)));
+      rule.trainingNoiseText()
+          .ifPresent(t -> lines.add(String.format(Locale.ROOT, "  %-13s %s", "", t)));
     }
     v.majority()
         .ifPresent(

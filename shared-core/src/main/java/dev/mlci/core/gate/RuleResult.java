@@ -23,6 +23,7 @@ import java.util.OptionalDouble;
  * @param verdict the outcome
  * @param reasons why, one sentence each
  * @param accepted the acceptance that turned a FAIL into ACCEPTED
+ * @param seedSpread how far retraining alone moves the metric, with {@code gate.training_noise}
  */
 public record RuleResult(
     GateRule rule,
@@ -35,7 +36,8 @@ public record RuleResult(
     double detectableDrop,
     Verdict verdict,
     List<String> reasons,
-    Optional<GateConfig.Acceptance> accepted) {
+    Optional<GateConfig.Acceptance> accepted,
+    Optional<SeedSpread> seedSpread) {
   public RuleResult {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(baseline, "baseline");
@@ -43,6 +45,35 @@ public record RuleResult(
     Objects.requireNonNull(verdict, "verdict");
     reasons = List.copyOf(reasons);
     Objects.requireNonNull(accepted, "accepted");
+    Objects.requireNonNull(seedSpread, "seedSpread");
+  }
+
+  /** A result without training noise. */
+  public RuleResult(
+      GateRule rule,
+      boolean higherIsBetter,
+      OptionalDouble baseline,
+      double candidate,
+      Optional<Interval> interval,
+      double tolerance,
+      double confidence,
+      double detectableDrop,
+      Verdict verdict,
+      List<String> reasons,
+      Optional<GateConfig.Acceptance> accepted) {
+    this(
+        rule,
+        higherIsBetter,
+        baseline,
+        candidate,
+        interval,
+        tolerance,
+        confidence,
+        detectableDrop,
+        verdict,
+        reasons,
+        accepted,
+        Optional.empty());
   }
 
   public String metric() {

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param verdict the rule's verdict
  * @param reasons why, one sentence each
  * @param accepted the acceptance that turned a FAIL into ACCEPTED
+ * @param seedSpread how far retraining alone moves the metric ({@code gate.training_noise})
  */
 public record RuleView(
     String metric,
@@ -44,7 +45,8 @@ public record RuleView(
     double detectableDrop,
     Verdict verdict,
     List<String> reasons,
-    Optional<GateConfig.Acceptance> accepted) {
+    Optional<GateConfig.Acceptance> accepted,
+    Optional<SeedSpread> seedSpread) {
   public RuleView {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(rule, "rule");
@@ -52,6 +54,7 @@ public record RuleView(
     Objects.requireNonNull(verdict, "verdict");
     reasons = List.copyOf(reasons);
     Objects.requireNonNull(accepted, "accepted");
+    Objects.requireNonNull(seedSpread, "seedSpread");
     if (!(toleratedDrop >= 0)) {
       throw new IllegalArgumentException(
           "the tolerated drop of " + metric + " must be a magnitude >= 0, not " + toleratedDrop);
@@ -74,7 +77,24 @@ public record RuleView(
         r.detectableDrop(),
         r.verdict(),
         r.reasons(),
-        r.accepted());
+        r.accepted(),
+        r.seedSpread());
+  }
+
+  /**
+   * With {@code gate.training_noise}: "retraining alone moves roc_auc by ±0.0040 (3 seeds)", the
+   * line every report shows under the rule.
+   */
+  public Optional<String> trainingNoiseText() {
+    return seedSpread.map(
+        sp ->
+            "retraining alone moves "
+                + metric
+                + " by ±"
+                + ReportNumbers.value(sp.standardDeviation())
+                + " ("
+                + sp.seeds()
+                + " seeds)");
   }
 
   /** {@code ↑} where higher is better, {@code ↓} where lower is. */

@@ -91,6 +91,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_trainingNoise_isReadAndOffByDefault() throws Exception {
+    MlConfig c = load(VALID + "gate:\n  training_noise: {seeds: 5}\n").config();
+
+    assertThat(c.gate().trainingSeeds()).isEqualTo(5);
+    assertThat(c.gate().trainingNoise()).isTrue();
+    assertThat(load(VALID).config().gate().trainingSeeds()).isEqualTo(1);
+    assertThat(load(VALID).config().gate().trainingNoise()).isFalse();
+  }
+
+  @Test
+  void load_trainingNoiseOutOfRangeOrMalformed_namesTheField() throws Exception {
+    for (String bad :
+        List.of(
+            "  training_noise: {seeds: 1}",
+            "  training_noise: {seeds: 50}",
+            "  training_noise: {seeds: three}",
+            "  training_noise: {}",
+            "  training_noise: {seed: 3}",
+            "  training_noise: 3")) {
+      List<Problem> p = problems(VALID + "gate:\n" + bad + "\n");
+      assertThat(p).as(bad).isNotEmpty();
+      assertThat(p.get(0).render()).as(bad).contains("training_noise").contains("ml.yaml:9:");
+    }
+  }
+
+  @Test
   void load_regression_defaultsToRegressionMetrics() throws Exception {
     MlConfig c =
         load(VALID.replace("classification", "regression").replace("logistic", "xgboost")).config();

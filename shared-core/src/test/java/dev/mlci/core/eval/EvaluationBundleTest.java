@@ -60,6 +60,74 @@ class EvaluationBundleTest {
   }
 
   @Test
+  void replicates_roundTripAsVersion2_andABundleWithoutThemStaysVersion1() throws Exception {
+    EvaluationBundle one = sample();
+    ClassificationPredictions p = (ClassificationPredictions) one.predictions();
+    ClassificationPredictions other =
+        new ClassificationPredictions(
+            p.ids(),
+            p.classes(),
+            p.truth(),
+            new int[] {0, 1},
+            new double[][] {{0.6, 0.4}, {0.1, 0.9}},
+            true,
+            1);
+    EvaluationBundle two = one.withReplicates(List.of(new Replicate(1234567L, other)));
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    one.write(v1);
+    ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+    two.write(v2);
+
+    EvaluationBundle back = EvaluationBundle.read(new ByteArrayInputStream(v2.toByteArray()));
+
+    assertThat(new String(gunzip(v1.toByteArray()), StandardCharsets.UTF_8))
+        .contains("\"schema\":\"mlci.bundle/v1\"")
+        .doesNotContain("replicates");
+    assertThat(new String(gunzip(v2.toByteArray()), StandardCharsets.UTF_8))
+        .contains("\"schema\":\"mlci.bundle/v2\"");
+    assertThat(back.replicates()).hasSize(1);
+    assertThat(back.replicates().get(0).seed()).isEqualTo(1234567L);
+    ClassificationPredictions r =
+        (ClassificationPredictions) back.replicates().get(0).predictions();
+    assertThat(r.predicted()).containsExactly(0, 1);
+    assertThat(r.scores()[0]).containsExactly(0.6, 0.4);
+    assertThat(r.truth()).containsExactly(p.truth());
+    assertThat(back.allPredictions()).hasSize(2);
+    assertThat(EvaluationBundle.read(new ByteArrayInputStream(v1.toByteArray())).replicates())
+        .isEmpty();
+  }
+
+  @Test
+  void read_rejectsMalformedReplicates() throws Exception {
+    String head =
+        "{\"schema\":\"mlci.bundle/v2\",\"name\":\"m\",\"task\":\"classification\","
+            + "\"commit\":null,\"dirty\":false,\"model_digest\":\"d\",\"config_sha256\":\"c\","
+            + "\"inputs\":{},\"metrics\":{},\"undefined\":{},\"predictions\":{\"ids\":[\"a\",\"b\"],"
+            + "\"classes\":[\"no\",\"yes\"],\"positive\":1,\"probabilities\":true,"
+            + "\"truth\":[0,1],\"predicted\":[1,1],\"scores\":[[0.5,0.5],[0.5,0.5]]},";
+    for (String replicates :
+        List.of(
+            "\"replicates\":[{\"predicted\":[0,1],\"scores\":[[0.5,0.5],[0.5,0.5]]}]}",
+            "\"replicates\":[{\"seed\":1,\"predicted\":[0],\"scores\":[[0.5,0.5],[0.5,0.5]]}]}",
+            "\"replicates\":[{\"seed\":1,\"predicted\":[0,1],\"scores\":[[0.5],[0.5]]}]}",
+            "\"replicates\":[{\"seed\":1,\"predicted\":{}}]}",
+            "\"replicates\":[7]}",
+            "\"replicates\":{}}")) {
+      byte[] bytes = gzip(head + replicates);
+      assertThatThrownBy(() -> EvaluationBundle.read(new ByteArrayInputStream(bytes)))
+          .as(replicates)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  private static byte[] gunzip(byte[] bytes) throws Exception {
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
   void read_rejectsWhatIsNotABundle() {
     assertThatThrownBy(() -> EvaluationBundle.read(new ByteArrayInputStream("hello".getBytes())))
         .isInstanceOf(IllegalArgumentException.class)
