@@ -12,8 +12,8 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
-import dev.mlci.core.eval.Replicate;
 import dev.mlci.core.eval.ModelEvaluation;
+import dev.mlci.core.eval.Replicate;
 import dev.mlci.core.external.ExternalEvaluation;
 import dev.mlci.core.external.OnnxModelException;
 import dev.mlci.core.external.OnnxScorer;
@@ -113,7 +113,9 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         dir -> {
           EvaluationFiles.write(dir, evaluation, files);
           try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
-            evaluationBundle(data, bundle, evaluation, files.git()).withReplicates(replicates).write(out);
+            evaluationBundle(data, bundle, evaluation, files.git())
+                .withReplicates(replicates)
+                .write(out);
           }
         });
     long finished = context.clock().millis();

@@ -1,7 +1,6 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.config.GateConfig;
-import dev.mlci.core.train.TrainingReplicates;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
@@ -26,6 +25,7 @@ import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
 import dev.mlci.core.tracking.Tracking;
 import dev.mlci.core.tracking.TrackingException;
+import dev.mlci.core.train.TrainingReplicates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

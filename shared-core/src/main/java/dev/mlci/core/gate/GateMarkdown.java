@@ -110,7 +110,10 @@ public final class GateMarkdown {
     md.append(v.failsBuild() ? "**" : "").append("\n\n");
     for (RuleView rule : v.rules()) {
       rule.trainingNoiseText()
-          .ifPresent(t -> md.append(escape(Character.toUpperCase(t.charAt(0)) + t.substring(1))).append(".\n\n"));
+          .ifPresent(
+              t ->
+                  md.append(escape(Character.toUpperCase(t.charAt(0)) + t.substring(1)))
+                      .append(".\n\n"));
     }
     return md.toString();
   }
