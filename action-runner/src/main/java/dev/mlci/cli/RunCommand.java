@@ -7,7 +7,7 @@ import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
-import dev.mlci.core.image.ContainerRuntime;
+import dev.mlci.core.image.verify.ContainerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -362,7 +362,7 @@ class ImageIT {
       try {
         java.net.URI url = java.net.URI.create("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!dev.mlci.core.image.ServingContract.ready(url)) {
+        while (!dev.mlci.core.image.verify.ServingContract.ready(url)) {
           assertThat(System.nanoTime()).as("the image's server is ready").isLessThan(deadline);
           Thread.sleep(500);
         }

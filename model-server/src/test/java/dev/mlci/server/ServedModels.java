@@ -4,7 +4,7 @@ import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.Workspace;
-import dev.mlci.core.image.ServingCases;
+import dev.mlci.core.image.verify.ServingCases;
 import dev.mlci.core.progress.ProgressListener;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.mlci.core.api;
 
-import dev.mlci.core.image.BuiltImage;
+import dev.mlci.core.image.build.BuiltImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

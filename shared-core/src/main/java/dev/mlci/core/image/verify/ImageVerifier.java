@@ -1,5 +1,6 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.verify;
 
+import dev.mlci.core.image.build.BuiltImage;
 import dev.mlci.core.progress.ProgressListener;
 import java.io.IOException;
 import java.net.ServerSocket;
