@@ -2,7 +2,10 @@ package dev.mlci.cli;
 
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.VerifyImageOptions;
+import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.errors.MlciException;
+import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +37,9 @@ final class VerifyImageCommand extends StepCommand {
 
   @Override
   int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException, InterruptedException {
+    VerifyImageOptions verify =
+        new VerifyImageOptions(Duration.ofSeconds(startTimeout), System.getenv());
     return reportVerify(
-        images().verifyImage(plan, System.getenv(), Duration.ofSeconds(startTimeout)), summary);
+        new VerifyImageStep(progress, Clock.systemUTC()).call(plan, verify), summary);
   }
 }

@@ -341,7 +341,7 @@ class ImageIT {
       Path repo = work.resolve(example);
       String pinned = Files.readString(repo.resolve("mlci-out/image/image-reference")).strip();
       JsonNode cases =
-          dev.mlci.core.api.Images.servingCases(
+          dev.mlci.core.api.VerifyImageStep.servingCases(
                   dev.mlci.core.api.Mlci.plan(
                       dev.mlci.core.api.Workspace.of(
                           repo, java.util.Optional.empty(), java.util.Optional.empty())))

@@ -25,6 +25,6 @@ public record ContainerizeResult(BuiltImage image, Path imageDir, List<String> f
    * daemon's image (whose digest changes when it is pushed).
    */
   public String deployReference() {
-    return Images.deployable(image);
+    return ContainerizeStep.deployable(image);
   }
 }
