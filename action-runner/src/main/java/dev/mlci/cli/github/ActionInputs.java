@@ -47,7 +47,8 @@ public record ActionInputs(
     Optional<Long> prNumber,
     Optional<String> report,
     Optional<String> baseline,
-    boolean verify) {
+    boolean verify,
+    boolean allowInsecureRegistries) {
 
   /** The commands the action runs. */
   public static final List<String> COMMANDS =
@@ -81,6 +82,7 @@ public record ActionInputs(
     boolean failOnInconclusive = flag(env, "FAIL_ON_INCONCLUSIVE", false, problems);
     boolean push = flag(env, "PUSH", true, problems);
     boolean verify = flag(env, "VERIFY", true, problems);
+    boolean insecure = flag(env, "ALLOW_INSECURE_REGISTRIES", false, problems);
     Optional<String> image = text(env, "IMAGE");
     if (command.equals("containerize") && image.isEmpty()) {
       problems.add(
@@ -131,7 +133,8 @@ public record ActionInputs(
         pr,
         text(env, "REPORT"),
         text(env, "BASELINE"),
-        verify);
+        verify,
+        insecure);
   }
 
   /** The mlci command line for {@link #command} (not for {@code comment}). */
@@ -158,12 +161,18 @@ public record ActionInputs(
       if (!verify) {
         args.add("--no-verify");
       }
+      if (allowInsecureRegistries) {
+        args.add("--allow-insecure-registries");
+      }
     }
     if (command.equals("run") && image.isPresent()) {
       args.addAll(List.of("--image-target", image.get()));
       baseImage.ifPresent(b -> args.addAll(List.of("--image-base", b)));
       if (!verify) {
         args.add("--no-verify");
+      }
+      if (allowInsecureRegistries) {
+        args.add("--allow-insecure-registries");
       }
     }
     if (command.equals("baseline-record") && push) {

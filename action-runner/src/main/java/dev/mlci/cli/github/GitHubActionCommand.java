@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
       "Run as the mlci GitHub Action (action.yml calls this; inputs come from INPUT_* variables).",
       "Inputs: COMMAND (" + "train|evaluate|gate|run|containerize|baseline-record|comment),",
       "WORKING_DIRECTORY, CONFIG, OUT, TARGET_BRANCH, GITHUB_TOKEN, COMMENT, FAIL_ON_INCONCLUSIVE,",
-      "IMAGE, BASE_IMAGE, VERIFY, PUSH, PR_NUMBER, REPORT.",
+      "IMAGE, BASE_IMAGE, VERIFY, ALLOW_INSECURE_REGISTRIES, PUSH, PR_NUMBER, REPORT.",
       "Outputs: verdict, metrics, report-path, image, image-verified."
     })
 public final class GitHubActionCommand implements Callable<Integer> {
@@ -212,7 +212,7 @@ public final class GitHubActionCommand implements Callable<Integer> {
         gh.annotate(
             "error",
             Optional.empty(),
-            "mlci verify-image: FAIL",
+            "mlci verify-image FAIL",
             "the image breaks its serving contract and was not pushed to "
                 + inputs.image().orElse("the target")
                 + "; see "
