@@ -47,6 +47,7 @@ import dev.mlci.core.tracking.LocalRunStore;
 import dev.mlci.core.tracking.MlflowServer;
 import dev.mlci.core.tracking.Retry;
 import dev.mlci.core.tracking.RunData;
+import dev.mlci.core.tracking.StepRecords;
 import dev.mlci.core.tracking.Tracked;
 import dev.mlci.core.tracking.Tracking;
 import dev.mlci.core.tracking.TrackingException;
@@ -71,7 +72,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -1155,13 +1155,7 @@ public final class Mlci {
 
   /** The {@code run.json} of a step: what ran, when, how long, with which mlci. */
   static ObjectNode runInfo(String step, Instant started, Instant finished) {
-    ObjectNode run = JsonNodeFactory.instance.objectNode();
-    run.put("step", step);
-    run.put("started", started.toString());
-    run.put("finished", finished.toString());
-    run.put("millis", finished.toEpochMilli() - started.toEpochMilli());
-    run.put("mlci_version", ModelFormat.mlciVersion());
-    return run;
+    return StepOutput.runInfo(step, started, finished);
   }
 
   private static String describe(LoadedData data) {

@@ -1,4 +1,4 @@
-package dev.mlci.core.api;
+package dev.mlci.core.tracking;
 
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.MlConfig;
@@ -9,11 +9,11 @@ import dev.mlci.core.gate.GateResult;
 import dev.mlci.core.gate.Interval;
 import dev.mlci.core.gate.RuleResult;
 import dev.mlci.core.git.GitInfo;
-import dev.mlci.core.tracking.RunContext;
-import dev.mlci.core.tracking.RunData;
 import dev.mlci.format.Digests;
+import dev.mlci.format.ModelFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +22,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What each step records in its MLflow run: the same for the local record and the server. */
-final class StepRecords {
+public final class StepRecords {
   private StepRecords() {}
 
   /** The run's name: the model, the branch and the short commit, e.g. {@code bc@main-1a2b3c4}. */
-  static String runName(MlConfig config, Map<String, String> tags) {
+  public static String runName(MlConfig config, Map<String, String> tags) {
     String commit = tags.getOrDefault("mlflow.source.git.commit", "");
     String branch = tags.getOrDefault("mlflow.source.git.branch", "");
     StringBuilder sb = new StringBuilder(config.name());
@@ -40,10 +40,10 @@ final class StepRecords {
   }
 
   /** Tags every step sets: where the run comes from and what mlci ran. */
-  static Map<String, String> contextTags(
+  public static Map<String, String> contextTags(
       Map<String, String> env, Optional<GitInfo> git, Path repository, String modelDigest) {
-    Map<String, String> tags = new java.util.LinkedHashMap<>(RunContext.tags(env, git, repository));
-    tags.put("mlci.version", Mlci.version());
+    Map<String, String> tags = new LinkedHashMap<>(RunContext.tags(env, git, repository));
+    tags.put("mlci.version", ModelFormat.mlciVersion());
     tags.put("mlci.model_digest", modelDigest);
     return tags;
   }
@@ -55,7 +55,7 @@ final class StepRecords {
    * Params of the training: trainer and its params (defaults filled in), whether features were
    * standardised, split, seeds, data, and the features when ml.yaml chooses them.
    */
-  static void trainParams(
+  public static void trainParams(
       RunData.Builder b, MlConfig config, LoadedData data, boolean standardized) {
     b.param("task", config.task().yamlName());
     b.param("model.trainer", config.model().trainer());
@@ -96,7 +96,7 @@ final class StepRecords {
    * The training or test rows as an MLflow dataset: the digest covers the data files' bytes and the
    * ids of the rows in the split, so the same name and digest mean the same examples.
    */
-  static RunData.DatasetInput dataset(
+  public static RunData.DatasetInput dataset(
       MlConfig config, LoadedData data, boolean training, String context) {
     List<DataRow> rows = training ? data.train() : data.test();
     StringBuilder key = new StringBuilder();
@@ -139,7 +139,7 @@ final class StepRecords {
   }
 
   /** The gate's verdict as tags, and each rule's change (candidate minus baseline) as metrics. */
-  static void gate(RunData.Builder b, GateResult result, String target, long now) {
+  public static void gate(RunData.Builder b, GateResult result, String target, long now) {
     b.tag("mlci.gate.verdict", result.verdict().name());
     b.tag("mlci.gate.target", target);
     b.tag("mlci.gate.baseline", result.baseline().description());
