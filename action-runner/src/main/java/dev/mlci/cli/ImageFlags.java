@@ -60,9 +60,7 @@ final class ImageFlags {
 
   static ShipOptions shipOptions(ContainerizeOptions image, boolean noVerify, int startTimeout) {
     return new ShipOptions(
-        image,
-        !noVerify,
-        new VerifyImageOptions(Duration.ofSeconds(Math.max(1, startTimeout)), System.getenv()));
+        image, !noVerify, new VerifyImageOptions(Duration.ofSeconds(Math.max(1, startTimeout))));
   }
 
   static ContainerizeOptions options(

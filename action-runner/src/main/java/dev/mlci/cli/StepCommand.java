@@ -9,6 +9,7 @@ import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.ShipOptions;
 import dev.mlci.core.api.ShipResult;
 import dev.mlci.core.api.ShipStep;
+import dev.mlci.core.api.StepContext;
 import dev.mlci.core.api.TrainResult;
 import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.api.VerifyResult;
@@ -127,7 +128,12 @@ abstract class StepCommand implements Callable<Integer> {
   /** Builds, verifies and delivers an image through the engine's one shipping rule. */
   int ship(Plan plan, ShipOptions ship, ObjectNode summary)
       throws MlciException, InterruptedException {
-    return reportShip(new ShipStep(progress, Clock.systemUTC()).call(plan, ship), summary);
+    return reportShip(new ShipStep(stepContext()).call(plan, ship), summary);
+  }
+
+  /** What the engine's steps run with: this command's progress, the clock, the environment. */
+  StepContext stepContext() {
+    return StepContext.of(progress, Clock.systemUTC(), System.getenv());
   }
 
   /**

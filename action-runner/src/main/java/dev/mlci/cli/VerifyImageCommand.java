@@ -5,7 +5,6 @@ import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.VerifyImageOptions;
 import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.errors.MlciException;
-import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +37,7 @@ final class VerifyImageCommand extends StepCommand {
   @Override
   int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException, InterruptedException {
     VerifyImageOptions verify =
-        new VerifyImageOptions(Duration.ofSeconds(startTimeout), System.getenv());
-    return reportVerify(
-        new VerifyImageStep(progress, Clock.systemUTC()).call(plan, verify), summary);
+        new VerifyImageOptions(Duration.ofSeconds(Math.max(1, startTimeout)));
+    return reportVerify(new VerifyImageStep(stepContext()).call(plan, verify), summary);
   }
 }

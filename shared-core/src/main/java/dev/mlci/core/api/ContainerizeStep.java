@@ -13,9 +13,7 @@ import dev.mlci.core.image.build.ImageLocation;
 import dev.mlci.core.image.build.ServerRuntime;
 import dev.mlci.core.image.deploy.DeployManifests;
 import dev.mlci.core.io.Json;
-import dev.mlci.core.io.OutputDirectory;
 import dev.mlci.core.model.ExternalModelDirectory;
-import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.Checksums;
 import dev.mlci.format.Digests;
 import dev.mlci.format.ModelFormat;
@@ -23,11 +21,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import tools.jackson.databind.node.ArrayNode;
@@ -52,12 +50,10 @@ public final class ContainerizeStep {
   /** Deploy manifests, inside the image directory. */
   public static final String DEPLOY_DIR = "deploy";
 
-  private final ProgressListener progress;
-  private final Clock clock;
+  private final StepContext context;
 
-  public ContainerizeStep(ProgressListener progress, Clock clock) {
-    this.progress = progress;
-    this.clock = clock;
+  public ContainerizeStep(StepContext context) {
+    this.context = Objects.requireNonNull(context, "context");
   }
 
   /**
@@ -70,6 +66,7 @@ public final class ContainerizeStep {
    * @param runtime the model server to put into the image
    * @param cache Jib's layer caches
    * @param options the options as given
+   * @param output the step's claim on {@code OUT/image}
    */
   record Prepared(
       ImageLocation base,
@@ -77,7 +74,8 @@ public final class ContainerizeStep {
       String modelDigest,
       ServerRuntime runtime,
       Path cache,
-      ContainerizeOptions options) {
+      ContainerizeOptions options,
+      StepOutput output) {
     /** Whether the target is shared with others (a registry or a daemon), unlike a tarball. */
     boolean published() {
       return !(target instanceof ImageLocation.Tar);
@@ -90,16 +88,15 @@ public final class ContainerizeStep {
    */
   public ContainerizeResult call(Plan plan, ContainerizeOptions options)
       throws MlciException, InterruptedException {
-    Instant started = clock.instant();
     Prepared p = prepare(plan, options);
     BuiltImage image = build(plan, p, p.target(), options.name());
-    return record(plan, p, image, false, "not verified: containerize alone", started);
+    return record(plan, p, image, false, "not verified: containerize alone");
   }
 
   /** Checks the options and the model; claims {@code OUT/image}. */
   Prepared prepare(Plan plan, ContainerizeOptions options) throws MlciException {
     Workspace ws = plan.workspace();
-    OutputDirectory.requireOwned(ws.out(), Workspace.IMAGE_DIR);
+    StepOutput output = StepOutput.claimUntracked(context, "containerize", ws, Workspace.IMAGE_DIR);
     Path modelDir = ws.modelDir();
     // The flags first: a mistyped target is reported before the model is looked at.
     ImageLocation base = location(options.base(), true, "--base");
@@ -124,7 +121,7 @@ public final class ContainerizeStep {
     } catch (IOException e) {
       throw new EnvironmentException("cannot find the model server: " + e.getMessage(), e);
     }
-    return new Prepared(base, target, modelDigest, runtime, cache, options);
+    return new Prepared(base, target, modelDigest, runtime, cache, options, output);
   }
 
   /** Builds the image into {@code to}; {@code tarName} names it inside a tarball. */
@@ -143,7 +140,7 @@ public final class ContainerizeStep {
             p.cache(),
             p.options().env());
     try {
-      return ImageBuilder.build(build, progress);
+      return ImageBuilder.build(build, context.progress());
     } catch (ImageBuilder.BuildException e) {
       if (e.environment()) {
         throw new EnvironmentException(e.getMessage(), e);
@@ -154,45 +151,33 @@ public final class ContainerizeStep {
   }
 
   /**
-   * Writes {@code OUT/image} for the delivered {@code image}: {@code image.json} (with {@code
-   * verified} and {@code verification}, what is known of its serving contract), the digest, the
-   * reference and the deploy manifests.
+   * Writes {@code OUT/image} (with its {@code run.json}, whole and atomically) for the delivered
+   * {@code image}: {@code image.json} (with {@code verified} and {@code verification}, what is
+   * known of its serving contract), the digest, the reference and the deploy manifests.
    */
   ContainerizeResult record(
-      Plan plan,
-      Prepared p,
-      BuiltImage image,
-      boolean verified,
-      String verification,
-      Instant started)
+      Plan plan, Prepared p, BuiltImage image, boolean verified, String verification)
       throws MlciException {
     Workspace ws = plan.workspace();
-    try {
-      OutputDirectory.write(
-          ws.imageDir(),
-          dir -> {
-            ObjectNode description = describe(image, p, verified, verification);
-            Json.write(dir.resolve(IMAGE_JSON), description);
-            Files.writeString(dir.resolve(IMAGE_DIGEST), image.digest() + "\n");
-            Files.writeString(dir.resolve(IMAGE_REFERENCE), deployable(image) + "\n");
-            Path deploy = Files.createDirectories(dir.resolve(DEPLOY_DIR));
-            Map<String, String> manifests =
-                new TreeMap<>(
-                    DeployManifests.render(
-                        plan.config().name(),
-                        deployable(image),
-                        p.target() instanceof ImageLocation.Registry));
-            for (var m : manifests.entrySet()) {
-              Files.writeString(deploy.resolve(m.getKey()), m.getValue(), StandardCharsets.UTF_8);
-            }
-            Json.write(
-                dir.resolve(ModelFormat.RUN_INFO),
-                Mlci.runInfo("containerize", started, clock.instant()));
-          });
-    } catch (IOException e) {
-      throw new EnvironmentException(
-          "cannot write " + Workspace.display(ws.imageDir()) + ": " + OutputDirectory.reason(e), e);
-    }
+    p.output()
+        .write(
+            ws.imageDir(),
+            "the image description",
+            dir -> {
+              Json.write(dir.resolve(IMAGE_JSON), describe(image, p, verified, verification));
+              Files.writeString(dir.resolve(IMAGE_DIGEST), image.digest() + "\n");
+              Files.writeString(dir.resolve(IMAGE_REFERENCE), deployable(image) + "\n");
+              Path deploy = Files.createDirectories(dir.resolve(DEPLOY_DIR));
+              Map<String, String> manifests =
+                  new TreeMap<>(
+                      DeployManifests.render(
+                          plan.config().name(),
+                          deployable(image),
+                          p.target() instanceof ImageLocation.Registry));
+              for (var m : manifests.entrySet()) {
+                Files.writeString(deploy.resolve(m.getKey()), m.getValue(), StandardCharsets.UTF_8);
+              }
+            });
     List<String> files =
         List.of(
             IMAGE_JSON,
@@ -200,22 +185,15 @@ public final class ContainerizeStep {
             IMAGE_REFERENCE,
             DEPLOY_DIR + "/" + DeployManifests.INFERENCE_SERVICE,
             DEPLOY_DIR + "/" + DeployManifests.DEPLOYMENT);
-    return new ContainerizeResult(
-        image, ws.imageDir(), files, clock.millis() - started.toEpochMilli());
+    return new ContainerizeResult(image, ws.imageDir(), files, p.output().elapsedMillis());
   }
 
   /**
    * Removes {@code OUT/image} when mlci wrote it: after an image failed its contract, no
    * description of an earlier image may stay there for a deployment to pick up.
    */
-  static void forget(Plan plan) throws MlciException {
-    Path dir = plan.workspace().imageDir();
-    try {
-      OutputDirectory.deleteIfOurs(dir);
-    } catch (IOException e) {
-      throw new EnvironmentException(
-          "cannot remove " + Workspace.display(dir) + ": " + OutputDirectory.reason(e), e);
-    }
+  static void forget(Plan plan, Prepared p) throws MlciException {
+    p.output().deleteIfOurs(plan.workspace().imageDir());
   }
 
   /**

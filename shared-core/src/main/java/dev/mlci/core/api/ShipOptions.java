@@ -19,7 +19,6 @@ public record ShipOptions(
 
   /** Verifies before delivering, with the default start timeout and the image's environment. */
   public static ShipOptions verified(ContainerizeOptions image) {
-    return new ShipOptions(
-        image, true, new VerifyImageOptions(VerifyImageOptions.DEFAULT_START_TIMEOUT, image.env()));
+    return new ShipOptions(image, true, VerifyImageOptions.DEFAULTS);
   }
 }

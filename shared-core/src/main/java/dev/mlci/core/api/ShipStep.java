@@ -12,8 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -47,25 +47,27 @@ public final class ShipStep {
   public static final String SKIPPED_NO_ENGINE =
       "no container engine (podman or docker; or set " + ContainerRuntime.ENV_RUNTIME + ")";
 
+  private final StepContext context;
   private final ProgressListener progress;
-  private final Clock clock;
 
-  public ShipStep(ProgressListener progress, Clock clock) {
-    this.progress = progress;
-    this.clock = clock;
+  public ShipStep(StepContext context) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.progress = context.progress();
   }
 
   /** Builds, verifies and delivers the image as {@code options} say. */
   public ShipResult call(Plan plan, ShipOptions options)
       throws MlciException, InterruptedException {
-    Instant started = clock.instant();
-    ContainerizeStep containerize = new ContainerizeStep(progress, clock);
+    Instant started = context.clock().instant();
+    ContainerizeStep containerize = new ContainerizeStep(context);
     ContainerizeStep.Prepared p = containerize.prepare(plan, options.image());
     String target = p.target().toString();
     if (!options.verify()) {
       return unverified(plan, containerize, p, SKIPPED_BY_REQUEST, started);
     }
-    Optional<ContainerRuntime> engine = VerifyImageStep.engine(options.verifyOptions().env());
+    VerifyImageStep verify = new VerifyImageStep(context);
+    StepOutput verifyOutput = verify.claim(plan.workspace());
+    Optional<ContainerRuntime> engine = VerifyImageStep.engine(context.env());
     if (engine.isEmpty()) {
       if (p.published()) {
         throw new EnvironmentException(
@@ -91,20 +93,18 @@ public final class ShipStep {
     try {
       BuiltImage built = containerize.build(plan, p, new ImageLocation.Tar(candidate), name);
       VerifyResult verified =
-          new VerifyImageStep(progress, clock)
-              .verify(
-                  plan,
-                  engine.get(),
-                  new ImageVerifier.Image(
-                      "tar://" + candidate, built.reference(), built.digest(), built.imageId()),
-                  false,
-                  built.reference(),
-                  cases,
-                  options.verifyOptions(),
-                  clock.instant());
+          verify.verify(
+              verifyOutput,
+              engine.get(),
+              new ImageVerifier.Image(
+                  "tar://" + candidate, built.reference(), built.digest(), built.imageId()),
+              false,
+              built.reference(),
+              cases,
+              options.verifyOptions());
       if (!verified.outcome().passed()) {
         progress.info("the image breaks its serving contract: not delivered to " + target);
-        ContainerizeStep.forget(plan);
+        ContainerizeStep.forget(plan, p);
         return new ShipResult(
             target,
             built,
@@ -125,8 +125,7 @@ public final class ShipStep {
                   + built.imageId()
                   + " before it was delivered (see "
                   + Workspace.display(verified.verifyDir().resolve(VerifyImageStep.VERIFY_JSON))
-                  + ")",
-              started);
+                  + ")");
       return new ShipResult(
           target,
           built,
@@ -195,8 +194,7 @@ public final class ShipStep {
       throws MlciException, InterruptedException {
     progress.info("the image is not verified: " + why);
     BuiltImage image = containerize.build(plan, p, p.target(), p.options().name());
-    ContainerizeResult recorded =
-        containerize.record(plan, p, image, false, "skipped: " + why, started);
+    ContainerizeResult recorded = containerize.record(plan, p, image, false, "skipped: " + why);
     return new ShipResult(
         p.target().toString(),
         image,
@@ -219,6 +217,6 @@ public final class ShipStep {
   }
 
   private long millis(Instant started) {
-    return clock.millis() - started.toEpochMilli();
+    return context.clock().millis() - started.toEpochMilli();
   }
 }

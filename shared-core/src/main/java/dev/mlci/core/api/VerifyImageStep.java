@@ -12,16 +12,12 @@ import dev.mlci.core.image.verify.ImageVerifier;
 import dev.mlci.core.image.verify.ServingCases;
 import dev.mlci.core.image.verify.ServingContract;
 import dev.mlci.core.io.Json;
-import dev.mlci.core.io.OutputDirectory;
-import dev.mlci.core.progress.ProgressListener;
-import dev.mlci.format.ModelFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -37,12 +33,10 @@ public final class VerifyImageStep {
   /** Report of the contract check in the verify directory. */
   public static final String VERIFY_JSON = "verify.json";
 
-  private final ProgressListener progress;
-  private final Clock clock;
+  private final StepContext context;
 
-  public VerifyImageStep(ProgressListener progress, Clock clock) {
-    this.progress = progress;
-    this.clock = clock;
+  public VerifyImageStep(StepContext context) {
+    this.context = Objects.requireNonNull(context, "context");
   }
 
   /**
@@ -83,12 +77,11 @@ public final class VerifyImageStep {
    */
   public VerifyResult call(Plan plan, VerifyImageOptions options)
       throws MlciException, InterruptedException {
-    Instant started = clock.instant();
     Workspace ws = plan.workspace();
-    OutputDirectory.requireOwned(ws.out(), Workspace.VERIFY_DIR);
+    StepOutput output = claim(ws);
     JsonNode image = described(ws.imageDir().resolve(ContainerizeStep.IMAGE_JSON));
     ContainerRuntime engine =
-        engine(options.env())
+        engine(context.env())
             .orElseThrow(
                 () ->
                     new EnvironmentException(
@@ -99,7 +92,7 @@ public final class VerifyImageStep {
                         null));
     ServingCases cases = servingCases(plan);
     return verify(
-        plan,
+        output,
         engine,
         new ImageVerifier.Image(
             image.path("target").asString(""),
@@ -109,53 +102,44 @@ public final class VerifyImageStep {
         image.path("insecure_registry").asBoolean(false),
         image.path("deploy_reference").asString(""),
         cases,
-        options,
-        started);
+        options);
+  }
+
+  /** The step's claim on {@code OUT/verify}, before any work. */
+  StepOutput claim(Workspace ws) throws MlciException {
+    return StepOutput.claimUntracked(context, "verify-image", ws, Workspace.VERIFY_DIR);
   }
 
   /**
    * Runs {@code image} with {@code engine}, checks it against {@code cases} and writes {@code
-   * OUT/verify}; {@code shown} is the name the report gives the image.
+   * OUT/verify} through {@code output}; {@code shown} is the name the report gives the image.
    */
   VerifyResult verify(
-      Plan plan,
+      StepOutput output,
       ContainerRuntime engine,
       ImageVerifier.Image image,
       boolean insecureRegistry,
       String shown,
       ServingCases cases,
-      VerifyImageOptions options,
-      Instant started)
+      VerifyImageOptions options)
       throws MlciException, InterruptedException {
-    Workspace ws = plan.workspace();
-    OutputDirectory.requireOwned(ws.out(), Workspace.VERIFY_DIR);
+    Workspace ws = output.workspace();
     ImageVerifier.Outcome outcome;
     try {
       outcome =
           ImageVerifier.verify(
-              engine, image, insecureRegistry, cases, options.startTimeout(), progress);
+              engine, image, insecureRegistry, cases, options.startTimeout(), context.progress());
     } catch (ImageVerifier.EngineException e) {
       throw new EnvironmentException(e.getMessage(), e);
     } catch (IOException e) {
       throw new EnvironmentException("running " + engine.name() + " failed: " + e.getMessage(), e);
     }
-    try {
-      OutputDirectory.write(
-          ws.verifyDir(),
-          dir -> {
-            Json.write(
-                dir.resolve(VERIFY_JSON),
-                report(shown.isEmpty() ? outcome.image() : shown, outcome));
-            Json.write(
-                dir.resolve(ModelFormat.RUN_INFO),
-                Mlci.runInfo("verify-image", started, clock.instant()));
-          });
-    } catch (IOException e) {
-      throw new EnvironmentException(
-          "cannot write " + Workspace.display(ws.verifyDir()) + ": " + OutputDirectory.reason(e),
-          e);
-    }
-    return new VerifyResult(outcome, ws.verifyDir(), clock.millis() - started.toEpochMilli());
+    String name = shown.isEmpty() ? outcome.image() : shown;
+    output.write(
+        ws.verifyDir(),
+        "the verify report",
+        dir -> Json.write(dir.resolve(VERIFY_JSON), report(name, outcome)));
+    return new VerifyResult(outcome, ws.verifyDir(), output.elapsedMillis());
   }
 
   private static JsonNode described(Path description) throws BadInputException {
