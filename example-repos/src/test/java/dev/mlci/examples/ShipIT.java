@@ -87,14 +87,16 @@ class ShipIT {
     }
   }
 
-  private static String target(String tag) {
-    return "registry://" + registry.host() + "/mlci/ship:" + tag;
+  /** A repository of its own per test: {@code registry://HOST/mlci/NAME:test}. */
+  private static String target(String name) {
+    return "registry://" + registry.host() + "/mlci/" + name + ":test";
   }
 
-  private static void assertNotPushed(String tag) throws Exception {
-    assertThat(registry.manifestStatus("mlci/ship", tag))
-        .as("the registry holds :" + tag)
+  private static void assertNotPushed(String name) throws Exception {
+    assertThat(registry.manifestStatus("mlci/" + name, "test"))
+        .as("the registry holds mlci/" + name + ":test")
         .isEqualTo(404);
+    assertThat(registry.repositories()).doesNotContain("mlci/" + name);
   }
 
   /** The step outputs of a GITHUB_OUTPUT file, in its documented NAME<<DELIMITER form. */
@@ -139,7 +141,6 @@ class ShipIT {
         .contains("the image does not start");
     assertThat(summary.has("containerize")).as("nothing delivered, nothing described").isFalse();
     assertNotPushed("cli");
-    assertThat(registry.repositories()).doesNotContain("mlci/ship");
     assertThat(iris.resolve("mlci-out/image")).doesNotExist();
     assertThat(iris.resolve("mlci-out/image-candidate.tar")).doesNotExist();
 
@@ -181,7 +182,7 @@ class ShipIT {
     assertThat(r.out())
         .contains("ship:   delivered to " + target("unverified") + " NOT verified")
         .contains("--no-verify");
-    assertThat(registry.manifestStatus("mlci/ship", "unverified")).isEqualTo(200);
+    assertThat(registry.manifestStatus("mlci/unverified", "test")).isEqualTo(200);
     JsonNode image = Tools.JSON.readTree(repo.resolve("mlci-out/image/image.json").toFile());
     assertThat(image.path("verified").asBoolean(true)).isFalse();
     assertThat(image.path("verification").asString()).isEqualTo("skipped: --no-verify");
