@@ -188,6 +188,56 @@ class ShipIT {
     assertThat(image.path("verification").asString()).isEqualTo("skipped: --no-verify");
   }
 
+  /**
+   * No container engine (here: MLCI_CONTAINER_RUNTIME names one that does not exist): a registry
+   * target is refused before anything is built (exit 3, naming --no-verify); a tarball is built and
+   * reported as not verified.
+   */
+  @Test
+  void containerize_withoutAContainerEngine_refusesARegistryAndBuildsAnUnverifiedTarball()
+      throws Exception {
+    Map<String, String> noEngine = new HashMap<>(env);
+    noEngine.put("MLCI_CONTAINER_RUNTIME", work.resolve("no-such-engine").toString());
+    Tools.Result r =
+        Tools.mlci(
+            noEngine,
+            "containerize",
+            iris.toString(),
+            "--base",
+            "tar://" + noJava,
+            "--target",
+            target("no-engine"),
+            "--allow-insecure-registries");
+    assertThat(r.exit()).as(r.err() + r.out()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("no container engine")
+        .contains(target("no-engine"))
+        .contains("--no-verify")
+        .doesNotContain("\tat ");
+    assertNotPushed("no-engine");
+
+    Path tar = work.resolve("no-engine.tar");
+    r =
+        Tools.mlci(
+            noEngine,
+            "containerize",
+            iris.toString(),
+            "--json",
+            "-q",
+            "--base",
+            "tar://" + noJava,
+            "--target",
+            "tar://" + tar);
+    assertThat(r.exit()).as(r.err() + r.out()).isZero();
+    assertThat(tar).isRegularFile();
+    JsonNode ship = r.json().path("ship");
+    assertThat(ship.path("verification").asString()).isEqualTo("SKIPPED");
+    assertThat(ship.path("skipped").asString()).startsWith("no container engine");
+    JsonNode image = Tools.JSON.readTree(iris.resolve("mlci-out/image/image.json").toFile());
+    assertThat(image.path("verified").asBoolean(true)).isFalse();
+    assertThat(image.path("verification").asString()).startsWith("skipped: no container engine");
+  }
+
   @Test
   void run_anImageThatBreaksItsContract_isNeverPushed() throws Exception {
     Path repo = Tools.copyExample("iris", Files.createTempDirectory(work, "run"));
