@@ -171,7 +171,7 @@ class ActIT {
       String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
       StringBuilder yaml =
           new StringBuilder("name: ship\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n")
-              .append("    steps:\n");
+              .append("    steps:\n      - uses: actions/checkout@v4\n");
       for (String command : List.of("run", "containerize")) {
         yaml.append("      - id: ")
             .append(command)
