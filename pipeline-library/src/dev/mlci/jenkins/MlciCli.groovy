@@ -14,6 +14,12 @@ import com.cloudbees.groovy.cps.NonCPS
 class MlciCli implements Serializable {
   private static final long serialVersionUID = 1L
 
+  /**
+   * Tells the CLI who runs it, so that its fixes name this library's steps and parameters
+   * (mlEvaluate(), mlContainerize(base: ...)) instead of the CLI's commands and flags.
+   */
+  static final String FACE = 'MLCI_FACE=jenkins'
+
   /** Where a jar given as a URL is cached on the agent, under a digest of the URL. */
   static final String CACHE = '.cache/mlci/jars'
 
@@ -57,7 +63,10 @@ class MlciCli implements Serializable {
     resolve(options)
     String json = ".mlci-${UUID.randomUUID()}.json"
     String command = "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)} --json > ${quote(json)}"
-    int status = steps.sh(script: command, returnStatus: true) as int
+    int status = 0
+    steps.withEnv([FACE]) {
+      status = steps.sh(script: command, returnStatus: true) as int
+    }
     String text = steps.fileExists(json) ? steps.readFile(json) : ''
     steps.sh(script: "rm -f ${quote(json)}")
     Map summary = parse(text)
@@ -70,7 +79,11 @@ class MlciCli implements Serializable {
   /** Runs {@code mlci <args>} without --json (for commands that report through the log). */
   int runPlain(List<String> args, Map options) {
     resolve(options)
-    return steps.sh(script: "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)}", returnStatus: true) as int
+    int status = 0
+    steps.withEnv([FACE]) {
+      status = steps.sh(script: "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)}", returnStatus: true) as int
+    }
+    return status
   }
 
   private void resolve(Map options) {
@@ -105,7 +118,7 @@ class MlciCli implements Serializable {
       steps.error('mlci.jar is not configured. Set the global environment variable MLCI_JAR'
           + ' (Manage Jenkins > System > Global properties) to its path on the agents, or to a URL in'
           + ' your Maven repository, e.g. https://nexus.example.com/repository/maven-releases/dev/mlci/'
-          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s README, "Jenkins".')
+          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s docs/jenkins.md.')
     }
     if (!isUrl(configured)) {
       if (!steps.fileExists(configured)) {

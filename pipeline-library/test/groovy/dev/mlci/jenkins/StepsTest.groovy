@@ -124,6 +124,34 @@ class StepsTest {
     assertTrue(failure.message, failure.message.contains("Did you mean 'random-forest'?"))
   }
 
+  /**
+   * The library runs the CLI with MLCI_FACE=jenkins, so an engine error names the library's step
+   * (the CLI would say "run 'mlci train' first (or 'mlci run')").
+   */
+  @Test
+  void anEngineFixNamesTheLibrarysStepNotTheCliCommand() {
+    Path repo = repos.repository('iris', false)
+    PipelineHarness h = repos.harness(repo, repos.env([BRANCH_NAME: 'main']))
+    Throwable failure = runScript(h, repo, 'mlEvaluate()')
+    assertNotNull(failure)
+    assertTrue(failure.message, failure.message.startsWith('mlci evaluate failed (exit 2):'))
+    assertTrue(failure.message, failure.message.contains(
+        'there is no trained model here. Fix: run mlTrain() first (or the mlTrain(), mlEvaluate(), mlGate() stages).'))
+    assertTrue(failure.message, !failure.message.contains("'mlci"))
+  }
+
+  @Test
+  void anEngineFixNamesTheStepsParameterNotTheCliFlag() {
+    Path repo = repos.repository('iris', false)
+    PipelineHarness h = repos.harness(repo, repos.env([BRANCH_NAME: 'main']))
+    Throwable failure = runScript(h, repo, "mlTrain config: 'missing.yaml'")
+    assertNotNull(failure)
+    assertTrue(failure.message, failure.message.startsWith('mlci train failed (exit 2):'))
+    assertTrue(failure.message, failure.message.contains("the config file does not exist."))
+    assertTrue(failure.message, failure.message.contains("or pass config: 'FILE'."))
+    assertTrue(failure.message, !failure.message.contains('--config'))
+  }
+
   @Test
   void registerWithoutATrackingServerSaysWhatToConfigure() {
     Path repo = repos.repository('iris', false)

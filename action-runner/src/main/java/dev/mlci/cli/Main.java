@@ -1,9 +1,12 @@
 package dev.mlci.cli;
 
+import dev.mlci.cli.github.ActionSuggestions;
+import dev.mlci.cli.github.GitHubActionCommand;
 import dev.mlci.core.errors.ExitCode;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Secrets;
+import dev.mlci.core.errors.Suggestions;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,7 +23,15 @@ public final class Main {
     // MLflow's Java client warns on each of its own retries; mlci reports what finally failed.
     System.setProperty("org.slf4j.simpleLogger.log.org.mlflow", "error");
     Logger.getLogger("").setLevel(Level.WARNING);
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter err = new PrintWriter(System.err, true);
+    Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(System.out, true),
+            err,
+            Face.of(System.getenv()).suggestions(),
+            e -> {}));
   }
 
   /** Runs {@code mlci args}, writing to {@code out} and {@code err}; returns the exit code. */
@@ -28,20 +39,31 @@ public final class Main {
     return run(args, out, err, e -> {});
   }
 
-  /**
-   * Runs {@code mlci args}; {@code onError} also sees each failure the user can act on (the GitHub
-   * Action turns them into annotations).
-   */
+  /** As {@link #run(String[], PrintWriter, PrintWriter, Suggestions, Consumer)} for the CLI. */
   public static int run(
       String[] args,
       PrintWriter out,
       PrintWriter err,
       java.util.function.Consumer<MlciException> onError) {
+    return run(args, out, err, Suggestions.CLI, onError);
+  }
+
+  /**
+   * Runs {@code mlci args}; failures read in the terms of the face {@code suggestions} phrases for
+   * (the flag, the Jenkins step, the action input); {@code onError} also sees each failure the user
+   * can act on (the GitHub Action turns them into annotations).
+   */
+  public static int run(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      Suggestions suggestions,
+      java.util.function.Consumer<MlciException> onError) {
     // Whatever mlci or a library prints, credentials in URLs never reach the log.
     PrintWriter safeOut = new PrintWriter(Secrets.redacting(out), true);
     PrintWriter safeErr = new PrintWriter(Secrets.redacting(err), true);
     try {
-      return execute(args, safeOut, safeErr, onError);
+      return execute(args, safeOut, safeErr, suggestions, onError);
     } finally {
       safeOut.flush();
       safeErr.flush();
@@ -52,6 +74,7 @@ public final class Main {
       String[] args,
       PrintWriter out,
       PrintWriter err,
+      Suggestions face,
       java.util.function.Consumer<MlciException> onError) {
     CommandLine cli = new CommandLine(new MlciCommand());
     cli.setOut(out);
@@ -60,12 +83,18 @@ public final class Main {
         (e, commandLine, parseResult) -> {
           if (e instanceof MlciException m) {
             onError.accept(m);
-            for (String line : m.getMessage().split("\\R")) {
+            // The action's adapter speaks for the action whoever started the jar.
+            Suggestions suggestions =
+                commandLine.getCommand() instanceof GitHubActionCommand
+                    ? ActionSuggestions.INSTANCE
+                    : face;
+            for (String line : m.message(suggestions).split("\\R")) {
               err.println("error: " + line);
             }
             err.flush();
             if (commandLine.getCommand() instanceof StepCommand step && step.options.json) {
-              out.println(ErrorJson.of(commandLine.getCommandName(), m).toPrettyString());
+              out.println(
+                  ErrorJson.of(commandLine.getCommandName(), m, suggestions).toPrettyString());
               out.flush();
             }
             return m.exitCode().code();

@@ -39,7 +39,7 @@ import picocli.CommandLine.Command;
       "  2  usage, config or data error: the message names file, line, fix",
       "  3  internal or environment error (e.g. a full disk)",
       "",
-      "Docs: README.md; schema/ml.schema.json for editor completion."
+      "Docs: README.md, docs/cli.md, docs/ml-yaml.md; schema/ml.schema.json for completion."
     })
 final class MlciCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

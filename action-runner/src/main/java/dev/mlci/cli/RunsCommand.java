@@ -125,7 +125,7 @@ final class RunsCommand implements Callable<Integer> {
       return matches.get(0);
     }
     throw new BadInputException(
-        Problem.inFile(
+        Problem.in(
             "--compare",
             "",
             matches.isEmpty()

@@ -208,6 +208,6 @@ public record ActionInputs(
   }
 
   private static Problem problem(String input, String message, String fix) {
-    return Problem.inFile("action input '" + input + "'", "", message, fix);
+    return Problem.in("action input '" + input + "'", "", message, fix);
   }
 }

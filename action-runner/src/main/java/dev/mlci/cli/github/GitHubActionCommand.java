@@ -84,15 +84,17 @@ public final class GitHubActionCommand implements Callable<Integer> {
 
   static void annotate(WorkflowCommands gh, MlciException e) {
     if (e.problems().isEmpty()) {
-      gh.annotate("error", Optional.empty(), "mlci", e.getMessage());
+      gh.annotate("error", Optional.empty(), "mlci", e.message(ActionSuggestions.INSTANCE));
       return;
     }
     for (Problem p : e.problems()) {
       Optional<WorkflowCommands.Location> at =
-          p.file().isEmpty() || p.file().startsWith("action input") || p.file().startsWith("--")
+          p.source().isEmpty()
+                  || p.source().startsWith("action input")
+                  || p.source().startsWith("--")
               ? Optional.empty()
-              : Optional.of(new WorkflowCommands.Location(p.file(), p.line(), p.column()));
-      gh.annotate("error", at, "mlci", p.render());
+              : Optional.of(new WorkflowCommands.Location(p.source(), p.line(), p.column()));
+      gh.annotate("error", at, "mlci", p.render(ActionSuggestions.INSTANCE));
     }
   }
 
@@ -129,7 +131,13 @@ public final class GitHubActionCommand implements Callable<Integer> {
         comment(ws, report);
         return 0;
       }
-      int exit = Main.run(inputs.cliArgs().toArray(String[]::new), out, err, e -> annotate(gh, e));
+      int exit =
+          Main.run(
+              inputs.cliArgs().toArray(String[]::new),
+              out,
+              err,
+              ActionSuggestions.INSTANCE,
+              e -> annotate(gh, e));
       if (exit == 0 || exit == 1) {
         try {
           publish(ws);
@@ -334,7 +342,7 @@ public final class GitHubActionCommand implements Callable<Integer> {
                   "mlci",
                   "the token cannot write pull-request comments (pull requests from forks get a"
                       + " read-only token): the report is in the job summary. To comment on fork"
-                      + " pull requests, use the workflow_run pattern in mlci's README.");
+                      + " pull requests, use the workflow_run pattern in mlci's docs/github-actions.md.");
         }
       } catch (GitHubApi.GitHubException e) {
         gh.annotate(

@@ -1,7 +1,9 @@
 package dev.mlci.core.config;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.io.TextFiles;
 import dev.mlci.format.Digests;
 import java.io.IOException;
@@ -49,7 +51,7 @@ public final class ConfigLoader {
       long size = Files.size(absolute);
       if (size > MAX_BYTES) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 display,
                 "",
                 "the file is "
@@ -57,19 +59,24 @@ public final class ConfigLoader {
                     + " bytes; the limit for a config file is "
                     + MAX_BYTES
                     + " (1 MiB).",
-                "check that --config names ml.yaml; keep data out of the config file."));
+                Fix.of(
+                    "check that {} names ml.yaml; keep data out of the config file.",
+                    Option.CONFIG)));
       }
       bytes = Files.readAllBytes(absolute);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "the config file does not exist.",
-              "create ml.yaml in the repository (see example-repos/breast-cancer/ml.yaml), or pass --config FILE."));
+              Fix.of(
+                  "create ml.yaml in the repository (see example-repos/breast-cancer/ml.yaml), or"
+                      + " pass {}.",
+                  Option.CONFIG.is("FILE"))));
     } catch (IOException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "cannot read the config file: " + e.getMessage() + ".",
@@ -246,8 +253,8 @@ public final class ConfigLoader {
 
   private static Problem at(YamlDocument doc, String pointer, String message, String fix) {
     YamlDocument.Position pos = doc.valueAt(pointer);
-    return new Problem(
-        doc.file(), pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
+    return Problem.at(
+        doc.file(), pos.line(), pos.column(), YamlDocument.displayPath(pointer), message, fix);
   }
 
   private static MlConfig bind(YamlDocument doc) {

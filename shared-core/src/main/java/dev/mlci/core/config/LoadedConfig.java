@@ -56,8 +56,8 @@ public final class LoadedConfig {
   public Problem problemAt(String field, String message, String fix) {
     String pointer = field.isEmpty() ? "" : "/" + field.replace(".", "/");
     YamlDocument.Position pos = document.valueAt(pointer);
-    return new Problem(
-        displayName, pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
+    return Problem.at(
+        displayName, pos.line(), pos.column(), YamlDocument.displayPath(pointer), message, fix);
   }
 
   /** Whether ml.yaml wrote {@code field} itself (rather than leaving it to the default). */

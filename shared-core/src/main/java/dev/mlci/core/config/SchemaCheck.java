@@ -279,8 +279,8 @@ final class SchemaCheck {
 
   private static Problem located(
       YamlDocument doc, YamlDocument.Position pos, String pointer, String message, String fix) {
-    return new Problem(
-        doc.file(), pos.line(), pos.column(), 0, YamlDocument.displayPath(pointer), message, fix);
+    return Problem.at(
+        doc.file(), pos.line(), pos.column(), YamlDocument.displayPath(pointer), message, fix);
   }
 
   /** The schema of the property a keyword belongs to: the parent of the keyword's location. */

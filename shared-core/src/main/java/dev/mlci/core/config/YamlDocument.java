@@ -79,7 +79,7 @@ final class YamlDocument {
   static YamlDocument parse(String file, String text) throws BadInputException {
     if (text.length() > MAX_CHARS) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               file,
               "",
               "the file is " + text.length() + " characters long; the limit is " + MAX_CHARS + ".",
@@ -102,11 +102,9 @@ final class YamlDocument {
       for (Node document : documents) {
         if (++count > 1) {
           throw new BadInputException(
-              new Problem(
+              Problem.atLine(
                   file,
                   Position.of(document.getStartMark()).line(),
-                  0,
-                  0,
                   "",
                   "the file holds more than one YAML document ('---').",
                   "keep a single document in ml.yaml."));
@@ -117,17 +115,16 @@ final class YamlDocument {
       Position at = Position.of(e.getProblemMark().or(e::getContextMark));
       String what = e.getProblem() == null ? "invalid YAML" : e.getProblem();
       throw new BadInputException(
-          new Problem(
+          Problem.at(
               file,
               at.line(),
               at.column(),
-              0,
               "",
               "this is not valid YAML: " + what + ".",
               "check the indentation and quoting around this place; a YAML linter shows the exact spot."));
     } catch (YamlEngineException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               file,
               "",
               "the YAML cannot be read: " + e.getMessage() + ".",
@@ -135,7 +132,7 @@ final class YamlDocument {
     }
     if (node == null) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               file,
               "",
               "the file is empty.",
@@ -144,11 +141,10 @@ final class YamlDocument {
     if (!(node instanceof MappingNode)) {
       Position at = Position.of(node.getStartMark());
       throw new BadInputException(
-          new Problem(
+          Problem.at(
               file,
               at.line(),
               at.column(),
-              0,
               "",
               "the top level must be a mapping of keys such as 'name', 'task', 'data' and 'model'.",
               "start from an example: example-repos/breast-cancer/ml.yaml."));
@@ -202,11 +198,10 @@ final class YamlDocument {
       Position at = Position.of(node.getStartMark());
       if (++nodes > MAX_NODES || depth > MAX_DEPTH) {
         throw new BadInputException(
-            new Problem(
+            Problem.at(
                 file,
                 at.line(),
                 at.column(),
-                0,
                 "",
                 "the document expands to more than "
                     + MAX_NODES
@@ -224,11 +219,10 @@ final class YamlDocument {
           Position keyAt = Position.of(keyNode.getStartMark());
           if (!(keyNode instanceof ScalarNode scalarKey)) {
             throw new BadInputException(
-                new Problem(
+                Problem.at(
                     file,
                     keyAt.line(),
                     keyAt.column(),
-                    0,
                     "",
                     "a key must be a plain word, not a list or a mapping.",
                     "write the key as text, e.g. 'name:'."));
@@ -238,11 +232,10 @@ final class YamlDocument {
           Position previous = seen.put(key, keyAt);
           if (previous != null) {
             throw new BadInputException(
-                new Problem(
+                Problem.at(
                     file,
                     keyAt.line(),
                     keyAt.column(),
-                    0,
                     displayPath(child),
                     "the key '" + key + "' appears twice (first on line " + previous.line() + ").",
                     "keep one of them."));
@@ -265,11 +258,10 @@ final class YamlDocument {
         return scalar(scalar);
       } catch (NumberFormatException e) {
         throw new BadInputException(
-            new Problem(
+            Problem.at(
                 file,
                 at.line(),
                 at.column(),
-                0,
                 displayPath(pointer),
                 "'"
                     + scalar.getValue()

@@ -117,11 +117,9 @@ public final class CsvReader {
           }
           if (columns > MAX_COLUMNS) {
             throw new BadInputException(
-                new Problem(
+                Problem.atLine(
                     display,
                     headerLine,
-                    0,
-                    0,
                     "",
                     "the header has more than "
                         + MAX_COLUMNS
@@ -144,7 +142,7 @@ public final class CsvReader {
     String text = TextFiles.decodeUtf8(display, bytes);
     if (text.isBlank()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "the file is empty.",
@@ -164,20 +162,19 @@ public final class CsvReader {
         }
         if (record.size() != header.size()) {
           throw new BadInputException(
-              new Problem(
-                  display,
-                  line,
-                  0,
-                  rows.size() + 1,
-                  "",
-                  "the row has "
-                      + record.size()
-                      + " fields but the header has "
-                      + header.size()
-                      + ".",
-                  record.size() > header.size()
-                      ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
-                      : "add the missing fields; leave a field empty (a,,c) to mark a missing value."));
+              Problem.atRow(
+                      display,
+                      rows.size() + 1,
+                      "",
+                      "the row has "
+                          + record.size()
+                          + " fields but the header has "
+                          + header.size()
+                          + ".",
+                      record.size() > header.size()
+                          ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
+                          : "add the missing fields; leave a field empty (a,,c) to mark a missing value.")
+                  .onLine(line));
         }
         rows.add(record.values());
         lines.add(line);
@@ -187,11 +184,9 @@ public final class CsvReader {
       Matcher m = PARSER_LINE.matcher(String.valueOf(e.getCause().getMessage()));
       int line = m.find() ? Integer.parseInt(m.group(1)) : 0;
       throw new BadInputException(
-          new Problem(
+          Problem.atLine(
               display,
               line,
-              0,
-              0,
               "",
               "the CSV cannot be parsed: " + e.getCause().getMessage() + ".",
               "check the quotes on this line: a field that starts with \" must end with \", and a \" inside it is"
@@ -199,11 +194,9 @@ public final class CsvReader {
     }
     if (rows.isEmpty()) {
       throw new BadInputException(
-          new Problem(
+          Problem.atLine(
               display,
               1,
-              0,
-              0,
               "",
               "the file has a header but no data rows.",
               "add one row per example below the header."));
@@ -220,11 +213,9 @@ public final class CsvReader {
       throws BadInputException {
     if (record.size() > MAX_COLUMNS) {
       throw new BadInputException(
-          new Problem(
+          Problem.atLine(
               display,
               line,
-              0,
-              0,
               "",
               "the header has "
                   + record.size()
@@ -240,11 +231,9 @@ public final class CsvReader {
       String name = record.get(i).trim();
       if (name.isEmpty()) {
         throw new BadInputException(
-            new Problem(
+            Problem.atLine(
                 display,
                 line,
-                0,
-                0,
                 "",
                 "column " + (i + 1) + " of the header has no name.",
                 "give every column a name in the first row."));
@@ -252,11 +241,9 @@ public final class CsvReader {
       Integer previous = seen.put(name, i + 1);
       if (previous != null) {
         throw new BadInputException(
-            new Problem(
+            Problem.atLine(
                 display,
                 line,
-                0,
-                0,
                 name,
                 "the header names this column twice (columns "
                     + previous
@@ -280,11 +267,9 @@ public final class CsvReader {
       if (i == text.length() || text.charAt(i) == '\n') {
         if (i - start > MAX_LINE_CHARS) {
           throw new BadInputException(
-              new Problem(
+              Problem.atLine(
                   display,
                   count,
-                  0,
-                  0,
                   "",
                   "line "
                       + count

@@ -266,7 +266,7 @@ public final class DataLoader {
         data.id().ifPresent(features::remove);
         if (features.isEmpty() && problems.isEmpty()) {
           problems.add(
-              Problem.inFile(
+              Problem.in(
                   table.display(),
                   "",
                   "the file has no column besides the target"
@@ -295,11 +295,9 @@ public final class DataLoader {
       List<String> missing = needed.stream().filter(c -> table.indexOf(c).isEmpty()).toList();
       if (!missing.isEmpty()) {
         throw new BadInputException(
-            new Problem(
+            Problem.atLine(
                 table.display(),
                 1,
-                0,
-                0,
                 "",
                 "the test file lacks the column(s) "
                     + String.join(", ", missing)
@@ -493,7 +491,7 @@ public final class DataLoader {
 
   private static Problem rowProblem(
       CsvTable table, int r, String column, String message, String fix) {
-    return new Problem(table.display(), table.lineOf(r), 0, r + 1, column, message, fix);
+    return Problem.atRow(table.display(), r + 1, column, message, fix).onLine(table.lineOf(r));
   }
 
   private static void checkSizes(
@@ -521,7 +519,7 @@ public final class DataLoader {
               "add rows to the data, or choose a test_fraction that leaves rows on both sides."));
     }
     throw new BadInputException(
-        Problem.inFile(
+        Problem.in(
             train.isEmpty() ? trainFile : testFile,
             "",
             "the "
@@ -544,20 +542,19 @@ public final class DataLoader {
       DataRow same = trainIds.get(r.id());
       if (same != null) {
         throw new BadInputException(
-            new Problem(
-                r.file(),
-                r.line(),
-                0,
-                r.row(),
-                loaded.config().data().id().orElseThrow(),
-                "the id '"
-                    + r.id()
-                    + "' is also row "
-                    + same.row()
-                    + " of "
-                    + same.file()
-                    + ": a test row must be held out of training.",
-                "remove it from one of the files."));
+            Problem.atRow(
+                    r.file(),
+                    r.row(),
+                    loaded.config().data().id().orElseThrow(),
+                    "the id '"
+                        + r.id()
+                        + "' is also row "
+                        + same.row()
+                        + " of "
+                        + same.file()
+                        + ": a test row must be held out of training.",
+                    "remove it from one of the files.")
+                .onLine(r.line()));
       }
     }
   }
@@ -580,11 +577,8 @@ public final class DataLoader {
     }
     if (counts.size() < 2) {
       throw new BadInputException(
-          new Problem(
+          Problem.in(
               trainFile,
-              0,
-              0,
-              0,
               data.target(),
               "the training set has only one class ('"
                   + counts.keySet().iterator().next()
@@ -594,21 +588,20 @@ public final class DataLoader {
     for (DataRow r : test) {
       if (!counts.containsKey(r.label())) {
         throw new BadInputException(
-            new Problem(
-                testFile,
-                r.line(),
-                0,
-                r.row(),
-                data.target(),
-                "the test label '"
-                    + r.label()
-                    + "' never occurs in the training set, so no model can predict it.",
-                "add training examples of '"
-                    + r.label()
-                    + "'"
-                    + (data.singleFile()
-                        ? ", or use 'strategy: stratified' under data.split."
-                        : ".")));
+            Problem.atRow(
+                    testFile,
+                    r.row(),
+                    data.target(),
+                    "the test label '"
+                        + r.label()
+                        + "' never occurs in the training set, so no model can predict it.",
+                    "add training examples of '"
+                        + r.label()
+                        + "'"
+                        + (data.singleFile()
+                            ? ", or use 'strategy: stratified' under data.split."
+                            : "."))
+                .onLine(r.line()));
       }
     }
     List<String> classes = sortClasses(counts.keySet());

@@ -72,7 +72,7 @@ public final class SpecFitter {
         double std = Math.sqrt(squares / n);
         if (!Double.isFinite(mean) || !Double.isFinite(std)) {
           throw new BadInputException(
-              Problem.inFile(
+              Problem.in(
                   data.train().get(0).file(),
                   name,
                   "the values are too large to average (the mean or spread overflows 64-bit floating point).",
@@ -103,7 +103,7 @@ public final class SpecFitter {
     for (String name : spec.featureNames()) {
       if (!seen.add(name)) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 data.train().get(0).file(),
                 name,
                 "two features get the name '"
@@ -117,7 +117,7 @@ public final class SpecFitter {
 
   private static BadInputException allMissing(LoadedData data, String column) {
     return new BadInputException(
-        Problem.inFile(
+        Problem.in(
             data.train().get(0).file(),
             column,
             "every training value of this column is missing, so there is nothing to impute from.",

@@ -38,6 +38,19 @@ public abstract class MlciException extends Exception {
     return problems;
   }
 
+  /**
+   * The message with every fix phrased in the terms of the face {@code suggestions} speaks for;
+   * {@link #getMessage()} is this in the CLI's terms.
+   */
+  public String message(Suggestions suggestions) {
+    if (problems.isEmpty()) {
+      return getMessage();
+    }
+    return problems.stream()
+        .map(p -> p.render(suggestions))
+        .collect(Collectors.joining(System.lineSeparator()));
+  }
+
   /** The exit code the faces report for this failure. */
   public abstract ExitCode exitCode();
 

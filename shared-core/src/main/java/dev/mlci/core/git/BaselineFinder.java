@@ -1,7 +1,10 @@
 package dev.mlci.core.git;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
+import dev.mlci.core.errors.Suggestions.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +125,7 @@ public final class BaselineFinder {
       }
       if (targetRef == null) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 "git",
                 "",
                 "the target branch '"
@@ -135,8 +138,10 @@ public final class BaselineFinder {
                         ? "; fetching it from origin failed"
                         : "; there is no remote 'origin'")
                     + ").",
-                "name the branch pull requests merge into with --target or gate.target, or fetch it in the checkout"
-                    + " step."));
+                Fix.of(
+                    "name the branch pull requests merge into with {} or gate.target, or fetch it in"
+                        + " the checkout step.",
+                    Option.TARGET_BRANCH)));
       }
       if (isShallow(repo) && fetch && hasRemote) {
         // Deepen before computing anything: a shallow boundary looks like a root commit to a walk.
@@ -232,7 +237,7 @@ public final class BaselineFinder {
       }
     } catch (IOException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "git",
               "",
               "reading the repository failed: " + e.getMessage() + ".",
@@ -268,18 +273,21 @@ public final class BaselineFinder {
       return bundle;
     } catch (IOException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "git notes " + GitNotes.REF,
               "",
               "the baseline note on " + commit.name() + " cannot be used: " + e.getMessage() + ".",
-              "record the baseline again on that commit ('mlci baseline record --push'), or pass"
-                  + " --baseline FILE or --baseline rebuild."));
+              Fix.of(
+                  "record the baseline again on that commit ({}), or pass {} or {}.",
+                  Step.RECORD_BASELINE,
+                  Option.BASELINE.is("FILE"),
+                  Option.BASELINE.is("rebuild"))));
     }
   }
 
   private static BadInputException shallow(String target, String detail) {
     return new BadInputException(
-        Problem.inFile(
+        Problem.in(
             "git",
             "",
             "the checkout is shallow and holds no common history of HEAD and "

@@ -1,7 +1,9 @@
 package dev.mlci.core.io;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.format.ModelFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +52,11 @@ public final class OutputDirectory {
   public static void requireOwned(Path out, String... names) throws BadInputException {
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out)) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               out.toString(),
-              "--out",
-              "--out names a file, not a directory; mlci writes its outputs into a directory there.",
-              "choose another --out (the default is mlci-out)."));
+              "",
+              "the output directory is a file; mlci writes its outputs into a directory there.",
+              Fix.of("choose another {} (the default is mlci-out).", Option.OUT)));
     }
     for (String name : names) {
       Path p = out.resolve(name);
@@ -177,9 +179,9 @@ public final class OutputDirectory {
   private static BadInputException foreign(Path p, Path out) {
     String kind = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "folder" : "file";
     return new BadInputException(
-        Problem.inFile(
+        Problem.in(
             p.toString(),
-            "--out",
+            "",
             "this "
                 + kind
                 + " is in the way of mlci's output in "
@@ -189,7 +191,7 @@ public final class OutputDirectory {
                 + " marker of mlci's "
                 + (kind.equals("folder") ? "inside" : "lists it")
                 + "), so mlci will neither replace nor delete it.",
-            "choose another --out, or move " + p.getFileName() + " away."));
+            Fix.of("choose another {}, or move {} away.", Option.OUT, p.getFileName())));
   }
 
   /** The marker's lines when it is mlci's (first line {@link #HEADER}), else null. */

@@ -58,7 +58,7 @@ public final class RegularFiles {
     Optional<String> kind = notRegular(path);
     if (kind.isPresent()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               field,
               "this is " + kind.get() + ", not a regular file; mlci reads only regular files.",

@@ -41,11 +41,10 @@ public final class TextFiles {
         }
       }
       throw new BadInputException(
-          new Problem(
+          Problem.at(
               display,
               line,
               at - lineStart + 1,
-              0,
               "",
               String.format(
                   "the file is not UTF-8: byte 0x%02X cannot start or continue a UTF-8 character.",

@@ -6,7 +6,9 @@ import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Step;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
 import dev.mlci.core.mlp.MlpModel;
@@ -239,20 +241,20 @@ public final class ModelDirectory {
   public static ModelBundle read(Path dir, String display) throws BadInputException, IOException {
     if (!Files.isDirectory(dir)) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "there is no trained model here.",
-              "run 'mlci train' first (or 'mlci run')."));
+              Fix.of("run {} first (or {}).", Step.TRAIN, Step.RUN)));
     }
     List<String> broken = Checksums.verify(dir);
     if (!broken.isEmpty()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "the model directory fails its checksums: " + String.join("; ", broken) + ".",
-              "retrain with 'mlci train'; never edit a model directory by hand."));
+              Fix.of("retrain with {}; never edit a model directory by hand.", Step.TRAIN)));
     }
     FeatureSpec spec;
     JsonNode provenance;
@@ -265,7 +267,7 @@ public final class ModelDirectory {
       }
     } catch (IllegalArgumentException | tools.jackson.core.JacksonException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               display,
               "",
               "the model directory cannot be read: " + e.getMessage() + ".",

@@ -78,7 +78,7 @@ public final class Tracking implements AutoCloseable {
               + " of the output directory and sends them only to MLflow servers";
       if (config.required()) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 "MLFLOW_TRACKING_URI",
                 "",
                 why + ", and tracking.required is true.",
@@ -94,7 +94,7 @@ public final class Tracking implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         if (config.required()) {
           throw new BadInputException(
-              Problem.inFile(
+              Problem.in(
                   fromEnv.isPresent() ? "MLFLOW_TRACKING_URI" : "ml.yaml",
                   "",
                   e.getMessage() + ", and tracking.required is true.",

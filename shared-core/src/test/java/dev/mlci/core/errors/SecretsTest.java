@@ -32,7 +32,7 @@ class SecretsTest {
 
   @Test
   void problemsAndExceptions_neverCarryTheSecret() {
-    Problem p = Problem.inFile("--target", "", "'registry://u:pw1234@h/x' is bad", "fix it");
+    Problem p = Problem.in("--target", "", "'registry://u:pw1234@h/x' is bad", "fix it");
     assertThat(p.message()).doesNotContain("pw1234");
     assertThat(new BadInputException(p).getMessage()).doesNotContain("pw1234");
     assertThat(new EnvironmentException("http://u:pw1234@h failed", null).getMessage())
