@@ -45,6 +45,7 @@ class FixWordingTest {
           "api/ContainerizeStep.java",
           "api/VerifyImageStep.java",
           "api/ShipStep.java",
+          "api/StepOutput.java",
           "api/Workspace.java",
           "api/RegistryRef.java",
           "image/build/ImageBuilder.java",
