@@ -92,14 +92,15 @@ class StepsTest {
     Throwable failure = runScript(h, repo, """
         mlTrain()
         def image = mlContainerize(target: 'tar://${tmp.root}/iris-image.tar', base: 'tar://${base}',
-                                   registryCredentialsId: 'registry')
+                                   registryCredentialsId: 'registry', verify: false)
         echo "image: \${image}"
         """)
     assertNull(h.log.toString(), failure)
     assertTrue(Files.isRegularFile(tmp.root.toPath().resolve('iris-image.tar')))
     assertTrue(h.log.toString(), h.log.toString().contains('image: mlci/iris'))
     assertTrue(h.events.contains('withCredentials registry'))
-    assertTrue(h.events.contains('archiveArtifacts mlci-out/image/**'))
+    assertTrue(h.events.contains('archiveArtifacts mlci-out/image/**,mlci-out/verify/**'))
+    assertTrue(h.log.toString(), h.log.toString().contains('mlContainerize: verify: false'))
     assertTrue(Files.isRegularFile(repo.resolve('mlci-out/image/deploy/inferenceservice.yaml')))
   }
 

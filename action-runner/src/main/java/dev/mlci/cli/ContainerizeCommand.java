@@ -11,7 +11,11 @@ import tools.jackson.databind.node.ObjectNode;
     name = "containerize",
     mixinStandardHelpOptions = true,
     description = {
-      "Build a serving image of the trained model with Jib (no Docker daemon needed).",
+      "Build a serving image of the trained model with Jib (no Docker daemon needed), check its",
+      "serving contract as verify-image does, and deliver it only when it passes: a registry or",
+      "daemon image is checked as a tarball first and then pushed (the same image id); a broken",
+      "image is never pushed (exit 1). --no-verify delivers it unchecked, and says so. Without",
+      "podman or docker a registry target is refused (exit 3); a tarball is built, not verified.",
       "Layers: dependencies, server, model (a retrained model changes only the last).",
       "The server speaks KServe V2 and MLflow /invocations on port 8080, as a non-root user.",
       "Prints the image digest; writes OUT/image (image.json, image-digest, image-reference)",
@@ -28,7 +32,6 @@ final class ContainerizeCommand extends StepCommand {
 
   @Override
   int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException, InterruptedException {
-    reportContainerize(images().containerize(plan, image.options()), summary);
-    return 0;
+    return ship(plan, image.shipOptions(), summary);
   }
 }

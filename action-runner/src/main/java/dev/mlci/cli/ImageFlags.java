@@ -1,6 +1,9 @@
 package dev.mlci.cli;
 
 import dev.mlci.core.api.ContainerizeOptions;
+import dev.mlci.core.api.ShipOptions;
+import dev.mlci.core.api.VerifyImageOptions;
+import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -36,8 +39,28 @@ final class ImageFlags {
       description = "Allow registries over plain HTTP (for loopback test registries only).")
   boolean allowInsecureRegistries;
 
-  ContainerizeOptions options() {
-    return options(base, target, name, allowInsecureRegistries);
+  @Option(
+      names = "--no-verify",
+      description =
+          "Deliver the image without checking its serving contract first (reported as not verified).")
+  boolean noVerify;
+
+  @Option(
+      names = "--start-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description =
+          "How long the server may take to become ready in the check. Default: ${DEFAULT-VALUE}.")
+  int startTimeout;
+
+  ShipOptions shipOptions() {
+    return shipOptions(
+        options(base, target, name, allowInsecureRegistries), noVerify, startTimeout);
+  }
+
+  static ShipOptions shipOptions(ContainerizeOptions image, boolean noVerify, int startTimeout) {
+    return new ShipOptions(
+        image, !noVerify, new VerifyImageOptions(Duration.ofSeconds(Math.max(1, startTimeout))));
   }
 
   static ContainerizeOptions options(

@@ -1,6 +1,7 @@
 package dev.mlci.cli;
 
-import dev.mlci.core.api.ContainerizeOptions;
+import dev.mlci.core.api.ShipOptions;
+import dev.mlci.core.api.VerifyImageOptions;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,8 +13,8 @@ final class RunImageFlags {
       names = "--image-target",
       paramLabel = "IMAGE",
       description =
-          "Also build the serving image after a passing gate (registry://REF, tar://PATH, docker://REF) and,"
-              + " when podman or docker is available, verify it. Default: no image.")
+          "Also ship the serving image after a passing gate (registry://REF, tar://PATH, docker://REF),"
+              + " as containerize does: built, verified, delivered only when it passes. Default: no image.")
   String target;
 
   @Option(
@@ -34,11 +35,15 @@ final class RunImageFlags {
   boolean allowInsecureRegistries;
 
   @Option(
-      names = "--no-verify-image",
-      description = "Build the image but do not run verify-image on it.")
+      names = {"--no-verify", "--no-verify-image"},
+      description =
+          "Deliver the image without checking its serving contract (reported as not verified).")
   boolean noVerify;
 
-  ContainerizeOptions options() {
-    return ImageFlags.options(base, target, name, allowInsecureRegistries);
+  ShipOptions shipOptions() {
+    return ImageFlags.shipOptions(
+        ImageFlags.options(base, target, name, allowInsecureRegistries),
+        noVerify,
+        (int) VerifyImageOptions.DEFAULT_START_TIMEOUT.toSeconds());
   }
 }

@@ -4,18 +4,22 @@ import dev.mlci.core.api.ContainerizeResult;
 import dev.mlci.core.api.EvaluateResult;
 import dev.mlci.core.api.GateOptions;
 import dev.mlci.core.api.GateOutcome;
-import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.ShipOptions;
+import dev.mlci.core.api.ShipResult;
+import dev.mlci.core.api.ShipStep;
+import dev.mlci.core.api.StepContext;
 import dev.mlci.core.api.StepListener;
 import dev.mlci.core.api.TrackedRun;
 import dev.mlci.core.api.TrainResult;
+import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.api.VerifyResult;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
-import dev.mlci.core.image.BuiltImage;
-import dev.mlci.core.image.ImageVerifier;
-import dev.mlci.core.image.ServingContract;
+import dev.mlci.core.image.build.BuiltImage;
+import dev.mlci.core.image.verify.ImageVerifier;
+import dev.mlci.core.image.verify.ServingContract;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
@@ -88,8 +92,58 @@ abstract class StepCommand implements Callable<Integer> {
     return g.exitCode();
   }
 
-  Images images() {
-    return new Images(progress, Clock.systemUTC());
+  /** Builds, verifies and delivers an image through the engine's one shipping rule. */
+  int ship(Plan plan, ShipOptions ship, ObjectNode summary)
+      throws MlciException, InterruptedException {
+    return reportShip(new ShipStep(stepContext()).call(plan, ship), summary);
+  }
+
+  /** What the engine's steps run with: this command's progress, the clock, the environment. */
+  StepContext stepContext() {
+    return StepContext.of(progress, Clock.systemUTC(), System.getenv());
+  }
+
+  /**
+   * The verify and containerize parts of a ship (as {@code verify-image} and {@code containerize}
+   * report them) and what was delivered: {@code ship.verification} is PASSED, FAILED (nothing
+   * delivered) or SKIPPED (delivered unverified, {@code ship.skipped} says why).
+   */
+  int reportShip(ShipResult r, ObjectNode summary) {
+    r.verify().ifPresent(v -> reportVerify(v, summary));
+    r.delivered().ifPresent(c -> reportContainerize(c, summary));
+    ObjectNode n = summary.putObject("ship");
+    n.put("target", r.target());
+    n.put("verification", r.verification().name());
+    n.put("verified", r.verification() == ShipResult.Verification.PASSED);
+    n.put("delivered", r.delivered().isPresent());
+    r.skipped().ifPresent(s -> n.put("skipped", s));
+    n.put("image_id", r.built().imageId());
+    n.put("millis", r.millis());
+    if (!options.json) {
+      PrintWriter out = out();
+      switch (r.verification()) {
+        case PASSED ->
+            out.println(
+                "ship:   verified, then delivered to "
+                    + r.target()
+                    + " (the same image, "
+                    + r.built().imageId()
+                    + ")");
+        case FAILED ->
+            out.println(
+                "ship:   NOT delivered to "
+                    + r.target()
+                    + ": the image breaks its serving contract (verify-image FAIL)");
+        case SKIPPED ->
+            out.println(
+                "ship:   delivered to "
+                    + r.target()
+                    + " NOT verified: verify-image skipped, "
+                    + r.skipped().orElse(""));
+      }
+      out.flush();
+    }
+    return r.exitCode();
   }
 
   void reportContainerize(ContainerizeResult r, ObjectNode summary) {
@@ -177,7 +231,8 @@ abstract class StepCommand implements Callable<Integer> {
           out.println("    " + line);
         }
       }
-      out.printf("report: %s%n", Workspace.display(r.verifyDir().resolve(Images.VERIFY_JSON)));
+      out.printf(
+          "report: %s%n", Workspace.display(r.verifyDir().resolve(VerifyImageStep.VERIFY_JSON)));
       out.flush();
     }
     return r.exitCode();

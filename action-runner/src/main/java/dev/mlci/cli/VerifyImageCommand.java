@@ -2,6 +2,8 @@ package dev.mlci.cli;
 
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.VerifyImageOptions;
+import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.errors.MlciException;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -34,7 +36,8 @@ final class VerifyImageCommand extends StepCommand {
 
   @Override
   int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException, InterruptedException {
-    return reportVerify(
-        images().verifyImage(plan, System.getenv(), Duration.ofSeconds(startTimeout)), summary);
+    VerifyImageOptions verify =
+        new VerifyImageOptions(Duration.ofSeconds(Math.max(1, startTimeout)));
+    return reportVerify(new VerifyImageStep(stepContext()).call(plan, verify), summary);
   }
 }

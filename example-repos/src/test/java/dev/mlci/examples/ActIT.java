@@ -151,6 +151,89 @@ class ActIT {
         repo);
   }
 
+  /**
+   * action.yml's {@code run} (with {@code image}) and {@code containerize} in a real runner never
+   * push an image that breaks its serving contract (ShipIT's image without Java) to the registry
+   * (Debian's docker-registry on loopback, podman on the runner): each step fails with exit 1, no
+   * {@code image} output, {@code image-verified} false, and the registry holds nothing.
+   */
+  @Test
+  void theActionNeverPushesAnImageThatBreaksItsContract() throws Exception {
+    Tools.requireContainers();
+    Path root = Files.createDirectories(work.resolve("ship"));
+    try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(root.resolve("r")))) {
+      Path base = ShipIT.noJavaBase(Files.createDirectories(root.resolve("base")));
+      Path repo = Tools.copyExample("iris", root);
+      Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
+      Path source = Tools.examples().getParent();
+      Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
+      Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+      String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
+      StringBuilder yaml =
+          new StringBuilder("name: ship\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n")
+              .append("    steps:\n      - uses: actions/checkout@v4\n");
+      for (String command : List.of("run", "containerize")) {
+        yaml.append("      - id: ")
+            .append(command)
+            .append("\n        continue-on-error: true\n        uses: ./.mlci-action\n")
+            .append("        with:\n          command: ")
+            .append(command)
+            .append("\n          mlci-jar: ")
+            .append(jar)
+            .append("\n          comment: \"false\"\n          image: registry://")
+            .append(registry.host())
+            .append("/mlci/act:")
+            .append(command)
+            .append("\n          base-image: tar://")
+            .append(base)
+            .append("\n          allow-insecure-registries: \"true\"\n");
+      }
+      yaml.append("      - run: |\n");
+      for (String command : List.of("run", "containerize")) {
+        yaml.append("          echo \"")
+            .append(command)
+            .append(": exit=${{ steps.")
+            .append(command)
+            .append(".outputs.exit-code }} image=[${{ steps.")
+            .append(command)
+            .append(".outputs.image }}] verified=${{ steps.")
+            .append(command)
+            .append(".outputs.image-verified }}\"\n");
+      }
+      Files.createDirectories(repo.resolve(".github/workflows"));
+      Files.writeString(repo.resolve(".github/workflows/ship.yml"), yaml.toString());
+      Files.writeString(repo.resolve(".gitignore"), "mlci-out/\n");
+      git(repo, "init", "-q", "-b", "main");
+      git(repo, "add", "-A");
+      git(repo, "commit", "-q", "-m", "model");
+      Tools.Result r =
+          Tools.exec(
+              List.of(
+                  act.toString(),
+                  "push",
+                  "-W",
+                  ".github/workflows/ship.yml",
+                  "-P",
+                  "ubuntu-latest=-self-hosted",
+                  "--env",
+                  "MLCI_CONTAINER_RUNTIME=podman",
+                  "--env",
+                  "MLCI_CONTAINER_RUN_ARGS=" + ImageIT.RUN_ARGS,
+                  "--env",
+                  "MLCI_CACHE_DIR=" + root.resolve("cache")),
+              repo);
+      String log = r.out() + r.err();
+      assertThat(log)
+          .contains("run: exit=1 image=[] verified=false")
+          .contains("containerize: exit=1 image=[] verified=false")
+          .contains("the image breaks its serving contract and was not pushed");
+      for (String tag : List.of("run", "containerize")) {
+        assertThat(registry.manifestStatus("mlci/act", tag)).as(tag + "\n" + log).isEqualTo(404);
+      }
+      assertThat(registry.repositories()).doesNotContain("mlci/act");
+    }
+  }
+
   @Test
   void aPullRequestThatKeepsTheModelPasses() throws Exception {
     Path repo =

@@ -70,7 +70,8 @@ final class JreBaseImage {
     extract(serverDist.resolve("lib"), "linux-x64/libonnxruntime.so", natives);
     extract(serverDist.resolve("lib"), "linux/x86_64/libxgboost4j.so", natives);
     // PyTorch (mlp images carry it in a layer of their own): the base needs what it links to.
-    for (Path lib : dev.mlci.core.image.PytorchNatives.unpack(work.resolve("pytorch")).files()) {
+    for (Path lib :
+        dev.mlci.core.image.build.PytorchNatives.unpack(work.resolve("pytorch")).files()) {
       Files.copy(lib, natives.resolve(lib.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -105,6 +105,37 @@ final class LocalRegistry implements AutoCloseable {
     return Tools.JSON.readTree(r.body());
   }
 
+  /**
+   * The status of {@code GET /v2/REPOSITORY/manifests/REFERENCE}: 200 when the registry holds it,
+   * 404 when not.
+   */
+  int manifestStatus(String repository, String reference) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://" + host() + "/v2/" + repository + "/manifests/" + reference))
+                .header(
+                    "Accept",
+                    "application/vnd.docker.distribution.manifest.v2+json,"
+                        + " application/vnd.oci.image.manifest.v1+json")
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /** The repositories the registry holds ({@code GET /v2/_catalog}). */
+  Set<String> repositories() throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/_catalog")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    Set<String> names = new TreeSet<>();
+    Tools.JSON.readTree(r.body()).path("repositories").forEach(n -> names.add(n.asString()));
+    return names;
+  }
+
   @Override
   public void close() {
     process.destroy();

@@ -2,7 +2,7 @@ package dev.mlci.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlci.core.image.DeployManifests;
+import dev.mlci.core.image.deploy.DeployManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

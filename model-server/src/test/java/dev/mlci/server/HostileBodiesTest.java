@@ -2,7 +2,7 @@ package dev.mlci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlci.core.image.ServingContract;
+import dev.mlci.core.image.verify.ServingContract;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;

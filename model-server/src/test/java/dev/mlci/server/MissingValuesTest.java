@@ -2,7 +2,7 @@ package dev.mlci.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlci.core.image.ServingCases;
+import dev.mlci.core.image.verify.ServingCases;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package dev.mlci.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mlci.core.image.ServingContract;
+import dev.mlci.core.image.verify.ServingContract;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

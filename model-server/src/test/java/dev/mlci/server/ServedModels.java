@@ -1,10 +1,10 @@
 package dev.mlci.server;
 
-import dev.mlci.core.api.Images;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.api.Workspace;
-import dev.mlci.core.image.ServingCases;
+import dev.mlci.core.image.verify.ServingCases;
 import dev.mlci.core.progress.ProgressListener;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,6 +102,6 @@ final class ServedModels {
     Mlci mlci = new Mlci(ProgressListener.NONE, Clock.systemUTC());
     mlci.train(plan);
     mlci.evaluate(plan);
-    return new Trained(ws.modelDir(), Images.servingCases(plan));
+    return new Trained(ws.modelDir(), VerifyImageStep.servingCases(plan));
   }
 }

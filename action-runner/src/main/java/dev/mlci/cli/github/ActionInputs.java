@@ -29,6 +29,8 @@ import java.util.Set;
  * @param report for {@code comment}: the report to post
  * @param baseline for {@code gate} and {@code run}: the baseline, when not the target's git note
  *     (e.g. {@code models:/NAME@champion})
+ * @param verify for {@code containerize} and {@code run}: check the image's serving contract before
+ *     it is pushed (default true; false delivers it unverified, said in the log)
  */
 public record ActionInputs(
     String command,
@@ -44,7 +46,9 @@ public record ActionInputs(
     boolean push,
     Optional<Long> prNumber,
     Optional<String> report,
-    Optional<String> baseline) {
+    Optional<String> baseline,
+    boolean verify,
+    boolean allowInsecureRegistries) {
 
   /** The commands the action runs. */
   public static final List<String> COMMANDS =
@@ -77,6 +81,8 @@ public record ActionInputs(
     boolean comment = flag(env, "COMMENT", true, problems);
     boolean failOnInconclusive = flag(env, "FAIL_ON_INCONCLUSIVE", false, problems);
     boolean push = flag(env, "PUSH", true, problems);
+    boolean verify = flag(env, "VERIFY", true, problems);
+    boolean insecure = flag(env, "ALLOW_INSECURE_REGISTRIES", false, problems);
     Optional<String> image = text(env, "IMAGE");
     if (command.equals("containerize") && image.isEmpty()) {
       problems.add(
@@ -126,7 +132,9 @@ public record ActionInputs(
         push,
         pr,
         text(env, "REPORT"),
-        text(env, "BASELINE"));
+        text(env, "BASELINE"),
+        verify,
+        insecure);
   }
 
   /** The mlci command line for {@link #command} (not for {@code comment}). */
@@ -150,10 +158,22 @@ public record ActionInputs(
     if (command.equals("containerize")) {
       args.addAll(List.of("--target", image.orElseThrow()));
       baseImage.ifPresent(b -> args.addAll(List.of("--base", b)));
+      if (!verify) {
+        args.add("--no-verify");
+      }
+      if (allowInsecureRegistries) {
+        args.add("--allow-insecure-registries");
+      }
     }
     if (command.equals("run") && image.isPresent()) {
       args.addAll(List.of("--image-target", image.get()));
       baseImage.ifPresent(b -> args.addAll(List.of("--image-base", b)));
+      if (!verify) {
+        args.add("--no-verify");
+      }
+      if (allowInsecureRegistries) {
+        args.add("--allow-insecure-registries");
+      }
     }
     if (command.equals("baseline-record") && push) {
       args.add("--push");

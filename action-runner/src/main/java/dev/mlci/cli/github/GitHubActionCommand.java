@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
       "Run as the mlci GitHub Action (action.yml calls this; inputs come from INPUT_* variables).",
       "Inputs: COMMAND (" + "train|evaluate|gate|run|containerize|baseline-record|comment),",
       "WORKING_DIRECTORY, CONFIG, OUT, TARGET_BRANCH, GITHUB_TOKEN, COMMENT, FAIL_ON_INCONCLUSIVE,",
-      "IMAGE, BASE_IMAGE, PUSH, PR_NUMBER, REPORT. Outputs: verdict, metrics, report-path, image."
+      "IMAGE, BASE_IMAGE, VERIFY, ALLOW_INSECURE_REGISTRIES, PUSH, PR_NUMBER, REPORT.",
+      "Outputs: verdict, metrics, report-path, image, image-verified."
     })
 public final class GitHubActionCommand implements Callable<Integer> {
   /**
@@ -174,14 +175,60 @@ public final class GitHubActionCommand implements Callable<Integer> {
       } else if (command.equals("evaluate") && Files.isRegularFile(metrics)) {
         gh.summary(metricsTable(read(metrics)));
       }
-      Path image = ws.imageDir().resolve("image-reference");
-      if ((command.equals("containerize") || command.equals("run")) && Files.isRegularFile(image)) {
-        String reference = Files.readString(image, StandardCharsets.UTF_8).strip();
-        gh.output("image", reference);
-        gh.summary("**Image:** `" + reference + "`\n");
+      if (command.equals("containerize") || command.equals("run")) {
+        publishImage(ws);
       }
       if (gated && Files.isRegularFile(gateMd)) {
         comment(ws, gateMd);
+      }
+    }
+
+    /**
+     * The image output, only for a delivered image (a broken one is never pushed, and mlci removes
+     * OUT/image then); whether it was verified; an error for an image that broke its contract.
+     */
+    private void publishImage(Workspace ws) throws IOException {
+      Path reference = ws.imageDir().resolve("image-reference");
+      Path description = ws.imageDir().resolve("image.json");
+      Path verify = ws.verifyDir().resolve("verify.json");
+      if (Files.isRegularFile(reference)) {
+        String image = Files.readString(reference, StandardCharsets.UTF_8).strip();
+        JsonNode described =
+            Files.isRegularFile(description) ? read(description) : Json.MAPPER.createObjectNode();
+        boolean verified = described.path("verified").asBoolean(false);
+        String verification = described.path("verification").asString("not verified");
+        gh.output("image", image);
+        gh.output("image-verified", Boolean.toString(verified));
+        gh.summary(
+            "**Image:** `"
+                + image
+                + "` ("
+                + (verified ? "verified before it was pushed" : "NOT verified: " + verification)
+                + ")\n");
+        if (!verified) {
+          gh.annotate(
+              "warning",
+              Optional.empty(),
+              "mlci image not verified",
+              "the image "
+                  + image
+                  + " was delivered without its serving-contract check: "
+                  + verification);
+        }
+      } else if (Files.isRegularFile(verify) && !read(verify).path("passed").asBoolean(true)) {
+        gh.output("image-verified", "false");
+        gh.annotate(
+            "error",
+            Optional.empty(),
+            "mlci verify-image FAIL",
+            "the image breaks its serving contract and was not pushed to "
+                + inputs.image().orElse("the target")
+                + "; see "
+                + Workspace.display(verify));
+        gh.summary(
+            "**Image:** not pushed: it breaks its serving contract (verify-image FAIL, see `"
+                + Workspace.display(verify)
+                + "`)\n");
       }
     }
 

@@ -1,6 +1,6 @@
 package dev.mlci.core.api;
 
-import dev.mlci.core.image.BuiltImage;
+import dev.mlci.core.image.build.BuiltImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +25,6 @@ public record ContainerizeResult(BuiltImage image, Path imageDir, List<String> f
    * daemon's image (whose digest changes when it is pushed).
    */
   public String deployReference() {
-    return Images.deployable(image);
+    return ContainerizeStep.deployable(image);
   }
 }

@@ -1,6 +1,6 @@
 package dev.mlci.core.api;
 
-import dev.mlci.core.image.ImageVerifier;
+import dev.mlci.core.image.verify.ImageVerifier;
 import java.nio.file.Path;
 import java.util.Objects;
 

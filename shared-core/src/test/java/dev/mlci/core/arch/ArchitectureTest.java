@@ -20,6 +20,37 @@ class ArchitectureTest {
     slices().matching("dev.mlci.core.(*)..").should().beFreeOfCycles().check(CORE);
   }
 
+  /**
+   * Images in three packages: {@code build} (Jib) knows nothing of running or deploying an image,
+   * {@code verify} (a container engine, the serving contract) reads what {@code build} made, {@code
+   * deploy} (manifests) only names an image; the steps in {@code api} put them together.
+   */
+  @Test
+  void imagePackages_buildVerifyDeploy_dependInOneDirection() {
+    slices().matching("dev.mlci.core.image.(*)..").should().beFreeOfCycles().check(CORE);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mlci.core.image.build..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.mlci.core.image.verify..", "dev.mlci.core.image.deploy..")
+        .check(CORE);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mlci.core.image.deploy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.mlci.core.image.verify..")
+        .check(CORE);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mlci.core.image.verify..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.mlci.core.image.deploy..")
+        .check(CORE);
+  }
+
   @Test
   void onlyFacesCallTheFacade_theEngineNeverDoes() {
     noClasses()

@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

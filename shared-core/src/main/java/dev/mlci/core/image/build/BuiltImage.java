@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.build;
 
 import java.util.List;
 import java.util.Objects;

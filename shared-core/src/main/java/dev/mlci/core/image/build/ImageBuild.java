@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.build;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.verify;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.build;
 
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.DockerDaemonImage;

@@ -1,4 +1,4 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.verify;
 
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;

@@ -1,5 +1,6 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.deploy;
 
+import dev.mlci.core.image.build.ImageBuild;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;

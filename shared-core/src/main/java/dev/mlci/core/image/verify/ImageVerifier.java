@@ -1,5 +1,6 @@
-package dev.mlci.core.image;
+package dev.mlci.core.image.verify;
 
+import dev.mlci.core.image.build.BuiltImage;
 import dev.mlci.core.progress.ProgressListener;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +19,15 @@ import java.util.Objects;
 public final class ImageVerifier {
   /** The server's default request body limit inside an image. */
   public static final long IMAGE_BODY_LIMIT = 10L << 20;
+
+  /**
+   * The exit codes of {@code podman run} and {@code docker run} (both document them) for a
+   * container command that cannot be invoked (126) or is not found (127): the image's fault. 125
+   * and others are the engine's.
+   */
+  static final int CANNOT_INVOKE = 126;
+
+  static final int NOT_FOUND = 127;
 
   private ImageVerifier() {}
 
@@ -99,6 +109,20 @@ public final class ImageVerifier {
     progress.info("starting " + image.reference() + " with " + engine.name() + " on port " + port);
     long started = System.nanoTime();
     ContainerRuntime.Result r = engine.exec(run, Duration.ofMinutes(2));
+    if (r.exitCode() == CANNOT_INVOKE || r.exitCode() == NOT_FOUND) {
+      // The engine ran, the image did not: its entrypoint is missing or not executable. That is
+      // the image breaking its contract (it does not start), not the machine failing.
+      engine.exec(Duration.ofSeconds(60), "rm", "-f", name);
+      return new Outcome(
+          engine.name(),
+          runnable,
+          (System.nanoTime() - started) / 1e9,
+          null,
+          0,
+          false,
+          List.of("the image does not start: its entrypoint cannot be run (" + r.describe() + ")"),
+          "");
+    }
     if (!r.ok()) {
       throw new EngineException(
           engine.name()
