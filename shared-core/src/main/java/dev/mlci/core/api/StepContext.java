@@ -1,8 +1,8 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
-import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.io.Retry;
+import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.core.tracking.Tracking;
 import java.time.Clock;
 import java.util.Map;
