@@ -37,11 +37,11 @@ class FaceArchitectureTest {
                 .and(
                     DescribedPredicate.not(
                         JavaClass.Predicates.resideInAnyPackage(
-                            "dev.mlci.core.api..",
-                            "dev.mlci.core.errors..",
-                            "dev.mlci.core.image..")
-                        // mlci's one retry loop, which the GitHub API client shares.
-                        .or(JavaClass.Predicates.belongToAnyOf(dev.mlci.core.io.Retry.class)))))
+                                "dev.mlci.core.api..",
+                                "dev.mlci.core.errors..",
+                                "dev.mlci.core.image..")
+                            // mlci's one retry loop, which the GitHub API client shares.
+                            .or(JavaClass.Predicates.belongToAnyOf(dev.mlci.core.io.Retry.class)))))
         .because("faces call the engine through dev.mlci.core.api only")
         .check(CLI);
   }
