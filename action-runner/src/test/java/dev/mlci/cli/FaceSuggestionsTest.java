@@ -31,11 +31,18 @@ class FaceSuggestionsTest {
 
   /** {@code mlci evaluate} before any training, with the suggestions of {@code env}'s face. */
   private CliRun evaluateUntrained(Map<String, String> env, String... extra) {
-    String[] args = new String[extra.length + 3];
-    args[0] = "evaluate";
-    args[1] = repo.dir.toString();
-    args[2] = "--progress=none";
-    System.arraycopy(extra, 0, args, 3, extra.length);
+    String[] words = new String[extra.length + 1];
+    words[0] = "evaluate";
+    System.arraycopy(extra, 0, words, 1, extra.length);
+    return runAs(env, words);
+  }
+
+  /** {@code mlci WORDS REPO} with the suggestions of {@code env}'s face. */
+  private CliRun runAs(Map<String, String> env, String... words) {
+    String[] args = new String[words.length + 2];
+    System.arraycopy(words, 0, args, 0, words.length);
+    args[words.length] = repo.dir.toString();
+    args[words.length + 1] = "--progress=none";
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
@@ -92,6 +99,35 @@ class FaceSuggestionsTest {
 
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("or pass config: 'FILE'.").doesNotContain("--config");
+  }
+
+  @Test
+  void gateBeforeEvaluate_namesTheStepsOfEachFace() {
+    assertThat(runAs(Map.of(), "gate").err())
+        .contains(
+            "there is no evaluation to gate: the file does not exist. Fix: run 'mlci"
+                + " evaluate' first (or 'mlci run').");
+
+    CliRun jenkins = runAs(Map.of(Face.VARIABLE, "jenkins"), "gate");
+
+    assertThat(jenkins.exit()).as(jenkins.err()).isEqualTo(2);
+    assertThat(jenkins.err())
+        .contains(
+            "there is no evaluation to gate: the file does not exist. Fix: run mlEvaluate() first"
+                + " (or the mlTrain(), mlEvaluate(), mlGate() stages).")
+        .doesNotContain("'mlci");
+  }
+
+  @Test
+  void jenkinsMarker_recordWithoutEvaluation_namesTheStep() {
+    CliRun r = runAs(Map.of(Face.VARIABLE, "jenkins"), "baseline", "record");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "there is no evaluation to record: the file does not exist. Fix: run"
+                + " mlEvaluate() first.")
+        .doesNotContain("'mlci");
   }
 
   @Test

@@ -2,8 +2,10 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.gate.BaselineInfo;
@@ -32,10 +34,13 @@ public final class BaselineRecordStep extends Step<RecordResult> {
     Workspace ws = plan.workspace();
     Path file = ws.evalDir().resolve(EvaluationBundle.FILE);
     EvaluationBundle bundle =
-        BundleFile.read(file, "there is no evaluation to record", "run 'mlci evaluate' first.");
+        BundleFile.read(
+            file,
+            "there is no evaluation to record",
+            Fix.of("run {} first.", Suggestions.Step.EVALUATE));
     if (bundle.commit().isEmpty()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(ws.repository()),
               "",
               "the evaluation was not made in a git repository, so there is no commit to attach it to.",
@@ -43,13 +48,15 @@ public final class BaselineRecordStep extends Step<RecordResult> {
     }
     if (bundle.dirty()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(file),
               "",
               "the evaluation ran with uncommitted changes, so it does not describe commit "
                   + BaselineInfo.abbreviate(bundle.commit().get())
                   + ".",
-              "commit (or stash) the changes, then run 'mlci run' and record again."));
+              Fix.of(
+                  "commit (or stash) the changes, then run {} and record again.",
+                  Suggestions.Step.RUN)));
     }
     String commit = bundle.commit().get();
     byte[] bytes;

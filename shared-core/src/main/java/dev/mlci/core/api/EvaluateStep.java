@@ -6,9 +6,11 @@ import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.eval.Evaluation;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.EvaluationFiles;
@@ -79,7 +81,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
     Optional<String> nonFinite = ModelEvaluation.nonFinite(evaluation.predictions());
     if (nonFinite.isPresent()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(ws.modelDir()),
               "",
               "the model's prediction for "
@@ -181,7 +183,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
       return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());
     } catch (OnnxModelException e) {
       throw new BadInputException(
-          Problem.inFile(display + "/" + ModelFormat.ONNX_MODEL, "", e.getMessage(), e.fix()));
+          Problem.in(display + "/" + ModelFormat.ONNX_MODEL, "", e.getMessage(), e.fix()));
     }
   }
 
@@ -207,10 +209,14 @@ public final class EvaluateStep extends Step<EvaluateResult> {
    */
   private void requireSameInputs(ModelBundle bundle, LoadedData data) throws BadInputException {
     JsonNode saved = bundle.provenance().path("inputs");
-    String retrain = "train again ('mlci train', or 'mlci run' for both steps).";
+    Fix retrain =
+        Fix.of(
+            "train again ({}, or {} for both steps).",
+            Suggestions.Step.TRAIN,
+            Suggestions.Step.RUN);
     if (!saved.isObject()) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(bundle.dir()),
               "",
               "the model was written by an older mlci and does not record its training inputs.",

@@ -4,8 +4,10 @@ import dev.mlci.core.config.GateConfig;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.gate.BaselineInfo;
@@ -59,7 +61,7 @@ public final class GateStep extends Step<GateOutcome> {
         BundleFile.read(
             ws.evalDir().resolve(EvaluationBundle.FILE),
             "there is no evaluation to gate",
-            "run 'mlci evaluate' first (or 'mlci run').");
+            Fix.of("run {} first (or {}).", Suggestions.Step.EVALUATE, Suggestions.Step.RUN));
     String target = target(options, config);
     BaselineSource source = BaselineSource.of(options.baseline());
     BaselineSource.Baseline resolved =
@@ -137,7 +139,7 @@ public final class GateStep extends Step<GateOutcome> {
       Path top = TreeExport.topLevel(ws.repository());
       if (!ws.config().startsWith(top)) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 Workspace.display(ws.config()),
                 "",
                 "a rebuild checks out the config from git, but this one is outside the repository.",
@@ -166,12 +168,15 @@ public final class GateStep extends Step<GateOutcome> {
         new EvaluateStep(untracked, oldPlan).call();
       } catch (BadInputException e) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 "baseline rebuild at " + BaselineInfo.abbreviate(commit),
                 "",
                 "training the baseline commit failed: "
                     + e.getMessage().replace(System.lineSeparator(), " / "),
-                "fix the target branch, record a baseline there ('mlci baseline record --push'), or use --baseline FILE."));
+                Fix.of(
+                    "fix the target branch, record a baseline there ({}), or use {}.",
+                    Suggestions.Step.RECORD_BASELINE,
+                    Suggestions.Option.BASELINE.is("FILE"))));
       }
       EvaluationBundle b =
           BundleFile.read(old.evalDir().resolve(EvaluationBundle.FILE), "rebuild", "");
@@ -226,24 +231,28 @@ public final class GateStep extends Step<GateOutcome> {
                     + ")");
         if (v.runId().isEmpty()) {
           throw new BadInputException(
-              Problem.inFile(
+              Problem.in(
                   ref.toString(),
                   "",
                   "version "
                       + v.version()
                       + " was registered without a run, so it has no evaluation.",
-                  "register models with 'mlci register', which links the version to its run."));
+                  Fix.of(
+                      "register models with {}, which links the version to its run.",
+                      Suggestions.Step.REGISTER)));
         }
         return server.download(server.getRun(v.runId()), BaselineSource.Registry.ARTIFACT);
       } catch (TrackingException e) {
         if (e.refused()) {
           throw new BadInputException(
-              Problem.inFile(
+              Problem.in(
                   ref.toString(),
                   "",
                   "the registry cannot give this baseline: " + e.getMessage() + ".",
-                  "check the name and alias (or version); on main, 'mlci register' registers the"
-                      + " evaluated model and sets the alias."));
+                  Fix.of(
+                      "check the name and alias (or version); on main, {} registers the evaluated"
+                          + " model and sets the alias.",
+                      Suggestions.Step.REGISTER)));
         }
         throw new EnvironmentException(
             "reading the baseline " + ref + " failed: " + e.getMessage(), e);

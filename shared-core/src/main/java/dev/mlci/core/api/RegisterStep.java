@@ -2,8 +2,10 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.tracking.MlflowServer;
 import dev.mlci.core.tracking.Tracking;
@@ -36,7 +38,7 @@ public final class RegisterStep extends Step<RegisterResult> {
     String alias = options.alias();
     if (!alias.matches("[A-Za-z_][A-Za-z0-9_-]*") || alias.matches("(?i)v\\d+|latest")) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "--alias",
               "",
               "'"
@@ -52,11 +54,15 @@ public final class RegisterStep extends Step<RegisterResult> {
         digest = Checksums.digest(ws.modelDir());
       } catch (IOException e) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 Workspace.display(ws.modelDir()),
                 "",
                 "there is no trained model to register.",
-                "run 'mlci train' and 'mlci evaluate' (or 'mlci run') with the server configured."));
+                Fix.of(
+                    "run {} and {} (or {}) with the server configured.",
+                    Suggestions.Step.TRAIN,
+                    Suggestions.Step.EVALUATE,
+                    Suggestions.Step.RUN)));
       }
       Tracking.LinkedRun linked = linkedRun(tracking, server, digest);
       Map<String, String> tags = new LinkedHashMap<>();
@@ -91,7 +97,7 @@ public final class RegisterStep extends Step<RegisterResult> {
             .orElseThrow(
                 () ->
                     new BadInputException(
-                        Problem.inFile(
+                        Problem.in(
                             Workspace.display(ws.modelDir()),
                             "",
                             trackedOn.isPresent()
@@ -104,16 +110,19 @@ public final class RegisterStep extends Step<RegisterResult> {
                                     + " while the server was unreachable, or without"
                                     + " MLFLOW_TRACKING_URI).",
                             trackedOn.isPresent()
-                                ? "set MLFLOW_TRACKING_URI to "
-                                    + trackedOn.get()
-                                    + " (written exactly so), or train and evaluate again with"
-                                    + " the server you want."
-                                : "run 'mlci train' and 'mlci evaluate' again with the server"
-                                    + " reachable, then register.")));
+                                ? Fix.of(
+                                    "set MLFLOW_TRACKING_URI to {} (written exactly so), or train"
+                                        + " and evaluate again with the server you want.",
+                                    trackedOn.get())
+                                : Fix.of(
+                                    "run {} and {} again with the server reachable, then"
+                                        + " register.",
+                                    Suggestions.Step.TRAIN,
+                                    Suggestions.Step.EVALUATE))));
     for (String needed : List.of(Workspace.MODEL_DIR, Workspace.EVAL_DIR)) {
       if (!linked.artifacts().contains(needed)) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 Workspace.display(ws.out()),
                 "",
                 "the run "
@@ -123,7 +132,10 @@ public final class RegisterStep extends Step<RegisterResult> {
                     + "' artifact on "
                     + server.display()
                     + ", so the registered version would lack it.",
-                "run 'mlci evaluate' (with the server reachable) before 'mlci register'."));
+                Fix.of(
+                    "run {} (with the server reachable) before {}.",
+                    Suggestions.Step.EVALUATE,
+                    Suggestions.Step.REGISTER)));
       }
     }
     return linked;
@@ -136,7 +148,7 @@ public final class RegisterStep extends Step<RegisterResult> {
         .orElseThrow(
             () ->
                 new BadInputException(
-                    Problem.inFile(
+                    Problem.in(
                         "MLFLOW_TRACKING_URI",
                         "",
                         what + " needs an MLflow tracking server, and none is configured.",

@@ -2,9 +2,11 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.io.Json;
 import dev.mlci.core.io.OutputDirectory;
@@ -215,7 +217,7 @@ public final class StepOutput {
     }
     if (e instanceof AtomicDirectory.ForeignDirectoryException f) {
       return new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "--out",
               "",
               "cannot "
@@ -223,7 +225,7 @@ public final class StepOutput {
                   + ": "
                   + f.getMessage()
                   + "; mlci will neither replace nor delete it.",
-              "choose another --out, or move it away."));
+              Fix.of("choose another {}, or move it away.", Suggestions.Option.OUT)));
     }
     if (e instanceof OutOfMemoryError oom) {
       return OutOfMemory.of(doing, oom);

@@ -1,7 +1,9 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.io.RegularFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ public record Workspace(Path repository, Path config, Path out) {
     Objects.requireNonNull(repository, "repository");
     if (!Files.isDirectory(repository)) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               repository.toString(),
               "",
               Files.exists(repository)
@@ -70,13 +72,15 @@ public record Workspace(Path repository, Path config, Path out) {
     for (Path p = outDir; p != null; p = p.getParent()) {
       if (Files.exists(p) && !Files.isDirectory(p)) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 display(p),
                 "",
                 "the output directory "
                     + (p.equals(outDir) ? "is" : "would lie under")
                     + " a file.",
-                "pass --out a directory (it is created if missing), or remove the file."));
+                Fix.of(
+                    "pass {} a directory (it is created if missing), or remove the file.",
+                    Suggestions.Option.OUT)));
       }
     }
     return new Workspace(repository, config.orElse(repository.resolve(DEFAULT_CONFIG)), outDir);

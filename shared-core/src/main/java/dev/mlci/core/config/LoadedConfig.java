@@ -1,5 +1,6 @@
 package dev.mlci.core.config;
 
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -54,6 +55,11 @@ public final class LoadedConfig {
    * default.
    */
   public Problem problemAt(String field, String message, String fix) {
+    return problemAt(field, message, Fix.text(fix));
+  }
+
+  /** As {@link #problemAt(String, String, String)}, with a fix that names steps or options. */
+  public Problem problemAt(String field, String message, Fix fix) {
     String pointer = field.isEmpty() ? "" : "/" + field.replace(".", "/");
     YamlDocument.Position pos = document.valueAt(pointer);
     return Problem.at(

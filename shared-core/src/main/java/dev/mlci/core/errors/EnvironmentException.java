@@ -12,6 +12,14 @@ public class EnvironmentException extends MlciException {
     super(message, cause);
   }
 
+  /**
+   * {@code message}, then {@code advice} (what to do, e.g. "retry {}." with a step), phrased in the
+   * terms of each face.
+   */
+  public EnvironmentException(String message, Fix advice, Throwable cause) {
+    super(message, advice, cause);
+  }
+
   @Override
   public ExitCode exitCode() {
     return ExitCode.INTERNAL_ERROR;

@@ -15,22 +15,38 @@ public abstract class MlciException extends Exception {
 
   private final transient List<Problem> problems;
 
+  /** What to do, after a message that stands alone; {@link Fix#NONE} when it says it all. */
+  private final transient Fix advice;
+
+  private final transient String bare;
+
   protected MlciException(List<Problem> problems) {
     super(render(problems));
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("an MlciException needs at least one problem");
     }
     this.problems = List.copyOf(problems);
+    this.advice = Fix.NONE;
+    this.bare = "";
   }
 
   protected MlciException(String message) {
-    super(Secrets.redact(message));
-    this.problems = List.of();
+    this(message, Fix.NONE, null);
   }
 
   protected MlciException(String message, Throwable cause) {
-    super(Secrets.redact(message), cause);
+    this(message, Fix.NONE, cause);
+  }
+
+  /**
+   * A message that stands alone, followed by what to do ({@code advice}), phrased per face by
+   * {@link #message(Suggestions)}; {@link #getMessage()} has it in the CLI's terms.
+   */
+  protected MlciException(String message, Fix advice, Throwable cause) {
+    super(Secrets.redact(join(message, advice, Suggestions.CLI)), cause);
     this.problems = List.of();
+    this.advice = advice;
+    this.bare = message;
   }
 
   /** The located problems behind this failure; empty when the message stands alone. */
@@ -44,7 +60,7 @@ public abstract class MlciException extends Exception {
    */
   public String message(Suggestions suggestions) {
     if (problems.isEmpty()) {
-      return getMessage();
+      return advice.isEmpty() ? getMessage() : Secrets.redact(join(bare, advice, suggestions));
     }
     return problems.stream()
         .map(p -> p.render(suggestions))
@@ -53,6 +69,10 @@ public abstract class MlciException extends Exception {
 
   /** The exit code the faces report for this failure. */
   public abstract ExitCode exitCode();
+
+  private static String join(String message, Fix advice, Suggestions suggestions) {
+    return advice.isEmpty() ? message : message + " " + advice.render(suggestions);
+  }
 
   private static String render(List<Problem> problems) {
     return problems.stream()

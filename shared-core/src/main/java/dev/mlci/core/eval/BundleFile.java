@@ -1,6 +1,7 @@
 package dev.mlci.core.eval;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.RegularFiles;
 import java.io.IOException;
@@ -13,6 +14,11 @@ import java.nio.file.Path;
 public final class BundleFile {
   private BundleFile() {}
 
+  /** As {@link #read(Path, String, Fix)}, with a fix that names no step or option. */
+  public static EvaluationBundle read(Path file, String what, String fix) throws BadInputException {
+    return read(file, what, Fix.text(fix));
+  }
+
   /**
    * The bundle in {@code file}.
    *
@@ -21,16 +27,16 @@ public final class BundleFile {
    * @param fix what to do when it cannot be read
    * @throws BadInputException naming the file when it is absent, not a regular file, or no bundle
    */
-  public static EvaluationBundle read(Path file, String what, String fix) throws BadInputException {
+  public static EvaluationBundle read(Path file, String what, Fix fix) throws BadInputException {
     RegularFiles.require(file, RegularFiles.display(file), "");
     try (InputStream in = Files.newInputStream(file)) {
       return EvaluationBundle.read(in);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
-          Problem.inFile(RegularFiles.display(file), "", what + ": the file does not exist.", fix));
+          Problem.in(RegularFiles.display(file), "", what + ": the file does not exist.", fix));
     } catch (IOException | IllegalArgumentException e) {
       throw new BadInputException(
-          Problem.inFile(RegularFiles.display(file), "", what + ": " + e.getMessage() + ".", fix));
+          Problem.in(RegularFiles.display(file), "", what + ": " + e.getMessage() + ".", fix));
     }
   }
 }

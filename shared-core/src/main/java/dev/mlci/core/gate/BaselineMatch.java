@@ -1,7 +1,10 @@
 package dev.mlci.core.gate;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
+import dev.mlci.core.errors.Suggestions.Step;
 import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.EvaluationBundle;
 import java.util.TreeSet;
@@ -27,7 +30,7 @@ public final class BaselineMatch {
     }
     if (!baseline.task().equals(candidate.task())) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "baseline",
               "",
               "the baseline is a "
@@ -35,13 +38,16 @@ public final class BaselineMatch {
                   + " model and the candidate a "
                   + candidate.task()
                   + " model; they cannot be compared.",
-              "record a new baseline on " + target + ", or pass --baseline rebuild."));
+              Fix.of(
+                  "record a new baseline on {}, or pass {}.",
+                  target,
+                  Option.BASELINE.is(BaselineSource.REBUILD))));
     }
     if (baseline.predictions() instanceof ClassificationPredictions b
         && candidate.predictions() instanceof ClassificationPredictions c
         && !new TreeSet<>(b.classes()).equals(new TreeSet<>(c.classes()))) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "baseline",
               "",
               "the baseline's classes "
@@ -49,9 +55,11 @@ public final class BaselineMatch {
                   + " differ from the candidate's "
                   + c.classes()
                   + "; per-class results cannot be compared.",
-              "if the classes were renamed or added on purpose, record a new baseline on "
-                  + target
-                  + " (or compare with --baseline rebuild); otherwise check data.target."));
+              Fix.of(
+                  "if the classes were renamed or added on purpose, record a new baseline on {}"
+                      + " (or compare with {}); otherwise check data.target.",
+                  target,
+                  Option.BASELINE.is(BaselineSource.REBUILD))));
     }
   }
 
@@ -64,7 +72,7 @@ public final class BaselineMatch {
       throws BadInputException {
     if (!baseline.name().equals(candidate.name())) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "baseline",
               "",
               "the baseline ("
@@ -74,13 +82,14 @@ public final class BaselineMatch {
                   + "', but this is model '"
                   + candidate.name()
                   + "'; one model's baseline never gates another.",
-              "record a baseline of '"
-                  + candidate.name()
-                  + "' on "
-                  + target
-                  + " ('mlci baseline record --push' after 'mlci run' there), or pass --baseline"
-                  + " rebuild; if the model was renamed, that is the way to carry its baseline"
-                  + " over."));
+              Fix.of(
+                  "record a baseline of '{}' on {} ({} after {} there), or pass {}; if the model"
+                      + " was renamed, that is the way to carry its baseline over.",
+                  candidate.name(),
+                  target,
+                  Step.RECORD_BASELINE,
+                  Step.RUN,
+                  Option.BASELINE.is(BaselineSource.REBUILD))));
     }
   }
 }

@@ -2,8 +2,11 @@ package dev.mlci.core.gate;
 
 import dev.mlci.core.config.GateConfig;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
+import dev.mlci.core.errors.Suggestions.Step;
 import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.git.BaselineFinder;
@@ -142,7 +145,7 @@ public sealed interface BaselineSource
           bundle = EvaluationBundle.read(new ByteArrayInputStream(found.note()));
         } catch (IOException | IllegalArgumentException e) {
           throw new BadInputException(
-              Problem.inFile(
+              Problem.in(
                   "git notes " + GitNotes.REF,
                   "",
                   "the baseline note on "
@@ -150,7 +153,7 @@ public sealed interface BaselineSource
                       + " is not a readable bundle: "
                       + e.getMessage()
                       + ".",
-                  "record it again on the target branch ('mlci baseline record --push')."));
+                  Fix.of("record it again on the target branch ({}).", Step.RECORD_BASELINE)));
         }
         return new Baseline(
             Optional.of(bundle),
@@ -218,7 +221,7 @@ public sealed interface BaselineSource
           BundleFile.read(
               path,
               "cannot read the baseline bundle",
-              "pass a file written by 'mlci evaluate' (" + EvaluationBundle.FILE + ").");
+              Fix.of("pass a file written by {} ({}).", Step.EVALUATE, EvaluationBundle.FILE));
       return new Baseline(
           Optional.of(b),
           new BaselineInfo(
@@ -249,11 +252,14 @@ public sealed interface BaselineSource
         b = EvaluationBundle.read(new ByteArrayInputStream(bytes));
       } catch (IOException | IllegalArgumentException e) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 ref + " (" + ARTIFACT + ")",
                 "",
                 "the registered version's evaluation is not readable: " + e.getMessage() + ".",
-                "register a version evaluated by this mlci ('mlci evaluate', then 'mlci register')."));
+                Fix.of(
+                    "register a version evaluated by this mlci ({}, then {}).",
+                    Step.EVALUATE,
+                    Step.REGISTER)));
       }
       return new Baseline(
           Optional.of(b),
@@ -278,7 +284,7 @@ public sealed interface BaselineSource
               .orElseThrow(
                   () ->
                       new BadInputException(
-                          Problem.inFile(
+                          Problem.in(
                               "git",
                               "",
                               "there is no merge-base of HEAD and "
@@ -287,7 +293,9 @@ public sealed interface BaselineSource
                                   + (search.problems().isEmpty()
                                       ? "."
                                       : " (" + String.join("; ", search.problems()) + ")."),
-                              "run in a git checkout that has the target branch, or pass --baseline FILE.")));
+                              Fix.of(
+                                  "run in a git checkout that has the target branch, or pass {}.",
+                                  Option.BASELINE.is("FILE")))));
       return new Baseline(
           Optional.of(c.rebuilder().rebuild(at)),
           new BaselineInfo(

@@ -158,7 +158,8 @@ public record GateView(
         return "The build fails (red): there is no baseline and gate.on_missing is fail.";
       }
       return "The build fails (red): a rule is INCONCLUSIVE and the gate fails on inconclusive"
-          + " (gate.inconclusive: fail, or --fail-on-inconclusive).";
+          + " (gate.inconclusive: fail in ml.yaml, or the gate step's fail-on-inconclusive"
+          + " option).";
     }
     if (r.verdict() == Verdict.INCONCLUSIVE) {
       return "The build passes with a warning (green; Jenkins' mlGate marks it UNSTABLE): a rule is"

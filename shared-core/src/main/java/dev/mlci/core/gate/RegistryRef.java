@@ -30,7 +30,7 @@ public record RegistryRef(String name, Optional<String> alias, Optional<String> 
           rest.substring(0, slash), Optional.empty(), Optional.of(rest.substring(slash + 1)));
     }
     throw new BadInputException(
-        Problem.inFile(
+        Problem.in(
             "--baseline",
             "",
             "'" + s + "' names no model version.",

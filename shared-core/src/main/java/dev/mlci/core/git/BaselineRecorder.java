@@ -2,8 +2,11 @@ package dev.mlci.core.git;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
+import dev.mlci.core.errors.Suggestions.Step;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,11 +88,11 @@ public final class BaselineRecorder {
       throws BadInputException, EnvironmentException, IOException {
     if (!repo.getRemoteNames().contains(remote)) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               "git",
               "",
               "there is no remote '" + remote + "' to push to.",
-              "pass --remote NAME, or add the remote."));
+              Fix.of("pass {}, or add the remote.", Option.REMOTE.is("NAME"))));
     }
     try {
       return GitNotes.push(
@@ -105,11 +108,13 @@ public final class BaselineRecorder {
               + GitNotes.describeRemote(repo, remote)
               + " failed: "
               + GitNotes.answer(e)
-              + ". The note is recorded locally; check that the remote's URL is a git"
-              + " server ('git remote get-url "
-              + remote
-              + "'), set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access and retry"
-              + " 'mlci baseline record --push'.",
+              + ".",
+          Fix.of(
+              "The note is recorded locally; check that the remote's URL is a git server ('git"
+                  + " remote get-url {}'), set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access"
+                  + " and retry {}.",
+              remote,
+              Step.RECORD_BASELINE),
           e);
     }
   }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * The engine words what to do next through {@code Fix.of} and {@code Suggestions} (a step, an
  * option), so that Jenkins and Action users read their own terms: no string literal in the engine's
  * sources names a CLI command ({@code 'mlci train'}) or flag ({@code --baseline}). Exceptions: the
- * CLI's own phrasing, flags of other programs mlci runs or quotes, and the files other branches are
- * rewriting this round, which the integrator converts and removes from {@link #NOT_YET_CONVERTED}.
+ * CLI's own phrasing, flags of other programs mlci runs or quotes, an option the user gave named as
+ * the source of a problem ({@link #USER_GIVEN}), and the files other branches are rewriting this
+ * round, which the integrator converts and removes from {@link #NOT_YET_CONVERTED}.
  */
 class FixWordingTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/mlci/core");
@@ -35,19 +36,34 @@ class FixWordingTest {
   private static final Map<String, Set<String>> OTHER_PROGRAMS =
       Map.of(
           "git/BaselineFinder.java", Set.of("--unshallow"),
-          "tracking/MlflowServer.java", Set.of("--serve-artifacts"),
+          "tracking/MlflowArtifacts.java", Set.of("--serve-artifacts"),
           "image/verify/ImageVerifier.java", Set.of("--name", "--network", "--tls-verify"));
 
-  /** Rewritten on other branches now (i15s, i15ship); convert after merging, then remove here. */
+  /**
+   * The option a user gave, named as the place a problem is in (its {@code source}) or as what
+   * needs a server: it is what the user passed, not advice, so it stays the CLI's name (every face
+   * runs the CLI with it, and a problem's source is one string for every face). Each fix that goes
+   * with it is a {@code Fix.of} and speaks the face's language. Allowed as the whole literal only
+   * (the flag alone, or the flag before the value), never inside a sentence.
+   */
+  private static final Map<String, Set<String>> USER_GIVEN =
+      Map.of(
+          // Problem.in("--baseline", ...): the models:/ reference the user gave is malformed.
+          "gate/RegistryRef.java", Set.of("--baseline"),
+          // Problem.in("--alias", ...): the alias the user gave is not one MLflow accepts.
+          "api/RegisterStep.java", Set.of("--alias"),
+          // Problem.in("--out", ...): the output directory the user gave holds what mlci did not
+          // write.
+          "api/StepOutput.java", Set.of("--out"),
+          // "--baseline models:/... needs an MLflow tracking server": the reference the user gave.
+          "api/GateStep.java", Set.of("--baseline "));
+
+  /** Rewritten on another branch now (i15ship); convert after merging, then remove here. */
   private static final Set<String> NOT_YET_CONVERTED =
       Set.of(
-          "api/Mlci.java",
           "api/ContainerizeStep.java",
           "api/VerifyImageStep.java",
           "api/ShipStep.java",
-          "api/StepOutput.java",
-          "api/Workspace.java",
-          "api/RegistryRef.java",
           "image/build/ImageBuilder.java",
           "image/deploy/DeployManifests.java");
 
@@ -62,6 +78,7 @@ class FixWordingTest {
           continue;
         }
         Set<String> allowed = OTHER_PROGRAMS.getOrDefault(name, Set.of());
+        Set<String> given = USER_GIVEN.getOrDefault(name, Set.of());
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
           String line = lines.get(i).strip();
@@ -70,6 +87,9 @@ class FixWordingTest {
           }
           Matcher literal = LITERAL.matcher(line);
           while (literal.find()) {
+            if (given.contains(literal.group(1))) {
+              continue;
+            }
             Matcher words = CLI_WORDS.matcher(literal.group(1));
             while (words.find()) {
               if (!allowed.contains(words.group())) {

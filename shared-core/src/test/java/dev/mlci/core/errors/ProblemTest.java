@@ -97,6 +97,34 @@ class ProblemTest {
   }
 
   @Test
+  void environmentException_withAdvice_phrasesItPerFace_andRedacts() {
+    EnvironmentException e =
+        new EnvironmentException(
+            "pushing to https://u:secret@h/r failed.",
+            Fix.of("retry {} (remote {}).", Step.RECORD_BASELINE, "https://u:secret@h/r"),
+            new java.io.IOException("x"));
+
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "pushing to https://u:***@h/r failed. retry 'mlci baseline record --push'"
+                + " (remote https://u:***@h/r).");
+    assertThat(e.message(BRACKETS))
+        .isEqualTo(
+            "pushing to https://u:***@h/r failed. retry [step RECORD_BASELINE] (remote"
+                + " https://u:***@h/r).");
+    assertThat(e.getCause()).hasMessage("x");
+    assertThat(new EnvironmentException("plain", null).message(BRACKETS)).isEqualTo("plain");
+  }
+
+  @Test
+  void fix_aTermOfUserText_isNeverTakenForASlot() {
+    Fix fix = Fix.of("record a baseline on {}, or pass {}.", "feat/{}", Option.BASELINE.is("x"));
+
+    assertThat(fix.render(Suggestions.CLI))
+        .isEqualTo("record a baseline on feat/{}, or pass --baseline x.");
+  }
+
+  @Test
   void fix_withTermsThatDoNotMatchItsSlots_isAProgrammerError() {
     assertThatThrownBy(() -> Fix.of("run {} or {}.", Step.TRAIN))
         .isInstanceOf(IllegalArgumentException.class)
