@@ -12,6 +12,11 @@ public class EnvironmentException extends MlciException {
     super(message, cause);
   }
 
+  /** {@code lead} followed by {@code fix}, phrased per face ({@link #message(Suggestions)}). */
+  public EnvironmentException(String lead, Fix fix, Throwable cause) {
+    super(lead, fix, cause);
+  }
+
   @Override
   public ExitCode exitCode() {
     return ExitCode.INTERNAL_ERROR;

@@ -15,22 +15,38 @@ public abstract class MlciException extends Exception {
 
   private final transient List<Problem> problems;
 
+  /** For a message without problems: the text before {@link #fix}, and the fix phrased per face. */
+  private final String lead;
+
+  private final transient Fix fix;
+
   protected MlciException(List<Problem> problems) {
     super(render(problems));
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("an MlciException needs at least one problem");
     }
     this.problems = List.copyOf(problems);
+    this.lead = "";
+    this.fix = Fix.NONE;
   }
 
   protected MlciException(String message) {
-    super(Secrets.redact(message));
-    this.problems = List.of();
+    this(message, Fix.NONE, null);
   }
 
   protected MlciException(String message, Throwable cause) {
-    super(Secrets.redact(message), cause);
+    this(message, Fix.NONE, cause);
+  }
+
+  /**
+   * A message that ends in what to do, {@code lead} followed by {@code fix} phrased per face:
+   * {@link #getMessage()} is it in the CLI's terms, {@link #message(Suggestions)} in a face's.
+   */
+  protected MlciException(String lead, Fix fix, Throwable cause) {
+    super(Secrets.redact(lead + fix.render(Suggestions.CLI)), cause);
     this.problems = List.of();
+    this.lead = lead;
+    this.fix = fix;
   }
 
   /** The located problems behind this failure; empty when the message stands alone. */
@@ -44,7 +60,9 @@ public abstract class MlciException extends Exception {
    */
   public String message(Suggestions suggestions) {
     if (problems.isEmpty()) {
-      return getMessage();
+      return fix == null || fix.isEmpty()
+          ? getMessage()
+          : Secrets.redact(lead + fix.render(suggestions));
     }
     return problems.stream()
         .map(p -> p.render(suggestions))

@@ -1,6 +1,7 @@
 package dev.mlci.core.eval;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.RegularFiles;
 import java.io.IOException;
@@ -22,15 +23,20 @@ public final class BundleFile {
    * @throws BadInputException naming the file when it is absent, not a regular file, or no bundle
    */
   public static EvaluationBundle read(Path file, String what, String fix) throws BadInputException {
+    return read(file, what, Fix.text(fix));
+  }
+
+  /** As {@link #read(Path, String, String)}, with a fix that names a step or option per face. */
+  public static EvaluationBundle read(Path file, String what, Fix fix) throws BadInputException {
     RegularFiles.require(file, RegularFiles.display(file), "");
     try (InputStream in = Files.newInputStream(file)) {
       return EvaluationBundle.read(in);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
-          Problem.inFile(RegularFiles.display(file), "", what + ": the file does not exist.", fix));
+          Problem.in(RegularFiles.display(file), "", what + ": the file does not exist.", fix));
     } catch (IOException | IllegalArgumentException e) {
       throw new BadInputException(
-          Problem.inFile(RegularFiles.display(file), "", what + ": " + e.getMessage() + ".", fix));
+          Problem.in(RegularFiles.display(file), "", what + ": " + e.getMessage() + ".", fix));
     }
   }
 }
