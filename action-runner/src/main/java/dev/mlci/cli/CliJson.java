@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.mlci.core.api.ContainerizeResult;
 import dev.mlci.core.api.EvaluateResult;
 import dev.mlci.core.api.GateOutcome;
+import dev.mlci.core.api.ImageLayer;
 import dev.mlci.core.api.RunRecord;
+import dev.mlci.core.api.ShipResult;
 import dev.mlci.core.api.TrackedRun;
 import dev.mlci.core.api.TrainResult;
+import dev.mlci.core.api.VerifyResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +42,9 @@ final class CliJson {
           .addMixIn(GateOutcome.class, GateJson.class)
           .addMixIn(TrackedRun.class, TrackedJson.class)
           .addMixIn(RunRecord.class, RunJson.class)
+          .addMixIn(ContainerizeResult.class, ContainerizeJson.class)
+          .addMixIn(VerifyResult.class, VerifyJson.class)
+          .addMixIn(ShipResult.class, ShipJson.class)
           .build();
 
   private CliJson() {}
@@ -138,4 +145,122 @@ final class CliJson {
     "tags"
   })
   abstract static class RunJson {}
+
+  @JsonPropertyOrder({
+    "reference",
+    "digest",
+    "deploy_reference",
+    "image_id",
+    "target",
+    "image_dir",
+    "layers",
+    "warnings",
+    "millis"
+  })
+  abstract static class ContainerizeJson {
+    @JsonIgnore
+    abstract Object image();
+
+    @JsonIgnore
+    abstract List<String> files();
+
+    @JsonProperty("reference")
+    abstract String reference();
+
+    @JsonProperty("digest")
+    abstract String digest();
+
+    @JsonProperty("deploy_reference")
+    abstract String deployReference();
+
+    @JsonProperty("image_id")
+    abstract String imageId();
+
+    @JsonProperty("target")
+    abstract String target();
+
+    @JsonProperty("layers")
+    abstract List<ImageLayer> layers();
+
+    @JsonProperty("warnings")
+    abstract List<String> warnings();
+  }
+
+  @JsonPropertyOrder({
+    "passed",
+    "engine",
+    "image",
+    "start_seconds",
+    "verify_dir",
+    "problems",
+    "checks",
+    "failed_checks",
+    "rows_compared",
+    "max_abs_difference",
+    "millis"
+  })
+  abstract static class VerifyJson {
+    @JsonIgnore
+    abstract Object outcome();
+
+    @JsonProperty("passed")
+    abstract boolean passed();
+
+    @JsonProperty("engine")
+    abstract String engine();
+
+    @JsonProperty("image")
+    abstract String image();
+
+    @JsonProperty("start_seconds")
+    abstract double startSeconds();
+
+    @JsonProperty("problems")
+    abstract List<String> problems();
+
+    @JsonProperty("checks")
+    abstract Optional<Integer> checks();
+
+    @JsonProperty("failed_checks")
+    abstract Optional<Integer> failedChecks();
+
+    @JsonProperty("rows_compared")
+    abstract Optional<Integer> rowsCompared();
+
+    @JsonProperty("max_abs_difference")
+    abstract Optional<Double> maxAbsDifference();
+  }
+
+  /**
+   * {@code ship} says what happened; what was delivered and the check are reported as {@code
+   * containerize} and {@code verify_image} beside it.
+   */
+  @JsonPropertyOrder({
+    "target",
+    "verification",
+    "verified",
+    "delivered",
+    "skipped",
+    "image_id",
+    "millis"
+  })
+  abstract static class ShipJson {
+    @JsonIgnore
+    abstract Object built();
+
+    @JsonIgnore
+    abstract Optional<ContainerizeResult> delivered();
+
+    @JsonIgnore
+    abstract Optional<VerifyResult> verify();
+
+    @JsonProperty("verified")
+    abstract boolean verified();
+
+    @JsonProperty("delivered")
+    abstract boolean wasDelivered();
+
+    @JsonProperty("image_id")
+    abstract String imageId();
+  }
 }

@@ -29,6 +29,9 @@ final class JenkinsSuggestions implements Suggestions {
 
   @Override
   public String option(Option option) {
+    if (option == Option.NO_VERIFY) {
+      return "mlContainerize(verify: false)";
+    }
     String parameter = parameter(option);
     if (parameter == null) {
       return "the mlci CLI's " + option.flag() + " (no parameter of the Jenkins steps)";
@@ -63,6 +66,7 @@ final class JenkinsSuggestions implements Suggestions {
       case BASELINE -> "baseline";
       case BASE_IMAGE -> "base";
       case ALLOW_INSECURE_REGISTRIES -> "allowInsecureRegistries";
+      case NO_VERIFY -> "verify";
       case MODEL_NAME -> "name";
       case ALIAS -> "alias";
       case REMOTE -> "remote";
@@ -75,7 +79,7 @@ final class JenkinsSuggestions implements Suggestions {
     return switch (option) {
       case CONFIG, OUT, IMAGE_NAME -> null;
       case TARGET_BRANCH, BASELINE -> "mlGate";
-      case IMAGE_TARGET, BASE_IMAGE, ALLOW_INSECURE_REGISTRIES -> "mlContainerize";
+      case IMAGE_TARGET, BASE_IMAGE, ALLOW_INSECURE_REGISTRIES, NO_VERIFY -> "mlContainerize";
       case MODEL_NAME, ALIAS -> "mlRegister";
       case REMOTE -> "mlBaselineRecord";
     };

@@ -2,8 +2,10 @@ package dev.mlci.cli;
 
 import dev.mlci.core.api.ContainerizeResult;
 import dev.mlci.core.api.EvaluateResult;
+import dev.mlci.core.api.FailedCheck;
 import dev.mlci.core.api.GateOptions;
 import dev.mlci.core.api.GateOutcome;
+import dev.mlci.core.api.ImageLayer;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.ShipOptions;
@@ -17,9 +19,6 @@ import dev.mlci.core.api.VerifyImageStep;
 import dev.mlci.core.api.VerifyResult;
 import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
-import dev.mlci.core.image.build.BuiltImage;
-import dev.mlci.core.image.verify.ImageVerifier;
-import dev.mlci.core.image.verify.ServingContract;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Locale;
@@ -28,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -111,14 +109,7 @@ abstract class StepCommand implements Callable<Integer> {
   int reportShip(ShipResult r, ObjectNode summary) {
     r.verify().ifPresent(v -> reportVerify(v, summary));
     r.delivered().ifPresent(c -> reportContainerize(c, summary));
-    ObjectNode n = summary.putObject("ship");
-    n.put("target", r.target());
-    n.put("verification", r.verification().name());
-    n.put("verified", r.verification() == ShipResult.Verification.PASSED);
-    n.put("delivered", r.delivered().isPresent());
-    r.skipped().ifPresent(s -> n.put("skipped", s));
-    n.put("image_id", r.built().imageId());
-    n.put("millis", r.millis());
+    summary.set("ship", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
       switch (r.verification()) {
@@ -127,7 +118,7 @@ abstract class StepCommand implements Callable<Integer> {
                 "ship:   verified, then delivered to "
                     + r.target()
                     + " (the same image, "
-                    + r.built().imageId()
+                    + r.imageId()
                     + ")");
         case FAILED ->
             out.println(
@@ -147,20 +138,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportContainerize(ContainerizeResult r, ObjectNode summary) {
-    BuiltImage image = r.image();
-    ObjectNode n = summary.putObject("containerize");
-    n.put("reference", image.reference());
-    n.put("digest", image.digest());
-    n.put("deploy_reference", r.deployReference());
-    n.put("image_id", image.imageId());
-    n.put("target", image.target());
-    n.put("image_dir", r.imageDir().toString());
-    ArrayNode layers = n.putArray("layers");
-    for (BuiltImage.Layer l : image.layers()) {
-      layers.addObject().put("name", l.name()).put("files", l.files()).put("bytes", l.bytes());
-    }
-    image.warnings().forEach(n.putArray("warnings")::add);
-    n.put("millis", r.millis());
+    summary.set("containerize", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
       out.printf(
@@ -168,8 +146,8 @@ abstract class StepCommand implements Callable<Integer> {
           "image:  %s (containerize step: %.1fs)%n",
           r.deployReference(),
           r.millis() / 1000.0);
-      out.println(image.digest());
-      for (BuiltImage.Layer l : image.layers()) {
+      out.println(r.digest());
+      for (ImageLayer l : r.layers()) {
         out.printf(
             Locale.ROOT,
             "  layer %-13s %4d files %8.1f MB%n",
@@ -177,7 +155,7 @@ abstract class StepCommand implements Callable<Integer> {
             l.files(),
             l.bytes() / 1e6);
       }
-      for (String w : image.warnings()) {
+      for (String w : r.warnings()) {
         out.println("  warning: " + w);
       }
       out.printf(
@@ -187,47 +165,33 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   int reportVerify(VerifyResult r, ObjectNode summary) {
-    ImageVerifier.Outcome o = r.outcome();
-    ObjectNode n = summary.putObject("verify_image");
-    n.put("passed", o.passed());
-    n.put("engine", o.engine());
-    n.put("image", o.image());
-    n.put("start_seconds", o.startSeconds());
-    n.put("verify_dir", r.verifyDir().toString());
-    o.problems().forEach(n.putArray("problems")::add);
-    if (o.report() != null) {
-      n.put("checks", o.report().checks().size());
-      n.put("failed_checks", o.report().failures().size());
-      n.put("rows_compared", o.report().rowsCompared());
-      n.put("max_abs_difference", o.report().maxAbsDifference());
-    }
-    n.put("millis", r.millis());
+    summary.set("verify_image", CliJson.tree(r));
     if (!options.json) {
       PrintWriter out = out();
-      if (o.report() != null) {
+      if (r.checks().isPresent()) {
         out.printf(
             Locale.ROOT,
             "verify-image: %s (%d checks, %d failed; %d test rows, max |served - evaluated| %.2g;"
                 + " ready in %.1fs with %s)%n",
-            o.passed() ? "PASS" : "FAIL",
-            o.report().checks().size(),
-            o.report().failures().size(),
-            o.report().rowsCompared(),
-            o.report().maxAbsDifference(),
-            o.startSeconds(),
-            o.engine());
-        for (ServingContract.Check c : o.report().failures()) {
+            r.passed() ? "PASS" : "FAIL",
+            r.checks().get(),
+            r.failedChecks().orElse(0),
+            r.rowsCompared().orElse(0),
+            r.maxAbsDifference().orElse(Double.NaN),
+            r.startSeconds(),
+            r.engine());
+        for (FailedCheck c : r.failures()) {
           out.println("  FAIL " + c.name() + ": " + c.detail());
         }
       } else {
         out.println("verify-image: FAIL");
       }
-      for (String p : o.problems()) {
+      for (String p : r.problems()) {
         out.println("  problem: " + p);
       }
-      if (!o.passed() && !o.logTail().isBlank()) {
+      if (!r.passed() && !r.logTail().isBlank()) {
         out.println("  container log (end):");
-        for (String line : o.logTail().split("\\R")) {
+        for (String line : r.logTail().split("\\R")) {
           out.println("    " + line);
         }
       }

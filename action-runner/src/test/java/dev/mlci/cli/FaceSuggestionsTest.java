@@ -2,7 +2,11 @@ package dev.mlci.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlci.cli.github.ActionSuggestions;
 import dev.mlci.cli.github.GitHubActionCommand;
+import dev.mlci.core.errors.Fix;
+import dev.mlci.core.errors.Suggestions;
+import dev.mlci.core.errors.Suggestions.Option;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -179,5 +183,58 @@ class FaceSuggestionsTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("or pass 'config: FILE' under the action's with:.");
     assertThat(r.err()).doesNotContain("--config");
+  }
+
+  /** {@code mlci ARGS} with the suggestions of {@code env}'s face. */
+  private static CliRun main(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.run(
+            args,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            Face.of(env).suggestions(),
+            e -> {});
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void containerize_badTarget_eachFaceNamesItsOwnOption() throws Exception {
+    String[] args = {
+      "containerize", repo.dir.toString(), "--progress=none", "--target", "bogus://x"
+    };
+
+    CliRun cli = main(Map.of(), args);
+    CliRun jenkins = main(Map.of(Face.VARIABLE, "jenkins"), args);
+    Map<String, String> env = action("containerize");
+    env.put("INPUT_IMAGE", "bogus://x");
+    CliRun action = runAction(env);
+
+    assertThat(cli.exit()).as(cli.err()).isEqualTo(2);
+    assertThat(cli.err()).contains("has an unknown scheme").contains("Fix: fix --target.");
+    assertThat(jenkins.exit()).as(jenkins.err()).isEqualTo(2);
+    assertThat(jenkins.err())
+        .contains("Fix: fix the target: parameter of mlContainerize().")
+        .doesNotContain("fix --target");
+    assertThat(action.exit()).as(action.err()).isEqualTo(2);
+    assertThat(action.err())
+        .contains("Fix: fix the action's 'image' input.")
+        .doesNotContain("fix --target");
+  }
+
+  @Test
+  void theVerifyOptOut_isWordedByEachFace() {
+    Fix fix = Fix.of("pass {} to deliver the image unverified", Option.NO_VERIFY);
+
+    assertThat(fix.render(Suggestions.CLI))
+        .isEqualTo("pass --no-verify to deliver the image unverified");
+    assertThat(fix.render(JenkinsSuggestions.INSTANCE))
+        .isEqualTo("pass mlContainerize(verify: false) to deliver the image unverified");
+    assertThat(fix.render(ActionSuggestions.INSTANCE))
+        .isEqualTo("pass 'verify: false' under the action's with: to deliver the image unverified");
+    assertThat(
+            Fix.of("pass {}.", Option.ALLOW_INSECURE_REGISTRIES).render(ActionSuggestions.INSTANCE))
+        .isEqualTo("pass the action's 'allow-insecure-registries' input.");
   }
 }

@@ -22,6 +22,9 @@ public final class ActionSuggestions implements Suggestions {
 
   @Override
   public String option(Option option) {
+    if (option == Option.NO_VERIFY) {
+      return "'verify: false' under the action's with:";
+    }
     String input = input(option);
     return input == null
         ? "the mlci CLI's " + option.flag() + " (no input of the action)"
@@ -59,7 +62,9 @@ public final class ActionSuggestions implements Suggestions {
       case BASELINE -> "baseline";
       case IMAGE_TARGET -> "image";
       case BASE_IMAGE -> "base-image";
-      case IMAGE_NAME, ALLOW_INSECURE_REGISTRIES, MODEL_NAME, ALIAS, REMOTE -> null;
+      case ALLOW_INSECURE_REGISTRIES -> "allow-insecure-registries";
+      case NO_VERIFY -> "verify";
+      case IMAGE_NAME, MODEL_NAME, ALIAS, REMOTE -> null;
     };
   }
 

@@ -2,8 +2,11 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Option;
+import dev.mlci.core.errors.Suggestions.Step;
 import dev.mlci.core.eval.EvaluationFiles;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.image.build.BuiltImage;
@@ -99,14 +102,14 @@ public final class ContainerizeStep {
     StepOutput output = StepOutput.claimUntracked(context, "containerize", ws, Workspace.IMAGE_DIR);
     Path modelDir = ws.modelDir();
     // The flags first: a mistyped target is reported before the model is looked at.
-    ImageLocation base = location(options.base(), true, "--base");
-    ImageLocation target = location(options.target(), false, "--target");
+    ImageLocation base = location(options.base(), true, Option.BASE_IMAGE);
+    ImageLocation target = location(options.target(), false, Option.IMAGE_TARGET);
     String modelDigest = verifiedModel(modelDir);
     requireServable(modelDir);
     if (target instanceof ImageLocation.Tar t && t.path().startsWith(ws.imageDir())) {
       throw new BadInputException(
-          Problem.inFile(
-              "--target",
+          Problem.in(
+              Option.IMAGE_TARGET.flag(),
               "",
               "the tarball would lie inside "
                   + Workspace.display(ws.imageDir())
@@ -143,10 +146,14 @@ public final class ContainerizeStep {
       return ImageBuilder.build(build, context.progress());
     } catch (ImageBuilder.BuildException e) {
       if (e.environment()) {
-        throw new EnvironmentException(e.getMessage(), e);
+        throw new EnvironmentException(e.lead(), e.fix(), e);
       }
       throw new BadInputException(
-          Problem.inFile("--name", "", e.getMessage() + ".", "fix --name."));
+          Problem.in(
+              Option.IMAGE_NAME.flag(),
+              "",
+              e.getMessage() + ".",
+              Fix.of("fix {}.", Option.IMAGE_NAME)));
     }
   }
 
@@ -245,21 +252,22 @@ public final class ContainerizeStep {
   private static String verifiedModel(Path modelDir) throws MlciException {
     if (!Files.isRegularFile(modelDir.resolve(ModelFormat.CHECKSUMS))) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(modelDir),
               "",
               "there is no trained model to put into an image.",
-              "run 'mlci train' first (or 'mlci run')."));
+              Fix.of("run {} first (or {}).", Step.TRAIN, Step.RUN)));
     }
     try {
       List<String> broken = Checksums.verify(modelDir);
       if (!broken.isEmpty()) {
         throw new BadInputException(
-            Problem.inFile(
+            Problem.in(
                 Workspace.display(modelDir),
                 "",
                 "the model fails its checksums (" + String.join("; ", broken) + ").",
-                "train it again with 'mlci train'; never edit a model directory by hand."));
+                Fix.of(
+                    "train it again with {}; never edit a model directory by hand.", Step.TRAIN)));
       }
       return Checksums.digest(modelDir);
     } catch (IOException e) {
@@ -268,13 +276,13 @@ public final class ContainerizeStep {
     }
   }
 
-  private static ImageLocation location(String spec, boolean bareIsRegistry, String flag)
+  private static ImageLocation location(String spec, boolean bareIsRegistry, Option option)
       throws BadInputException {
     try {
       return ImageLocation.parse(spec, bareIsRegistry);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(
-          Problem.inFile(flag, "", e.getMessage() + ".", "fix " + flag + "."));
+          Problem.in(option.flag(), "", e.getMessage() + ".", Fix.of("fix {}.", option)));
     }
   }
 

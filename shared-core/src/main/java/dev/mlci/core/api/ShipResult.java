@@ -58,4 +58,19 @@ public record ShipResult(
   public int exitCode() {
     return verification == Verification.FAILED ? 1 : 0;
   }
+
+  /** Whether the delivered image is the one that was checked and met its contract. */
+  public boolean verified() {
+    return verification == Verification.PASSED;
+  }
+
+  /** Whether the image was delivered to the target. */
+  public boolean wasDelivered() {
+    return delivered.isPresent();
+  }
+
+  /** The id of the image that was built (and, when verified, checked and delivered). */
+  public String imageId() {
+    return built.imageId();
+  }
 }

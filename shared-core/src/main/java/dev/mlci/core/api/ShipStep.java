@@ -1,7 +1,9 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.image.build.BuiltImage;
 import dev.mlci.core.image.build.ImageLocation;
 import dev.mlci.core.image.verify.ContainerRuntime;
@@ -41,7 +43,7 @@ public final class ShipStep {
   public static final String CANDIDATE = "image-candidate.tar";
 
   /** Why a check was skipped: the user asked. */
-  public static final String SKIPPED_BY_REQUEST = "--no-verify";
+  public static final String SKIPPED_BY_REQUEST = Option.NO_VERIFY.flag();
 
   /** Why a check was skipped: nothing to run the image with. */
   public static final String SKIPPED_NO_ENGINE =
@@ -76,7 +78,8 @@ public final class ShipStep {
                 + target
                 + ", and neither podman nor docker is on the PATH (nor set in "
                 + ContainerRuntime.ENV_RUNTIME
-                + "); install one, or pass --no-verify to deliver the image unverified",
+                + "); ",
+            Fix.of("install one, or pass {} to deliver the image unverified", Option.NO_VERIFY),
             null);
       }
       return unverified(plan, containerize, p, SKIPPED_NO_ENGINE, started);

@@ -4,8 +4,11 @@ import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.errors.Suggestions.Step;
+import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.image.verify.ContainerRuntime;
 import dev.mlci.core.image.verify.ImageVerifier;
@@ -48,20 +51,20 @@ public final class VerifyImageStep {
   public static ServingCases servingCases(Plan plan) throws MlciException {
     Workspace ws = plan.workspace();
     EvaluationBundle evaluation =
-        Mlci.readBundle(
+        BundleFile.read(
             ws.evalDir().resolve(EvaluationBundle.FILE),
             "there is no evaluation to compare the served predictions with",
-            "run 'mlci evaluate' first (or 'mlci run').");
+            Fix.of("run {} first (or {}).", Step.EVALUATE, Step.RUN));
     LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
     try {
       return ServingCases.of(data, evaluation);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(ws.evalDir().resolve(EvaluationBundle.FILE)),
               "",
               e.getMessage() + ".",
-              "run 'mlci evaluate' again."));
+              Fix.of("run {} again.", Step.EVALUATE)));
     }
   }
 
@@ -154,20 +157,20 @@ public final class VerifyImageStep {
       return image;
     } catch (NoSuchFileException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(description),
               "",
               "there is no built image to verify: the file does not exist.",
-              "run 'mlci containerize' first."));
+              Fix.of("run {} first.", Step.CONTAINERIZE)));
     } catch (IOException | RuntimeException e) {
       throw new BadInputException(
-          Problem.inFile(
+          Problem.in(
               Workspace.display(description),
               "",
               "cannot read the image description: "
                   + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage())
                   + ".",
-              "run 'mlci containerize' again."));
+              Fix.of("run {} again.", Step.CONTAINERIZE)));
     }
   }
 

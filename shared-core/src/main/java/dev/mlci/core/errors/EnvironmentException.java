@@ -12,12 +12,9 @@ public class EnvironmentException extends MlciException {
     super(message, cause);
   }
 
-  /**
-   * {@code message}, then {@code advice} (what to do, e.g. "retry {}." with a step), phrased in the
-   * terms of each face.
-   */
-  public EnvironmentException(String message, Fix advice, Throwable cause) {
-    super(message, advice, cause);
+  /** {@code lead} followed by {@code fix}, phrased per face ({@link #message(Suggestions)}). */
+  public EnvironmentException(String lead, Fix fix, Throwable cause) {
+    super(lead, fix, cause);
   }
 
   @Override

@@ -15,10 +15,10 @@ public abstract class MlciException extends Exception {
 
   private final transient List<Problem> problems;
 
-  /** What to do, after a message that stands alone; {@link Fix#NONE} when it says it all. */
-  private final transient Fix advice;
+  /** For a message without problems: the text before {@link #fix}, and the fix phrased per face. */
+  private final String lead;
 
-  private final transient String bare;
+  private final transient Fix fix;
 
   protected MlciException(List<Problem> problems) {
     super(render(problems));
@@ -26,8 +26,8 @@ public abstract class MlciException extends Exception {
       throw new IllegalArgumentException("an MlciException needs at least one problem");
     }
     this.problems = List.copyOf(problems);
-    this.advice = Fix.NONE;
-    this.bare = "";
+    this.lead = "";
+    this.fix = Fix.NONE;
   }
 
   protected MlciException(String message) {
@@ -39,14 +39,14 @@ public abstract class MlciException extends Exception {
   }
 
   /**
-   * A message that stands alone, followed by what to do ({@code advice}), phrased per face by
-   * {@link #message(Suggestions)}; {@link #getMessage()} has it in the CLI's terms.
+   * A message that ends in what to do, {@code lead} followed by {@code fix} phrased per face:
+   * {@link #getMessage()} is it in the CLI's terms, {@link #message(Suggestions)} in a face's.
    */
-  protected MlciException(String message, Fix advice, Throwable cause) {
-    super(Secrets.redact(join(message, advice, Suggestions.CLI)), cause);
+  protected MlciException(String lead, Fix fix, Throwable cause) {
+    super(Secrets.redact(lead + fix.render(Suggestions.CLI)), cause);
     this.problems = List.of();
-    this.advice = advice;
-    this.bare = message;
+    this.lead = lead;
+    this.fix = fix;
   }
 
   /** The located problems behind this failure; empty when the message stands alone. */
@@ -60,7 +60,9 @@ public abstract class MlciException extends Exception {
    */
   public String message(Suggestions suggestions) {
     if (problems.isEmpty()) {
-      return advice.isEmpty() ? getMessage() : Secrets.redact(join(bare, advice, suggestions));
+      return fix == null || fix.isEmpty()
+          ? getMessage()
+          : Secrets.redact(lead + fix.render(suggestions));
     }
     return problems.stream()
         .map(p -> p.render(suggestions))
@@ -69,10 +71,6 @@ public abstract class MlciException extends Exception {
 
   /** The exit code the faces report for this failure. */
   public abstract ExitCode exitCode();
-
-  private static String join(String message, Fix advice, Suggestions suggestions) {
-    return advice.isEmpty() ? message : message + " " + advice.render(suggestions);
-  }
 
   private static String render(List<Problem> problems) {
     return problems.stream()

@@ -58,8 +58,13 @@ public interface Suggestions {
     BASE_IMAGE,
     /** The name of the image in a tar:// target. */
     IMAGE_NAME,
-    /** Plain-HTTP registries. */
+    /** Plain-HTTP registries (a switch: naming it means turning it on). */
     ALLOW_INSECURE_REGISTRIES,
+    /**
+     * Deliver the image without checking its serving contract (a switch: naming it means turning
+     * the check off).
+     */
+    NO_VERIFY,
     /** The registered model's name. */
     MODEL_NAME,
     /** The registered model's alias. */

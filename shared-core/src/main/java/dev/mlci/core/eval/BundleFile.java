@@ -24,7 +24,7 @@ public final class BundleFile {
    *
    * @param what what the bundle was needed for, the message's start ("there is no evaluation to
    *     gate")
-   * @param fix what to do when it cannot be read
+   * @param fix what to do when it cannot be read, naming steps and options per face
    * @throws BadInputException naming the file when it is absent, not a regular file, or no bundle
    */
   public static EvaluationBundle read(Path file, String what, Fix fix) throws BadInputException {

@@ -108,7 +108,7 @@ public final class BaselineRecorder {
               + GitNotes.describeRemote(repo, remote)
               + " failed: "
               + GitNotes.answer(e)
-              + ".",
+              + ". ",
           Fix.of(
               "The note is recorded locally; check that the remote's URL is a git server ('git"
                   + " remote get-url {}'), set MLCI_GIT_TOKEN (or GITHUB_TOKEN) with write access"

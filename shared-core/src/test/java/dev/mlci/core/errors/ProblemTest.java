@@ -100,7 +100,7 @@ class ProblemTest {
   void environmentException_withAdvice_phrasesItPerFace_andRedacts() {
     EnvironmentException e =
         new EnvironmentException(
-            "pushing to https://u:secret@h/r failed.",
+            "pushing to https://u:secret@h/r failed. ",
             Fix.of("retry {} (remote {}).", Step.RECORD_BASELINE, "https://u:secret@h/r"),
             new java.io.IOException("x"));
 

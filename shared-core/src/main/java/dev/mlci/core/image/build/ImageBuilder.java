@@ -18,6 +18,9 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import dev.mlci.core.errors.Fix;
+import dev.mlci.core.errors.Suggestions;
+import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,14 +46,35 @@ public final class ImageBuilder {
 
   private ImageBuilder() {}
 
-  /** Why a build failed: the message says what to do; {@code environment} says whose fault. */
+  /**
+   * Why a build failed: the message says what to do, {@link #lead()} followed by {@link #fix()}
+   * (which names options per face); {@code environment} says whose fault.
+   */
   public static final class BuildException extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean environment;
+    private final String lead;
+    private final transient Fix fix;
 
     BuildException(String message, boolean environment, Throwable cause) {
-      super(message, cause);
+      this(message, Fix.NONE, environment, cause);
+    }
+
+    BuildException(String lead, Fix fix, boolean environment, Throwable cause) {
+      super(lead + fix.render(Suggestions.CLI), cause);
+      this.lead = lead;
+      this.fix = fix;
       this.environment = environment;
+    }
+
+    /** The message before its fix. */
+    public String lead() {
+      return lead;
+    }
+
+    /** What to do, phrased per face; {@link Fix#NONE} when the lead says it all. */
+    public Fix fix() {
+      return fix == null ? Fix.NONE : fix;
     }
 
     /** True when the machine or network failed (exit 3), false when the input was wrong (2). */
@@ -140,6 +164,12 @@ public final class ImageBuilder {
       container = from(build, log);
       pytorch = pytorch(build);
       layers = layers(build, pytorch);
+    } catch (MissingBase e) {
+      throw new BuildException(
+          "cannot read the image's files: " + e.getMessage(),
+          Fix.of("{})", Option.BASE_IMAGE.is("tar://PATH")),
+          true,
+          e);
     } catch (IOException e) {
       throw new BuildException("cannot read the image's files: " + e.getMessage(), true, e);
     }
@@ -187,7 +217,8 @@ public final class ImageBuilder {
       }
     } catch (InvalidImageReferenceException e) {
       throw new BuildException(
-          "'" + build.tarReference().orElse("") + "' is not a valid image name for --name",
+          "'" + build.tarReference().orElse("") + "' is not a valid image name for ",
+          Fix.of("{}", Option.IMAGE_NAME),
           false,
           e);
     } catch (IOException e) {
@@ -223,9 +254,9 @@ public final class ImageBuilder {
         throw registryFailure(build, r);
       }
       throw new BuildException(
-          "the image build failed: " + describe(cause) + hint(build, cause), true, cause);
+          "the image build failed: " + describe(cause), hint(build, cause), true, cause);
     } catch (IOException | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
-      throw new BuildException("the image build failed: " + describe(e) + hint(build, e), true, e);
+      throw new BuildException("the image build failed: " + describe(e), hint(build, e), true, e);
     } finally {
       progress.finish();
       if (tarTemp != null) {
@@ -268,8 +299,7 @@ public final class ImageBuilder {
     }
     ImageLocation.Tar t = (ImageLocation.Tar) build.base();
     if (!Files.isRegularFile(t.path())) {
-      throw new IOException(
-          "the base image tarball " + t.path() + " does not exist (--base tar://PATH)");
+      throw new MissingBase("the base image tarball " + t.path() + " does not exist (");
     }
     return Jib.from(TarImage.at(t.path()));
   }
@@ -308,40 +338,54 @@ public final class ImageBuilder {
 
   private static BuildException registryFailure(ImageBuild build, RegistryException e) {
     String message = describe(e);
-    String fix;
+    Fix fix;
     if (e instanceof com.google.cloud.tools.jib.api.RegistryUnauthorizedException
         || message.contains("Unauthorized")
         || message.contains("401")
         || message.contains("403")) {
       fix =
-          " Log in (docker login writes ~/.docker/config.json) or set MLCI_REGISTRY_USERNAME and"
-              + " MLCI_REGISTRY_PASSWORD (MLCI_BASE_REGISTRY_* for the base image).";
+          Fix.text(
+              " Log in (docker login writes ~/.docker/config.json) or set MLCI_REGISTRY_USERNAME"
+                  + " and MLCI_REGISTRY_PASSWORD (MLCI_BASE_REGISTRY_* for the base image).");
     } else if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
-      fix =
-          " The registry does not speak HTTPS; for a loopback test registry pass"
-              + " --allow-insecure-registries.";
+      fix = INSECURE;
     } else {
       fix = hint(build, e);
     }
-    return new BuildException("the registry refused: " + message + fix, true, e);
+    return new BuildException("the registry refused: " + message, fix, true, e);
   }
 
-  private static String hint(ImageBuild build, Throwable e) {
+  private static final Fix INSECURE =
+      Fix.of(
+          " The registry does not speak HTTPS; for a loopback test registry pass {}.",
+          Option.ALLOW_INSECURE_REGISTRIES);
+
+  /** The base image tarball is missing; the message ends where the fix (the option) begins. */
+  private static final class MissingBase extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MissingBase(String message) {
+      super(message);
+    }
+  }
+
+  private static Fix hint(ImageBuild build, Throwable e) {
     String message = String.valueOf(e.getMessage());
     if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException
         || message.contains("insecure")) {
-      return " The registry does not speak HTTPS; for a loopback test registry pass"
-          + " --allow-insecure-registries.";
+      return INSECURE;
     }
     if (e instanceof java.net.UnknownHostException
         || e instanceof java.net.ConnectException
         || e instanceof java.net.SocketTimeoutException) {
       return build.base() instanceof ImageLocation.Registry
-          ? " Check the network and the registry address; without network access, build from a"
-              + " local base image with --base tar://PATH (a docker-save tarball)."
-          : " Check that the registry is running and reachable.";
+          ? Fix.of(
+              " Check the network and the registry address; without network access, build from a"
+                  + " local base image with {} (a docker-save tarball).",
+              Option.BASE_IMAGE.is("tar://PATH"))
+          : Fix.text(" Check that the registry is running and reachable.");
     }
-    return "";
+    return Fix.NONE;
   }
 
   private static String describe(Throwable e) {

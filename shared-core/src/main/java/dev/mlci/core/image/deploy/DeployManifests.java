@@ -1,5 +1,6 @@
 package dev.mlci.core.image.deploy;
 
+import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.image.build.ImageBuild;
 import java.util.Locale;
 import java.util.Map;
@@ -105,9 +106,13 @@ public final class DeployManifests {
         + "'. "
         + (pinned
             ? "The image is pinned by digest.\n"
+            // The file is the same whichever face wrote it: the target is named by meaning, with
+            // the CLI's flag said to be the CLI's.
             : "The image is NOT pinned: it was built to a tarball or a local daemon, and pushing"
-                + " it\n# changes its digest. Build with --target registry://REF to get manifests"
-                + " pinned by digest.\n");
+                + " it\n# changes its digest. Build to a registry (image target registry://REF; the"
+                + " mlci CLI's "
+                + Option.IMAGE_TARGET.flag()
+                + ")\n# to get manifests pinned by digest.\n");
   }
 
   private static ObjectNode inferenceService(String name, String image) {
