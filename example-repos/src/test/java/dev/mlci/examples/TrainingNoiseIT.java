@@ -52,9 +52,12 @@ class TrainingNoiseIT {
 
   private static final Pattern DELTA =
       Pattern.compile(
-          "roc_auc max_drop 0 \\(paired-bootstrap\\) +Δ ([-+]\\d\\.\\d{4}) \\[([-+]\\d\\.\\d{4}), ([-+]\\d\\.\\d{4})\\]");
+          "roc_auc max_drop 0 \\(paired-bootstrap\\) ↑ .*?improvement ([-+]?\\d\\.\\d{4})"
+              + " \\[([-+]?\\d\\.\\d{4}), ([-+]?\\d\\.\\d{4})\\]");
 
-  /** {@code [Δ, lo, hi]} of the roc_auc rule in the CLI's text output. */
+  /**
+   * {@code [improvement, lo, hi]} of the roc_auc rule in the CLI's text output (for roc_auc, Δ).
+   */
   private static double[] delta(Tools.Result r) {
     Matcher m = DELTA.matcher(r.out());
     assertThat(m.find()).as(r.out() + r.err()).isTrue();
