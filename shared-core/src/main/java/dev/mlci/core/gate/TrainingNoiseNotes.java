@@ -19,8 +19,8 @@ final class TrainingNoiseNotes {
         notes.add(
             "gate.training_noise asks for "
                 + config.trainingSeeds()
-                + " seeds, but the candidate's evaluation holds one training: run 'mlci"
-                + " evaluate' (or 'mlci run') again so that retraining noise is counted.");
+                + " seeds, but the candidate's evaluation holds one training: evaluate it again (the"
+                + " evaluate step, or the whole run) so that retraining noise is counted.");
       }
       return notes;
     }
