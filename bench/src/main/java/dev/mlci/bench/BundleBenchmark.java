@@ -73,7 +73,8 @@ public class BundleBenchmark {
             Map.of("accuracy", 0.5),
             Map.of(),
             new ClassificationPredictions(
-                ids, List.of("0", "1"), truth, predicted, scores, true, 1));
+                ids, List.of("0", "1"), truth, predicted, scores, true, 1),
+            List.of());
     bytes = write();
     System.out.println("bundle of " + ROWS + " rows: " + bytes.length + " bytes");
     dir = Files.createTempDirectory("mlci-bench-notes");

@@ -60,7 +60,8 @@ public final class MakeGateBundles {
             Map.of(),
             Map.of(),
             new ClassificationPredictions(
-                ids, List.of("0", "1"), truth, predicted, scores, true, 1));
+                ids, List.of("0", "1"), truth, predicted, scores, true, 1),
+            List.of());
     try (OutputStream out = Files.newOutputStream(file)) {
       bundle.write(out);
     }

@@ -200,7 +200,8 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         InputSignature.of(plan.config(), data).toJson(),
         evaluation.metrics().values(),
         evaluation.metrics().undefined(),
-        evaluation.predictions());
+        evaluation.predictions(),
+        List.of());
   }
 
   /**

@@ -66,29 +66,12 @@ public final class TrainStep extends Step<TrainResult> {
     removePreviousEvaluation(output);
     Optional<String> noOnnx = LinearOnnx.whyNot(trained.model(), trained.spec());
     MlpModel.release(trained.model());
-    long finished = context.clock().millis();
-    long millis = finished - output.started().toEpochMilli();
-    Map<String, String> tags =
-        StepRecords.contextTags(context.env(), git, ws.repository(), digest[0]);
-    RunData.Builder run = new RunData.Builder().tags(tags);
-    run.tag("mlci.trainer", plan.config().model().trainer());
+    Recording r = begin(output, data, git, digest[0], plan.config().model().trainer());
+    RunData.Builder run = r.run();
     run.tag("mlci.config_sha256", plan.loaded().sha256());
     StepRecords.trainParams(run, plan.config(), data, trained.standardized());
     curve.forEach(p -> run.metric(p.key(), p.value(), p.step(), p.timestamp()));
-    run.metric("training_examples", trained.trainingExamples(), 0, finished);
-    run.metric("train_seconds", millis / 1000.0, 0, finished);
-    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
-    run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
-    TrackedRun tracked = TrackedRun.of(output.track(plan, digest[0], true, tags, run, finished));
-    return new TrainResult(
-        ws.modelDir(),
-        digest[0],
-        plan.config().model().trainer(),
-        trained.trainingExamples(),
-        noOnnx.isEmpty(),
-        noOnnx,
-        millis,
-        tracked);
+    return finish(r, trained.trainingExamples(), noOnnx);
   }
 
   /**
@@ -106,12 +89,9 @@ public final class TrainStep extends Step<TrainResult> {
         dir -> digest[0] = ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git),
         info -> info.set("command", ExternalModelDirectory.commandJson(trained.run())));
     removePreviousEvaluation(output);
-    long finished = context.clock().millis();
-    long millis = finished - output.started().toEpochMilli();
-    Map<String, String> tags =
-        StepRecords.contextTags(context.env(), git, ws.repository(), digest[0]);
-    RunData.Builder run = new RunData.Builder().tags(tags);
-    run.tag("mlci.trainer", ModelConfig.EXTERNAL);
+    Recording r = begin(output, data, git, digest[0], ModelConfig.EXTERNAL);
+    RunData.Builder run = r.run();
+    long finished = r.finished();
     run.tag("mlci.command", plan.config().model().command().orElseThrow());
     run.tag("mlci.config_sha256", plan.loaded().sha256());
     StepRecords.trainParams(run, plan.config(), data, false);
@@ -121,19 +101,57 @@ public final class TrainStep extends Step<TrainResult> {
         .ifPresent(p -> run.metric("parity_max_difference", p.maxDifference(), 0, finished));
     run.metric("command_exit_code", trained.run().exitCode(), 0, finished);
     run.metric("command_seconds", trained.run().millis() / 1000.0, 0, finished);
-    run.metric("training_examples", trained.trainingExamples(), 0, finished);
-    run.metric("train_seconds", millis / 1000.0, 0, finished);
-    run.input(StepRecords.dataset(plan.config(), data, true, "training"));
+    return finish(r, trained.trainingExamples(), Optional.empty());
+  }
+
+  /**
+   * Starts the tracked run of a training whose model directory is written: the step's context tags
+   * and the trainer's name; each trainer then records its own tags and metrics.
+   */
+  private Recording begin(
+      StepOutput output, LoadedData data, Optional<GitInfo> git, String digest, String trainer) {
+    Workspace ws = plan.workspace();
+    long finished = context.clock().millis();
+    long millis = finished - output.started().toEpochMilli();
+    Map<String, String> tags = StepRecords.contextTags(context.env(), git, ws.repository(), digest);
+    RunData.Builder run = new RunData.Builder().tags(tags);
+    run.tag("mlci.trainer", trainer);
+    return new Recording(output, data, run, tags, digest, trainer, finished, millis);
+  }
+
+  /** The tracked run of one training, between {@link #begin} and {@link #finish}. */
+  private record Recording(
+      StepOutput output,
+      LoadedData data,
+      RunData.Builder run,
+      Map<String, String> tags,
+      String digest,
+      String trainer,
+      long finished,
+      long millis) {}
+
+  /**
+   * Records what every training records (examples, duration, the training data, the model
+   * directory) after the trainer's own metrics, tracks the run and returns the step's result.
+   */
+  private TrainResult finish(Recording r, int trainingExamples, Optional<String> noOnnx)
+      throws MlciException {
+    Workspace ws = plan.workspace();
+    RunData.Builder run = r.run();
+    run.metric("training_examples", trainingExamples, 0, r.finished());
+    run.metric("train_seconds", r.millis() / 1000.0, 0, r.finished());
+    run.input(StepRecords.dataset(plan.config(), r.data(), true, "training"));
     run.artifact(ws.modelDir(), Workspace.MODEL_DIR);
-    TrackedRun tracked = TrackedRun.of(output.track(plan, digest[0], true, tags, run, finished));
+    TrackedRun tracked =
+        TrackedRun.of(r.output().track(plan, r.digest(), true, r.tags(), run, r.finished()));
     return new TrainResult(
         ws.modelDir(),
-        digest[0],
-        ModelConfig.EXTERNAL,
-        trained.trainingExamples(),
-        true,
-        Optional.empty(),
-        millis,
+        r.digest(),
+        r.trainer(),
+        trainingExamples,
+        noOnnx.isEmpty(),
+        noOnnx,
+        r.millis(),
         tracked);
   }
 

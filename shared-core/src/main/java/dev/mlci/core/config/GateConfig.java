@@ -48,57 +48,6 @@ public record GateConfig(
   public static final long DEFAULT_SEED = 42;
   public static final int DEFAULT_MAX_COMMITS = 50;
 
-  /** A gate with the default handling of a changed test set. */
-  public GateConfig(
-      Optional<String> target,
-      OnMissing onMissing,
-      Inconclusive inconclusive,
-      double confidence,
-      int resamples,
-      long seed,
-      int maxCommits,
-      List<GateRule> rules,
-      List<Acceptance> accept) {
-    this(
-        target,
-        onMissing,
-        inconclusive,
-        confidence,
-        resamples,
-        seed,
-        maxCommits,
-        rules,
-        accept,
-        ChangedTestSet.INCONCLUSIVE,
-        1);
-  }
-
-  /** A gate without training noise. */
-  public GateConfig(
-      Optional<String> target,
-      OnMissing onMissing,
-      Inconclusive inconclusive,
-      double confidence,
-      int resamples,
-      long seed,
-      int maxCommits,
-      List<GateRule> rules,
-      List<Acceptance> accept,
-      ChangedTestSet changedTestSet) {
-    this(
-        target,
-        onMissing,
-        inconclusive,
-        confidence,
-        resamples,
-        seed,
-        maxCommits,
-        rules,
-        accept,
-        changedTestSet,
-        1);
-  }
-
   /** Whether the candidate is trained with several seeds ({@code gate.training_noise}). */
   public boolean trainingNoise() {
     return trainingSeeds > 1;
@@ -150,7 +99,9 @@ public record GateConfig(
         DEFAULT_SEED,
         DEFAULT_MAX_COMMITS,
         List.of(),
-        List.of());
+        List.of(),
+        ChangedTestSet.INCONCLUSIVE,
+        1);
   }
 
   /** What {@code mlci gate} does when no baseline is found. */

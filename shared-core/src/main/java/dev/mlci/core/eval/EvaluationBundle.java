@@ -94,55 +94,23 @@ public record EvaluationBundle(
     }
   }
 
-  /** A bundle of one training. */
-  public EvaluationBundle(
-      String name,
-      String task,
-      Optional<String> commit,
-      boolean dirty,
-      String modelDigest,
-      String configSha256,
-      JsonNode inputs,
-      Map<String, Double> metrics,
-      Map<String, String> undefined,
-      Predictions predictions) {
-    this(
-        name,
-        task,
-        commit,
-        dirty,
-        modelDigest,
-        configSha256,
-        inputs,
-        metrics,
-        undefined,
-        predictions,
-        List.of());
-  }
-
   /** The same bundle with {@code replicates}. */
   public EvaluationBundle withReplicates(List<Replicate> replicates) {
-    return new EvaluationBundle(
-        name,
-        task,
-        commit,
-        dirty,
-        modelDigest,
-        configSha256,
-        inputs,
-        metrics,
-        undefined,
-        predictions,
-        replicates);
+    return copy(commit, dirty, replicates);
   }
 
   /** The same bundle attributed to {@code commit}, not dirty (a baseline rebuilt there). */
   public EvaluationBundle atCommit(String commit) {
+    return copy(Optional.of(commit), false, replicates);
+  }
+
+  private EvaluationBundle copy(
+      Optional<String> commit, boolean dirty, List<Replicate> replicates) {
     return new EvaluationBundle(
         name,
         task,
-        Optional.of(commit),
-        false,
+        commit,
+        dirty,
         modelDigest,
         configSha256,
         inputs,

@@ -48,34 +48,6 @@ public record RuleResult(
     Objects.requireNonNull(seedSpread, "seedSpread");
   }
 
-  /** A result without training noise. */
-  public RuleResult(
-      GateRule rule,
-      boolean higherIsBetter,
-      OptionalDouble baseline,
-      double candidate,
-      Optional<Interval> interval,
-      double tolerance,
-      double confidence,
-      double detectableDrop,
-      Verdict verdict,
-      List<String> reasons,
-      Optional<GateConfig.Acceptance> accepted) {
-    this(
-        rule,
-        higherIsBetter,
-        baseline,
-        candidate,
-        interval,
-        tolerance,
-        confidence,
-        detectableDrop,
-        verdict,
-        reasons,
-        accepted,
-        Optional.empty());
-  }
-
   public String metric() {
     return rule.metric();
   }

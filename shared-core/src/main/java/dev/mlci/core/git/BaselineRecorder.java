@@ -95,7 +95,7 @@ public final class BaselineRecorder {
               Fix.of("pass {}, or add the remote.", Option.REMOTE.is("NAME"))));
     }
     try {
-      return GitNotes.push(
+      return NotesPush.push(
               repo, remote, Credentials.fromEnvironment(env), PUSH_ATTEMPTS, legacyName)
           .attempts();
     } catch (GitAPIException | IOException | JGitInternalException e) {

@@ -190,20 +190,6 @@ public final class GitNotes {
   public record PushOutcome(int attempts, int merges) {}
 
   /**
-   * Pushes {@value #REF} to {@code remote}; when rejected because the remote moved, merges the
-   * remote notes and retries, at most {@code attempts} times.
-   */
-  public static PushOutcome push(
-      Repository repo,
-      String remote,
-      Optional<CredentialsProvider> credentials,
-      int attempts,
-      Function<byte[], String> legacyName)
-      throws IOException, GitAPIException {
-    return NotesPush.push(repo, remote, credentials, attempts, legacyName);
-  }
-
-  /**
    * Merges {@value #REMOTE_REF} into {@value #REF}: the union of both. When both have a note on the
    * same commit, the notes' models are united (two models recorded on one commit by two builds both
    * survive); for the same model the local bundle wins.

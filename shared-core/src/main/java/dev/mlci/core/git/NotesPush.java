@@ -22,7 +22,10 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 final class NotesPush {
   private NotesPush() {}
 
-  /** See {@link GitNotes#push}. */
+  /**
+   * Pushes {@value GitNotes#REF} to {@code remote}; when rejected because the remote moved, merges
+   * the remote notes and retries, at most {@code attempts} times.
+   */
   static PushOutcome push(
       Repository repo,
       String remote,

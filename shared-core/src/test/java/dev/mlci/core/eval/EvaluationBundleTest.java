@@ -32,7 +32,8 @@ class EvaluationBundleTest {
             new int[] {1, 1},
             new double[][] {{0.25, 0.75}, {1e-300, 1.0}},
             true,
-            1));
+            1),
+        List.of());
   }
 
   private static byte[] gzip(String json) throws Exception {

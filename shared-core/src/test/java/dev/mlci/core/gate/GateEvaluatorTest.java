@@ -48,7 +48,8 @@ class GateEvaluatorTest {
         JsonNodeFactory.instance.objectNode(),
         Map.of(),
         Map.of(),
-        new ClassificationPredictions(ids, List.of("a", "b"), truth, predicted, scores, true, 1));
+        new ClassificationPredictions(ids, List.of("a", "b"), truth, predicted, scores, true, 1),
+        List.of());
   }
 
   static GateConfig gate(List<GateRule> rules, List<GateConfig.Acceptance> accept) {
@@ -61,7 +62,9 @@ class GateEvaluatorTest {
         42,
         50,
         rules,
-        accept);
+        accept,
+        GateConfig.ChangedTestSet.INCONCLUSIVE,
+        1);
   }
 
   static GateRule maxDrop(String metric, double drop) {
@@ -113,7 +116,8 @@ class GateEvaluatorTest {
             Map.of(),
             Map.of(),
             new ClassificationPredictions(
-                p.ids(), p.classes(), p.truth(), predicted, p.scores(), true, 1));
+                p.ids(), p.classes(), p.truth(), predicted, p.scores(), true, 1),
+            List.of());
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.0)), List.of()))
@@ -345,7 +349,8 @@ class GateEvaluatorTest {
             g.maxCommits(),
             g.rules(),
             g.accept(),
-            GateConfig.ChangedTestSet.UNPAIRED);
+            GateConfig.ChangedTestSet.UNPAIRED,
+            1);
     GateResult r =
         new GateEvaluator(unpaired)
             .evaluate(
@@ -375,7 +380,8 @@ class GateEvaluatorTest {
             b.inputs(),
             Map.of("accuracy", 0.85),
             Map.of("log_loss", "the model produces decision scores, not probabilities"),
-            b.predictions());
+            b.predictions(),
+            List.of());
 
     GateResult r =
         new GateEvaluator(gate(List.of(), List.of()))
@@ -423,7 +429,8 @@ class GateEvaluatorTest {
             Map.of(),
             Map.of(),
             new ClassificationPredictions(
-                p.ids(), p.classes(), flipped, p.predicted(), p.scores(), true, 1));
+                p.ids(), p.classes(), flipped, p.predicted(), p.scores(), true, 1),
+            List.of());
 
     GateResult r =
         new GateEvaluator(gate(List.of(maxDrop("accuracy", 0.05)), List.of()))

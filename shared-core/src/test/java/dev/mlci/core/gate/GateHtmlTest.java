@@ -46,6 +46,7 @@ class GateHtmlTest {
         0.02,
         v,
         List.of("because"),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -68,7 +69,8 @@ class GateHtmlTest {
         Map.of(),
         Map.of(),
         new RegressionPredictions(
-            IntStream.range(0, n).mapToObj(i -> "e" + i).toList(), truth, predicted));
+            IntStream.range(0, n).mapToObj(i -> "e" + i).toList(), truth, predicted),
+        List.of());
   }
 
   @Test
@@ -159,7 +161,8 @@ class GateHtmlTest {
                 predicted,
                 scores,
                 true,
-                1));
+                1),
+            List.of());
     GateReportContext ctx = new GateReportContext("model", c, Optional.empty(), "main", 1000, 42);
     GateResult r =
         result(

@@ -34,6 +34,7 @@ class GateMarkdownTest {
         0.02,
         v,
         List.of("a reason | with a pipe <and> brackets"),
+        Optional.empty(),
         Optional.empty());
   }
 

@@ -95,7 +95,8 @@ class GateReportsAgreeTest {
             base.maxCommits(),
             base.rules(),
             base.accept(),
-            base.changedTestSet());
+            base.changedTestSet(),
+            1);
     return new GateEvaluator(config)
         .evaluate(List.of(), ctx.candidate(), ctx.baseline(), GateEvaluatorTest.NOTE, false);
   }

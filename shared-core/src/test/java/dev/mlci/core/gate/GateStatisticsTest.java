@@ -78,7 +78,8 @@ class GateStatisticsTest {
         JsonNodeFactory.instance.objectNode(),
         Map.of(),
         Map.of(),
-        p);
+        p,
+        List.of());
   }
 
   static double gaussian(SplittableRandom r) {
@@ -97,7 +98,9 @@ class GateStatisticsTest {
         42,
         50,
         rules,
-        List.of());
+        List.of(),
+        GateConfig.ChangedTestSet.INCONCLUSIVE,
+        1);
   }
 
   static GateRule maxDrop(String metric, double drop, GateRule.Test test) {
@@ -243,7 +246,8 @@ class GateStatisticsTest {
         JsonNodeFactory.instance.objectNode(),
         Map.of(),
         Map.of(),
-        new dev.mlci.core.eval.RegressionPredictions(ids, truth, predicted));
+        new dev.mlci.core.eval.RegressionPredictions(ids, truth, predicted),
+        List.of());
   }
 
   /**
