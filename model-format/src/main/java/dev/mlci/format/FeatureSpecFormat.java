@@ -2,6 +2,7 @@ package dev.mlci.format;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -20,7 +21,7 @@ public final class FeatureSpecFormat {
     for (ColumnSpec c : spec.columns()) {
       ObjectNode col = columns.addObject();
       col.put("name", c.name());
-      col.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+      col.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
       if (c.kind() == ColumnSpec.Kind.NUMERIC) {
         col.put("center", c.center());
         col.put("scale", c.scale());

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -67,8 +68,7 @@ public final class MlpNetwork implements AutoCloseable {
     Block block = block(spec);
     model.setBlock(block);
     try {
-      block.initialize(
-          model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, spec.inputs()));
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, spec.inputs()));
       model.load(dir, PARAMS_PREFIX);
     } catch (MalformedModelException | RuntimeException e) {
       model.close();

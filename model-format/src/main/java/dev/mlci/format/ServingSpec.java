@@ -1,5 +1,6 @@
 package dev.mlci.format;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -57,11 +58,11 @@ public record ServingSpec(
    * model's outputs, so MLflow's onnx flavor returns an N x K frame with these columns, and the
    * keys of each row {@code /invocations} answers.
    */
-  public java.util.List<String> outputColumns(java.util.List<String> classes) {
+  public List<String> outputColumns(List<String> classes) {
     return switch (outputs) {
       case PROBABILITIES -> classes.stream().map(c -> "proba_" + c).toList();
       case SCORES -> classes.stream().map(c -> "score_" + c).toList();
-      case VALUES -> java.util.List.of("prediction");
+      case VALUES -> List.of("prediction");
     };
   }
 

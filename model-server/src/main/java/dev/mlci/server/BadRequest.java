@@ -1,5 +1,7 @@
 package dev.mlci.server;
 
+import java.util.Optional;
+
 /**
  * A request the server refuses, with the HTTP status (4xx, or 503 when the server is too busy) and
  * a message saying what is wrong. Messages are cut to {@value #MAX_MESSAGE} characters, and values
@@ -30,8 +32,8 @@ final class BadRequest extends Exception {
   }
 
   /** MLflow's error code, when the thrower chose one. */
-  java.util.Optional<String> mlflowCode() {
-    return java.util.Optional.ofNullable(mlflowCode);
+  Optional<String> mlflowCode() {
+    return Optional.ofNullable(mlflowCode);
   }
 
   int status() {

@@ -2,6 +2,7 @@ package dev.mlci.server;
 
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ record Batch(int rows, double[][] numeric, String[][] categorical) {
     int k = spec.columns().size();
     double[][] numeric = new double[rows][k];
     for (double[] row : numeric) {
-      java.util.Arrays.fill(row, Double.NaN);
+      Arrays.fill(row, Double.NaN);
     }
     return new Batch(rows, numeric, new String[rows][k]);
   }

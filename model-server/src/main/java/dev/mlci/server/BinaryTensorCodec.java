@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -245,7 +246,7 @@ final class BinaryTensorCodec {
               + "': datatype '"
               + datatype
               + "' has no binary form; use one of "
-              + new java.util.TreeSet<>(SIZES.keySet())
+              + new TreeSet<>(SIZES.keySet())
               + " or BYTES");
     }
     if (raw.remaining() % size != 0) {

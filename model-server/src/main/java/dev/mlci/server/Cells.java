@@ -2,7 +2,10 @@ package dev.mlci.server;
 
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -54,7 +57,7 @@ final class Cells {
       }
       seen[c] = true;
     }
-    java.util.List<String> missing = new java.util.ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (int c = 0; c < seen.length; c++) {
       if (!seen[c]) {
         missing.add(spec.columns().get(c).name());
@@ -160,14 +163,14 @@ final class Cells {
               + BadRequest.cut(text)
               + " is not a finite number, so it names no category; send the level as a string");
     }
-    java.math.BigDecimal number = value.decimalValue();
+    BigDecimal number = value.decimalValue();
     String plain = number.stripTrailingZeros().toPlainString();
     if (col.levels().contains(plain)) {
       return plain;
     }
     for (String level : col.levels()) {
       try {
-        if (new java.math.BigDecimal(level).compareTo(number) == 0) {
+        if (new BigDecimal(level).compareTo(number) == 0) {
           return level;
         }
       } catch (NumberFormatException notANumber) {

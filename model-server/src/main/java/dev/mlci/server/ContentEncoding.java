@@ -2,6 +2,7 @@ package dev.mlci.server;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -108,7 +109,7 @@ final class ContentEncoding {
       return bounded(in, limit, "gzip");
     } catch (ZipException e) {
       throw new BadRequest(400, "the body is not valid gzip data (Content-Encoding: gzip)");
-    } catch (java.io.EOFException e) {
+    } catch (EOFException e) {
       throw new BadRequest(400, "the gzip body ends early (Content-Encoding: gzip)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

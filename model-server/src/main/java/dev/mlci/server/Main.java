@@ -1,11 +1,15 @@
 package dev.mlci.server;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -62,7 +66,7 @@ public final class Main {
                 "mlci-shutdown"));
     LOG.info(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "serving model '%s' version %s (%s backend, loaded in %.2f s) on %s:%d",
             model.name(),
             model.version(),
@@ -73,7 +77,7 @@ public final class Main {
   }
 
   private static void direct(Level level, String message) {
-    java.util.logging.LogRecord record = new java.util.logging.LogRecord(level, message);
+    LogRecord record = new LogRecord(level, message);
     record.setLoggerName(Main.class.getName());
     System.err.print(new JsonLogFormatter().format(record));
     System.err.flush();
@@ -99,9 +103,9 @@ public final class Main {
     try {
       LogManager.getLogManager()
           .updateConfiguration(
-              new java.io.ByteArrayInputStream(levels.getBytes(StandardCharsets.UTF_8)),
+              new ByteArrayInputStream(levels.getBytes(StandardCharsets.UTF_8)),
               key -> (oldValue, newValue) -> newValue == null ? oldValue : newValue);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warning("cannot set library log levels: " + e.getMessage());
     }
   }
@@ -113,7 +117,7 @@ public final class Main {
         p.load(in);
       }
       return p.getProperty("version", "unknown");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown";
     }
   }

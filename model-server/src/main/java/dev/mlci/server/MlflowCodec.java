@@ -3,12 +3,14 @@ package dev.mlci.server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -247,7 +249,7 @@ final class MlflowCodec {
       return r == batch.rows()
           ? batch
           : new Batch(r, Arrays.copyOf(batch.numeric(), r), Arrays.copyOf(batch.categorical(), r));
-    } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
       throw new BadRequest(
           400, "the CSV body cannot be parsed: " + BadRequest.cut(e.getMessage()), BAD_REQUEST);
     }
@@ -327,7 +329,7 @@ final class MlflowCodec {
   }
 
   /** MLflow's error code for a refusal: the thrower's, else by status. */
-  static String errorCode(int status, java.util.Optional<String> chosen) {
+  static String errorCode(int status, Optional<String> chosen) {
     return chosen.orElse(
         switch (status) {
           case 400 -> INVALID_PARAMETER_VALUE;

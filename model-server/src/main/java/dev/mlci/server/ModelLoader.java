@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -64,7 +65,7 @@ final class ModelLoader {
           predictor,
           digest,
           (System.nanoTime() - start) / 1e9);
-    } catch (IOException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
+    } catch (IOException | IllegalArgumentException | JacksonException e) {
       throw new LoadException("cannot load the model in " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException | LinkageError e) {
       // Typically a native library that cannot load: ONNX Runtime needs libstdc++, XGBoost needs

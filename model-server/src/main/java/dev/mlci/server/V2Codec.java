@@ -1,6 +1,7 @@
 package dev.mlci.server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -132,7 +133,7 @@ final class V2Codec {
               + "] (the columns "
               + cells.names()
               + " in order), got "
-              + java.util.Arrays.toString(shape));
+              + Arrays.toString(shape));
     }
     if (!NUMERIC_TYPES.contains(datatype)) {
       throw new BadRequest(
@@ -180,7 +181,7 @@ final class V2Codec {
             "input '"
                 + BadRequest.cut(name)
                 + "': a column tensor has shape [N] or [N, 1], got "
-                + java.util.Arrays.toString(shape));
+                + Arrays.toString(shape));
       }
       if (rows >= 0 && shape[0] != rows) {
         throw new BadRequest(
@@ -275,7 +276,7 @@ final class V2Codec {
           "input '"
               + BadRequest.cut(name)
               + "': shape "
-              + java.util.Arrays.toString(shape)
+              + Arrays.toString(shape)
               + " holds "
               + expected
               + " values, but 'data' has "

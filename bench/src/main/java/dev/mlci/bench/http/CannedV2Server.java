@@ -8,6 +8,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class CannedV2Server {
     System.out.println("canned V2 server on 127.0.0.1:" + port);
   }
 
-  private void infer(HttpServerExchange ex) throws java.io.IOException {
+  private void infer(HttpServerExchange ex) throws IOException {
     InputStream in = ex.getInputStream();
     byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
     in.close();

@@ -5,10 +5,12 @@ import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -80,7 +82,7 @@ public final class HttpCandidates {
                               (ex, body) -> {
                                 ex.getResponseHeaders()
                                     .put(Headers.CONTENT_TYPE, "application/json");
-                                ex.getResponseSender().send(java.nio.ByteBuffer.wrap(answer(body)));
+                                ex.getResponseSender().send(ByteBuffer.wrap(answer(body)));
                               }))
               .build()
               .start();
@@ -96,9 +98,7 @@ public final class HttpCandidates {
                               buf ->
                                   req.response()
                                       .putHeader("Content-Type", "application/json")
-                                      .end(
-                                          io.vertx.core.buffer.Buffer.buffer(
-                                              answer(buf.getBytes())))))
+                                      .end(Buffer.buffer(answer(buf.getBytes())))))
               .listen(port, "127.0.0.1");
         }
       }

@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -69,7 +70,7 @@ public final class VerifyImageStep {
   }
 
   /** The container engine of {@code env}: {@code MLCI_CONTAINER_RUNTIME}, else podman or docker. */
-  static java.util.Optional<ContainerRuntime> engine(Map<String, String> env) {
+  static Optional<ContainerRuntime> engine(Map<String, String> env) {
     return ContainerRuntime.detect(env);
   }
 

@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -351,8 +355,7 @@ public final class ConfigLoader {
     return new GateConfig(
         text(g, "target"),
         g.has("on_missing")
-            ? GateConfig.OnMissing.valueOf(
-                g.get("on_missing").asString().toUpperCase(java.util.Locale.ROOT))
+            ? GateConfig.OnMissing.valueOf(g.get("on_missing").asString().toUpperCase(Locale.ROOT))
             : GateConfig.OnMissing.PASS,
         g.path("inconclusive").asString("warn").equals("fail")
             ? GateConfig.Inconclusive.FAIL
@@ -369,10 +372,8 @@ public final class ConfigLoader {
         g.path("training_noise").path("seeds").asInt(1));
   }
 
-  private static java.util.OptionalDouble real(JsonNode node, String field) {
-    return node.has(field)
-        ? java.util.OptionalDouble.of(node.get(field).asDouble())
-        : java.util.OptionalDouble.empty();
+  private static OptionalDouble real(JsonNode node, String field) {
+    return node.has(field) ? OptionalDouble.of(node.get(field).asDouble()) : OptionalDouble.empty();
   }
 
   /** The given parameters, plus the declared default of every parameter not given. */
@@ -396,12 +397,12 @@ public final class ConfigLoader {
   }
 
   /** {@code 90s}, {@code 30m}, {@code 2h} (the schema holds the form). */
-  private static java.time.Duration duration(String text) {
+  private static Duration duration(String text) {
     long n = Long.parseLong(text.substring(0, text.length() - 1));
     return switch (text.charAt(text.length() - 1)) {
-      case 's' -> java.time.Duration.ofSeconds(n);
-      case 'm' -> java.time.Duration.ofMinutes(n);
-      default -> java.time.Duration.ofHours(n);
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
     };
   }
 
@@ -414,7 +415,7 @@ public final class ConfigLoader {
     if (value.isObject()) {
       Map<String, Object> fields = new LinkedHashMap<>();
       value.propertyNames().forEach(n -> fields.put(n, toJava(value.get(n))));
-      return java.util.Collections.unmodifiableMap(fields);
+      return Collections.unmodifiableMap(fields);
     }
     if (value.isIntegralNumber()) {
       return value.asLong();

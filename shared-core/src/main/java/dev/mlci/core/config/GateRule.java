@@ -1,5 +1,6 @@
 package dev.mlci.core.config;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,7 +128,7 @@ public record GateRule(
 
   /** {@code 0.01} as written, {@code 0} rather than {@code 0.0}. */
   private static String number(double v) {
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /** How a rule compares baseline and candidate. */

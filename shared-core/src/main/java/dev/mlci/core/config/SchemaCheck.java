@@ -11,10 +11,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
@@ -74,7 +76,7 @@ final class SchemaCheck {
     // A misspelt required key fails twice: as unknown ('targt') and as missing ('target'). Report
     // it once, as the
     // misspelling with its suggestion.
-    java.util.Set<String> suggested = new java.util.HashSet<>();
+    Set<String> suggested = new HashSet<>();
     for (Error e : byPlace.values()) {
       if (e.getKeyword().equals("additionalProperties")) {
         List<String> valid =

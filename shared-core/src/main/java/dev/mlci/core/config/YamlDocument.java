@@ -5,6 +5,7 @@ import dev.mlci.core.errors.Problem;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -311,7 +312,7 @@ final class YamlDocument {
     }
 
     private static double parseFloat(String text) {
-      String t = text.toLowerCase(java.util.Locale.ROOT);
+      String t = text.toLowerCase(Locale.ROOT);
       return switch (t) {
         case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
         case "-.inf" -> Double.NEGATIVE_INFINITY;

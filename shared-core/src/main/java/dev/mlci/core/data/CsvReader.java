@@ -9,6 +9,7 @@ import dev.mlci.core.io.RegularFiles;
 import dev.mlci.core.io.TextFiles;
 import dev.mlci.format.Digests;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class CsvReader {
     boolean lineEmpty = true;
     int headerLine = 1;
     byte[] buf = new byte[1 << 16];
-    try (java.io.InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file)) {
       for (int n; (n = in.read(buf)) > 0; ) {
         for (int i = 0; i < n; i++) {
           byte b = buf[i];

@@ -1,5 +1,8 @@
 package dev.mlci.core.errors;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,12 +41,12 @@ public final class Secrets {
    * passed on at its end, at {@code \r}, or when flushed), so a URL is never split across two
    * checks. Faces wrap their standard output and error in one.
    */
-  public static java.io.Writer redacting(java.io.Writer out) {
-    return new java.io.Writer() {
+  public static Writer redacting(Writer out) {
+    return new Writer() {
       private final StringBuilder line = new StringBuilder();
 
       @Override
-      public void write(char[] cbuf, int off, int len) throws java.io.IOException {
+      public void write(char[] cbuf, int off, int len) throws IOException {
         for (int i = off; i < off + len; i++) {
           char c = cbuf[i];
           line.append(c);
@@ -53,7 +56,7 @@ public final class Secrets {
         }
       }
 
-      private void emit() throws java.io.IOException {
+      private void emit() throws IOException {
         if (line.length() > 0) {
           out.write(redact(line.toString()));
           line.setLength(0);
@@ -61,13 +64,13 @@ public final class Secrets {
       }
 
       @Override
-      public void flush() throws java.io.IOException {
+      public void flush() throws IOException {
         emit();
         out.flush();
       }
 
       @Override
-      public void close() throws java.io.IOException {
+      public void close() throws IOException {
         flush();
         out.close();
       }
@@ -77,8 +80,6 @@ public final class Secrets {
   private static String userinfo(String info) {
     int colon = info.indexOf(':');
     // A user name alone is often a token (https://TOKEN@github.com), so it is masked too.
-    return colon < 0
-        ? MASK
-        : java.util.regex.Matcher.quoteReplacement(info.substring(0, colon)) + ":" + MASK;
+    return colon < 0 ? MASK : Matcher.quoteReplacement(info.substring(0, colon)) + ":" + MASK;
   }
 }

@@ -1,6 +1,7 @@
 package dev.mlci.core.errors;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How one face of mlci names what a user does next. The engine phrases every fix through these
@@ -91,8 +92,8 @@ public interface Suggestions {
   /** An option with the value to give it. */
   record Setting(Option option, String value) {
     public Setting {
-      java.util.Objects.requireNonNull(option, "option");
-      java.util.Objects.requireNonNull(value, "value");
+      Objects.requireNonNull(option, "option");
+      Objects.requireNonNull(value, "value");
     }
   }
 

@@ -6,8 +6,10 @@ import dev.mlci.core.gate.GateChecks.Check;
 import dev.mlci.core.gate.GateChecks.Space;
 import dev.mlci.core.gate.TestSetAlignment.Aligned;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The family-wise decision: every check's interval, {@code α} split over the blocks of one family
@@ -24,7 +26,7 @@ final class FamilyIntervals {
   /** Intervals for every check, the family-wise error split over the blocks. */
   void decide(List<Check> checks, Predictions cand, Aligned aligned, int candSeeds) {
     int baseSeeds = aligned == null ? 1 : aligned.baselines().size();
-    Map<Double, List<Check>> families = new java.util.TreeMap<>();
+    Map<Double, List<Check>> families = new TreeMap<>();
     for (Check c : checks) {
       if (c.space != Space.POINT) {
         // A rule with its own confidence is its own family.
@@ -35,7 +37,7 @@ final class FamilyIntervals {
     for (List<Check> family : families.values()) {
       double alpha = 1 - family.get(0).confidence;
       int size = family.size();
-      Map<Space, List<Check>> blocks = new java.util.EnumMap<>(Space.class);
+      Map<Space, List<Check>> blocks = new EnumMap<>(Space.class);
       for (Check c : family) {
         blocks.computeIfAbsent(c.space, s -> new ArrayList<>()).add(c);
       }

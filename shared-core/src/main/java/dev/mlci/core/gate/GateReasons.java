@@ -6,6 +6,7 @@ import dev.mlci.core.config.Metric;
 import dev.mlci.core.gate.GateChecks.Check;
 import dev.mlci.core.gate.GateChecks.Kind;
 import dev.mlci.core.gate.GateChecks.Space;
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -81,7 +82,7 @@ final class GateReasons {
     boolean min = c.kind == Kind.MIN;
     double bound = min ? c.threshold : -c.threshold;
     double value = min ? c.estimate : -c.estimate;
-    String b = java.math.BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+    String b = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
     if (c.space == Space.POINT) {
       return v == Verdict.FAIL
           ? String.format(

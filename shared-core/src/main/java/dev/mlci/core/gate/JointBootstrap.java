@@ -3,6 +3,7 @@ package dev.mlci.core.gate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -162,7 +163,7 @@ public final class JointBootstrap {
     if (family > 1) {
       notes.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "simultaneous with %d statistics from one bootstrap: each end at the %.2f%% level",
               family,
               100 * (1 - levels.lower())));

@@ -9,6 +9,7 @@ import dev.mlci.core.config.Metric;
 import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.Predictions;
 import dev.mlci.core.eval.RegressionPredictions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.statistics.distribution.BetaDistribution;
@@ -80,7 +81,7 @@ final class MinimumEvidence {
     if (a instanceof ClassificationPredictions ca && b instanceof ClassificationPredictions cb) {
       for (int i = 0; i < ca.size(); i++) {
         if (ca.predicted()[i] != cb.predicted()[i]
-            || !java.util.Arrays.equals(ca.scores()[i], cb.scores()[i])) {
+            || !Arrays.equals(ca.scores()[i], cb.scores()[i])) {
           n++;
         }
       }

@@ -23,6 +23,7 @@ import dev.mlci.core.gate.GateChecks.Space;
 import dev.mlci.core.gate.GateChecks.Work;
 import dev.mlci.core.gate.TestSetAlignment.Aligned;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -309,7 +310,7 @@ final class RulePlanner {
       Metric metric,
       Predictions predictions) {
     return prepared
-        .computeIfAbsent(predictions, p -> new java.util.EnumMap<>(Metric.class))
+        .computeIfAbsent(predictions, p -> new EnumMap<>(Metric.class))
         .computeIfAbsent(metric, m -> MetricFunction.of(m, predictions));
   }
 

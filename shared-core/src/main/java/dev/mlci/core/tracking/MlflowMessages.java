@@ -1,6 +1,7 @@
 package dev.mlci.core.tracking;
 
 import dev.mlci.core.io.Json;
+import java.net.ConnectException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -60,7 +61,7 @@ final class MlflowMessages {
       return "HTTP " + h.status() + (message.isEmpty() ? "" : " " + message) + hint;
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.net.ConnectException) {
+      if (c instanceof ConnectException) {
         // java.net.http's asynchronous connect leaves the message out.
         String message =
             c.getMessage() == null

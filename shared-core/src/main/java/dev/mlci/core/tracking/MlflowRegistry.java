@@ -2,6 +2,7 @@ package dev.mlci.core.tracking;
 
 import static dev.mlci.core.tracking.MlflowHttp.query;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -48,12 +49,12 @@ final class MlflowRegistry {
             "creating a version of '" + name + "'",
             new MlflowHttp.Create<JsonNode>() {
               @Override
-              public JsonNode send() throws java.io.IOException, InterruptedException {
+              public JsonNode send() throws IOException, InterruptedException {
                 return http.postOnce("model-versions/create", version).path("model_version");
               }
 
               @Override
-              public Optional<JsonNode> find() throws java.io.IOException, InterruptedException {
+              public Optional<JsonNode> find() throws IOException, InterruptedException {
                 return findVersion(name, run.runId(), request);
               }
             });
@@ -107,7 +108,7 @@ final class MlflowRegistry {
    * The version of {@code name} from run {@code runId} that carries request tag {@code request}.
    */
   private Optional<JsonNode> findVersion(String name, String runId, String request)
-      throws java.io.IOException, InterruptedException {
+      throws IOException, InterruptedException {
     String filter = "name = '" + name + "' and run_id = '" + runId + "'";
     JsonNode found = http.getOnce("model-versions/search?max_results=200&filter=" + query(filter));
     for (JsonNode v : found.path("model_versions")) {

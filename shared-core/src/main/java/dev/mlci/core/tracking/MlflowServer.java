@@ -3,6 +3,7 @@ package dev.mlci.core.tracking;
 import dev.mlci.core.io.Retry;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -109,7 +110,7 @@ public final class MlflowServer implements AutoCloseable {
 
   private static String decode(String s) {
     try {
-      return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return s;
     }

@@ -7,6 +7,7 @@ import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.Json;
 import dev.mlci.core.io.Retry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -287,8 +288,7 @@ public final class Tracking implements AutoCloseable {
     try {
       // Never over a tracking.json of the user's (mlci's own is listed in OUT's marker).
       dev.mlci.core.io.OutputDirectory.writeFile(
-          file,
-          dev.mlci.core.io.Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          file, dev.mlci.core.io.Json.write(state).getBytes(StandardCharsets.UTF_8));
     } catch (IOException | dev.mlci.core.errors.BadInputException e) {
       warnings.add("could not write " + file + ": " + e.getMessage());
     }

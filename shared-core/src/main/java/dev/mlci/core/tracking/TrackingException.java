@@ -1,5 +1,11 @@
 package dev.mlci.core.tracking;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.util.concurrent.TimeoutException;
+
 /**
  * The tracking server could not do what was asked, after retries where retrying made sense. The
  * message says what failed, at which server, and what to check; it never contains credentials.
@@ -28,11 +34,11 @@ public final class TrackingException extends Exception {
    */
   public boolean unreachable() {
     for (Throwable c = getCause(); c != null; c = c.getCause()) {
-      if (c instanceof java.net.ConnectException
-          || c instanceof java.net.UnknownHostException
-          || c instanceof java.net.NoRouteToHostException
-          || c instanceof java.net.http.HttpConnectTimeoutException
-          || c instanceof java.util.concurrent.TimeoutException
+      if (c instanceof ConnectException
+          || c instanceof UnknownHostException
+          || c instanceof NoRouteToHostException
+          || c instanceof HttpConnectTimeoutException
+          || c instanceof TimeoutException
           || c instanceof MlflowHttp.NoAnswer) {
         return true;
       }

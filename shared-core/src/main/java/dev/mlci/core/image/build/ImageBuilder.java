@@ -1,8 +1,10 @@
 package dev.mlci.core.image.build;
 
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.DockerDaemonImage;
 import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
@@ -10,6 +12,7 @@ import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
@@ -22,7 +25,11 @@ import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Suggestions;
 import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.progress.ProgressListener;
+import java.io.File;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,6 +39,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
@@ -173,7 +181,7 @@ public final class ImageBuilder {
     } catch (IOException e) {
       throw new BuildException("cannot read the image's files: " + e.getMessage(), true, e);
     }
-    Map<String, String> env = new java.util.TreeMap<>();
+    Map<String, String> env = new TreeMap<>();
     env.put("MLCI_MODEL_DIR", ImageBuild.MODEL_PATH);
     pytorch.ifPresent(
         natives -> {
@@ -190,7 +198,7 @@ public final class ImageBuilder {
         .setExposedPorts(Port.tcp(ImageBuild.PORT))
         .setUser(ImageBuild.USER)
         .setWorkingDirectory(AbsoluteUnixPath.get("/app"))
-        .setLabels(new java.util.TreeMap<>(build.labels()))
+        .setLabels(new TreeMap<>(build.labels()))
         .setCreationTime(Instant.EPOCH)
         .setFormat(ImageFormat.Docker);
 
@@ -255,7 +263,7 @@ public final class ImageBuilder {
       }
       throw new BuildException(
           "the image build failed: " + describe(cause), hint(build, cause), true, cause);
-    } catch (IOException | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
+    } catch (IOException | CacheDirectoryCreationException e) {
       throw new BuildException("the image build failed: " + describe(e), hint(build, e), true, e);
     } finally {
       progress.finish();
@@ -326,7 +334,7 @@ public final class ImageBuilder {
 
   private static void requireDocker() throws IOException {
     String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker"))) {
         return;
       }
@@ -339,7 +347,7 @@ public final class ImageBuilder {
   private static BuildException registryFailure(ImageBuild build, RegistryException e) {
     String message = describe(e);
     Fix fix;
-    if (e instanceof com.google.cloud.tools.jib.api.RegistryUnauthorizedException
+    if (e instanceof RegistryUnauthorizedException
         || message.contains("Unauthorized")
         || message.contains("401")
         || message.contains("403")) {
@@ -347,7 +355,7 @@ public final class ImageBuilder {
           Fix.text(
               " Log in (docker login writes ~/.docker/config.json) or set MLCI_REGISTRY_USERNAME"
                   + " and MLCI_REGISTRY_PASSWORD (MLCI_BASE_REGISTRY_* for the base image).");
-    } else if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException) {
+    } else if (e instanceof InsecureRegistryException) {
       fix = INSECURE;
     } else {
       fix = hint(build, e);
@@ -371,13 +379,12 @@ public final class ImageBuilder {
 
   private static Fix hint(ImageBuild build, Throwable e) {
     String message = String.valueOf(e.getMessage());
-    if (e instanceof com.google.cloud.tools.jib.api.InsecureRegistryException
-        || message.contains("insecure")) {
+    if (e instanceof InsecureRegistryException || message.contains("insecure")) {
       return INSECURE;
     }
-    if (e instanceof java.net.UnknownHostException
-        || e instanceof java.net.ConnectException
-        || e instanceof java.net.SocketTimeoutException) {
+    if (e instanceof UnknownHostException
+        || e instanceof ConnectException
+        || e instanceof SocketTimeoutException) {
       return build.base() instanceof ImageLocation.Registry
           ? Fix.of(
               " Check the network and the registry address; without network access, build from a"

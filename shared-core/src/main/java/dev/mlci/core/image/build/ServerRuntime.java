@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +135,7 @@ public record ServerRuntime(
     List<JarEntry> entries =
         jar.stream()
             .filter(e -> e.getName().startsWith(prefix) && !e.isDirectory())
-            .sorted(java.util.Comparator.comparing(JarEntry::getName))
+            .sorted(Comparator.comparing(JarEntry::getName))
             .toList();
     MessageDigest sha;
     try {
@@ -171,7 +173,7 @@ public record ServerRuntime(
         if (!Files.isRegularFile(target.resolve(PROPERTIES))) {
           throw e;
         }
-      } catch (java.nio.file.DirectoryNotEmptyException e) {
+      } catch (DirectoryNotEmptyException e) {
         if (!Files.isRegularFile(target.resolve(PROPERTIES))) {
           throw e;
         }

@@ -1,11 +1,19 @@
 package dev.mlci.core.image.verify;
 
 import dev.mlci.core.image.verify.ContractHttp.ContractException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -105,8 +113,7 @@ final class ContractRequests {
               + r.statusCode()
               + (length == null ? " without " + BinaryTensors.HEADER : "")
               + ": "
-              + ContractHttp.abbreviate(
-                  new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
+              + ContractHttp.abbreviate(new String(r.body(), StandardCharsets.UTF_8)));
     }
     try {
       int n = Integer.parseInt(length.trim());
@@ -119,8 +126,8 @@ final class ContractRequests {
                 + r.body().length
                 + " bytes");
       }
-      JsonNode header = http.json.readTree(java.util.Arrays.copyOf(r.body(), n));
-      java.util.Map<String, Object> outputs = BinaryTensors.outputs(header, r.body(), n);
+      JsonNode header = http.json.readTree(Arrays.copyOf(r.body(), n));
+      Map<String, Object> outputs = BinaryTensors.outputs(header, r.body(), n);
       ObjectNode asJson = F.objectNode();
       ArrayNode out = asJson.putArray("outputs");
       outputs.forEach(
@@ -153,11 +160,11 @@ final class ContractRequests {
         data.add(value(row.values().get(c)));
       }
     }
-    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
-    try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (var gz = new GZIPOutputStream(zipped)) {
       gz.write(http.json.writeValueAsBytes(request));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     HttpResponse<byte[]> r =
         http.raw(
@@ -173,12 +180,11 @@ final class ContractRequests {
           "HTTP "
               + r.statusCode()
               + ": the answer to Accept-Encoding: gzip is not gzip-compressed: "
-              + ContractHttp.abbreviate(
-                  new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
+              + ContractHttp.abbreviate(new String(r.body(), StandardCharsets.UTF_8)));
     }
     String text;
-    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
-      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try (var in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ContractException("the gzip answer does not decompress: " + e.getMessage());
     }
@@ -320,10 +326,7 @@ final class ContractRequests {
       text.append(String.join(",", cells)).append('\n');
     }
     return mlflowOutputs(
-        http.send(
-            "/invocations",
-            text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "text/csv"));
+        http.send("/invocations", text.toString().getBytes(StandardCharsets.UTF_8), "text/csv"));
   }
 
   private static String csvCell(String s) {

@@ -7,10 +7,13 @@ import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.eval.Predictions;
 import dev.mlci.core.eval.RegressionPredictions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The test rows of an evaluation with the predictions that evaluation recorded for them: what a
@@ -43,7 +46,7 @@ public record ServingCases(
   public record Case(String id, List<Object> values, double[] expected, String expectedLabel) {
     public Case {
       Objects.requireNonNull(id, "id");
-      values = java.util.Collections.unmodifiableList(new ArrayList<>(values));
+      values = Collections.unmodifiableList(new ArrayList<>(values));
       Objects.requireNonNull(expected, "expected");
     }
   }
@@ -113,8 +116,8 @@ public record ServingCases(
    * columns}, {@code categorical}, {@code classes}, {@code rows} (values per column, {@code null}
    * when missing) and {@code expected} (the evaluated scores per row).
    */
-  public tools.jackson.databind.node.ObjectNode toJson() {
-    var f = tools.jackson.databind.node.JsonNodeFactory.instance;
+  public ObjectNode toJson() {
+    var f = JsonNodeFactory.instance;
     var n = f.objectNode();
     n.put("model", model);
     columns.forEach(n.putArray("columns")::add);

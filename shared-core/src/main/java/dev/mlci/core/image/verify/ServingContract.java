@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -210,7 +212,7 @@ public final class ServingContract {
           }
         }
         listed.forEach(n -> classes.add(n.asString()));
-        if (!new java.util.HashSet<>(classes).equals(new java.util.HashSet<>(cases.classes()))) {
+        if (!new HashSet<>(classes).equals(new HashSet<>(cases.classes()))) {
           problems.add("classes " + classes + ", evaluated " + cases.classes());
         }
         servedClasses = classes;
@@ -262,10 +264,10 @@ public final class ServingContract {
                   "example "
                       + c.id()
                       + ": served "
-                      + java.util.Arrays.toString(scored.scores()[i])
+                      + Arrays.toString(scored.scores()[i])
                       + (scored.labels() != null ? " '" + scored.labels().get(i) + "'" : "")
                       + ", evaluated "
-                      + java.util.Arrays.toString(c.expected())
+                      + Arrays.toString(c.expected())
                       + (c.expectedLabel() != null ? " '" + c.expectedLabel() + "'" : "");
             }
           }
@@ -363,7 +365,7 @@ public final class ServingContract {
         404,
         "error");
     byte[] big = new byte[(int) Math.min(Integer.MAX_VALUE - 8, bodyLimit + 1)];
-    java.util.Arrays.fill(big, (byte) ' ');
+    Arrays.fill(big, (byte) ' ');
     rejected(
         "a body over " + bodyLimit + " bytes gets 413",
         http.send(infer, big, "application/json"),
