@@ -30,8 +30,8 @@ final class BaselineCommand implements Runnable {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
-        "Store OUT/eval as the baseline of its commit (a git note under",
-        "refs/notes/mlci). Run it in main builds after 'mlci run'."
+        "Store OUT/eval as the baseline of its commit (a git note under refs/notes/mlci).",
+        "Run it in main builds after 'mlci run'."
       },
       footerHeading = "%nExamples:%n",
       footer = {

@@ -11,9 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the steps in order: train, evaluate, gate; with --image-target also ship the image as",
-      "containerize does (build, verify-image, deliver only a verified image; --no-verify opts out).",
-      "The image is built only after a passing gate."
+      "Run the steps in order: train, evaluate, gate.",
+      "With --image-target, also ship the image as containerize does (build, verify-image, deliver",
+      "only a verified image; --no-verify opts out). The image is built only after a passing gate."
     },
     footerHeading = "%nExamples:%n",
     footer = {

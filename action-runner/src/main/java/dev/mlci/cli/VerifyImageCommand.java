@@ -14,10 +14,11 @@ import tools.jackson.databind.node.ObjectNode;
     name = "verify-image",
     mixinStandardHelpOptions = true,
     description = {
-      "Check the serving contract of the image 'mlci containerize' built: run it with podman or",
-      "docker, wait until ready, compare V2 and /invocations predictions on the test rows with the",
-      "evaluated ones (max difference 1e-6), check that bad requests get a 4xx with a message,",
-      "stop it with SIGTERM. Exit 1 when the image breaks its contract.",
+      "Check the serving contract of the image 'mlci containerize' built.",
+      "It runs the image with podman or docker, waits until ready, compares V2 and /invocations",
+      "predictions on the test rows with the evaluated ones (max difference 1e-6), checks that bad",
+      "requests get a 4xx with a message, and stops it with SIGTERM. Exit 1 when the image breaks",
+      "its contract.",
       "Engine: MLCI_CONTAINER_RUNTIME, else podman, else docker; extra run arguments:",
       "MLCI_CONTAINER_RUN_ARGS (e.g. \"--runtime runc\"). The container uses host networking."
     },

@@ -74,6 +74,26 @@ class CliTest {
   }
 
   @Test
+  void help_listsEveryCommandWithAWholeSentence() {
+    // The command list shows the first line of each description: it must be a sentence, not
+    // the start of one that the list cuts off.
+    java.util.List<String> cut = new java.util.ArrayList<>();
+    java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+    todo.add(new picocli.CommandLine(new MlciCommand()));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine c = todo.pop();
+      todo.addAll(c.getSubcommands().values());
+      String[] description = c.getCommandSpec().usageMessage().description();
+      String first = description.length == 0 ? "" : description[0].strip();
+      if (!first.endsWith(".")) {
+        cut.add(c.getCommandName() + ": " + first);
+      }
+    }
+
+    assertThat(cut).isEmpty();
+  }
+
+  @Test
   void version_namesMlciTribuoAndJava() {
     CliRun r = CliRun.of("--version");
 
