@@ -47,7 +47,9 @@ final class CommonOptions {
 
   @Option(
       names = {"-q", "--quiet"},
-      description = "Print only errors and the result.")
+      description =
+          "Print only errors, warnings and one result line per step (a gate adds the rules"
+              + " that did not pass).")
   boolean quiet;
 
   Workspace workspace() throws BadInputException {

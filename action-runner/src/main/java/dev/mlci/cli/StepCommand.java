@@ -21,6 +21,8 @@ import dev.mlci.core.api.Workspace;
 import dev.mlci.core.errors.MlciException;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -81,9 +83,13 @@ abstract class StepCommand implements Callable<Integer> {
     if (!options.json) {
       PrintWriter out = out();
       // The engine's text of the gate: the same numbers, signs and notes as gate.md and gate.json.
-      g.text().forEach(out::println);
-      out.printf(
-          "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
+      if (options.quiet) {
+        g.briefText().forEach(out::println);
+      } else {
+        g.text().forEach(out::println);
+        out.printf(
+            "reports: %s (%s)%n", Workspace.display(g.gateDir()), String.join(", ", g.files()));
+      }
       out.flush();
     }
     reportTracked(g.tracked());
@@ -139,7 +145,12 @@ abstract class StepCommand implements Callable<Integer> {
 
   void reportContainerize(ContainerizeResult r, ObjectNode summary) {
     summary.set("containerize", CliJson.tree(r));
-    if (!options.json) {
+    if (!options.json && options.quiet) {
+      out().printf("image:  %s (%s)%n", r.deployReference(), r.digest());
+      r.warnings().forEach(w -> err().println("warning: " + w));
+      out().flush();
+      err().flush();
+    } else if (!options.json) {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,
@@ -195,8 +206,10 @@ abstract class StepCommand implements Callable<Integer> {
           out.println("    " + line);
         }
       }
-      out.printf(
-          "report: %s%n", Workspace.display(r.verifyDir().resolve(VerifyImageStep.VERIFY_JSON)));
+      if (!options.quiet) {
+        out.printf(
+            "report: %s%n", Workspace.display(r.verifyDir().resolve(VerifyImageStep.VERIFY_JSON)));
+      }
       out.flush();
     }
     return r.exitCode();
@@ -212,7 +225,16 @@ abstract class StepCommand implements Callable<Integer> {
 
   void reportTrain(TrainResult r, ObjectNode summary) {
     summary.set("train", CliJson.tree(r));
-    if (!options.json) {
+    if (!options.json && options.quiet) {
+      out()
+          .printf(
+              "trained %s on %d examples: %s (digest %s)%n",
+              r.trainer(),
+              r.trainingExamples(),
+              Workspace.display(r.modelDir()),
+              r.digest().substring(0, 12));
+      out().flush();
+    } else if (!options.json) {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,
@@ -248,7 +270,16 @@ abstract class StepCommand implements Callable<Integer> {
 
   void reportEvaluate(EvaluateResult r, ObjectNode summary) {
     summary.set("evaluate", CliJson.tree(r));
-    if (!options.json) {
+    if (!options.json && options.quiet) {
+      List<String> metrics = new ArrayList<>();
+      r.metrics().forEach((k, v) -> metrics.add(String.format(Locale.ROOT, "%s %.4f", k, v)));
+      r.undefined().keySet().forEach(k -> metrics.add(k + " n/a"));
+      out()
+          .printf(
+              "evaluated on %d test examples: %s (%s)%n",
+              r.testExamples(), String.join(", ", metrics), Workspace.display(r.evalDir()));
+      out().flush();
+    } else if (!options.json) {
       PrintWriter out = out();
       out.printf(
           Locale.ROOT,

@@ -43,6 +43,11 @@ public record GateOutcome(
     return GateText.lines(view);
   }
 
+  /** The gate in brief ({@code --quiet}): the headline and every rule that did not pass. */
+  public List<String> briefText() {
+    return GateText.brief(view);
+  }
+
   /** The exit code faces report: 1 when the build fails, else 0. */
   public int exitCode() {
     return result.failsBuild() ? 1 : 0;

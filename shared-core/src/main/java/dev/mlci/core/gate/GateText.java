@@ -17,15 +17,7 @@ public final class GateText {
     lines.add(v.headline());
     lines.add(v.outcome());
     for (RuleView rule : v.rules()) {
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "  %-13s %-47s %s",
-              rule.verdict(),
-              rule.rule() + " " + rule.arrow(),
-              change(rule)));
-      rule.trainingNoiseText()
-          .ifPresent(t -> lines.add(String.format(Locale.ROOT, "  %-13s %s", "", t)));
+      lines.addAll(ruleLines(rule));
     }
     v.majority()
         .ifPresent(
@@ -45,7 +37,32 @@ public final class GateText {
     return lines;
   }
 
-  private static String change(RuleView rule) {
-    return rule.summary();
+  /**
+   * What {@code --quiet} prints: the headline and the lines of every rule that did not pass (a
+   * FAIL, an INCONCLUSIVE or a warning), so a green gate is one line.
+   */
+  public static List<String> brief(GateView v) {
+    List<String> lines = new ArrayList<>();
+    lines.add(v.headline());
+    for (RuleView rule : v.rules()) {
+      if (rule.verdict() != Verdict.PASS) {
+        lines.addAll(ruleLines(rule));
+      }
+    }
+    return lines;
+  }
+
+  private static List<String> ruleLines(RuleView rule) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  %-13s %-47s %s",
+            rule.verdict(),
+            rule.rule() + " " + rule.arrow(),
+            rule.summary()));
+    rule.trainingNoiseText()
+        .ifPresent(t -> lines.add(String.format(Locale.ROOT, "  %-13s %s", "", t)));
+    return lines;
   }
 }
