@@ -155,6 +155,8 @@ class GateGitTest {
       CliRun r = w.mlci("gate", "--target", "main");
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(json(w).path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+      assertThat(json(w).path("baseline").path("description").asString())
+          .endsWith("(the merge-base of HEAD and main)");
     }
   }
 
@@ -174,6 +176,9 @@ class GateGitTest {
     CliRun pass = f.mlci("run", "--target", "main");
     assertThat(pass.exit()).as(pass.out()).isZero();
     assertThat(json(f).path("baseline").path("source").asString()).isEqualTo("none");
+    assertThat(json(f).path("baseline").path("description").asString())
+        .contains(
+            "no note within 1 first-parent commits of main from the merge-base of HEAD and main (");
     assertThat(Files.readString(f.dir.resolve("mlci-out/gate/gate.md")))
         .contains("**No baseline**");
 
@@ -236,6 +241,9 @@ class GateGitTest {
 
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(json(w).path("baseline").path("commit").asString()).isEqualTo(mainCommit);
+      // On main the walk starts at HEAD's parent, and the report says so (not "the merge-base").
+      assertThat(json(w).path("baseline").path("description").asString())
+          .endsWith("(HEAD's parent on main)");
     }
   }
 

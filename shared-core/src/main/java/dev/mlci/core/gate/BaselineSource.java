@@ -164,10 +164,10 @@ public sealed interface BaselineSource
                     + BaselineInfo.abbreviate(found.commit())
                     + " ("
                     + (found.distance() == 0
-                        ? "the merge-base"
-                        : found.distance() + " first-parent commits before the merge-base start")
-                    + " of HEAD and "
-                    + c.target()
+                        ? search.startLabel(c.target())
+                        : found.distance()
+                            + " first-parent commits before "
+                            + search.startLabel(c.target()))
                     + ")"));
       }
       if (config.onMissing() == GateConfig.OnMissing.REBUILD && search.start().isPresent()) {
@@ -195,10 +195,13 @@ public sealed interface BaselineSource
           search.searched() > 0
               ? "no note within "
                   + search.searched()
-                  + " commits of "
+                  + " first-parent commits of "
                   + c.target()
                   + " from "
+                  + search.startLabel(c.target())
+                  + " ("
                   + search.start().map(BaselineInfo::abbreviate).orElse("?")
+                  + ")"
               : String.join(
                   "; ",
                   search.problems().isEmpty() ? List.of("no baseline found") : search.problems());

@@ -65,13 +65,32 @@ public final class BaselineFinder {
    *     the target)
    * @param searched commits looked at
    * @param problems things that limited the search (no remote, notes not fetched), for the report
+   * @param onTarget whether HEAD is on the target branch, so the walk started at its parent
    */
   public record Search(
       Optional<Found> found,
       String targetRef,
       Optional<String> start,
       int searched,
-      List<String> problems) {}
+      List<String> problems,
+      boolean onTarget) {
+    Search(
+        Optional<Found> found,
+        String targetRef,
+        Optional<String> start,
+        int searched,
+        List<String> problems) {
+      this(found, targetRef, start, searched, problems, false);
+    }
+
+    /**
+     * Where the walk started, for messages: "the merge-base of HEAD and main", or "HEAD's parent on
+     * main" when HEAD is on the target branch.
+     */
+    public String startLabel(String target) {
+      return onTarget ? "HEAD's parent on " + target : "the merge-base of HEAD and " + target;
+    }
+  }
 
   /**
    * Searches.
@@ -182,7 +201,8 @@ public final class BaselineFinder {
         RevCommit start = walk.parseCommit(mergeBase);
         Set<String> boundary = shallowCommits(repo);
         // On the target branch itself, the baseline is the previous recorded commit, not this one.
-        if (mergeBase.equals(head)) {
+        boolean onTarget = mergeBase.equals(head);
+        if (onTarget) {
           if (boundary.contains(start.name())) {
             throw shallow(
                 target, "HEAD is on " + target + " and its parent is not in the checkout");
@@ -214,7 +234,8 @@ public final class BaselineFinder {
                 targetRef.getName(),
                 Optional.of(start.name()),
                 searched,
-                problems);
+                problems,
+                onTarget);
           }
           if (boundary.contains(c.name()) && distance + 1 < maxCommits) {
             problems.add(
@@ -234,7 +255,12 @@ public final class BaselineFinder {
                   + model);
         }
         return new Search(
-            Optional.empty(), targetRef.getName(), Optional.of(start.name()), searched, problems);
+            Optional.empty(),
+            targetRef.getName(),
+            Optional.of(start.name()),
+            searched,
+            problems,
+            onTarget);
       }
     } catch (IOException e) {
       throw new BadInputException(
