@@ -2,6 +2,7 @@ package dev.mlci.core.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlci.core.gate.GateMarkdown;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -120,8 +121,21 @@ class DocLinksTest {
   }
 
   /** Null when the link resolves, else what is wrong. */
+  /** Links into this repository's own files on GitHub are checked as relative ones. */
+  static final String OWN = "https://github.com/mlci-dev/mlci/blob/main/";
+
+  @Test
+  void theReportsLinkToTheDocs_resolves() throws IOException {
+    assertThat(GateMarkdown.HOW_TO_READ).startsWith(OWN);
+    assertThat(check(root().resolve("README.md"), GateMarkdown.HOW_TO_READ, new HashMap<>()))
+        .isNull();
+  }
+
   private static String check(Path from, String target, Map<Path, Set<String>> anchorCache)
       throws IOException {
+    if (target.startsWith(OWN)) {
+      return check(root().resolve("README.md"), target.substring(OWN.length()), anchorCache);
+    }
     if (SCHEME.matcher(target).find() || target.startsWith("/")) {
       return null; // absolute: not ours to check offline
     }
