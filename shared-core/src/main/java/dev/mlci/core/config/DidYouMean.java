@@ -1,11 +1,13 @@
 package dev.mlci.core.config;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Suggests the intended word for a misspelt one, by edit distance. */
+/** Suggests the intended word for a misspelt or shortened one. */
 public final class DidYouMean {
   private DidYouMean() {}
 
@@ -16,11 +18,25 @@ public final class DidYouMean {
   public static Optional<String> suggest(String word, Collection<String> candidates) {
     String w = normalize(word);
     int limit = Math.max(2, w.length() / 3);
-    return candidates.stream()
-        .map(c -> new Scored(c, distance(w, normalize(c))))
-        .filter(s -> s.distance <= limit)
-        .min(Comparator.comparingInt(Scored::distance).thenComparing(Scored::candidate))
-        .map(Scored::candidate);
+    Optional<String> near =
+        candidates.stream()
+            .map(c -> new Scored(c, distance(w, normalize(c))))
+            .filter(s -> s.distance <= limit)
+            .min(Comparator.comparingInt(Scored::distance).thenComparing(Scored::candidate))
+            .map(Scored::candidate);
+    return near.isPresent() ? near : byPart(w, candidates);
+  }
+
+  /**
+   * The one candidate that has {@code word} as one of its '_'-separated parts ({@code auc} in
+   * {@code roc_auc}), if exactly one has.
+   */
+  private static Optional<String> byPart(String word, Collection<String> candidates) {
+    List<String> matches =
+        candidates.stream()
+            .filter(c -> Arrays.asList(normalize(c).split("_")).contains(word))
+            .toList();
+    return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
   }
 
   private record Scored(String candidate, int distance) {}

@@ -35,6 +35,7 @@ final class SchemaCheck {
 
   private static final class Holder {
     static final JsonNode SCHEMA_JSON = readSchema();
+    static final SchemaKeys KEYS = SchemaKeys.of(SCHEMA_JSON);
     static final Schema SCHEMA =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
             .getSchema(SCHEMA_JSON);
@@ -120,8 +121,29 @@ final class SchemaCheck {
                     + doc.root().at("/model/trainer").asString()
                     + "."
                 : "unknown key '" + property + "'.";
+        Optional<String> near = DidYouMean.suggest(property, valid);
+        List<String> elsewhere =
+            param || near.isPresent()
+                ? List.of()
+                : Holder.KEYS.elsewhere(
+                    property, YamlDocument.displayPath(at).replaceAll("\\[\\d+\\]", "[]"));
         String fix =
-            DidYouMean.suggest(property, valid).map(s -> "did you mean '" + s + "'? ").orElse("")
+            near.map(s -> "did you mean '" + s + "'? ").orElse("")
+                + (elsewhere.isEmpty()
+                    ? ""
+                    : "'"
+                        + property
+                        + "' belongs under "
+                        + elsewhere.stream()
+                            .map(
+                                p ->
+                                    p.contains(".")
+                                        ? p.substring(0, p.lastIndexOf('.'))
+                                        : "the top level")
+                            .collect(Collectors.joining(" or "))
+                        + ": write it as "
+                        + String.join(" or ", elsewhere)
+                        + ". ")
                 + (valid.isEmpty()
                     ? "remove it."
                     : "Valid " + what + "s here: " + String.join(", ", valid) + ".");

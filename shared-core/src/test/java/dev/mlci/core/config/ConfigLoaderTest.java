@@ -138,6 +138,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_keyInTheWrongSection_namesItsPlace() throws Exception {
+    Problem p = problems(VALID.replace("  target: y", "  target: y\n  test_fraction: 0.3")).get(0);
+
+    assertThat(p.field()).isEqualTo("data.test_fraction");
+    assertThat(p.render())
+        .contains("unknown key 'test_fraction'")
+        .contains(
+            "'test_fraction' belongs under data.split: write it as data.split.test_fraction.");
+  }
+
+  @Test
+  void load_shortenedMetric_suggestsTheFullName() throws Exception {
+    Problem p =
+        problems(VALID + "gate:\n  rules:\n    - metric: auc\n      max_drop: 0.01\n").get(0);
+
+    assertThat(p.field()).isEqualTo("gate.rules[0].metric");
+    assertThat(p.render()).contains("unknown value 'auc'").contains("Did you mean 'roc_auc'?");
+  }
+
+  @Test
   void load_unknownTrainer_listsTheTrainersOfTheTask() throws Exception {
     Problem p = problems(VALID.replace("logistic", "logistc")).get(0);
 
