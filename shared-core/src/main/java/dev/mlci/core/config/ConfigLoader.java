@@ -1,6 +1,7 @@
 package dev.mlci.core.config;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Docs;
 import dev.mlci.core.errors.Fix;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.errors.Suggestions.Option;
@@ -75,8 +76,11 @@ public final class ConfigLoader {
               "",
               "the config file does not exist.",
               Fix.of(
-                  "create ml.yaml in the repository (see example-repos/breast-cancer/ml.yaml), or"
-                      + " pass {}.",
+                  "create ml.yaml in the repository (start from "
+                      + Docs.EXAMPLE_ML_YAML
+                      + "; reference: "
+                      + Docs.ML_YAML
+                      + "), or pass {}.",
                   Option.CONFIG.is("FILE"))));
     } catch (IOException e) {
       throw new BadInputException(

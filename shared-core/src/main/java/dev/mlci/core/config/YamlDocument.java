@@ -1,6 +1,7 @@
 package dev.mlci.core.config;
 
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Docs;
 import dev.mlci.core.errors.Problem;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -137,7 +138,11 @@ final class YamlDocument {
               file,
               "",
               "the file is empty.",
-              "start from an example: example-repos/breast-cancer/ml.yaml."));
+              "start from an example: "
+                  + Docs.EXAMPLE_ML_YAML
+                  + " (reference: "
+                  + Docs.ML_YAML
+                  + ")."));
     }
     if (!(node instanceof MappingNode)) {
       Position at = Position.of(node.getStartMark());
@@ -148,7 +153,11 @@ final class YamlDocument {
               at.column(),
               "",
               "the top level must be a mapping of keys such as 'name', 'task', 'data' and 'model'.",
-              "start from an example: example-repos/breast-cancer/ml.yaml."));
+              "start from an example: "
+                  + Docs.EXAMPLE_ML_YAML
+                  + " (reference: "
+                  + Docs.ML_YAML
+                  + ")."));
     }
     Converter converter = new Converter(file);
     JsonNode root = converter.convert(node, "", 0);

@@ -1,5 +1,6 @@
 package dev.mlci.core.gate;
 
+import dev.mlci.core.errors.Docs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +22,6 @@ public final class GateMarkdown {
 
   /** Size limit, below GitHub's 65,536-character comment limit. */
   public static final int LIMIT = 60_000;
-
-  /** Where a reader learns how to read the report: the Reports section of docs/gate.md. */
-  public static final String HOW_TO_READ =
-      "https://github.com/mlci-dev/mlci/blob/main/docs/gate.md#reports";
 
   /** Most rules that get a chart; the table covers them all. */
   static final int MAX_CHARTS = 12;
@@ -324,7 +321,7 @@ public final class GateMarkdown {
     if (!v.methods().isEmpty()) {
       md.append(" · ").append(v.methods());
     }
-    md.append(" · <a href=\"" + HOW_TO_READ + "\">how to read this</a></sub>\n");
+    md.append(" · <a href=\"" + Docs.GATE_REPORTS + "\">how to read this</a></sub>\n");
     return md.toString();
   }
 

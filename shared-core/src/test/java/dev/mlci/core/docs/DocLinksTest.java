@@ -2,7 +2,7 @@ package dev.mlci.core.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlci.core.gate.GateMarkdown;
+import dev.mlci.core.errors.Docs;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -122,13 +122,14 @@ class DocLinksTest {
 
   /** Null when the link resolves, else what is wrong. */
   /** Links into this repository's own files on GitHub are checked as relative ones. */
-  static final String OWN = "https://github.com/mlci-dev/mlci/blob/main/";
+  static final String OWN = Docs.BASE;
 
   @Test
-  void theReportsLinkToTheDocs_resolves() throws IOException {
-    assertThat(GateMarkdown.HOW_TO_READ).startsWith(OWN);
-    assertThat(check(root().resolve("README.md"), GateMarkdown.HOW_TO_READ, new HashMap<>()))
-        .isNull();
+  void theLinksInMessagesAndReports_resolve() throws IOException {
+    for (String link : List.of(Docs.ML_YAML, Docs.EXAMPLE_ML_YAML, Docs.GATE_REPORTS)) {
+      assertThat(link).startsWith(OWN);
+      assertThat(check(root().resolve("README.md"), link, new HashMap<>())).as(link).isNull();
+    }
   }
 
   private static String check(Path from, String target, Map<Path, Set<String>> anchorCache)
