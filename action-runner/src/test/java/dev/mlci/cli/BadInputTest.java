@@ -115,6 +115,32 @@ class BadInputTest {
   }
 
   @Test
+  void missingMarkerInNumericColumn_pointsToNaValues() throws Exception {
+    repo.data(SampleRepo.withLine(5, "r03,N/A,3,red,b"));
+    refused(
+        "data/d.csv:5: row 4, column 'x': 'N/A' is not a number.",
+        "if 'N/A' marks a missing value, list it under data.na_values in ml.yaml; otherwise correct"
+            + " the value");
+  }
+
+  @Test
+  void continuousTargetUnderClassification_suggestsRegression() throws Exception {
+    StringBuilder csv = new StringBuilder("id,x,y,color,label\n");
+    for (int i = 0; i < 60; i++) {
+      csv.append("r").append(i).append(",").append(i * 0.37).append(",1,red,a\n");
+    }
+    repo.data(csv.toString());
+    repo.config(
+        SampleRepo.CONFIG
+            .replace("target: label", "target: x")
+            .replace("categorical: [color]", "categorical: [color, label]"));
+    refused(
+        "ml.yaml:2:7: task: the target 'x' in data/d.csv holds continuous numbers (",
+        "but task is classification",
+        "set 'task: regression'");
+  }
+
+  @Test
   void raggedRow() throws Exception {
     repo.data(SampleRepo.withLine(8, "r06,1.6,6,red"));
     refused("data/d.csv:8: row 7: the row has 4 fields but the header has 5.");

@@ -179,6 +179,46 @@ public final class DataLoader {
     }
   }
 
+  /** More distinct numeric labels than this, some with a fraction, read as a continuous target. */
+  static final int CONTINUOUS_LABELS = 10;
+
+  /**
+   * Refuses a continuous target under {@code task: classification}: every distinct value would be a
+   * class of its own (scikit-learn refuses it too: "Unknown label type: continuous").
+   */
+  private static void requireClasses(LoadedConfig loaded, Set<String> labels, String file)
+      throws BadInputException {
+    if (labels.size() <= CONTINUOUS_LABELS) {
+      return;
+    }
+    boolean fraction = false;
+    for (String label : labels) {
+      double x;
+      try {
+        x = Double.parseDouble(label.strip());
+      } catch (NumberFormatException e) {
+        return;
+      }
+      fraction |= Double.isFinite(x) && x != Math.rint(x);
+    }
+    if (fraction) {
+      throw new BadInputException(
+          loaded.problemAt(
+              "task",
+              "the target '"
+                  + loaded.config().data().target()
+                  + "' in "
+                  + file
+                  + " holds continuous numbers ("
+                  + labels.size()
+                  + " distinct values such as "
+                  + String.join(", ", labels.stream().limit(3).toList())
+                  + "), but task is classification: each value would be a class of its own.",
+              "set 'task: regression' to predict the number, or bin the target into classes in"
+                  + " the data."));
+    }
+  }
+
   private static TargetSpec targetSpec(
       LoadedConfig loaded,
       MlConfig config,
@@ -205,6 +245,7 @@ public final class DataLoader {
                   + "'); a classifier needs at least two.",
               "add examples of the other classes, or check that data.target names the right column."));
     }
+    requireClasses(loaded, counts.keySet(), trainFile);
     for (DataRow r : test) {
       if (!counts.containsKey(r.label())) {
         throw new BadInputException(

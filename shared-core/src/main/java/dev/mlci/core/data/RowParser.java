@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -167,14 +168,30 @@ final class RowParser {
             r,
             column,
             "'" + cell + "' is not a number.",
-            feature
-                ? "correct the value, or list '"
-                    + column
-                    + "' under data.categorical in "
-                    + loaded.displayName()
-                    + " if it holds categories."
-                : "a regression target must be numeric; correct the value, or use 'task: classification' for"
-                    + " classes."));
+            (looksLikeAMissingMarker(cell)
+                    ? "if '"
+                        + cell
+                        + "' marks a missing value, list it under data.na_values in "
+                        + loaded.displayName()
+                        + "; otherwise "
+                    : "")
+                + (feature
+                    ? "correct the value, or list '"
+                        + column
+                        + "' under data.categorical in "
+                        + loaded.displayName()
+                        + " if it holds categories."
+                    : "a regression target must be numeric; correct the value, or use 'task:"
+                        + " classification' for classes.")));
+  }
+
+  /** Cells that spreadsheets and exports write for a missing value. */
+  private static final Set<String> MISSING_MARKERS =
+      Set.of(
+          "na", "n/a", "#n/a", "null", "none", "nil", "missing", "?", "-", "--", ".", "undefined");
+
+  private static boolean looksLikeAMissingMarker(String cell) {
+    return MISSING_MARKERS.contains(cell.strip().toLowerCase(Locale.ROOT));
   }
 
   private static Problem rowProblem(
