@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 # Quiet TensorFlow's start-up banner; one thread and deterministic kernels, so that the same
 # commit trains the same weights (the gate then PASSes an unchanged model against its baseline).
@@ -66,6 +67,7 @@ model.compile(
     loss="binary_crossentropy",
     metrics=["accuracy"],
 )
+started = time.perf_counter()
 history = model.fit(
     X,
     y,
@@ -74,7 +76,10 @@ history = model.fit(
     shuffle=True,
     verbose=2,
 )
-print(f"trained on {len(X)} rows, {len(features)} features, classes {classes}")
+print(
+    f"trained on {len(X)} rows, {len(features)} features, classes {classes}"
+    f" in {time.perf_counter() - started:.1f} s"
+)
 
 
 # The served model: the trained network plus the other class's probability, so that the graph
