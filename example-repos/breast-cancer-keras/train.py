@@ -26,6 +26,7 @@ os.environ["TF_NUM_INTRAOP_THREADS"] = "1"
 os.environ["TF_NUM_INTEROP_THREADS"] = "1"
 
 import numpy as np  # noqa: E402
+import onnx  # noqa: E402
 import pandas as pd  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
@@ -114,6 +115,12 @@ with tempfile.TemporaryDirectory() as saved:
     if convert.returncode != 0:
         print(convert.stdout + convert.stderr, file=sys.stderr)
         raise SystemExit(f"tf2onnx failed with exit {convert.returncode} (its output above)")
+
+# tf2onnx notes the SavedModel's temporary path in the graph; without it the same weights give the
+# same bytes, so an unchanged commit yields a model.onnx of the same digest.
+exported = onnx.load(os.path.join(out, "model.onnx"))
+exported.graph.doc_string = "train.py: Keras 3 SavedModel converted by tf2onnx"
+onnx.save(exported, os.path.join(out, "model.onnx"))
 
 # The native model's scores on the training rows, float32 as Keras computes them: mlci's parity
 # check compares them with the exported graph's, which catches a conversion error.

@@ -82,8 +82,11 @@ class ExternalKerasIT {
       assertThat(metrics.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.97);
       p.assertProvenance();
       p.rescoreInPython(python);
+      String mainModel = p.modelDigest();
       p.recordBaseline();
       p.passOnADocsBranch(git);
+      // Deterministic training: the unchanged commit exports the very same bytes.
+      assertThat(p.modelDigest()).isEqualTo(mainModel);
       p.failOnTheDegradingBranch(git);
     }
   }
@@ -131,6 +134,13 @@ class ExternalKerasIT {
       assertThat(c.path("rows").asInt()).isEqualTo(119);
       assertThat(c.path("max_difference").asDouble()).isLessThan(1e-6);
       assertThat(c.path("labels_agree").asBoolean()).isTrue();
+    }
+
+    /** SHA-256 of the exported model.onnx of the last run. */
+    String modelDigest() throws Exception {
+      byte[] model = Files.readAllBytes(repo.resolve("mlci-out/model/model.onnx"));
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
     }
 
     void recordBaseline() throws Exception {
