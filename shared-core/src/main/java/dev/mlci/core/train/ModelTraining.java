@@ -53,7 +53,7 @@ public final class ModelTraining {
         TrainerCatalog.build(config.task(), config.model(), data.train().size(), spec);
     String unit =
         switch (built.progress()) {
-          case SGD_ITERATIONS -> "iterations";
+          case SGD_ITERATIONS, LBFGS_ITERATIONS -> "iterations";
           case ENSEMBLE_MEMBERS -> "trees";
           case EPOCHS -> "epochs";
           case NONE -> "";
@@ -80,6 +80,7 @@ public final class ModelTraining {
     } finally {
       progress.finish();
     }
+    LogisticLbfgsTrainer.notConverged(model).ifPresent(progress::info);
     requireFinite(loaded, model, spec, data);
     return new TrainedModel(FixedProvenance.fix(model), spec, data.train().size(), standardize);
   }
