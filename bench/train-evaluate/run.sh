@@ -65,13 +65,13 @@ print("| | wall time (whole process) | in-process time | peak memory | ROC AUC |
 print("|---|---|---|---|---|---|---|")
 print(f"| mlci train + evaluate ({trainer}) | {mlci_wall:.1f} s ({train[1]} + {evaluate[1]}) "
       f"| train {t['millis']/1000:.1f} s, evaluate {e['millis']/1000:.1f} s | {mlci_rss} MB "
-      f"| {e['metrics']['roc_auc']:.4f} | {e['metrics']['log_loss']:.4f} | {e['metrics']['accuracy']:.4f} |")
+      f"| {e['metrics']['roc_auc']:.4f} | {e['metrics'].get('log_loss', float('nan')):.4f} | {e['metrics']['accuracy']:.4f} |")
 print(f"| scikit-learn {s['model']} | {sk_wall:.1f} s | read {s['read_s']:.1f} s, fit+predict {s['fit_predict_s']:.1f} s "
       f"| {sk[2]} MB | {s['roc_auc']:.4f} | {s['log_loss']:.4f} | {s['accuracy']:.4f} |")
 print()
 print(f"time ratio mlci/sklearn (whole processes): {mlci_wall / sk_wall:.2f}; "
       f"memory ratio: {mlci_rss / int(sk[2]):.2f}; "
       f"ROC AUC difference mlci - sklearn: {e['metrics']['roc_auc'] - s['roc_auc']:+.5f}; "
-      f"log loss difference: {e['metrics']['log_loss'] - s['log_loss']:+.5f}; "
+      f"log loss difference: {e['metrics'].get('log_loss', float('nan')) - s['log_loss']:+.5f}; "
       f"test rows {e['test_examples']} (sklearn {s['test_rows']}" + (f", {s['n_iter']} lbfgs iterations)" if 'n_iter' in s else ")"))
 PY
