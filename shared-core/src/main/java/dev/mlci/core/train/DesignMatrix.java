@@ -39,6 +39,33 @@ record DesignMatrix(double[] values, int rows, int columns, int[] classes, doubl
     }
   }
 
+  /** Most cells of one design matrix: one Java array. */
+  static final long MAX_CELLS = Integer.MAX_VALUE - 8;
+
+  /** Throws {@link TooLargeException} when {@code rows x columns} values exceed one matrix. */
+  static void requireFits(int rows, int columns) {
+    if ((long) rows * columns > MAX_CELLS) {
+      throw new TooLargeException(rows, columns);
+    }
+  }
+
+  /** The training set does not fit one dense matrix. */
+  static final class TooLargeException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(int rows, int columns) {
+      super(
+          rows
+              + " training rows x "
+              + columns
+              + " features = "
+              + ((long) rows * columns)
+              + " values, more than the "
+              + MAX_CELLS
+              + " one dense matrix holds");
+    }
+  }
+
   /**
    * The dense matrix of {@code dataset}'s examples in its feature numbering; classification for
    * {@link Label} outputs, regression (one dimension) for {@link Regressor}s.
@@ -48,10 +75,7 @@ record DesignMatrix(double[] values, int rows, int columns, int[] classes, doubl
     ImmutableOutputInfo<T> outputs = dataset.getOutputIDInfo();
     int rows = dataset.size();
     int columns = features.size();
-    if ((long) rows * columns > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
-          rows + " rows x " + columns + " features exceed one Java array (2^31 values)");
-    }
+    requireFits(rows, columns);
     double[] values = new double[rows * columns];
     boolean classification = outputs.getDomain().stream().allMatch(o -> o instanceof Label);
     int[] classes = classification ? new int[rows] : null;

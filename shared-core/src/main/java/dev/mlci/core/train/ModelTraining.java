@@ -67,6 +67,16 @@ public final class ModelTraining {
       if (total > 0) {
         progress.advance(total);
       }
+    } catch (DesignMatrix.TooLargeException e) {
+      throw new BadInputException(
+          loaded.problemAt(
+              "model.trainer",
+              "the full-batch solver of "
+                  + config.model().trainer()
+                  + " cannot hold "
+                  + e.getMessage()
+                  + ".",
+              "train on a sample of the rows, or use the SGD trainer (logistic-sgd, linear-sgd)."));
     } catch (Engines.EngineUnavailableException e) {
       throw new EnvironmentException(e.getMessage(), e);
     } catch (DivergedException e) {

@@ -203,6 +203,15 @@ class LinearSolversTest {
   }
 
   @Test
+  void designMatrix_beyondOneArray_isRefusedWithTheSizes() {
+    DesignMatrix.requireFits(100_000_000, 21);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> DesignMatrix.requireFits(100_000_000, 22))
+        .isInstanceOf(DesignMatrix.TooLargeException.class)
+        .hasMessageContaining("100000000 training rows x 22 features = 2200000000 values");
+  }
+
+  @Test
   void lbfgs_minimisesAnIllConditionedQuadratic() {
     // f(x) = sum_i c_i (x_i - i)^2 with c from 1 to 10^4: minimum at x_i = i.
     double[] c = {1, 10, 100, 1000, 10000};
