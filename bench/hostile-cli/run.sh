@@ -14,7 +14,7 @@ run() { # label, expected exit, command...
 }
 repo() { # dir, csv-writer
   mkdir -p "$1/data"
-  printf 'name: m\ntask: classification\ndata:\n  path: data/d.csv\n  target: label\nmodel:\n  trainer: logistic\n  params:\n    epochs: 2\n' > "$1/ml.yaml"
+  printf 'name: m\ntask: classification\ndata:\n  path: data/d.csv\n  target: label\nmodel:\n  trainer: logistic-sgd\n  params:\n    epochs: 2\n' > "$1/ml.yaml"
 }
 # 1. 1M rows x 31 columns (~180 MB) with -Xmx1g
 repo "$W/big"

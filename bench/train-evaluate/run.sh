@@ -5,6 +5,8 @@
 #   bash bench/train-evaluate/run.sh            # 100,000 rows (the recorded benchmark)
 #   ROWS=10000 bash bench/train-evaluate/run.sh # a quick look
 #   QUICK=1 bash bench/train-evaluate/run.sh    # 2,000 rows: does it still run?
+#   TRAINER=random-forest ROWS=20000 bash bench/train-evaluate/run.sh   # trees (random-forest, cart) against
+#                                               # scikit-learn's RandomForestClassifier / DecisionTreeClassifier
 #
 # Needs: the built CLI (./mlci builds it), python3 with numpy, pandas, scikit-learn (.ci/requirements.txt),
 # GNU time (/usr/bin/time) for wall time and peak memory of whole processes.
@@ -12,11 +14,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 work="$root/bench/out/train-evaluate"
 rows="${ROWS:-100000}"
+trainer="${TRAINER:-logistic}"
 if [ "$quick" = 1 ]; then rows="${ROWS:-2000}"; fi
 rm -rf "$work" && mkdir -p "$work/repo/data"
 
 python3 "$root/bench/train-evaluate/generate.py" "$work/repo/data/bench.csv" "$rows"
-cat > "$work/repo/ml.yaml" <<'YAML'
+cat > "$work/repo/ml.yaml" <<YAML
 name: bench-logistic
 task: classification
 data:
@@ -27,9 +30,7 @@ data:
   split:
     test_fraction: 0.2
 model:
-  trainer: logistic
-  params:
-    epochs: 5
+  trainer: $trainer   # logistic: L-BFGS, C = 1, scikit-learn's LogisticRegression objective
 YAML
 
 build action-runner   # outside the timings
@@ -47,11 +48,12 @@ measure() { # label, command...: prints wall seconds and peak RSS (MB) of the wh
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 train=$(measure train java -jar "$jar" train "$work/repo" --json --progress none)
 evaluate=$(measure evaluate java -jar "$jar" evaluate "$work/repo" --json --progress none)
-sk=$(measure sklearn python3 "$root/bench/train-evaluate/sklearn_baseline.py" "$work/repo/data/bench.csv" "$work/repo/mlci-out/eval/predictions.csv")
+sk=$(measure sklearn python3 "$root/bench/train-evaluate/sklearn_baseline.py" "$work/repo/data/bench.csv" "$work/repo/mlci-out/eval/predictions.csv" "$trainer")
 
-python3 - "$work" "$train" "$evaluate" "$sk" <<'PY'
+python3 - "$work" "$train" "$evaluate" "$sk" "$trainer" <<'PY'
 import json, sys
-work, train, evaluate, sk = sys.argv[1], *[s.split() for s in sys.argv[2:]]
+work, train, evaluate, sk = sys.argv[1], *[s.split() for s in sys.argv[2:5]]
+trainer = sys.argv[5]
 t = json.load(open(f"{work}/train.out"))["train"]
 e = json.load(open(f"{work}/evaluate.out"))["evaluate"]
 s = json.loads(open(f"{work}/sklearn.out").read())
@@ -59,15 +61,17 @@ mlci_wall = float(train[1]) + float(evaluate[1])
 mlci_rss = max(int(train[2]), int(evaluate[2]))
 sk_wall = float(sk[1])
 print()
-print("| | wall time (whole process) | in-process time | peak memory | ROC AUC | accuracy |")
-print("|---|---|---|---|---|---|")
-print(f"| mlci train + evaluate (Tribuo logistic, 5 epochs) | {mlci_wall:.1f} s ({train[1]} + {evaluate[1]}) "
+print("| | wall time (whole process) | in-process time | peak memory | ROC AUC | log loss | accuracy |")
+print("|---|---|---|---|---|---|---|")
+print(f"| mlci train + evaluate ({trainer}) | {mlci_wall:.1f} s ({train[1]} + {evaluate[1]}) "
       f"| train {t['millis']/1000:.1f} s, evaluate {e['millis']/1000:.1f} s | {mlci_rss} MB "
-      f"| {e['metrics']['roc_auc']:.4f} | {e['metrics']['accuracy']:.4f} |")
-print(f"| scikit-learn LogisticRegression (lbfgs) | {sk_wall:.1f} s | read {s['read_s']:.1f} s, fit+predict {s['fit_predict_s']:.1f} s "
-      f"| {sk[2]} MB | {s['roc_auc']:.4f} | {s['accuracy']:.4f} |")
+      f"| {e['metrics']['roc_auc']:.4f} | {e['metrics'].get('log_loss', float('nan')):.4f} | {e['metrics']['accuracy']:.4f} |")
+print(f"| scikit-learn {s['model']} | {sk_wall:.1f} s | read {s['read_s']:.1f} s, fit+predict {s['fit_predict_s']:.1f} s "
+      f"| {sk[2]} MB | {s['roc_auc']:.4f} | {s['log_loss']:.4f} | {s['accuracy']:.4f} |")
 print()
 print(f"time ratio mlci/sklearn (whole processes): {mlci_wall / sk_wall:.2f}; "
-      f"ROC AUC difference mlci - sklearn: {e['metrics']['roc_auc'] - s['roc_auc']:+.4f}; "
-      f"test rows {e['test_examples']} (sklearn {s['test_rows']})")
+      f"memory ratio: {mlci_rss / int(sk[2]):.2f}; "
+      f"ROC AUC difference mlci - sklearn: {e['metrics']['roc_auc'] - s['roc_auc']:+.5f}; "
+      f"log loss difference: {e['metrics'].get('log_loss', float('nan')) - s['log_loss']:+.5f}; "
+      f"test rows {e['test_examples']} (sklearn {s['test_rows']}" + (f", {s['n_iter']} lbfgs iterations)" if 'n_iter' in s else ")"))
 PY

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What gate.training_noise costs: mlci evaluate (which trains the further seeds) and mlci gate, with and without
-# training noise, on the generated 100,000 x 20 data set of bench/train-evaluate (logistic, 5 epochs).
+# training noise, on the generated 100,000 x 20 data set of bench/train-evaluate (logistic-sgd, 5 epochs).
 # Prints wall and CPU seconds (user + system) of whole processes, JVM start included.
 #
 #   bash bench/training-noise/run.sh           # 100,000 rows, 3 seeds
@@ -24,7 +24,7 @@ data:
   split:
     test_fraction: 0.2
 model:
-  trainer: logistic
+  trainer: logistic-sgd
   params:
     epochs: 5
 gate:

@@ -227,7 +227,7 @@ data:
   positive_class: malignant
   features: [mean texture, mean smoothness, mean symmetry, worst texture, worst smoothness]
 model:
-  trainer: logistic
+  trainer: logistic-sgd
   seed: 42
   params:
     epochs: 20

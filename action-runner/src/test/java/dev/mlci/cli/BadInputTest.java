@@ -59,7 +59,7 @@ class BadInputTest {
   void mlp_thatDiverges_pointsAtTheLearningRate() throws Exception {
     repo.config(
         SampleRepo.CONFIG.replace(
-            "  trainer: logistic\n  params:\n    epochs: 5",
+            "  trainer: logistic\n  params:\n    max_iter: 100",
             "  trainer: mlp\n  params:\n    epochs: 5\n    learning_rate: 1.0e+30"));
     refused("ml.yaml:", "model.params.learning_rate", "training diverged", "lower");
   }
@@ -68,7 +68,7 @@ class BadInputTest {
   void mlp_hiddenLayerWithoutUnits() throws Exception {
     repo.config(
         SampleRepo.CONFIG.replace(
-            "  trainer: logistic\n  params:\n    epochs: 5",
+            "  trainer: logistic\n  params:\n    max_iter: 100",
             "  trainer: mlp\n  params:\n    hidden_layers: [16, 0]"));
     refused("ml.yaml:", "hidden_layers");
   }
@@ -94,8 +94,8 @@ class BadInputTest {
 
   @Test
   void wrongType() throws Exception {
-    repo.config(SampleRepo.CONFIG.replace("epochs: 5", "epochs: five"));
-    refused("ml.yaml:11:13: model.params.epochs: expected an integer, got 'five'.");
+    repo.config(SampleRepo.CONFIG.replace("max_iter: 100", "max_iter: five"));
+    refused("ml.yaml:11:15: model.params.max_iter: expected an integer, got 'five'.");
   }
 
   @Test
@@ -242,10 +242,10 @@ class BadInputTest {
 
   @Test
   void unknownParameter() throws Exception {
-    repo.config(SampleRepo.CONFIG.replace("epochs: 5", "epochs: 5\n    max_depth: 3"));
+    repo.config(SampleRepo.CONFIG.replace("max_iter: 100", "max_iter: 100\n    max_depth: 3"));
     refused(
         "ml.yaml:12:5: model.params.max_depth: unknown parameter 'max_depth' for trainer logistic.",
-        "Valid parameters here: epochs, learning_rate, optimizer, minibatch_size, shuffle.");
+        "Valid parameters here: C, max_iter, tol.");
   }
 
   @Test

@@ -77,7 +77,7 @@ class EvaluateConsistencyTest {
     CliRun r =
         evaluateAfter(
             SampleRepo.CONFIG.replace(
-                "trainer: logistic\n    params:\n      epochs: 5", "trainer: cart"));
+                "trainer: logistic\n    params:\n      max_iter: 100", "trainer: cart"));
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(Files.readString(repo.out().resolve("eval/metrics.json")))

@@ -165,9 +165,7 @@ class GateGitTest {
     // main moves on without recording; with max_commits 1 only its tip (the merge-base) is
     // searched.
     GitFixture.Workdir m = fixture.clone("main-2");
-    m.commit(
-        "retune",
-        GitFixture.config(GitFixture.BASE_FEATURES, "").replace("epochs: 20", "epochs: 21"));
+    m.commit("retune", GitFixture.config(GitFixture.BASE_FEATURES, "").replace("C: 1.0", "C: 0.9"));
     m.push("main");
     GitFixture.Workdir f = fixture.clone("feature");
     f.branch("feature");
@@ -223,9 +221,7 @@ class GateGitTest {
     // not mistake
     // its tip for the first commit.
     GitFixture.Workdir m = fixture.clone("main-later");
-    m.commit(
-        "retune",
-        GitFixture.config(GitFixture.BASE_FEATURES, "").replace("epochs: 20", "epochs: 21"));
+    m.commit("retune", GitFixture.config(GitFixture.BASE_FEATURES, "").replace("C: 1.0", "C: 0.9"));
     m.push("main");
     Path dir = tmp.resolve("depth-1-main");
     try (Git shallow =

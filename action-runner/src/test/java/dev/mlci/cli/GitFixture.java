@@ -44,7 +44,7 @@ final class GitFixture implements AutoCloseable {
         + "  trainer: logistic\n"
         + "  seed: 42\n"
         + "  params:\n"
-        + "    epochs: 20\n"
+        + "    C: 1.0\n"
         + "gate:\n"
         + "  rules:\n"
         + "    - metric: roc_auc\n"

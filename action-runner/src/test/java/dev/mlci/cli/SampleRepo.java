@@ -22,7 +22,7 @@ final class SampleRepo {
       model:
         trainer: logistic
         params:
-          epochs: 5
+          max_iter: 100
       """;
 
   final Path dir;

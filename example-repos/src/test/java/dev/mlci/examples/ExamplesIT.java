@@ -164,8 +164,8 @@ class ExamplesIT {
     String md = Files.readString(repo.resolve("mlci-out/gate/gate.md"));
     assertThat(md)
         .contains("❌ mlci gate: **FAIL** — breast-cancer")
-        .contains("| roc_auc max_drop 0.01 (paired-bootstrap) ↑ | 0.9982 |")
-        .contains("| accuracy min 0.9 max_drop 0.02 (paired-bootstrap) ↑ | 0.9664 | 0.7143 |");
+        .contains("| roc_auc max_drop 0.01 (paired-bootstrap) ↑ | 0.9976 |")
+        .contains("| accuracy min 0.9 max_drop 0.02 (paired-bootstrap) ↑ | 0.9832 | 0.7983 |");
   }
 
   /**

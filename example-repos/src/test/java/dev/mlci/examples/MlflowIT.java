@@ -109,8 +109,8 @@ class MlflowIT {
         .isEqualTo("breast-cancer@main-" + mainCommit.substring(0, 7));
     JsonNode params = run.path("params");
     assertThat(params.path("model.trainer").asString()).isEqualTo("logistic");
-    assertThat(params.path("model.params.epochs").asString()).isEqualTo("20");
-    assertThat(params.path("model.params.optimizer").asString()).isEqualTo("adagrad");
+    assertThat(params.path("model.params.C").asString()).isEqualTo("1.0");
+    assertThat(params.path("model.params.max_iter").asString()).isEqualTo("1000");
     assertThat(params.path("model.seed").asString()).isEqualTo("42");
     assertThat(params.path("data.split.test_fraction").asString()).isEqualTo("0.2");
     assertThat(params.path("data.split.seed").asString()).isEqualTo("42");

@@ -53,7 +53,7 @@ public final class ModelTraining {
         TrainerCatalog.build(config.task(), config.model(), data.train().size(), spec);
     String unit =
         switch (built.progress()) {
-          case SGD_ITERATIONS -> "iterations";
+          case SGD_ITERATIONS, LBFGS_ITERATIONS -> "iterations";
           case ENSEMBLE_MEMBERS -> "trees";
           case EPOCHS -> "epochs";
           case NONE -> "";
@@ -67,6 +67,16 @@ public final class ModelTraining {
       if (total > 0) {
         progress.advance(total);
       }
+    } catch (DesignMatrix.TooLargeException e) {
+      throw new BadInputException(
+          loaded.problemAt(
+              "model.trainer",
+              "the full-batch solver of "
+                  + config.model().trainer()
+                  + " cannot hold "
+                  + e.getMessage()
+                  + ".",
+              "train on a sample of the rows, or use the SGD trainer (logistic-sgd, linear-sgd)."));
     } catch (Engines.EngineUnavailableException e) {
       throw new EnvironmentException(e.getMessage(), e);
     } catch (DivergedException e) {
@@ -80,6 +90,7 @@ public final class ModelTraining {
     } finally {
       progress.finish();
     }
+    LogisticLbfgsTrainer.notConverged(model).ifPresent(progress::info);
     requireFinite(loaded, model, spec, data);
     return new TrainedModel(FixedProvenance.fix(model), spec, data.train().size(), standardize);
   }

@@ -24,6 +24,8 @@ final class ProgressBridge implements AutoCloseable {
 
   private static final Pattern SGD_LINE =
       Pattern.compile("At iteration (\\d+), average loss = (\\S+)");
+  private static final Pattern LBFGS_LINE =
+      Pattern.compile("Iteration (\\d+), objective = (\\S+), gradient = (\\S+)");
   private static final Pattern BAGGING_LINE = Pattern.compile("Building model (\\d+)");
   private static final Pattern EPOCH_LINE =
       Pattern.compile("Epoch (\\d+), average loss = (\\S+), validation loss = (\\S+)");
@@ -83,6 +85,19 @@ final class ProgressBridge implements AutoCloseable {
                       // A loss Tribuo prints in a form we cannot read is not worth failing a
                       // training run for.
                     }
+                  }));
+      // L-BFGS logs the objective (a loss: lower is better) and the largest gradient component.
+      case LBFGS_ITERATIONS ->
+          new ProgressBridge(
+              Logger.getLogger(LogisticLbfgsTrainer.LOGGER_NAME),
+              new LineHandler(
+                  thread,
+                  LBFGS_LINE,
+                  m -> {
+                    long iteration = Long.parseLong(m.group(1));
+                    listener.advance(iteration);
+                    metric(listener, "training_loss", iteration, m.group(2));
+                    metric(listener, "gradient_max_abs", iteration, m.group(3));
                   }));
       // "Building model i" is logged before member i (0-based) is trained: i members are done.
       case ENSEMBLE_MEMBERS ->

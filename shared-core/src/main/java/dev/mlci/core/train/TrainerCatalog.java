@@ -43,7 +43,8 @@ import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
  */
 public final class TrainerCatalog {
   /** Trainers whose features are standardised unless {@code model.standardize} says otherwise. */
-  private static final Set<String> LINEAR = Set.of("logistic", "linear-svm", "linear");
+  private static final Set<String> LINEAR =
+      Set.of("logistic", "logistic-sgd", "linear-svm", "linear", "linear-sgd");
 
   private TrainerCatalog() {}
 
@@ -64,6 +65,8 @@ public final class TrainerCatalog {
   enum Progress {
     /** Through Tribuo's SGD log lines, one per logging interval of iterations. */
     SGD_ITERATIONS,
+    /** Through the L-BFGS trainer's log lines, one per iteration. */
+    LBFGS_ITERATIONS,
     /** Through Tribuo's bagging log lines, one per tree. */
     ENSEMBLE_MEMBERS,
     /** Through the mlp trainer's log lines, one per epoch. */
@@ -99,7 +102,12 @@ public final class TrainerCatalog {
 
   private static Made classification(String name, Params p, long seed, int examples) {
     return switch (name) {
-      case "logistic" -> sgdClassifier(new LogMulticlass(), p, seed, examples);
+      case "logistic" -> {
+        LogisticLbfgsTrainer t =
+            new LogisticLbfgsTrainer(p.real("C"), p.integer("max_iter"), p.real("tol"));
+        yield new Made(t, Progress.LBFGS_ITERATIONS, t.maxIterations());
+      }
+      case "logistic-sgd" -> sgdClassifier(new LogMulticlass(), p, seed, examples);
       case "linear-svm" -> sgdClassifier(new Hinge(p.real("margin")), p, seed, examples);
       case "cart" -> new Made(cartClassifier(p, seed, false), Progress.NONE, -1);
       case "random-forest" -> {
@@ -135,7 +143,8 @@ public final class TrainerCatalog {
 
   private static Made regression(String name, Params p, long seed, int examples) {
     return switch (name) {
-      case "linear" -> {
+      case "linear" -> new Made(new LeastSquaresTrainer(p.real("alpha")), Progress.NONE, -1);
+      case "linear-sgd" -> {
         Sgd sgd = Sgd.of(p, examples);
         LinearSGDTrainer t =
             new LinearSGDTrainer(

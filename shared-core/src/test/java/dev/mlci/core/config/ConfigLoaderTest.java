@@ -27,6 +27,9 @@ class ConfigLoaderTest {
         trainer: logistic
       """;
 
+  /** {@link #VALID} with the SGD logistic regression, whose parameters the tests below probe. */
+  private static final String SGD = VALID.replace("trainer: logistic", "trainer: logistic-sgd");
+
   private LoadedConfig load(String yaml) throws IOException, BadInputException {
     Path file = repo.resolve("ml.yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -54,6 +57,11 @@ class ConfigLoaderTest {
     assertThat(c.data().features()).isEmpty();
     assertThat(c.model().seed()).isEqualTo(42);
     assertThat(c.model().params())
+        .containsEntry("C", 1.0)
+        .containsEntry("max_iter", 1000L)
+        .containsEntry("tol", 1e-6)
+        .doesNotContainKey("epochs");
+    assertThat(load(SGD).config().model().params())
         .containsEntry("epochs", 10L)
         .containsEntry("optimizer", "adagrad")
         .containsEntry("minibatch_size", 1L)
@@ -165,7 +173,7 @@ class ConfigLoaderTest {
         .startsWith("ml.yaml:7:12: model.trainer:")
         .contains("unknown trainer 'logistc' for task classification")
         .contains("Did you mean 'logistic'?")
-        .contains("Valid: logistic, linear-svm, cart, random-forest, xgboost");
+        .contains("Valid: logistic, logistic-sgd, linear-svm, cart, random-forest, xgboost");
   }
 
   @Test
@@ -219,7 +227,8 @@ class ConfigLoaderTest {
     assertThat(p.render())
         .contains("'linear' is a regression trainer, but task is classification.")
         .contains(
-            "use one of: logistic, linear-svm, cart, random-forest, xgboost, mlp, external (or"
+            "use one of: logistic, logistic-sgd, linear-svm, cart, random-forest, xgboost, mlp, external"
+                + " (or"
                 + " change 'task')");
   }
 
@@ -243,7 +252,7 @@ class ConfigLoaderTest {
 
   @Test
   void load_integerBeyondItsRange_isRefusedNotCrashed() throws Exception {
-    assertThat(problems(VALID + "  params:\n    epochs: 3000000000\n").get(0).render())
+    assertThat(problems(SGD + "  params:\n    epochs: 3000000000\n").get(0).render())
         .contains("model.params.epochs: 3000000000 is out of range: it must be <= 100000");
     assertThat(problems(VALID + "  seed: 99999999999999999999\n").get(0).render())
         .contains("model.seed: 99999999999999999999 is out of range");
@@ -251,7 +260,7 @@ class ConfigLoaderTest {
 
   @Test
   void load_explicitTagOnANonNumber_isRefusedAtItsLine() throws Exception {
-    Problem p = problems(VALID + "  params:\n    epochs: !!int abc\n").get(0);
+    Problem p = problems(SGD + "  params:\n    epochs: !!int abc\n").get(0);
 
     assertThat(p.line()).isEqualTo(9);
     assertThat(p.render()).contains("'abc' is tagged").contains("write a plain number");
@@ -282,11 +291,11 @@ class ConfigLoaderTest {
 
   @Test
   void load_unknownParameter_listsTheValidOnes() throws Exception {
-    Problem p = problems(VALID + "  params:\n    epocs: 3\n").get(0);
+    Problem p = problems(SGD + "  params:\n    epocs: 3\n").get(0);
 
     assertThat(p.line()).isEqualTo(9);
     assertThat(p.render())
-        .contains("unknown parameter 'epocs' for trainer logistic")
+        .contains("unknown parameter 'epocs' for trainer logistic-sgd")
         .contains("Did you mean 'epochs'?")
         .contains(
             "Valid parameters here: epochs, learning_rate, optimizer, minibatch_size, shuffle");
@@ -294,7 +303,7 @@ class ConfigLoaderTest {
 
   @Test
   void load_wrongType_namesExpectedAndActual() throws Exception {
-    Problem p = problems(VALID + "  params:\n    epochs: ten\n").get(0);
+    Problem p = problems(SGD + "  params:\n    epochs: ten\n").get(0);
 
     assertThat(p.field()).isEqualTo("model.params.epochs");
     assertThat(p.render()).contains("expected an integer, got 'ten'");

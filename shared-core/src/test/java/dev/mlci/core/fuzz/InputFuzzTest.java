@@ -129,7 +129,7 @@ class InputFuzzTest {
         target: label
         id: id
       model:
-        trainer: logistic
+        trainer: logistic-sgd
         params:
           epochs: 2
       gate:

@@ -29,11 +29,13 @@ class TrainerCatalogTest {
   @ParameterizedTest
   @CsvSource({
     "CLASSIFICATION, logistic",
+    "CLASSIFICATION, logistic-sgd",
     "CLASSIFICATION, linear-svm",
     "CLASSIFICATION, cart",
     "CLASSIFICATION, random-forest",
     "CLASSIFICATION, xgboost",
     "REGRESSION, linear",
+    "REGRESSION, linear-sgd",
     "REGRESSION, cart",
     "REGRESSION, random-forest",
     "REGRESSION, xgboost",
