@@ -37,10 +37,10 @@ import tools.jackson.databind.JsonNode;
  * on the training rows, and the parity check against {@code train_predictions.csv}).
  *
  * <p>The command's environment: {@code MLCI_TRAIN_DATA} (CSV: the id column, the features in order,
- * the target; training rows only), {@code MLCI_ID}, {@code MLCI_FEATURES}, {@code MLCI_TARGET},
- * {@code MLCI_TASK}, {@code MLCI_CLASSES}, {@code MLCI_PARAMS}, {@code MLCI_SEED}, {@code
- * MLCI_OUTPUT} (an empty folder for {@code model.onnx}, {@code metrics.json}, {@code
- * train_predictions.csv}).
+ * the target; training rows only; see {@link TrainingRows}), {@code MLCI_ID}, {@code
+ * MLCI_FEATURES}, {@code MLCI_TARGET}, {@code MLCI_TASK}, {@code MLCI_CLASSES}, {@code
+ * MLCI_PARAMS}, {@code MLCI_SEED}, {@code MLCI_OUTPUT} (an empty folder for {@code model.onnx},
+ * {@code metrics.json}, {@code train_predictions.csv}).
  */
 public final class ExternalTraining {
   /** The id column of MLCI_TRAIN_DATA when ml.yaml names none (ids are then content hashes). */

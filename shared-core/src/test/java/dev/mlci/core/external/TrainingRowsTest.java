@@ -106,7 +106,8 @@ class TrainingRowsTest {
     assertThat(formatted.written().copied()).isZero();
     // r2 (quoted), r3 (padded), r4 (NA) and r6 (quoted) take the parsed values.
     List<String> ids = data.train().stream().map(DataRow::id).toList();
-    long plain = ids.stream().filter(List.of("r1", "r5", "r7", "r8", "r9", "r10")::contains).count();
+    long plain =
+        ids.stream().filter(List.of("r1", "r5", "r7", "r8", "r9", "r10")::contains).count();
     assertThat(copied.written().copied()).isEqualTo((int) plain).isPositive();
     for (int i = 1; i < copied.records().size(); i++) {
       List<String> a = copied.records().get(i);
@@ -126,7 +127,7 @@ class TrainingRowsTest {
       }
     }
     String text = Files.readString(tmp.resolve("copied.csv"));
-    assertThat(ids).contains("r1", "r4", "r6"); // (the split holds out r2 and r5)
+    assertThat(ids).contains("r1", "r4", "r6"); // the split keeps these in training
     assertThat(text).contains("\nr1,1.5,red,-2,a\n"); // the source's bytes, CR dropped
     assertThat(text).contains("\nr4,1,green,,b\n"); // the NA token as an empty cell
     assertThat(text).contains("\nr6,0.5,\"a, b\",8,b\n"); // re-quoted from the parsed value
