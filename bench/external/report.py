@@ -35,21 +35,23 @@ TRAIN = [  # (phase, the line that ends it)
     ("ONNX Runtime: load, session, score the training rows", r"^scored the \d+ training rows"),
     ("parity check (reading train_predictions.csv)", r"^parity: "),
     ("model directory, checksums, run.json, tracked run", r"^trained external on"),
-    ("summary and JVM exit", r" end$"),
+    ("summary and JVM exit", None),
 ]
 EVALUATE = [
     ("JVM start, ml.yaml, model directory, reading + checking + splitting the CSV", r"^scoring \d+ test examples \.\.\."),
     ("scoring: ONNX Runtime load, session, test rows, metrics", r"^scoring \d+ test examples: done"),
     ("evaluation files, bundle, tracked run", r"^evaluated on"),
-    ("summary and JVM exit", r" end$"),
+    ("summary and JVM exit", None),
 ]
 
 
 def phases(name, spec):
+    """Each phase's seconds: from the previous phase's last line to its own; the last phase ends at the
+    process's exit (GNU time's wall, from the same start as the time stamps)."""
     lines = stamps(name)
     out, prev = [], 0.0
     for phase, pattern in spec:
-        t = lines[-1][0] if pattern == r" end$" else at(lines, pattern)
+        t = wall(name)[0] if pattern is None else at(lines, pattern)
         out.append((phase, t - prev))
         prev = t
     return out

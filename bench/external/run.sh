@@ -72,7 +72,7 @@ PY
 features=$(python3 -c "import pandas as pd, json; print(json.dumps([c for c in pd.read_csv('$work/alone/train.csv', nrows=1).columns if c not in ('id', 'label')]))")
 
 # Runs one whole process with GNU time: NAME.time (wall, CPU), NAME.log (its output, each line
-# time-stamped, then "end" when it exited).
+# time-stamped from the process's start; "end" is when the next command of this script ran).
 measure() {
   local name="$1"; shift
   local t0; t0=$(python3 -c 'import time; print(time.time())')
