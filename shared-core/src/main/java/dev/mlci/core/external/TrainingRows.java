@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
@@ -63,7 +64,11 @@ final class TrainingRows {
     header.add(idColumn);
     header.addAll(data.features());
     header.add(spec.target().name());
-    Optional<Source> raw = source.flatMap(s -> Source.read(s, data, header, idColumn, hashIds));
+    // Plain CSV only: a compressed or columnar source (other file names) has no rows to copy.
+    Optional<Source> raw =
+        source
+            .filter(s -> s.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
+            .flatMap(s -> Source.read(s, data, header, idColumn, hashIds));
     int copied = 0;
     byte[][] na =
         naValues.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
