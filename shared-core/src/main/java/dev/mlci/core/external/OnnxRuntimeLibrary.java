@@ -1,5 +1,6 @@
 package dev.mlci.core.external;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,13 +10,17 @@ import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -29,10 +34,11 @@ import java.util.zip.CRC32;
  * time a process first uses it, then deletes them: 0.3 to 0.8 s of every {@code mlci train} and
  * {@code mlci evaluate} of a {@code trainer: external} model (bench/external, BENCHMARKS.md). Here
  * they are unpacked once per ONNX Runtime build into {@code <cache>/onnxruntime-<crc>}, checked
- * (size and CRC-32 against the jar's entries, so a truncated or altered file is replaced) and named
- * to ONNX Runtime through its documented {@code onnxruntime.native.path} system property. Anything
- * unexpected (not running from a jar, a platform without both libraries, a read-only cache) leaves
- * ONNX Runtime to its own loading: never slower, never an error.
+ * (size and CRC-32 against the jar's entries, so a truncated or altered file is replaced; owned by
+ * this user and writable by nobody else, as the folder is created) and named to ONNX Runtime
+ * through its documented {@code onnxruntime.native.path} system property. Anything unexpected (not
+ * running from a jar, a platform without both libraries, a read-only cache) leaves ONNX Runtime to
+ * its own loading: never slower, never an error.
  *
  * <p>The property is the one piece of process-wide state mlci sets: ONNX Runtime reads it once,
  * when it first loads; it is set only when unset, to a folder whose files were just verified.
@@ -129,13 +135,22 @@ public final class OnnxRuntimeLibrary {
   /** One native library in the jar. */
   private record Library(String file, URL url, long size, long crc) {}
 
-  /** Whether {@code dir} holds every library with the jar's size and CRC-32. */
+  /**
+   * Whether {@code dir} holds every library with the jar's size and CRC-32, and (where the file
+   * system has POSIX permissions) {@code dir} and the libraries belong to this process's user and
+   * nobody else may write them: CRC-32 catches damage, not a library planted in a shared cache.
+   */
   private static boolean verified(Path dir, List<Library> libraries) {
+    if (!privateTo(dir)) {
+      return false;
+    }
     byte[] buffer = new byte[1 << 16];
     for (Library library : libraries) {
       Path file = dir.resolve(library.file());
       try {
-        if (!Files.isRegularFile(file) || Files.size(file) != library.size()) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+            || !privateTo(file)
+            || Files.size(file) != library.size()) {
           return false;
         }
         CRC32 crc = new CRC32();
@@ -152,6 +167,29 @@ public final class OnnxRuntimeLibrary {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code path} is owned by this process's user and not writable by group or others (true
+   * where the file system has no POSIX attributes).
+   */
+  static boolean privateTo(Path path) {
+    try {
+      if (!Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        return true;
+      }
+      Set<PosixFilePermission> permissions =
+          Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+      Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      return !permissions.contains(PosixFilePermission.GROUP_WRITE)
+          && !permissions.contains(PosixFilePermission.OTHERS_WRITE)
+          && uid instanceof Integer owner
+          && owner == new UnixSystem().getUid();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    } catch (LinkageError e) {
+      return false; // no com.sun.security.auth on this JDK: do not trust a cached copy
+    }
   }
 
   /** The folder name ONNX Runtime's jar uses for this platform, or null for another. */

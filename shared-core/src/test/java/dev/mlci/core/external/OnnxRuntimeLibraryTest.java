@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,26 @@ class OnnxRuntimeLibraryTest {
     try (var files = Files.list(cache)) {
       assertThat(files).containsExactly(dir.get());
     }
+  }
+
+  @Test
+  void aCopyOthersMayWrite_isNotTrusted() throws Exception {
+    Optional<Path> dir = OnnxRuntimeLibrary.unpack(cache);
+    Assumptions.assumeTrue(
+        dir.isPresent(), "SKIPPED: this platform's ONNX Runtime jar holds no native libraries");
+    Assumptions.assumeTrue(
+        Files.getFileStore(cache).supportsFileAttributeView("posix"), "SKIPPED: no POSIX files");
+    assertThat(OnnxRuntimeLibrary.privateTo(dir.get())).isTrue();
+    Path lib = dir.get().resolve(LIB);
+    Set<PosixFilePermission> open = new HashSet<>(Files.getPosixFilePermissions(lib));
+    open.add(PosixFilePermission.OTHERS_WRITE);
+    Files.setPosixFilePermissions(lib, open);
+    assertThat(OnnxRuntimeLibrary.privateTo(lib)).isFalse();
+    // Unpacked again, into a folder of this user's that nobody else may write.
+    assertThat(OnnxRuntimeLibrary.unpack(cache)).isEqualTo(dir);
+    assertThat(Files.getPosixFilePermissions(lib)).doesNotContain(PosixFilePermission.OTHERS_WRITE);
+    assertThat(Files.getPosixFilePermissions(dir.get()))
+        .doesNotContain(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
   }
 
   @Test
