@@ -18,6 +18,7 @@ import dev.mlci.core.eval.ModelEvaluation;
 import dev.mlci.core.eval.Replicate;
 import dev.mlci.core.external.ExternalEvaluation;
 import dev.mlci.core.external.OnnxModelException;
+import dev.mlci.core.external.OnnxRuntimeLibrary;
 import dev.mlci.core.external.OnnxScorer;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.mlp.MlpModel;
@@ -179,6 +180,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
       throw new EnvironmentException(
           "cannot read the model in " + display + ": " + e.getMessage(), e);
     }
+    OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
     try (OnnxScorer scorer = OnnxScorer.load(onnx, bundle.spec())) {
       return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());
     } catch (OnnxModelException e) {

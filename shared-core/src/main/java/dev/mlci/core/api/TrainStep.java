@@ -8,6 +8,7 @@ import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.external.ExternalModel;
 import dev.mlci.core.external.ExternalTraining;
+import dev.mlci.core.external.OnnxRuntimeLibrary;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.core.model.ExternalModelDirectory;
@@ -80,6 +81,7 @@ public final class TrainStep extends Step<TrainResult> {
    */
   private TrainResult trainExternal(StepOutput output, LoadedData data) throws MlciException {
     Workspace ws = plan.workspace();
+    OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
     ExternalModel trained = ExternalTraining.train(plan.loaded(), data, context.progress());
     Optional<GitInfo> git = GitInfo.of(ws.repository());
     String[] digest = new String[1];

@@ -1,8 +1,8 @@
 package dev.mlci.core.external;
 
+import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
-import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
@@ -12,22 +12,22 @@ import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.FeatureSpec;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import tools.jackson.databind.JsonNode;
 
@@ -37,10 +37,10 @@ import tools.jackson.databind.JsonNode;
  * on the training rows, and the parity check against {@code train_predictions.csv}).
  *
  * <p>The command's environment: {@code MLCI_TRAIN_DATA} (CSV: the id column, the features in order,
- * the target; training rows only), {@code MLCI_ID}, {@code MLCI_FEATURES}, {@code MLCI_TARGET},
- * {@code MLCI_TASK}, {@code MLCI_CLASSES}, {@code MLCI_PARAMS}, {@code MLCI_SEED}, {@code
- * MLCI_OUTPUT} (an empty folder for {@code model.onnx}, {@code metrics.json}, {@code
- * train_predictions.csv}).
+ * the target; training rows only; see {@link TrainingRows}), {@code MLCI_ID}, {@code
+ * MLCI_FEATURES}, {@code MLCI_TARGET}, {@code MLCI_TASK}, {@code MLCI_CLASSES}, {@code
+ * MLCI_PARAMS}, {@code MLCI_SEED}, {@code MLCI_OUTPUT} (an empty folder for {@code model.onnx},
+ * {@code metrics.json}, {@code train_predictions.csv}).
  */
 public final class ExternalTraining {
   /** The id column of MLCI_TRAIN_DATA when ml.yaml names none (ids are then content hashes). */
@@ -98,13 +98,23 @@ public final class ExternalTraining {
     long handOff = System.nanoTime();
     try {
       Files.createDirectories(output);
-      writeTrainingRows(csv, idColumn, data, spec);
+      TrainingRows.Written written =
+          TrainingRows.write(
+              csv,
+              idColumn,
+              data,
+              spec,
+              trainingFile(loaded),
+              config.data().id().isEmpty(),
+              new HashSet<>(config.data().naValues()));
       progress.info(
           "handed "
-              + data.train().size()
+              + written.rows()
               + " training rows to the command in "
               + seconds(handOff)
-              + " (MLCI_TRAIN_DATA)");
+              + " (MLCI_TRAIN_DATA; "
+              + written.copied()
+              + " copied from the source file, the others written from the parsed values)");
     } catch (IOException e) {
       throw new EnvironmentException(
           "cannot write the training rows for the command: " + e.getMessage(), e);
@@ -200,37 +210,11 @@ public final class ExternalTraining {
     }
   }
 
-  private static void writeTrainingRows(
-      Path csv, String idColumn, LoadedData data, FeatureSpec spec) throws IOException {
-    List<String> header = new ArrayList<>();
-    header.add(idColumn);
-    header.addAll(data.features());
-    header.add(spec.target().name());
-    boolean classification = spec.target().isClassification();
-    try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
-        CSVPrinter p = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get().print(w)) {
-      p.printRecord(header);
-      List<String> cells = new ArrayList<>(header.size());
-      for (DataRow row : data.train()) {
-        cells.clear();
-        cells.add(row.id());
-        for (int i = 0; i < data.features().size(); i++) {
-          if (data.categorical().get(i)) {
-            cells.add(row.categorical()[i] == null ? "" : row.categorical()[i]);
-          } else {
-            double x = row.numeric()[i];
-            cells.add(Double.isNaN(x) ? "" : number(x));
-          }
-        }
-        cells.add(classification ? row.label() : number(row.target()));
-        p.printRecord(cells);
-      }
-    }
-  }
-
-  /** Shortest exact text of {@code x}; integers without a fraction. */
-  private static String number(double x) {
-    return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+  /** The file the training rows come from: data.path, or data.train. */
+  private static Optional<Path> trainingFile(LoadedConfig loaded) {
+    DataConfig data = loaded.config().data();
+    return (data.singleFile() ? data.path() : data.train())
+        .map(p -> loaded.folder().resolve(p).normalize());
   }
 
   private static Map<String, Double> scriptMetrics(LoadedConfig loaded, Path file)
@@ -275,15 +259,18 @@ public final class ExternalTraining {
   static Parity parity(
       LoadedConfig loaded, LoadedData data, FeatureSpec spec, OnnxScorer.Scores onnx, Path file)
       throws BadInputException {
-    Map<String, Integer> index = new HashMap<>();
+    Map<String, Integer> index = new HashMap<>(data.train().size() * 2);
     for (int i = 0; i < data.train().size(); i++) {
       index.put(data.train().get(i).id(), i);
     }
     boolean classification = spec.target().isClassification();
     List<String> classes = classification ? spec.target().classes() : List.of("prediction");
-    record Diff(double d, String text) {}
-    List<Diff> diffs = new ArrayList<>();
-    List<String> mismatches = new ArrayList<>();
+    // Only the worst rows are described (text is built for those alone, not for every row).
+    PriorityQueue<Diff> worstRows =
+        new PriorityQueue<>(WORST_ROWS + 1, Comparator.comparingDouble(Diff::d));
+    int mismatches = 0;
+    String firstMismatch = null;
+    double max = 0;
     int rows = 0;
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         CSVParser parser =
@@ -301,31 +288,41 @@ public final class ExternalTraining {
                     : "predictions as 'prediction'")
                 + ".");
       }
-      boolean labels = classification && header.contains("label") && onnx.labels() != null;
+      int idAt = header.indexOf("id");
+      int[] classAt = classes.stream().mapToInt(header::indexOf).toArray();
+      int labelAt = classification && onnx.labels() != null ? header.indexOf("label") : -1;
       for (CSVRecord rec : parser) {
         rows++;
-        String line = Parity.FILE + " row " + rec.getRecordNumber();
-        Integer i = index.get(rec.get("id"));
+        String id = rec.get(idAt);
+        Integer i = index.get(id);
         if (i == null) {
           throw bad(
               loaded,
-              line + " has id '" + rec.get("id") + "', which is not a training row.",
+              Parity.FILE
+                  + " row "
+                  + rec.getRecordNumber()
+                  + " has id '"
+                  + id
+                  + "', which is not a training row.",
               "write the ids of MLCI_TRAIN_DATA's id column (MLCI_ID).");
         }
         double worst = 0;
-        String detail = "";
+        int worstClass = 0;
+        double worstNative = 0;
         for (int c = 0; c < classes.size(); c++) {
           double nat;
           try {
-            nat = Double.parseDouble(rec.get(classes.get(c)));
+            nat = Double.parseDouble(rec.get(classAt[c]));
           } catch (NumberFormatException e) {
             throw bad(
                 loaded,
-                line
+                Parity.FILE
+                    + " row "
+                    + rec.getRecordNumber()
                     + ", column '"
                     + classes.get(c)
                     + "': '"
-                    + rec.get(classes.get(c))
+                    + rec.get(classAt[c])
                     + "' is not a number.",
                 "write the native model's scores as numbers.");
           }
@@ -333,21 +330,33 @@ public final class ExternalTraining {
           double d = Math.abs(nat - ort);
           if (!(d <= worst)) {
             worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-            detail = "'" + classes.get(c) + "' native " + nat + " vs ONNX " + ort;
+            worstClass = c;
+            worstNative = nat;
           }
         }
-        diffs.add(new Diff(worst, "id " + rec.get("id") + " (" + line + "): " + detail));
-        if (labels && !rec.get("label").equals(onnx.labels()[i])) {
-          mismatches.add(
-              "id "
-                  + rec.get("id")
-                  + " ("
-                  + line
-                  + "): native label '"
-                  + rec.get("label")
-                  + "' vs ONNX '"
-                  + onnx.labels()[i]
-                  + "'");
+        max = Math.max(max, worst);
+        if (worstRows.size() < WORST_ROWS || worst > worstRows.peek().d()) {
+          worstRows.add(new Diff(worst, id, rec.getRecordNumber(), i, worstClass, worstNative));
+          if (worstRows.size() > WORST_ROWS) {
+            worstRows.poll();
+          }
+        }
+        if (labelAt >= 0 && !rec.get(labelAt).equals(onnx.labels()[i])) {
+          mismatches++;
+          if (firstMismatch == null) {
+            firstMismatch =
+                "id "
+                    + id
+                    + " ("
+                    + Parity.FILE
+                    + " row "
+                    + rec.getRecordNumber()
+                    + "): native label '"
+                    + rec.get(labelAt)
+                    + "' vs ONNX '"
+                    + onnx.labels()[i]
+                    + "'";
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -356,21 +365,20 @@ public final class ExternalTraining {
           Parity.FILE + " cannot be read as CSV: " + e.getMessage() + ".",
           "write a CSV with a header row: id, then the scores.");
     }
-    diffs.sort(Comparator.comparingDouble(Diff::d).reversed());
-    double max = diffs.isEmpty() ? 0 : diffs.get(0).d();
+    List<Diff> sorted = new ArrayList<>(worstRows);
+    sorted.sort(Comparator.comparingDouble(Diff::d).reversed());
     List<String> worst =
-        diffs.stream()
-            .limit(WORST_ROWS)
-            .map(d -> d.text() + " (difference " + d.d() + ")")
+        sorted.stream()
+            .map(d -> d.describe(classes, onnx, classification) + " (difference " + d.d() + ")")
             .toList();
-    if (max > Parity.TOLERANCE || !mismatches.isEmpty()) {
+    if (max > Parity.TOLERANCE || mismatches > 0) {
       throw bad(
           loaded,
           "parity check failed: the exported model.onnx scores the training rows differently from"
               + " the native model ("
-              + (mismatches.isEmpty()
+              + (mismatches == 0
                   ? ""
-                  : mismatches.size() + " labels disagree, e.g. " + mismatches.get(0) + "; ")
+                  : mismatches + " labels disagree, e.g. " + firstMismatch + "; ")
               + "largest difference "
               + max
               + ", tolerance "
@@ -383,6 +391,30 @@ public final class ExternalTraining {
               + " in the script.");
     }
     return new Parity(rows, max, worst);
+  }
+
+  /**
+   * One row's largest difference between native and ONNX scores: the row of {@code
+   * train_predictions.csv}, its training row and the class (or 0 for regression) where it lies.
+   */
+  private record Diff(
+      double d, String id, long record, int trainRow, int classIndex, double nativeScore) {
+    String describe(List<String> classes, OnnxScorer.Scores onnx, boolean classification) {
+      double ort =
+          classification ? onnx.probabilities()[trainRow][classIndex] : onnx.values()[trainRow];
+      return "id "
+          + id
+          + " ("
+          + Parity.FILE
+          + " row "
+          + record
+          + "): '"
+          + classes.get(classIndex)
+          + "' native "
+          + nativeScore
+          + " vs ONNX "
+          + ort;
+    }
   }
 
   private static String seconds(long sinceNanos) {
