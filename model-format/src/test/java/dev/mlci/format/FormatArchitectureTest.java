@@ -16,8 +16,12 @@ class FormatArchitectureTest {
    * DJL's API (not an engine) is allowed for {@link MlpNetwork}: the mlp's architecture is defined
    * once, here, for training and serving alike; the server already depends on DJL.
    */
+  /**
+   * ONNX Runtime's Java API is allowed for {@code dev.mlci.format.onnx}: how an exported model is
+   * fed and read is defined once, here, for the engine's evaluation and the server alike.
+   */
   @Test
-  void format_dependsOnlyOnTheJdkJacksonAndDjlsApi() {
+  void format_dependsOnlyOnTheJdkJacksonDjlsApiAndOnnxRuntime() {
     JavaClasses format =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -33,7 +37,8 @@ class FormatArchitectureTest {
             "ai.djl.ndarray..",
             "ai.djl.nn..",
             "ai.djl.training",
-            "ai.djl.training.initializer..")
+            "ai.djl.training.initializer..",
+            "ai.onnxruntime..")
         .check(format);
   }
 }
