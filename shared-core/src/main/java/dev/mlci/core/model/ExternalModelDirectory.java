@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ExternalModelDirectory {
   /** {@code model_class} in {@code serving.json}: no Tribuo class; the graph is the model. */
-  public static final String MODEL_CLASS = "external:onnx";
+  public static final String MODEL_CLASS = ServingSpec.EXTERNAL_ONNX;
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
