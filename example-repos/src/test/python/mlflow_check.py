@@ -18,6 +18,12 @@
       "max_abs_diff": d} (the frame's shape and columns as pyfunc returned them)
   mlflow_check.py deps MODEL_DIR
       prints {"path", "requirements"} from mlflow.pyfunc.get_model_dependencies
+  mlflow_check.py pyfunc-server MODEL_DIR DATA.csv ROWS SERVER_URL
+      for a model trainer: external exported (one ONNX input per column): loads MODEL_DIR with
+      mlflow.pyfunc.load_model, predicts the first ROWS rows of DATA.csv from the feed dictionary
+      MLflow's onnx flavor takes (each input named as the ONNX model names it, shaped and typed as it
+      declares), asks mlci's server at SERVER_URL (/invocations, dataframe_split) for the same rows,
+      prints {"rows", "outputs": pyfunc's output names, "columns": the server's, "max_abs_diff"}
   mlflow_check.py pyfunc-error MODEL_DIR
       prints {"error": message} of mlflow.pyfunc.load_model, or {"error": null} when it loads
 """
@@ -109,6 +115,42 @@ def main(argv):
         # mlci's graph has one [N, 1] output per column of predictions.csv: an N x K frame.
         result = {"rows": int(len(x)), "shape": list(got.shape), "columns": list(got.columns),
                   "max_abs_diff": float(np.abs(got[cols].to_numpy(dtype=np.float64) - want).max())}
+    elif cmd == "pyfunc-server":
+        import re
+        import urllib.request
+
+        import numpy as np
+        import pandas as pd
+        import mlflow.pyfunc
+
+        model = mlflow.pyfunc.load_model(argv[2])
+        columns = [c.name for c in model.metadata.get_input_schema().inputs]
+        rows = pd.read_csv(argv[3]).head(int(argv[4]))[columns]
+        by_name = {re.sub(r"[^A-Za-z0-9_]", "_", c): c for c in columns} | {c: c for c in columns}
+        types = {"tensor(float)": np.float32, "tensor(double)": np.float64,
+                 "tensor(int64)": np.int64, "tensor(string)": object}
+        feed = {}
+        for i in model.get_raw_model().get_inputs():
+            values = rows[by_name[i.name]].to_numpy()
+            if i.type == "tensor(string)":
+                values = values.astype(str)
+            feed[i.name] = values.astype(types[i.type]).reshape((-1, 1) if len(i.shape) == 2 else -1)
+        got = model.predict(feed)
+        body = json.dumps({"dataframe_split": {"columns": columns,
+                                               "data": rows.astype(object).values.tolist()}})
+        req = urllib.request.Request(argv[5] + "/invocations", body.encode(),
+                                     {"Content-Type": "application/json"})
+        served = json.load(urllib.request.urlopen(req))["predictions"]
+        served_columns = list(served[0].keys())
+        if any(c.startswith("proba_") for c in served_columns):
+            # skl2onnx's ZipMap: a list of {class: probability} per row.
+            zipmap = next(v for v in got.values() if isinstance(v, list))
+            ours = np.array([[m[c[len("proba_"):]] for c in served_columns] for m in zipmap])
+        else:
+            ours = np.asarray(next(iter(got.values())), dtype=np.float64).reshape(len(rows), -1)
+        theirs = np.array([[r[c] for c in served_columns] for r in served], dtype=np.float64)
+        result = {"rows": int(len(rows)), "outputs": sorted(got.keys()), "columns": served_columns,
+                  "max_abs_diff": float(np.abs(ours - theirs).max())}
     elif cmd == "deps":
         from mlflow.pyfunc import get_model_dependencies
 
