@@ -20,10 +20,10 @@
       prints {"path", "requirements"} from mlflow.pyfunc.get_model_dependencies
   mlflow_check.py pyfunc-server MODEL_DIR DATA.csv ROWS SERVER_URL
       for a model trainer: external exported (one ONNX input per column): loads MODEL_DIR with
-      mlflow.pyfunc.load_model, predicts the first ROWS rows of DATA.csv from the feed dictionary
-      MLflow's onnx flavor takes (each input named as the ONNX model names it, shaped and typed as it
-      declares), asks mlci's server at SERVER_URL (/invocations, dataframe_split) for the same rows,
-      prints {"rows", "outputs": pyfunc's output names, "columns": the server's, "max_abs_diff"}
+      mlflow.pyfunc.load_model, predicts the first ROWS rows of DATA.csv from a DataFrame whose
+      columns are named as the signature's inputs (the ONNX input names), asks mlci's server at
+      SERVER_URL (/invocations, dataframe_split, the data's own column names) for the same rows,
+      prints {"rows", "outputs": pyfunc's columns, "columns": the server's, "max_abs_diff"}
   mlflow_check.py pyfunc-error MODEL_DIR
       prints {"error": message} of mlflow.pyfunc.load_model, or {"error": null} when it loads
 """
@@ -124,32 +124,31 @@ def main(argv):
         import mlflow.pyfunc
 
         model = mlflow.pyfunc.load_model(argv[2])
-        columns = [c.name for c in model.metadata.get_input_schema().inputs]
-        rows = pd.read_csv(argv[3]).head(int(argv[4]))[columns]
-        by_name = {re.sub(r"[^A-Za-z0-9_]", "_", c): c for c in columns} | {c: c for c in columns}
-        types = {"tensor(float)": np.float32, "tensor(double)": np.float64,
-                 "tensor(int64)": np.int64, "tensor(string)": object}
-        feed = {}
-        for i in model.get_raw_model().get_inputs():
-            values = rows[by_name[i.name]].to_numpy()
-            if i.type == "tensor(string)":
-                values = values.astype(str)
-            feed[i.name] = values.astype(types[i.type]).reshape((-1, 1) if len(i.shape) == 2 else -1)
-        got = model.predict(feed)
+        inputs = [i.name for i in model.metadata.get_input_schema().inputs]
+        data = pd.read_csv(argv[3]).head(int(argv[4]))
+        # The DataFrame a user builds for MLflow: one column per ONNX input, named as the signature
+        # names it (skl2onnx's sanitised column names), the raw values of the data's columns.
+        source = {re.sub(r"[^A-Za-z0-9_]", "_", c): c for c in data.columns} | {c: c for c in data.columns}
+        frame = pd.DataFrame({name: data[source[name]] for name in inputs})
+        got = model.predict(frame)
+        columns = [source[name] for name in inputs]
         body = json.dumps({"dataframe_split": {"columns": columns,
-                                               "data": rows.astype(object).values.tolist()}})
+                                               "data": data[columns].astype(object).values.tolist()}})
         req = urllib.request.Request(argv[5] + "/invocations", body.encode(),
                                      {"Content-Type": "application/json"})
         served = json.load(urllib.request.urlopen(req))["predictions"]
         served_columns = list(served[0].keys())
+        # The signature made the frame a dictionary of tensors, so MLflow answers the graph's
+        # outputs by name (a DataFrame, had the frame been fed as it is).
+        outputs = got if isinstance(got, dict) else {c: list(got[c]) for c in got.columns}
         if any(c.startswith("proba_") for c in served_columns):
-            # skl2onnx's ZipMap: a list of {class: probability} per row.
-            zipmap = next(v for v in got.values() if isinstance(v, list))
+            # skl2onnx's ZipMap: one {class: probability} per row.
+            zipmap = next(v for v in outputs.values() if isinstance(v[0], dict))
             ours = np.array([[m[c[len("proba_"):]] for c in served_columns] for m in zipmap])
         else:
-            ours = np.asarray(next(iter(got.values())), dtype=np.float64).reshape(len(rows), -1)
+            ours = np.asarray(next(iter(outputs.values())), dtype=np.float64).reshape(len(frame), -1)
         theirs = np.array([[r[c] for c in served_columns] for r in served], dtype=np.float64)
-        result = {"rows": int(len(rows)), "outputs": sorted(got.keys()), "columns": served_columns,
+        result = {"rows": int(len(frame)), "outputs": list(outputs), "columns": served_columns,
                   "max_abs_diff": float(np.abs(ours - theirs).max())}
     elif cmd == "deps":
         from mlflow.pyfunc import get_model_dependencies

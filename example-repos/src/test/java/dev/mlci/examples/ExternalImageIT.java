@@ -107,7 +107,9 @@ class ExternalImageIT {
             "wrong datatype gets 400");
 
     String isvc = Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml"));
-    assertThat(isvc).contains("mlci.dev/model-format: \"onnx\"").contains("image: \"" + ref);
+    assertThat(isvc)
+        .contains("  labels:\n    mlci.dev/model-format: onnx\n")
+        .contains("image: " + registry.host() + "/mlci/breast-cancer-sklearn@sha256:");
 
     // MLflow's own loader on the model directory, against mlci's server on the same rows.
     Path model = repo.resolve("mlci-out/model");

@@ -3,12 +3,10 @@ package dev.mlci.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlci.core.image.verify.ServingContract;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,28 +92,11 @@ class ExternalModelServerTest {
   }
 
   private static void requirePython() throws Exception {
-    String problem;
-    try {
-      Process p =
-          new ProcessBuilder("python3", "-c", "import sklearn, skl2onnx, pandas")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      problem = p.waitFor() == 0 ? null : out.strip();
-    } catch (IOException e) {
-      problem = e.getMessage();
-    }
-    if (problem != null) {
-      String why =
-          "serving trainer: external models needs python3 with scikit-learn, skl2onnx and pandas ("
-              + problem.lines().reduce((a, b) -> b).orElse(problem)
-              + "). Install: python3 -m pip install -r .ci/requirements.txt";
-      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
-        throw new AssertionError(why);
-      }
-      System.out.println("SKIPPED: " + why);
-      Assumptions.abort(why);
-    }
+    V2ClientsTest.requireModules(
+        "python3",
+        "import sklearn, skl2onnx, pandas",
+        "serving trainer: external models",
+        "python3 -m pip install -r .ci/requirements.txt");
   }
 
   private static ModelServer start(ServedModels.Trained t) throws Exception {

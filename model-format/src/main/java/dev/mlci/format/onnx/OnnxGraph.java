@@ -102,6 +102,39 @@ public final class OnnxGraph implements AutoCloseable {
   }
 
   /**
+   * One input of a model in the per-column form.
+   *
+   * @param column the feature column it takes
+   * @param name the model's name for it (the column's, or as skl2onnx sanitises it)
+   * @param numpyType its element type as numpy names it: {@code float32}, {@code float64}, {@code
+   *     int64} or {@code object} (strings)
+   * @param rank 1 for shape {@code [N]}, 2 for {@code [N, 1]}
+   */
+  public record ColumnInput(String column, String name, String numpyType, int rank) {}
+
+  /** The inputs in {@code features.json} column order; empty in the one-tensor form. */
+  public List<ColumnInput> columnInputs() {
+    if (signature.tensorInput != null) {
+      return List.of();
+    }
+    return spec.columns().stream()
+        .map(
+            c -> {
+              ai.onnxruntime.TensorInfo t = signature.columnInputs.get(c.name());
+              String type =
+                  switch (t.type) {
+                    case FLOAT -> "float32";
+                    case DOUBLE -> "float64";
+                    case INT64 -> "int64";
+                    default -> "object";
+                  };
+              return new ColumnInput(
+                  c.name(), signature.inputNames.get(c.name()), type, t.getShape().length);
+            })
+        .toList();
+  }
+
+  /**
    * Scores {@code rows}: classification gives probabilities in {@code spec}'s class order (and the
    * model's labels when it outputs them), regression the values.
    *
