@@ -18,7 +18,9 @@ class FormatArchitectureTest {
    */
   /**
    * ONNX Runtime's Java API is allowed for {@code dev.mlci.format.onnx}: how an exported model is
-   * fed and read is defined once, here, for the engine's evaluation and the server alike.
+   * fed and read is defined once, here, for the engine's evaluation and the server alike. DJL's
+   * engine registry ({@code ai.djl.engine}) lets it start DJL's OnnxRuntime engine first where that
+   * is on the class path, since only one ONNX Runtime environment may exist per process.
    */
   @Test
   void format_dependsOnlyOnTheJdkJacksonDjlsApiAndOnnxRuntime() {
@@ -34,6 +36,7 @@ class FormatArchitectureTest {
             "tools.jackson..",
             "dev.mlci.format..",
             "ai.djl",
+            "ai.djl.engine",
             "ai.djl.ndarray..",
             "ai.djl.nn..",
             "ai.djl.training",

@@ -25,7 +25,8 @@ final class ExternalOnnxPredictor implements Predictor {
 
   ExternalOnnxPredictor(Path dir, FeatureSpec spec) throws IOException {
     try {
-      graph = OnnxGraph.load(Files.readAllBytes(dir.resolve(ModelFormat.ONNX_MODEL)), spec);
+      // One thread per call: requests run concurrently on MLCI_MAX_CONCURRENT threads already.
+      graph = OnnxGraph.load(Files.readAllBytes(dir.resolve(ModelFormat.ONNX_MODEL)), spec, 1);
     } catch (OnnxModelException e) {
       throw new IOException(e.getMessage() + " " + e.fix(), e);
     }

@@ -26,7 +26,7 @@ final class OnnxFeed {
       int n,
       Map<String, OnnxTensor> feed)
       throws OrtException {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OnnxGraph.environment();
     List<ColumnSpec> columns = spec.columns();
     if (signature.tensorInput != null) {
       int f = columns.size();

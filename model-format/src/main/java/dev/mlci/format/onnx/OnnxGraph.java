@@ -1,5 +1,6 @@
 package dev.mlci.format.onnx;
 
+import ai.djl.engine.Engine;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -65,10 +66,23 @@ public final class OnnxGraph implements AutoCloseable {
    *     neither form
    */
   public static OnnxGraph load(byte[] model, FeatureSpec spec) throws OnnxModelException {
+    return load(model, spec, 0);
+  }
+
+  /**
+   * {@link #load(byte[], FeatureSpec)} with {@code intraOpThreads} threads per call ({@code 0}:
+   * ONNX Runtime's default, one per core). A server scoring a few rows per request, many requests
+   * at once, passes 1: its parallelism is across requests, and a per-session pool spinning beside
+   * the request threads costs latency.
+   */
+  public static OnnxGraph load(byte[] model, FeatureSpec spec, int intraOpThreads)
+      throws OnnxModelException {
     OrtSession session;
-    try {
-      session =
-          OrtEnvironment.getEnvironment().createSession(model, new OrtSession.SessionOptions());
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      if (intraOpThreads > 0) {
+        options.setIntraOpNumThreads(intraOpThreads);
+      }
+      session = environment().createSession(model, options);
     } catch (OrtException e) {
       throw new OnnxModelException(
           "ONNX Runtime cannot load model.onnx: " + e.getMessage(),
@@ -87,6 +101,21 @@ public final class OnnxGraph implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * ONNX Runtime's environment, one per process. DJL's OnnxRuntime engine (which serves mlci's own
+   * exports, in the server and the engine) creates it with thread-pool options and fails when one
+   * already exists; so where that engine is on the class path it is started first, and this returns
+   * the environment it made.
+   */
+  static OrtEnvironment environment() {
+    if (Engine.hasEngine(DJL_ONNX_RUNTIME)) {
+      Engine.getEngine(DJL_ONNX_RUNTIME);
+    }
+    return OrtEnvironment.getEnvironment();
+  }
+
+  private static final String DJL_ONNX_RUNTIME = "OnnxRuntime";
 
   /** Which of the two input forms the model takes, for records. */
   public String inputForm() {
