@@ -18,6 +18,12 @@
       "max_abs_diff": d} (the frame's shape and columns as pyfunc returned them)
   mlflow_check.py deps MODEL_DIR
       prints {"path", "requirements"} from mlflow.pyfunc.get_model_dependencies
+  mlflow_check.py pyfunc-server MODEL_DIR DATA.csv ROWS SERVER_URL
+      for a model trainer: external exported (one ONNX input per column): loads MODEL_DIR with
+      mlflow.pyfunc.load_model, predicts the first ROWS rows of DATA.csv from a DataFrame whose
+      columns are named as the signature's inputs (the ONNX input names), asks mlci's server at
+      SERVER_URL (/invocations, dataframe_split, the data's own column names) for the same rows,
+      prints {"rows", "outputs": pyfunc's columns, "columns": the server's, "max_abs_diff"}
   mlflow_check.py pyfunc-error MODEL_DIR
       prints {"error": message} of mlflow.pyfunc.load_model, or {"error": null} when it loads
 """
@@ -109,6 +115,41 @@ def main(argv):
         # mlci's graph has one [N, 1] output per column of predictions.csv: an N x K frame.
         result = {"rows": int(len(x)), "shape": list(got.shape), "columns": list(got.columns),
                   "max_abs_diff": float(np.abs(got[cols].to_numpy(dtype=np.float64) - want).max())}
+    elif cmd == "pyfunc-server":
+        import re
+        import urllib.request
+
+        import numpy as np
+        import pandas as pd
+        import mlflow.pyfunc
+
+        model = mlflow.pyfunc.load_model(argv[2])
+        inputs = [i.name for i in model.metadata.get_input_schema().inputs]
+        data = pd.read_csv(argv[3]).head(int(argv[4]))
+        # The DataFrame a user builds for MLflow: one column per ONNX input, named as the signature
+        # names it (skl2onnx's sanitised column names), the raw values of the data's columns.
+        source = {re.sub(r"[^A-Za-z0-9_]", "_", c): c for c in data.columns} | {c: c for c in data.columns}
+        frame = pd.DataFrame({name: data[source[name]] for name in inputs})
+        got = model.predict(frame)
+        columns = [source[name] for name in inputs]
+        body = json.dumps({"dataframe_split": {"columns": columns,
+                                               "data": data[columns].astype(object).values.tolist()}})
+        req = urllib.request.Request(argv[5] + "/invocations", body.encode(),
+                                     {"Content-Type": "application/json"})
+        served = json.load(urllib.request.urlopen(req))["predictions"]
+        served_columns = list(served[0].keys())
+        # The signature made the frame a dictionary of tensors, so MLflow answers the graph's
+        # outputs by name (a DataFrame, had the frame been fed as it is).
+        outputs = got if isinstance(got, dict) else {c: list(got[c]) for c in got.columns}
+        if any(c.startswith("proba_") for c in served_columns):
+            # skl2onnx's ZipMap: one {class: probability} per row.
+            zipmap = next(v for v in outputs.values() if isinstance(v[0], dict))
+            ours = np.array([[m[c[len("proba_"):]] for c in served_columns] for m in zipmap])
+        else:
+            ours = np.asarray(next(iter(outputs.values())), dtype=np.float64).reshape(len(frame), -1)
+        theirs = np.array([[r[c] for c in served_columns] for r in served], dtype=np.float64)
+        result = {"rows": int(len(frame)), "outputs": list(outputs), "columns": served_columns,
+                  "max_abs_diff": float(np.abs(ours - theirs).max())}
     elif cmd == "deps":
         from mlflow.pyfunc import get_model_dependencies
 

@@ -72,18 +72,7 @@ class ExternalTrainerIT {
       assertThat(c.path("max_difference").asDouble()).isLessThan(1e-6);
       assertThat(c.path("labels_agree").asBoolean()).isTrue();
 
-      // Not servable yet (README): refused with the reason, no image half-built.
-      Tools.Result image =
-          Tools.mlci(
-              "containerize",
-              repo.toString(),
-              "--target",
-              "tar://" + tmp.resolve("image.tar"),
-              "--progress",
-              "none");
-      assertThat(image.exit()).as(image.out()).isEqualTo(2);
-      assertThat(image.err()).contains("trainer: external", "does not serve such models yet");
-      assertThat(tmp.resolve("image.tar")).doesNotExist();
+      // Shipped like mlci's own models: ExternalImageIT containerizes and verifies the image.
 
       Tools.Result record = Tools.mlci("baseline", "record", repo.toString());
       assertThat(record.exit()).as(record.err()).isZero();

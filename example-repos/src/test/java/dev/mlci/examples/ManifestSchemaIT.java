@@ -80,7 +80,11 @@ class ManifestSchemaIT {
     List<Path> files = new ArrayList<>();
     int variant = 0;
     for (String model : List.of("wine", "Breast Cancer_v2", "2024", "x".repeat(80))) {
-      files.addAll(write("v" + variant++, DeployManifests.render(model, IMAGE, true)));
+      // Pinned with the format label containerize writes, unpinned without one.
+      files.addAll(
+          write(
+              "v" + variant++,
+              DeployManifests.render(model, IMAGE, true, java.util.Optional.of("onnx"))));
       files.addAll(write("v" + variant++, DeployManifests.render(model, "wine:latest", false)));
     }
     JsonNode results = check(files);

@@ -24,6 +24,14 @@ public record ServingSpec(
     String name, Backend backend, Outputs outputs, String modelClass, String nativeLibraries) {
   public static final String SCHEMA = "mlci.serving/v1";
 
+  /**
+   * {@code model_class} of a model the repository's own command exported ({@code trainer:
+   * external}): no Tribuo class, the graph is the model. Such an ONNX model takes the inputs and
+   * gives the outputs {@code dev.mlci.format.onnx.OnnxGraph} reads, not mlci's own export's one
+   * float64 tensor.
+   */
+  public static final String EXTERNAL_ONNX = "external:onnx";
+
   /** The runtime that serves a model. */
   public enum Backend {
     /** {@code model.onnx} through ONNX Runtime (DJL). */
@@ -42,6 +50,11 @@ public record ServingSpec(
     SCORES,
     /** One predicted value (regression). */
     VALUES
+  }
+
+  /** Whether the model is an ONNX model the repository's own command exported. */
+  public boolean external() {
+    return backend == Backend.ONNX && EXTERNAL_ONNX.equals(modelClass);
   }
 
   public ServingSpec {

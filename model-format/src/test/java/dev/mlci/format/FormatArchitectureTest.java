@@ -16,8 +16,14 @@ class FormatArchitectureTest {
    * DJL's API (not an engine) is allowed for {@link MlpNetwork}: the mlp's architecture is defined
    * once, here, for training and serving alike; the server already depends on DJL.
    */
+  /**
+   * ONNX Runtime's Java API is allowed for {@code dev.mlci.format.onnx}: how an exported model is
+   * fed and read is defined once, here, for the engine's evaluation and the server alike. DJL's
+   * engine registry ({@code ai.djl.engine}) lets it start DJL's OnnxRuntime engine first where that
+   * is on the class path, since only one ONNX Runtime environment may exist per process.
+   */
   @Test
-  void format_dependsOnlyOnTheJdkJacksonAndDjlsApi() {
+  void format_dependsOnlyOnTheJdkJacksonDjlsApiAndOnnxRuntime() {
     JavaClasses format =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -30,10 +36,12 @@ class FormatArchitectureTest {
             "tools.jackson..",
             "dev.mlci.format..",
             "ai.djl",
+            "ai.djl.engine",
             "ai.djl.ndarray..",
             "ai.djl.nn..",
             "ai.djl.training",
-            "ai.djl.training.initializer..")
+            "ai.djl.training.initializer..",
+            "ai.onnxruntime..")
         .check(format);
   }
 }

@@ -52,7 +52,10 @@ final class ModelLoader {
           ServingSpec.fromJson(json.readTree(dir.resolve(ModelFormat.SERVING).toFile()));
       Predictor predictor =
           switch (serving.backend()) {
-            case ONNX -> new OnnxPredictor(dir, spec, predictorPool);
+            case ONNX ->
+                serving.external()
+                    ? new ExternalOnnxPredictor(dir, spec)
+                    : new OnnxPredictor(dir, spec, predictorPool);
             case TRIBUO -> new TribuoPredictor(dir, spec);
             case PYTORCH -> new PytorchPredictor(dir, spec);
           };

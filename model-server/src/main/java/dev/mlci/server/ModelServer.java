@@ -325,8 +325,8 @@ final class ModelServer {
   private void infer(HttpServerExchange ex, RequestBody body) throws BadRequest {
     JsonNode request = v2Request(ex, decoded(ex, body));
     Batch batch = V2Codec.decode(request, model, config.maxRows());
-    double[][] scores = score(batch);
-    ObjectNode response = V2Codec.response(request, model, scores);
+    Predictor.Scored scored = score(batch);
+    ObjectNode response = V2Codec.response(request, model, scored.scores(), scored.labels());
     if (BinaryTensorCodec.wantsBinary(request)) {
       BinaryTensorCodec.Encoded encoded = BinaryTensorCodec.encode(response, request, json);
       ex.getResponseHeaders()
@@ -390,7 +390,7 @@ final class ModelServer {
         media.equals("text/csv")
             ? MlflowCodec.decodeCsv(bytes, model, config.maxRows())
             : MlflowCodec.decodeJson(parse(json, limits, bytes), model, config.maxRows());
-    sendJson(ex, 200, MlflowCodec.response(model, score(batch)));
+    sendJson(ex, 200, MlflowCodec.response(model, score(batch).scores()));
   }
 
   private void sendMlflowError(
@@ -420,15 +420,15 @@ final class ModelServer {
     return decoded;
   }
 
-  private double[][] score(Batch batch) throws BadRequest {
+  private Predictor.Scored score(Batch batch) throws BadRequest {
     if (batch.rows() == 0) {
       throw new BadRequest(400, "the request holds no rows");
     }
     batch.requireComplete(model.spec());
     metrics.unseenLevels(model.spec(), batch);
-    double[][] scores = model.predictor().predict(batch);
+    Predictor.Scored scored = model.predictor().score(batch);
     metrics.rowsScored(batch.rows());
-    return scores;
+    return scored;
   }
 
   /**

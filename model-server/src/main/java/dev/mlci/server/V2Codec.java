@@ -295,6 +295,15 @@ final class V2Codec {
 
   /** The inference response, with only the requested outputs when the request names some. */
   static ObjectNode response(JsonNode request, LoadedModel m, double[][] scores) throws BadRequest {
+    return response(request, m, scores, null);
+  }
+
+  /**
+   * The inference response; {@code labels} are the model's own (null: the class of each row's
+   * highest score).
+   */
+  static ObjectNode response(JsonNode request, LoadedModel m, double[][] scores, String[] labels)
+      throws BadRequest {
     Set<String> wanted = new HashSet<>();
     for (JsonNode o : request.path("outputs")) {
       wanted.add(o.path("name").asString(""));
@@ -358,8 +367,8 @@ final class V2Codec {
       o.put("datatype", "BYTES");
       o.putArray("shape").add(rows);
       ArrayNode data = o.putArray("data");
-      for (double[] row : scores) {
-        data.add(m.spec().target().classes().get(argmax(row)));
+      for (int r = 0; r < rows; r++) {
+        data.add(labels != null ? labels[r] : m.spec().target().classes().get(argmax(scores[r])));
       }
     }
     return n;

@@ -46,6 +46,23 @@ class V2ClientsTest {
       python = System.getenv().getOrDefault("MLCI_PYTHON", "python3");
       probe = "import tritonclient.http, numpy, yaml, openapi_schema_validator";
     }
+    requireModules(
+        python,
+        probe,
+        "the " + client + " V2 client check",
+        client.equals("kserve")
+            ? "python3 -m venv .ci/venv-kserve && .ci/venv-kserve/bin/pip install -r"
+                + " .ci/requirements-kserve.txt (or set MLCI_KSERVE_PYTHON)"
+            : "python3 -m pip install -r .ci/requirements.txt");
+    return python;
+  }
+
+  /**
+   * Returns when {@code python} runs {@code probe} (an import line); else aborts the test, or fails
+   * it under MLCI_REQUIRE_PYTHON, saying what needs it and how to install it.
+   */
+  static void requireModules(String python, String probe, String what, String install)
+      throws InterruptedException {
     String problem;
     try {
       Process p = new ProcessBuilder(python, "-c", probe).redirectErrorStream(true).start();
@@ -56,26 +73,21 @@ class V2ClientsTest {
     }
     if (problem != null) {
       String why =
-          "the "
-              + client
-              + " V2 client check needs Python with "
+          what
+              + " needs Python with "
               + probe.substring("import ".length())
               + " ("
               + python
               + ": "
               + problem.lines().reduce((a, b) -> b).orElse(problem)
               + "). Install: "
-              + (client.equals("kserve")
-                  ? "python3 -m venv .ci/venv-kserve && .ci/venv-kserve/bin/pip install -r"
-                      + " .ci/requirements-kserve.txt (or set MLCI_KSERVE_PYTHON)"
-                  : "python3 -m pip install -r .ci/requirements.txt");
+              + install;
       if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
         throw new AssertionError(why);
       }
       System.out.println("SKIPPED: " + why);
       Assumptions.abort(why);
     }
-    return python;
   }
 
   /**

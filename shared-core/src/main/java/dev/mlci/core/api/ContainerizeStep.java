@@ -16,10 +16,10 @@ import dev.mlci.core.image.build.ImageLocation;
 import dev.mlci.core.image.build.ServerRuntime;
 import dev.mlci.core.image.deploy.DeployManifests;
 import dev.mlci.core.io.Json;
-import dev.mlci.core.model.ExternalModelDirectory;
 import dev.mlci.format.Checksums;
 import dev.mlci.format.Digests;
 import dev.mlci.format.ModelFormat;
+import dev.mlci.format.ServingSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,7 +106,6 @@ public final class ContainerizeStep {
     ImageLocation base = location(options.base(), true, Option.BASE_IMAGE);
     ImageLocation target = location(options.target(), false, Option.IMAGE_TARGET);
     String modelDigest = verifiedModel(modelDir);
-    requireServable(modelDir);
     if (target instanceof ImageLocation.Tar t && t.path().startsWith(ws.imageDir())) {
       throw new BadInputException(
           Problem.in(
@@ -180,7 +180,8 @@ public final class ContainerizeStep {
                       DeployManifests.render(
                           plan.config().name(),
                           deployable(image),
-                          p.target() instanceof ImageLocation.Registry));
+                          p.target() instanceof ImageLocation.Registry,
+                          modelFormat(ws.modelDir())));
               for (var m : manifests.entrySet()) {
                 Files.writeString(deploy.resolve(m.getKey()), m.getValue(), StandardCharsets.UTF_8);
               }
@@ -225,27 +226,19 @@ public final class ContainerizeStep {
   }
 
   /**
-   * Refuses a model trained by {@code trainer: external}: the model server feeds ONNX models one
-   * float64 tensor, as mlci's own exports take, not an external model's per-column inputs and
-   * ZipMap outputs, so its image would fail every request.
+   * The model's format for the deploy manifests: {@code onnx} (mlci's export or the repository's
+   * own {@code model.onnx}), {@code tribuo} or {@code pytorch}; empty when {@code serving.json}
+   * cannot be read (the server reports that).
    */
-  private static void requireServable(Path modelDir) throws BadInputException {
-    Path serving = modelDir.resolve(ModelFormat.SERVING);
-    String modelClass;
+  static Optional<String> modelFormat(Path modelDir) {
     try {
-      modelClass = Json.read(serving).path("model_class").asString("");
+      return Optional.of(
+          ServingSpec.fromJson(Json.read(modelDir.resolve(ModelFormat.SERVING)))
+              .backend()
+              .name()
+              .toLowerCase(Locale.ROOT));
     } catch (IOException | RuntimeException e) {
-      return; // verifiedModel checked the directory; the server reports what it cannot read
-    }
-    if (ExternalModelDirectory.MODEL_CLASS.equals(modelClass)) {
-      throw new BadInputException(
-          Problem.inFile(
-              Workspace.display(modelDir),
-              "",
-              "this model was trained by trainer: external (the repository's own model.onnx), and"
-                  + " mlci's model server does not serve such models yet.",
-              "gate it with mlci; serve model.onnx with an ONNX Runtime server (its MLmodel has the"
-                  + " onnx flavor, so 'mlflow models serve' loads it)."));
+      return Optional.empty();
     }
   }
 

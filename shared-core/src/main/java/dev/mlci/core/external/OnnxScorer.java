@@ -1,53 +1,31 @@
 package dev.mlci.core.external;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.format.FeatureSpec;
-import java.util.HashMap;
+import dev.mlci.format.onnx.OnnxGraph;
+import dev.mlci.format.onnx.OnnxRows;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Scores rows through ONNX Runtime, the runtime mlci's model server uses, with a model the
- * repository's own command exported. It reads the model's signature and feeds it in one of the two
- * forms mlci accepts:
- *
- * <ul>
- *   <li>one float or double tensor {@code [N, F]} of the feature columns in {@code MLCI_FEATURES}
- *       order (numeric columns only);
- *   <li>one input per feature column, named as the column, each float, double, int64 or string of
- *       shape {@code [N, 1]} or {@code [N]} (what skl2onnx makes of a {@code ColumnTransformer}).
- * </ul>
- *
- * Classifiers must output probabilities: a float/double tensor {@code [N, classes]} or skl2onnx's
- * ZipMap (a sequence of maps from class to probability). With a ZipMap the classes are its keys;
- * with a tensor the column order is checked against the label output. Regressors output one
- * float/double tensor {@code [N]} or {@code [N, 1]}.
+ * Scores data rows through ONNX Runtime with a model the repository's own command exported: the
+ * engine's side of {@link OnnxGraph}, which the model server serves the same model with. The input
+ * forms, the outputs read and every check on them live there; this class only lets it read {@link
+ * DataRow}s in place and places its failures as {@link OnnxModelException}s.
  */
 public final class OnnxScorer implements AutoCloseable {
-  /** Rows per ONNX Runtime call. */
-  static final int BATCH = 4096;
+  private final OnnxGraph graph;
 
-  /** Largest deviation of a probability row's sum from 1. */
-  static final double SUM_TOLERANCE = 1e-3;
-
-  private final OrtSession session;
-  private final FeatureSpec spec;
-  private final boolean classification;
-  private final OnnxSignature signature;
-
-  /** Scores of a batch of rows. */
+  /**
+   * Scores of a batch of rows.
+   *
+   * @param probabilities classification: per row, in the spec's class order; else null
+   * @param labels classification: the model's own label per row when it outputs one; else null
+   * @param values regression: per row; else null
+   */
   public record Scores(double[][] probabilities, String[] labels, double[] values) {}
 
-  private OnnxScorer(OrtSession session, FeatureSpec spec) throws OnnxModelException, OrtException {
-    this.session = session;
-    this.spec = spec;
-    this.classification = spec.target().isClassification();
-    this.signature = new OnnxSignature(session, spec);
+  private OnnxScorer(OnnxGraph graph) {
+    this.graph = graph;
   }
 
   /**
@@ -57,99 +35,60 @@ public final class OnnxScorer implements AutoCloseable {
    *     neither form
    */
   public static OnnxScorer load(byte[] model, FeatureSpec spec) throws OnnxModelException {
-    OrtSession session;
     try {
-      session =
-          OrtEnvironment.getEnvironment().createSession(model, new OrtSession.SessionOptions());
-    } catch (OrtException e) {
-      throw new OnnxModelException(
-          "ONNX Runtime cannot load model.onnx: " + e.getMessage(),
-          "write a valid ONNX model (onnx.checker.check_model passes) with an opset ONNX Runtime"
-              + " supports.");
-    }
-    try {
-      return new OnnxScorer(session, spec);
-    } catch (OrtException e) {
-      close(session);
-      throw new OnnxModelException(
-          "ONNX Runtime cannot read model.onnx's signature: " + e.getMessage(),
-          "write a valid ONNX model.");
-    } catch (OnnxModelException | RuntimeException e) {
-      close(session);
-      throw e;
+      return new OnnxScorer(OnnxGraph.load(model, spec));
+    } catch (dev.mlci.format.onnx.OnnxModelException e) {
+      throw new OnnxModelException(e.getMessage(), e.fix());
     }
   }
 
   /** Which of the two input forms the model takes, for records. */
   public String inputForm() {
-    return signature.tensorInput != null
-        ? "tensor '"
-            + signature.tensorInput
-            + "' "
-            + OnnxSignature.typeName(signature.tensorType)
-            + " [N, "
-            + spec.columns().size()
-            + "]"
-        : "one input per column";
+    return graph.inputForm();
   }
 
   /**
-   * Scores {@code rows}: classification gives probabilities in {@code spec}'s class order (and the
+   * Scores {@code rows}: classification gives probabilities in the spec's class order (and the
    * model's labels when it outputs them), regression the values.
    *
    * @throws OnnxModelException when scoring fails or gives non-finite numbers or classes that
    *     differ from {@code MLCI_CLASSES}
    */
   public Scores score(List<DataRow> rows) throws OnnxModelException {
-    int n = rows.size();
-    List<String> classes = classification ? spec.target().classes() : List.of();
-    double[][] probabilities = classification ? new double[n][] : null;
-    String[] labels = classification && signature.labelOutput != null ? new String[n] : null;
-    double[] values = classification ? null : new double[n];
-    for (int from = 0; from < n; from += BATCH) {
-      List<DataRow> batch = rows.subList(from, Math.min(n, from + BATCH));
-      Map<String, OnnxTensor> feed = new HashMap<>();
-      try {
-        OnnxFeed.feed(signature, spec, batch, feed);
-        try (OrtSession.Result result = session.run(feed)) {
-          if (classification) {
-            OnnxOutputs.classify(signature, result, batch, from, classes, probabilities, labels);
-          } else {
-            OnnxOutputs.regress(signature, result, batch, from, values);
-          }
-        }
-      } catch (OrtException e) {
-        throw new OnnxModelException(
-            "ONNX Runtime fails to score rows " + describeRange(batch) + ": " + e.getMessage(),
-            "check the exported model with onnxruntime in Python on the same rows.");
-      } finally {
-        feed.values().forEach(OnnxTensor::close);
-      }
-    }
-    return new Scores(probabilities, labels, values);
-  }
-
-  private static String describeRange(List<DataRow> batch) {
-    return OnnxOutputs.where(batch.get(0))
-        + " to "
-        + OnnxOutputs.where(batch.get(batch.size() - 1));
-  }
-
-  /** See {@link OnnxSignature#inputNames(List, Set)}. */
-  static Map<String, String> inputNames(List<String> columns, Set<String> inputs) {
-    return OnnxSignature.inputNames(columns, inputs);
-  }
-
-  private static void close(OrtSession session) {
     try {
-      session.close();
-    } catch (OrtException e) {
-      // Nothing to recover: the session was never used.
+      OnnxGraph.Scores s = graph.score(new Rows(rows));
+      return new Scores(s.probabilities(), s.labels(), s.values());
+    } catch (dev.mlci.format.onnx.OnnxModelException e) {
+      throw new OnnxModelException(e.getMessage(), e.fix());
+    }
+  }
+
+  /** Data rows as {@link OnnxGraph} reads them, named by file, row and id in messages. */
+  private record Rows(List<DataRow> rows) implements OnnxRows {
+    @Override
+    public int size() {
+      return rows.size();
+    }
+
+    @Override
+    public double number(int row, int column) {
+      return rows.get(row).numeric()[column];
+    }
+
+    @Override
+    public String level(int row, int column) {
+      return rows.get(row).categorical()[column];
+    }
+
+    @Override
+    public String where(int row) {
+      DataRow r = rows.get(row);
+      return "row " + r.row() + " of " + r.file() + " (id " + r.id() + ")";
     }
   }
 
   @Override
   public void close() {
-    close(session);
+    graph.close();
   }
 }

@@ -13,10 +13,13 @@ import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
 import dev.mlci.format.ModelFormat;
 import dev.mlci.format.ServingSpec;
+import dev.mlci.format.onnx.OnnxGraph;
+import dev.mlci.format.onnx.OnnxModelException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -31,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ExternalModelDirectory {
   /** {@code model_class} in {@code serving.json}: no Tribuo class; the graph is the model. */
-  public static final String MODEL_CLASS = "external:onnx";
+  public static final String MODEL_CLASS = ServingSpec.EXTERNAL_ONNX;
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -71,10 +74,20 @@ public final class ExternalModelDirectory {
     String partial = Checksums.digest(dir);
     Files.writeString(
         dir.resolve(ModelFormat.MLMODEL),
-        MlModelFile.renderOnnx(spec, "1.16.0", partial),
+        MlModelFile.renderOnnx(spec, "1.16.0", partial, columnInputs(model)),
         StandardCharsets.UTF_8);
     Checksums.write(dir);
     return Checksums.digest(dir);
+  }
+
+  /** The ONNX inputs of the per-column form, for MLmodel's signature; empty for one tensor. */
+  private static List<OnnxGraph.ColumnInput> columnInputs(ExternalModel model) throws IOException {
+    try (OnnxGraph graph = OnnxGraph.load(model.onnx(), model.spec())) {
+      return graph.columnInputs();
+    } catch (OnnxModelException e) {
+      // Training loaded and checked this very model moments ago.
+      throw new IOException("model.onnx no longer loads: " + e.getMessage(), e);
+    }
   }
 
   /** The command's record for {@code run.json} and provenance: argv, exit, duration, last lines. */

@@ -4,6 +4,7 @@ import dev.mlci.core.io.Json;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.ModelFormat;
+import dev.mlci.format.onnx.OnnxGraph;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ final class MlModelFile {
           "mlci model-server (Java, DJL with the PyTorch engine); MLflow has no Python loader for"
               + " this flavor");
       flavors.put("djl_pytorch", djl);
-      return finish(root, flavors, spec, outputColumns, modelDigest);
+      return finish(root, flavors, inputs(spec), outputColumns, modelDigest);
     }
     Map<String, Object> tribuo = new LinkedHashMap<>();
     tribuo.put("data", ModelFormat.TRIBUO_MODEL);
@@ -124,14 +125,22 @@ final class MlModelFile {
             + tribuoVersion
             + "); MLflow has no Python loader for this flavor");
     flavors.put("tribuo", tribuo);
-    return finish(root, flavors, spec, outputColumns, modelDigest);
+    return finish(root, flavors, inputs(spec), outputColumns, modelDigest);
   }
 
   /**
    * The {@code MLmodel} of a model the repository's own command exported: the {@code onnx} and
-   * {@code python_function} flavors only.
+   * {@code python_function} flavors only. In the per-column form ({@code columnInputs} not empty)
+   * the signature is tensor-based, one named tensor per ONNX input as the graph declares it: MLflow
+   * then reshapes and casts each DataFrame column (named as the input) or dictionary entry to it,
+   * which its onnx flavor feeds as is. In the one-tensor form it lists the columns, as for mlci's
+   * own exports: the flavor feeds the DataFrame's values as the tensor.
    */
-  static String renderOnnx(FeatureSpec spec, String onnxVersion, String modelDigest) {
+  static String renderOnnx(
+      FeatureSpec spec,
+      String onnxVersion,
+      String modelDigest,
+      List<OnnxGraph.ColumnInput> columnInputs) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("artifact_path", "model");
     Map<String, Object> flavors = new LinkedHashMap<>();
@@ -147,13 +156,18 @@ final class MlModelFile {
     onnxFlavor.put("code", null);
     flavors.put("onnx", onnxFlavor);
     // The outputs are the script's own (a label and probabilities, or a ZipMap): not described.
-    return finish(root, flavors, spec, null, modelDigest);
+    return finish(
+        root,
+        flavors,
+        columnInputs.isEmpty() ? inputs(spec) : tensorInputs(columnInputs),
+        null,
+        modelDigest);
   }
 
   private static String finish(
       Map<String, Object> root,
       Map<String, Object> flavors,
-      FeatureSpec spec,
+      List<Map<String, Object>> inputs,
       List<String> outputColumns,
       String modelDigest) {
     root.put("flavors", flavors);
@@ -164,7 +178,7 @@ final class MlModelFile {
     root.put("saved_input_example_info", savedInputExample());
     Map<String, Object> signature = new LinkedHashMap<>();
     ObjectWriter compact = Json.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
-    signature.put("inputs", compact.writeValueAsString(inputs(spec)));
+    signature.put("inputs", compact.writeValueAsString(inputs));
     signature.put(
         "outputs",
         outputColumns == null ? null : compact.writeValueAsString(outputs(outputColumns)));
@@ -192,6 +206,22 @@ final class MlModelFile {
       col.put("name", c.name());
       col.put("required", !spec.imputeMissing());
       inputs.add(col);
+    }
+    return inputs;
+  }
+
+  /** MLflow's tensor specs of an exported model's per-column inputs: [-1, 1] or [-1]. */
+  private static List<Map<String, Object>> tensorInputs(List<OnnxGraph.ColumnInput> columns) {
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (OnnxGraph.ColumnInput c : columns) {
+      Map<String, Object> tensor = new LinkedHashMap<>();
+      tensor.put("dtype", c.numpyType());
+      tensor.put("shape", c.rank() == 2 ? List.of(-1, 1) : List.of(-1));
+      Map<String, Object> in = new LinkedHashMap<>();
+      in.put("type", "tensor");
+      in.put("tensor-spec", tensor);
+      in.put("name", c.name());
+      inputs.add(in);
     }
     return inputs;
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** {@link Argv} splits as POSIX sh does (checked against {@code sh -c 'printf "[%s]" ...'}). */
@@ -39,13 +37,5 @@ class ArgvTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unterminated ' (single quote) at character 9");
     assertThatThrownBy(() -> Argv.split("   ")).hasMessageContaining("no program to run");
-  }
-
-  @Test
-  void inputNames_matchExactOrAsSkl2onnxSanitises() {
-    assertThat(OnnxScorer.inputNames(List.of("mean radius", "x"), Set.of("mean_radius", "x")))
-        .isEqualTo(Map.of("mean radius", "mean_radius", "x", "x"));
-    assertThat(OnnxScorer.inputNames(List.of("a b", "a_b"), Set.of("a_b", "c"))).isNull();
-    assertThat(OnnxScorer.inputNames(List.of("a"), Set.of("a", "b"))).isNull();
   }
 }

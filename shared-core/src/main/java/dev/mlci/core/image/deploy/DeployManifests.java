@@ -4,6 +4,7 @@ import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.image.build.ImageBuild;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -88,11 +89,31 @@ public final class DeployManifests {
    *     and daemon targets, whose digest changes when the image is pushed)
    */
   public static Map<String, String> render(String model, String image, boolean pinned) {
+    return render(model, image, pinned, Optional.empty());
+  }
+
+  /**
+   * Label of the InferenceService naming the served model's format, in KServe's {@code modelFormat}
+   * vocabulary where it has the word ({@code onnx}), else mlci's backend ({@code tribuo}, {@code
+   * pytorch}). A custom predictor container has no {@code modelFormat} field: the label says it for
+   * people and selectors.
+   */
+  public static final String FORMAT_LABEL = "mlci.dev/model-format";
+
+  /**
+   * The files to write, by name, the InferenceService labelled with {@code format} ({@link
+   * #FORMAT_LABEL}) when given.
+   */
+  public static Map<String, String> render(
+      String model, String image, boolean pinned, Optional<String> format) {
     String name = kubernetesName(model);
     String header = header(model, pinned);
+    ObjectNode isvc = inferenceService(name, image);
+    format.ifPresent(
+        f -> ((ObjectNode) isvc.get("metadata")).putObject("labels").put(FORMAT_LABEL, f));
     return Map.of(
         INFERENCE_SERVICE,
-        header + YAML.writeValueAsString(inferenceService(name, image)),
+        header + YAML.writeValueAsString(isvc),
         DEPLOYMENT,
         header
             + YAML.writeValueAsString(deployment(name, image))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -29,7 +30,10 @@ class DeployManifestsTest {
     List<JsonNode> docs = new ArrayList<>();
     Map<String, String> files =
         DeployManifests.render(
-            "Wine 2", "registry.example.com/wine@sha256:" + "0".repeat(64), true);
+            "Wine 2",
+            "registry.example.com/wine@sha256:" + "0".repeat(64),
+            true,
+            Optional.of("onnx"));
     files.values().forEach(text -> docs.addAll(documents(text)));
     return docs;
   }
@@ -62,6 +66,20 @@ class DeployManifestsTest {
       }
     }
     assertThat(checked).isGreaterThan(10);
+  }
+
+  @Test
+  void render_withAFormat_labelsTheInferenceServiceOnly() {
+    Map<String, String> files =
+        DeployManifests.render("wine", "wine:latest", false, Optional.of("onnx"));
+    JsonNode isvc = documents(files.get(DeployManifests.INFERENCE_SERVICE)).get(0);
+    assertThat(isvc.at("/metadata/labels").toString())
+        .isEqualTo("{\"" + DeployManifests.FORMAT_LABEL + "\":\"onnx\"}");
+    assertThat(files.get(DeployManifests.DEPLOYMENT)).doesNotContain(DeployManifests.FORMAT_LABEL);
+    assertThat(
+            DeployManifests.render("wine", "wine:latest", false)
+                .get(DeployManifests.INFERENCE_SERVICE))
+        .doesNotContain("labels");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.mlci.core.external;
+package dev.mlci.format.onnx;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;

@@ -1,11 +1,10 @@
-package dev.mlci.core.external;
+package dev.mlci.format.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
-import dev.mlci.core.data.DataRow;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.nio.DoubleBuffer;
@@ -18,11 +17,16 @@ import java.util.Map;
 final class OnnxFeed {
   private OnnxFeed() {}
 
+  /** Puts the tensors of rows {@code from} to {@code from + n - 1} of {@code rows} into feed. */
   static void feed(
-      OnnxSignature signature, FeatureSpec spec, List<DataRow> batch, Map<String, OnnxTensor> feed)
+      OnnxSignature signature,
+      FeatureSpec spec,
+      OnnxRows rows,
+      int from,
+      int n,
+      Map<String, OnnxTensor> feed)
       throws OrtException {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    int n = batch.size();
+    OrtEnvironment env = OnnxGraph.environment();
     List<ColumnSpec> columns = spec.columns();
     if (signature.tensorInput != null) {
       int f = columns.size();
@@ -31,7 +35,7 @@ final class OnnxFeed {
         float[] data = new float[n * f];
         for (int r = 0; r < n; r++) {
           for (int c = 0; c < f; c++) {
-            data[r * f + c] = (float) batch.get(r).numeric()[c];
+            data[r * f + c] = (float) rows.number(from + r, c);
           }
         }
         feed.put(
@@ -39,7 +43,9 @@ final class OnnxFeed {
       } else {
         double[] data = new double[n * f];
         for (int r = 0; r < n; r++) {
-          System.arraycopy(batch.get(r).numeric(), 0, data, r * f, f);
+          for (int c = 0; c < f; c++) {
+            data[r * f + c] = rows.number(from + r, c);
+          }
         }
         feed.put(
             signature.tensorInput, OnnxTensor.createTensor(env, DoubleBuffer.wrap(data), shape));
@@ -56,28 +62,28 @@ final class OnnxFeed {
         case FLOAT -> {
           float[] data = new float[n];
           for (int r = 0; r < n; r++) {
-            data[r] = (float) number(batch.get(r), c, numeric);
+            data[r] = (float) number(rows, from + r, c, numeric);
           }
           feed.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape));
         }
         case DOUBLE -> {
           double[] data = new double[n];
           for (int r = 0; r < n; r++) {
-            data[r] = number(batch.get(r), c, numeric);
+            data[r] = number(rows, from + r, c, numeric);
           }
           feed.put(name, OnnxTensor.createTensor(env, DoubleBuffer.wrap(data), shape));
         }
         case INT64 -> {
           long[] data = new long[n];
           for (int r = 0; r < n; r++) {
-            data[r] = (long) number(batch.get(r), c, numeric);
+            data[r] = (long) number(rows, from + r, c, numeric);
           }
           feed.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape));
         }
         default -> {
           String[] data = new String[n];
           for (int r = 0; r < n; r++) {
-            data[r] = text(batch.get(r), c, numeric);
+            data[r] = text(rows, from + r, c, numeric);
           }
           feed.put(name, OnnxTensor.createTensor(env, data, shape));
         }
@@ -85,11 +91,12 @@ final class OnnxFeed {
     }
   }
 
-  private static double number(DataRow row, int c, boolean numeric) {
+  /** A numeric input's value: the number, or a categorical column's level read as one. */
+  static double number(OnnxRows rows, int row, int c, boolean numeric) {
     if (numeric) {
-      return row.numeric()[c];
+      return rows.number(row, c);
     }
-    String level = row.categorical()[c];
+    String level = rows.level(row, c);
     try {
       return level == null ? Double.NaN : Double.parseDouble(level);
     } catch (NumberFormatException e) {
@@ -97,11 +104,16 @@ final class OnnxFeed {
     }
   }
 
-  private static String text(DataRow row, int c, boolean numeric) {
+  /**
+   * A string input's value: the level ({@code ""} when missing), or a numeric column's number as
+   * the CSV would spell it (an integer without {@code .0}).
+   */
+  static String text(OnnxRows rows, int row, int c, boolean numeric) {
     if (!numeric) {
-      return row.categorical()[c] == null ? "" : row.categorical()[c];
+      String level = rows.level(row, c);
+      return level == null ? "" : level;
     }
-    double x = row.numeric()[c];
+    double x = rows.number(row, c);
     if (Double.isNaN(x)) {
       return "";
     }

@@ -1,11 +1,10 @@
-package dev.mlci.core.external;
+package dev.mlci.format.onnx;
 
 import ai.onnxruntime.OnnxMap;
 import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.mlci.core.data.DataRow;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,19 +19,23 @@ import java.util.TreeSet;
 final class OnnxOutputs {
   private OnnxOutputs() {}
 
-  /** Reads a regressor's values of {@code batch} into {@code values} from {@code from}. */
+  /**
+   * Reads a regressor's values of the {@code n} rows of {@code rows} from {@code from} into {@code
+   * values} from {@code from}.
+   */
   static void regress(
       OnnxSignature signature,
       OrtSession.Result result,
-      List<DataRow> batch,
+      OnnxRows rows,
       int from,
+      int n,
       double[] values)
       throws OrtException, OnnxModelException {
     OnnxValue v = result.get(signature.valueOutput).orElseThrow();
-    double[] got = flat(v, batch.size(), signature.valueOutput);
+    double[] got = flat(v, n, signature.valueOutput);
     for (int i = 0; i < got.length; i++) {
       if (!Double.isFinite(got[i])) {
-        throw nonFinite(batch.get(i), signature.valueOutput, got[i]);
+        throw nonFinite(rows.where(from + i), signature.valueOutput, got[i]);
       }
       values[from + i] = got[i];
     }
@@ -41,13 +44,13 @@ final class OnnxOutputs {
   static void classify(
       OnnxSignature signature,
       OrtSession.Result result,
-      List<DataRow> batch,
+      OnnxRows rows,
       int from,
+      int n,
       List<String> classes,
       double[][] probabilities,
       String[] labels)
       throws OrtException, OnnxModelException {
-    int n = batch.size();
     String[] got = null;
     if (signature.labelOutput != null) {
       Object raw = result.get(signature.labelOutput).orElseThrow().getValue();
@@ -94,31 +97,31 @@ final class OnnxOutputs {
       double sum = 0;
       for (double x : row) {
         if (!Double.isFinite(x)) {
-          throw nonFinite(batch.get(i), signature.probabilityOutput, x);
+          throw nonFinite(rows.where(from + i), signature.probabilityOutput, x);
         }
         sum += x;
       }
-      if (Math.abs(sum - 1) > OnnxScorer.SUM_TOLERANCE) {
+      if (Math.abs(sum - 1) > OnnxGraph.SUM_TOLERANCE) {
         throw new OnnxModelException(
             "model.onnx output '"
                 + signature.probabilityOutput
                 + "' is not probabilities: they sum to "
                 + sum
                 + " for "
-                + where(batch.get(i))
+                + rows.where(from + i)
                 + ".",
             OnnxSignature.HOW_TO_PROBABILITIES);
       }
       probabilities[from + i] = row;
       if (got != null) {
         if (!classes.contains(got[i])) {
-          throw classesDiffer("a label '" + got[i] + "' (" + where(batch.get(i)) + ")", classes);
+          throw classesDiffer("a label '" + got[i] + "' (" + rows.where(from + i) + ")", classes);
         }
         labels[from + i] = got[i];
         if (!signature.zipMap && !isArgmax(row, classes.indexOf(got[i]))) {
           throw new OnnxModelException(
               "model.onnx labels "
-                  + where(batch.get(i))
+                  + rows.where(from + i)
                   + " '"
                   + got[i]
                   + "', but its probabilities "
@@ -209,14 +212,11 @@ final class OnnxOutputs {
             + " df[target].astype(str)), so the model's classes are MLCI_CLASSES.");
   }
 
-  private static OnnxModelException nonFinite(DataRow row, String output, double x) {
+  private static OnnxModelException nonFinite(String where, String output, double x) {
     return new OnnxModelException(
-        "model.onnx outputs " + x + " in '" + output + "' for " + where(row) + ".",
+        "model.onnx outputs " + x + " in '" + output + "' for " + where + ".",
         "check the exported model on that row in Python (onnxruntime); a NaN often means a missing"
-            + " value without an imputer in the pipeline, or a conversion error.");
-  }
-
-  static String where(DataRow row) {
-    return "row " + row.row() + " of " + row.file() + " (id " + row.id() + ")";
+            + " value without an imputer in the pipeline, or a conversion error.",
+        true);
   }
 }
