@@ -23,11 +23,17 @@ final class DataFiles {
     this.repository = repository;
   }
 
+  /** What reads a resolved data file. */
+  interface FileReader<T> {
+    T read(Path file, String display) throws MlciException, IOException;
+  }
+
   /**
-   * Resolves a data path against the config's folder and reads it, refusing paths outside the
-   * repository.
+   * Resolves a data path against the config's folder and reads it with {@code reader}, refusing
+   * paths outside the repository.
    */
-  CsvTable read(LoadedConfig loaded, String field, String written) throws MlciException {
+  <T> T read(LoadedConfig loaded, String field, String written, FileReader<T> reader)
+      throws MlciException {
     Path file = loaded.folder().resolve(written).normalize();
     Optional<String> link = escapingLink(file);
     if (link.isPresent()) {
@@ -79,7 +85,7 @@ final class DataFiles {
                     + " regular files.",
                 "point it at a CSV file (copy the data into one)."));
       }
-      return CsvReader.read(file, display);
+      return reader.read(file, display);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
           loaded.problemAt(
