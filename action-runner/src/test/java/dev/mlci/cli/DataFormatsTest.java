@@ -86,4 +86,91 @@ class DataFormatsTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("data/d.csv.gz: the compressed file cannot be decompressed");
   }
+
+  /**
+   * Converts {@code csv} to Parquet with pyarrow (csv_to_parquet.py) at {@code out} in the repo.
+   */
+  private static void parquet(SampleRepo repo, String csv, String out, String... options)
+      throws Exception {
+    Path work = Files.createTempDirectory(repo.dir.getParent(), "pq");
+    Path script = work.resolve("csv_to_parquet.py");
+    try (java.io.InputStream in = DataFormatsTest.class.getResourceAsStream("csv_to_parquet.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    Path src = Files.writeString(work.resolve("src.csv"), csv);
+    java.util.List<String> cmd =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "python3", script.toString(), src.toString(), repo.dir.resolve(out).toString()));
+    cmd.addAll(java.util.List.of(options));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0)
+        .as(log)
+        .isTrue();
+  }
+
+  /** Skips (or, with MLCI_REQUIRE_PYTHON, fails) when python3 with pyarrow is missing. */
+  private static void requirePyarrow() throws Exception {
+    String why;
+    try {
+      Process p =
+          new ProcessBuilder("python3", "-c", "import pyarrow.parquet")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      why =
+          p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0
+              ? null
+              : out.strip();
+    } catch (IOException e) {
+      why = e.getMessage();
+    }
+    if (why != null) {
+      String message =
+          "SKIPPED: python3 with pyarrow writes the Parquet fixtures ("
+              + why
+              + "). Install: python3 -m pip install -r .ci/requirements.txt";
+      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
+        throw new AssertionError(message);
+      }
+      System.out.println(message);
+      org.junit.jupiter.api.Assumptions.abort(message);
+    }
+  }
+
+  @Test
+  void parquetFolder_trainsAndEvaluatesLikeThePlainCsv() throws Exception {
+    requirePyarrow();
+    SampleRepo plain = new SampleRepo(tmp.resolve("plain"));
+    trainAndEvaluate(plain);
+
+    SampleRepo pq = new SampleRepo(tmp.resolve("pq"));
+    Files.delete(pq.dir.resolve("data/d.csv"));
+    parquet(pq, SampleRepo.csv(), "data/d", "--parts", "2");
+    pq.config(SampleRepo.CONFIG.replace("path: data/d.csv", "path: data/d"));
+    trainAndEvaluate(pq);
+
+    assertThat(predictions(pq)).isEqualTo(predictions(plain)).contains("r01");
+    assertThat(metrics(pq)).isEqualTo(metrics(plain));
+  }
+
+  @Test
+  void parquet_badCell_isExit2WithPartFileRowAndColumn() throws Exception {
+    requirePyarrow();
+    SampleRepo repo = new SampleRepo(tmp.resolve("repo"));
+    Files.delete(repo.dir.resolve("data/d.csv"));
+    // Line 40 is row 39: row 9 of the second part (30 rows each).
+    parquet(repo, SampleRepo.withLine(40, "r38,abc,3,red,a"), "data/d", "--parts", "2");
+    repo.config(SampleRepo.CONFIG.replace("path: data/d.csv", "path: data/d"));
+
+    CliRun r = repo.run("train");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("data/d/part-0001.parquet: row 9, column 'x': 'abc' is not a number.")
+        .contains("Fix: ")
+        .doesNotContain("\tat ");
+    assertThat(repo.out()).doesNotExist();
+  }
 }

@@ -127,7 +127,7 @@ public final class CsvReader {
   }
 
   /** An open CSV: the stream of records, and the digest of the file's bytes once it is read. */
-  static final class Opened implements java.io.Closeable {
+  static final class Opened implements RowSource {
     final CsvStream csv;
     private final MessageDigest sha;
     private final CountingInputStream counted;
@@ -145,13 +145,78 @@ public final class CsvReader {
       this.lines = lines;
     }
 
+    private String[] cells;
+
     /** Bytes of the file (compressed, if it is) read so far. */
     long fileBytesRead() {
       return counted.getByteCount();
     }
 
+    @Override
+    public String display() {
+      return csv.display();
+    }
+
+    @Override
+    public String rowDisplay() {
+      return csv.display();
+    }
+
+    @Override
+    public List<String> header() {
+      return csv.header();
+    }
+
+    @Override
+    public boolean next() throws IOException, BadInputException {
+      cells = CsvReader.next(this);
+      return cells != null;
+    }
+
+    @Override
+    public int row() {
+      return csv.row();
+    }
+
+    @Override
+    public int line() {
+      return csv.line();
+    }
+
+    @Override
+    public String text(int c) {
+      return cells[c];
+    }
+
+    @Override
+    public boolean typed(int c) {
+      return false;
+    }
+
+    @Override
+    public double number(int c) {
+      throw new IllegalStateException("a CSV cell is text");
+    }
+
+    @Override
+    public long rowsAtMost() {
+      // Each row ends with a line break but perhaps the last; the header takes one.
+      return lines < 0 ? -1 : Math.max(0, lines);
+    }
+
+    @Override
+    public long fileBytes() {
+      return fileBytes;
+    }
+
+    @Override
+    public double fractionRead() {
+      return fileBytes <= 0 ? -1 : (double) fileBytesRead() / fileBytes;
+    }
+
     /** SHA-256 of the whole file; reads what the parser left (a trailing gzip member, padding). */
-    String sha256() throws IOException {
+    @Override
+    public String sha256() throws IOException {
       counted.transferTo(java.io.OutputStream.nullOutputStream());
       return java.util.HexFormat.of().formatHex(sha.digest());
     }

@@ -161,8 +161,11 @@ public final class DataLoader {
         field,
         written,
         (file, display) -> {
-          try (CsvReader.Opened opened = CsvReader.open(file, display)) {
-            Columns columns = columnsOf.of(new Columns.Header(display, opened.csv.header()));
+          try (RowSource opened =
+              ParquetSource.isParquet(file)
+                  ? ParquetSource.open(file, display)
+                  : CsvReader.open(file, display)) {
+            Columns columns = columnsOf.of(new Columns.Header(display, opened.header()));
             RowParser.Parsed parsed = RowParser.parse(loaded, opened, columns, hashSeed, progress);
             parsed.columns = columns;
             parsed.display = display;

@@ -72,13 +72,9 @@ final class RowParser {
    * @param hashSeed the seed of a hash split, to compute each row's coordinate, or null
    */
   static Parsed parse(
-      LoadedConfig loaded,
-      CsvReader.Opened opened,
-      Columns columns,
-      Long hashSeed,
-      Progress progress)
+      LoadedConfig loaded, RowSource opened, Columns columns, Long hashSeed, Progress progress)
       throws MlciException, IOException {
-    String display = opened.csv.display();
+    String display = opened.display();
     int width = columns.features.size();
     boolean[] categoricalColumn = new boolean[width];
     for (int f = 0; f < width; f++) {
@@ -89,14 +85,15 @@ final class RowParser {
       categoricalCount += c ? 1 : 0;
     }
     HeapBudget budget = new HeapBudget(width - categoricalCount, categoricalCount, columns.id >= 0);
-    int columnCount = opened.csv.header().size();
+    int columnCount = opened.header().size();
     int capacity = 1024;
-    if (opened.lines >= 0) {
-      // Each row ends with a line break but perhaps the last; the header takes one.
-      long rowsAtMost = Math.max(0, opened.lines);
-      long rows = Math.max(0, opened.lines - 1);
+    long rowsAtMost = opened.rowsAtMost();
+    // A CSV's count is of line breaks, one more than its rows (the header's).
+    long rows = opened instanceof CsvReader.Opened ? rowsAtMost - 1 : rowsAtMost;
+    if (rowsAtMost >= 0) {
+      rows = Math.max(0, rows);
       requireRowLimit(display, rows);
-      budget.require(display, opened.fileBytes, rows, rows + " rows", columnCount);
+      budget.require(display, opened.fileBytes(), rows, rows + " rows", columnCount);
       capacity = (int) Math.max(16, Math.min(rowsAtMost, MAX_ROWS));
     }
     try {
@@ -105,8 +102,8 @@ final class RowParser {
     } catch (OutOfMemoryError e) {
       // The columns are unreachable once parse() has unwound, so there is memory to say so.
       throw OutOfMemory.of(
-          "read " + display + " (" + opened.fileBytes + " bytes)",
-          opened.lines >= 0 ? Math.max(0, opened.lines - 1) : opened.csv.row(),
+          "read " + display + " (" + opened.fileBytes() + " bytes)",
+          rowsAtMost >= 0 ? rows : opened.row(),
           columnCount,
           e);
     }
@@ -131,7 +128,7 @@ final class RowParser {
 
   private static Parsed parse(
       LoadedConfig loaded,
-      CsvReader.Opened opened,
+      RowSource opened,
       Columns columns,
       Long hashSeed,
       Progress progress,
@@ -144,9 +141,9 @@ final class RowParser {
     Set<String> na = new HashSet<>(data.naValues());
     boolean classification = config.task() == Task.CLASSIFICATION;
     String targetName = data.target();
-    String display = opened.csv.display();
+    String display = opened.display();
     int width = columns.features.size();
-    int columnCount = opened.csv.header().size();
+    int columnCount = opened.header().size();
     Builder b =
         new Builder(width, categoricalColumn, columns.id >= 0, classification, hashSeed, capacity);
     Map<String, Integer> idRows = new HashMap<>();
@@ -159,23 +156,37 @@ final class RowParser {
     int dropped = 0;
     double[] numeric = new double[width];
     int[] codes = new int[width];
-    for (String[] cells; (cells = CsvReader.next(opened)) != null; ) {
-      int row = opened.csv.row();
-      int line = opened.csv.line();
-      fileRows = row;
-      if (row % PROGRESS_ROWS == 0) {
-        long read = opened.fileBytesRead();
-        if (progress != null) {
-          progress.rows(display, row, read, opened.fileBytes);
+    String[] content = columns.id >= 0 ? null : new String[columnCount];
+    boolean[] used = new boolean[columnCount];
+    if (columns.id >= 0) {
+      used[columns.id] = true;
+      used[columns.target] = true;
+      for (int c : columns.featureIndex) {
+        used[c] = true;
+      }
+    } else {
+      // Content ids hash the whole row.
+      Arrays.fill(used, true);
+    }
+    opened.use(used);
+    while (opened.next()) {
+      int row = opened.row();
+      int line = opened.line();
+      String at = opened.rowDisplay();
+      fileRows++;
+      if (fileRows % PROGRESS_ROWS == 0) {
+        double fraction = opened.fractionRead();
+        if (progress != null && fraction > 0) {
+          progress.rows(display, fileRows, Math.round(fraction * 1e6), 1_000_000);
         }
-        if (opened.lines < 0 && read > 0) {
+        if (opened.rowsAtMost() < 0 && fraction > 0) {
           // Compressed: the size is known only as it streams; project it from the bytes so far.
-          long projected = Math.round((double) row * opened.fileBytes / read);
+          long projected = Math.round(fileRows / fraction);
           requireRowLimit(display, projected);
           budget.require(
               display,
-              opened.fileBytes,
-              Math.max(0, projected - row),
+              opened.fileBytes(),
+              Math.max(0, projected - fileRows),
               "about " + projected + " rows",
               columnCount);
         }
@@ -184,18 +195,19 @@ final class RowParser {
       long hi = 0;
       byte[] keyBytes;
       if (columns.id >= 0) {
-        id = cells[columns.id].trim();
         String idName = data.id().orElseThrow();
-        if (na.contains(id)) {
+        String idText = opened.text(columns.id);
+        id = idText == null ? "" : idText.trim();
+        if (idText == null || na.contains(id)) {
           throw new BadInputException(
               rowProblem(
-                  display, row, line, idName, "the id is missing.", "give every row a unique id."));
+                  at, row, line, idName, "the id is missing.", "give every row a unique id."));
         }
         Integer first = idRows.putIfAbsent(id, row);
         if (first != null) {
           throw new BadInputException(
               rowProblem(
-                  display,
+                  at,
                   row,
                   line,
                   idName,
@@ -204,25 +216,30 @@ final class RowParser {
         }
         keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
       } else {
-        keyBytes = String.join("\u001f", cells).getBytes(StandardCharsets.UTF_8);
+        for (int c = 0; c < columnCount; c++) {
+          String t = opened.text(c);
+          content[c] = t == null ? "" : t;
+        }
+        keyBytes = String.join("\u001f", content).getBytes(StandardCharsets.UTF_8);
         ByteBuffer digest = ByteBuffer.wrap(sha.digest(keyBytes));
         hi = digest.getLong();
-        if (row > allHi.length) {
+        if (fileRows > allHi.length) {
           allHi = Arrays.copyOf(allHi, allHi.length + (allHi.length >> 1));
           allLo = Arrays.copyOf(allLo, allHi.length);
         }
-        allHi[row - 1] = hi;
-        allLo[row - 1] = digest.getLong();
+        allHi[fileRows - 1] = hi;
+        allLo[fileRows - 1] = digest.getLong();
       }
-      String rawTarget = cells[columns.target].trim();
+      String rawTarget = opened.text(columns.target);
+      rawTarget = rawTarget == null ? null : rawTarget.trim();
       boolean missing = false;
       String label = null;
       double target = Double.NaN;
-      if (na.contains(rawTarget)) {
+      if (rawTarget == null || na.contains(rawTarget)) {
         if (data.missing() != MissingPolicy.DROP) {
           throw new BadInputException(
               rowProblem(
-                  display,
+                  at,
                   row,
                   line,
                   targetName,
@@ -234,24 +251,31 @@ final class RowParser {
         missing = true;
       } else if (classification) {
         label = rawTarget;
+      } else if (opened.typed(columns.target)) {
+        target = finite(at, row, line, targetName, opened.number(columns.target), loaded);
       } else {
-        target = number(display, row, line, targetName, rawTarget, loaded, false);
+        target = number(at, row, line, targetName, rawTarget, loaded, false);
       }
       for (int f = 0; f < width; f++) {
         String name = columns.features.get(f);
-        String cell = cells[columns.featureIndex[f]].trim();
+        int c = columns.featureIndex[f];
+        boolean typed = opened.typed(c);
+        String cell = typed ? null : opened.text(c);
+        cell = cell == null ? null : cell.trim();
         numeric[f] = Double.NaN;
         codes[f] = -1;
-        if (na.contains(cell)) {
+        if (typed ? opened.isNull(c) : cell == null || na.contains(cell)) {
           if (data.missing() == MissingPolicy.ERROR) {
             throw new BadInputException(
                 rowProblem(
-                    display,
+                    at,
                     row,
                     line,
                     name,
                     "the value is missing"
-                        + (cell.isEmpty() ? "" : " ('" + cell + "' is listed in data.na_values)")
+                        + (cell == null || cell.isEmpty()
+                            ? ""
+                            : " ('" + cell + "' is listed in data.na_values)")
                         + ".",
                     "fill it in, or set 'missing: drop' or 'missing: impute-mean' under 'data' in "
                         + loaded.displayName()
@@ -259,9 +283,11 @@ final class RowParser {
           }
           missing = true;
         } else if (categoricalColumn[f]) {
-          codes[f] = b.code(f, cell);
+          codes[f] = b.code(f, typed ? opened.text(c) : cell);
+        } else if (typed) {
+          numeric[f] = finite(at, row, line, name, opened.number(c), loaded);
         } else {
-          numeric[f] = number(display, row, line, name, cell, loaded, true);
+          numeric[f] = number(at, row, line, name, cell, loaded, true);
         }
       }
       if (missing && data.missing() == MissingPolicy.DROP) {
@@ -274,7 +300,7 @@ final class RowParser {
         byte[] d = sha.digest(keyBytes);
         unit = (ByteBuffer.wrap(d, 0, 8).getLong() >>> 11) * 0x1.0p-53;
       }
-      b.add(row, line, id, hi, label, target, numeric, codes, unit);
+      b.add(fileRows, line, id, hi, label, target, numeric, codes, unit);
     }
     if (progress != null) {
       progress.done(display, fileRows);
@@ -477,6 +503,26 @@ final class RowParser {
           codes,
           frozen);
     }
+  }
+
+  /** A number read as a number (Parquet): it must be finite. */
+  private static double finite(
+      String display, int row, int line, String column, double value, LoadedConfig loaded)
+      throws BadInputException {
+    if (Double.isFinite(value)) {
+      return value;
+    }
+    throw new BadInputException(
+        rowProblem(
+            display,
+            row,
+            line,
+            column,
+            "'" + value + "' is not a finite number.",
+            "if it marks a missing value, write a null instead (and choose data.missing: drop or"
+                + " impute-mean in "
+                + loaded.displayName()
+                + "); otherwise write the real value."));
   }
 
   private static double number(
