@@ -164,6 +164,19 @@ final class ParquetSource implements RowSource {
         rows += r.getRecordCount();
       }
     }
+    if (schema.getFieldCount() > CsvReader.MAX_COLUMNS) {
+      throw new BadInputException(
+          Problem.in(
+              partDisplays.get(0),
+              "",
+              "the file has "
+                  + schema.getFieldCount()
+                  + " columns; mlci reads at most "
+                  + CsvReader.MAX_COLUMNS
+                  + ".",
+              "keep the columns the model uses (select them before writing the file), or reduce"
+                  + " them (e.g. hashing or PCA) upstream."));
+    }
     return new ParquetSource(
         display, parts, partDisplays, schema, rows, bytes, Files.isDirectory(file));
   }
