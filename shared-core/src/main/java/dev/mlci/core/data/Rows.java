@@ -1,6 +1,7 @@
 package dev.mlci.core.data;
 
 import java.util.AbstractList;
+import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -39,6 +40,23 @@ public final class Rows extends AbstractList<DataRow> implements RandomAccess {
   @Override
   public int size() {
     return index == null ? frame.size() : index.length;
+  }
+
+  /**
+   * The rows {@code from} (inclusive) to {@code to} (exclusive) as made {@link DataRow}s: a batch
+   * (ONNX scoring, the finite check) reads its rows cell by cell, and a view would make a row per
+   * cell. The rows never change, so the copy reads like the view.
+   */
+  @Override
+  public List<DataRow> subList(int from, int to) {
+    if (from < 0 || to > size() || from > to) {
+      throw new IndexOutOfBoundsException("rows " + from + " to " + to + " of " + size());
+    }
+    DataRow[] out = new DataRow[to - from];
+    for (int i = from; i < to; i++) {
+      out[i - from] = frame.row(frameRow(i));
+    }
+    return List.of(out);
   }
 
   /** The id of row {@code i}. */
