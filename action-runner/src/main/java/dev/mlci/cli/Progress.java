@@ -185,6 +185,10 @@ final class Progress implements StepListener {
       sb.append(
           String.format(
               Locale.ROOT, "%3d%% %d/%d %s", Math.round(fraction * 100), done, total, unit));
+      if ("rows".equals(unit) && done > 0 && elapsed > 0) {
+        // Reading data: the rate says whether a slow load is the disk or the size.
+        sb.append(String.format(Locale.ROOT, ", %.0f rows/s", done * 1e9 / elapsed));
+      }
       if (done > 0 && done < total) {
         long remaining = (long) (elapsed * ((double) (total - done) / done));
         sb.append(", ETA ").append(seconds(remaining));

@@ -91,4 +91,16 @@ class ProgressTest {
 
     assertThat(p.line(clock.get())).isEqualTo("training xgboost elapsed  (3.0s)");
   }
+
+  @Test
+  void readingRows_showsTheRateAndTimeLeft() {
+    Progress p = progress(false);
+    p.start("reading data/big.csv", 1_000_000, "rows");
+    clock.addAndGet(2_000_000_000L);
+
+    p.advance(400_000);
+
+    assertThat(p.line(clock.get()))
+        .isEqualTo("reading data/big.csv  40% 400000/1000000 rows, 200000 rows/s, ETA 3.0s (2.0s)");
+  }
 }

@@ -62,7 +62,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
           "cannot read the model in " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
           e);
     }
-    LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
+    LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     requireSameInputs(bundle, data);
     context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
     Evaluation evaluation;

@@ -42,7 +42,7 @@ public final class TrainStep extends Step<TrainResult> {
     Workspace ws = plan.workspace();
     StepOutput output =
         StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
-    LoadedData data = new DataLoader(ws.repository()).load(plan.loaded());
+    LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     context.progress().info(describe(data));
     if (plan.config().model().isExternal()) {
       return trainExternal(output, data);

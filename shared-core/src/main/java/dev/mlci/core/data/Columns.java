@@ -31,7 +31,7 @@ final class Columns {
     return features.stream().map(categorical::contains).toList();
   }
 
-  static Columns resolve(LoadedConfig loaded, CsvTable table) throws BadInputException {
+  static Columns resolve(LoadedConfig loaded, Header table) throws BadInputException {
     DataConfig data = loaded.config().data();
     List<Problem> problems = new ArrayList<>();
     int target = index(loaded, table, "data.target", data.target(), problems);
@@ -67,12 +67,12 @@ final class Columns {
   }
 
   /** The same roles in another table (the test file), which must have every column used. */
-  Columns within(LoadedConfig loaded, CsvTable table) throws BadInputException {
+  Columns within(LoadedConfig loaded, Header table) throws BadInputException {
     DataConfig data = loaded.config().data();
     List<String> needed = new ArrayList<>(features);
     needed.add(data.target());
     data.id().ifPresent(needed::add);
-    List<String> missing = needed.stream().filter(c -> table.indexOf(c).isEmpty()).toList();
+    List<String> missing = needed.stream().filter(c -> !table.header().contains(c)).toList();
     if (!missing.isEmpty()) {
       throw new BadInputException(
           Problem.atLine(
@@ -93,7 +93,7 @@ final class Columns {
   }
 
   private static int index(
-      LoadedConfig loaded, CsvTable table, String field, String column, List<Problem> problems) {
+      LoadedConfig loaded, Header table, String field, String column, List<Problem> problems) {
     int i = table.header().indexOf(column);
     if (i < 0) {
       String suggestion =
@@ -114,4 +114,7 @@ final class Columns {
         ? String.join(", ", names)
         : String.join(", ", names.subList(0, 12)) + ", ... (" + names.size() + " in all)";
   }
+
+  /** The header of a data file and its name for messages. */
+  record Header(String display, List<String> header) {}
 }

@@ -6,23 +6,22 @@ import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.RegularFiles;
-import dev.mlci.core.io.TextFiles;
 import dev.mlci.format.Digests;
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads a CSV file with a header row (RFC 4180: comma-separated, double-quoted fields may hold
@@ -43,15 +42,194 @@ public final class CsvReader {
    */
   public static final int MAX_COLUMNS = 10_000;
 
-  private static final CSVFormat FORMAT =
-      CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).setTrim(false).get();
-
-  private static final Pattern PARSER_LINE = Pattern.compile("line:? ?(\\d+)");
-
   private CsvReader() {}
 
   /**
-   * Reads {@code file}.
+   * Whether {@code name} names a compressed CSV mlci can read ({@code .csv.gz}, {@code .csv.zst}).
+   */
+  static boolean compressed(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.endsWith(".gz") || n.endsWith(".zst");
+  }
+
+  /**
+   * Opens {@code file} for streaming: decompressed when its name ends in {@code .gz} or {@code
+   * .zst}, the SHA-256 of its (compressed) bytes taken on the way.
+   *
+   * @throws BadInputException for an empty file or a bad header
+   */
+  static Opened open(Path file, String display) throws MlciException, IOException {
+    RegularFiles.require(file, display, "");
+    long size = Files.size(file);
+    MessageDigest sha = Digests.sha256();
+    InputStream raw = new DigestInputStream(Files.newInputStream(file), sha);
+    CountingInputStream counted = new CountingInputStream(raw);
+    InputStream in = counted;
+    try {
+      String name = name(file);
+      if (name.endsWith(".gz")) {
+        in = new GZIPInputStream(counted, 1 << 16);
+      } else if (name.endsWith(".zst")) {
+        in = new BufferedInputStream(new ZstdInputStream(counted), 1 << 16);
+      }
+      long lines = name.endsWith(".gz") || name.endsWith(".zst") ? -1 : countLines(file);
+      return new Opened(new CsvStream(in, display), sha, counted, size, lines);
+    } catch (ZipException | EOFException | UncheckedIOException e) {
+      in.close();
+      throw notCompressed(display, e);
+    } catch (RuntimeException e) {
+      // aircompressor reports a corrupt frame as a RuntimeException.
+      in.close();
+      if (name(file).endsWith(".zst")) {
+        throw notCompressed(display, e);
+      }
+      throw e;
+    } catch (IOException | BadInputException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Counts the line breaks of {@code file} in one streaming pass (a fraction of a second per 100
+   * MB), so the heap check and the columns know the size before the rows are read.
+   */
+  private static long countLines(Path file) throws IOException {
+    long lines = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            lines++;
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  private static String name(Path file) {
+    return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A corrupt or truncated compressed file. */
+  static BadInputException notCompressed(String display, Exception e) {
+    return new BadInputException(
+        Problem.in(
+            display,
+            "",
+            "the compressed file cannot be decompressed ("
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                + ").",
+            "check that the file is complete and compressed with the format its name says (.gz:"
+                + " gzip, .zst: zstd), or give the plain .csv."));
+  }
+
+  /** An open CSV: the stream of records, and the digest of the file's bytes once it is read. */
+  static final class Opened implements RowSource {
+    final CsvStream csv;
+    private final MessageDigest sha;
+    private final CountingInputStream counted;
+    final long fileBytes;
+
+    /** Line breaks in the file (an upper bound of its rows plus one), or -1 when compressed. */
+    final long lines;
+
+    Opened(
+        CsvStream csv, MessageDigest sha, CountingInputStream counted, long fileBytes, long lines) {
+      this.csv = csv;
+      this.sha = sha;
+      this.counted = counted;
+      this.fileBytes = fileBytes;
+      this.lines = lines;
+    }
+
+    private String[] cells;
+
+    /** Bytes of the file (compressed, if it is) read so far. */
+    long fileBytesRead() {
+      return counted.getByteCount();
+    }
+
+    @Override
+    public String display() {
+      return csv.display();
+    }
+
+    @Override
+    public String rowDisplay() {
+      return csv.display();
+    }
+
+    @Override
+    public List<String> header() {
+      return csv.header();
+    }
+
+    @Override
+    public boolean next() throws IOException, BadInputException {
+      cells = CsvReader.next(this);
+      return cells != null;
+    }
+
+    @Override
+    public int row() {
+      return csv.row();
+    }
+
+    @Override
+    public int line() {
+      return csv.line();
+    }
+
+    @Override
+    public String text(int c) {
+      return cells[c];
+    }
+
+    @Override
+    public boolean typed(int c) {
+      return false;
+    }
+
+    @Override
+    public double number(int c) {
+      throw new IllegalStateException("a CSV cell is text");
+    }
+
+    @Override
+    public long rowsAtMost() {
+      // Each row ends with a line break but perhaps the last; the header takes one.
+      return lines < 0 ? -1 : Math.max(0, lines);
+    }
+
+    @Override
+    public long fileBytes() {
+      return fileBytes;
+    }
+
+    @Override
+    public double fractionRead() {
+      return fileBytes <= 0 ? -1 : (double) fileBytesRead() / fileBytes;
+    }
+
+    /** SHA-256 of the whole file; reads what the parser left (a trailing gzip member, padding). */
+    @Override
+    public String sha256() throws IOException {
+      counted.transferTo(java.io.OutputStream.nullOutputStream());
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+      csv.close();
+    }
+  }
+
+  /**
+   * Reads {@code file} whole, every cell a String: for small files and tests. Data for training
+   * goes through {@link #open} and {@link RowParser}, which keep no cells.
    *
    * @param display the name used in messages
    * @throws BadInputException for a file that is not UTF-8, empty, has a bad header, ragged rows or
@@ -60,257 +238,85 @@ public final class CsvReader {
    * @throws EnvironmentException when the heap is too small for the file (exit 3)
    */
   public static CsvTable read(Path file, String display) throws MlciException, IOException {
-    RegularFiles.require(file, display, "");
-    // Lines and header columns are counted by streaming, in constant memory, before the file is
-    // read whole: a too wide file is refused, and running out of memory can say how big it was.
-    long[] shape = prescan(file, display);
-    try {
-      return parse(file, display, new long[2]);
-    } catch (OutOfMemoryError e) {
-      // The table is unreachable once parse() has unwound, so there is memory to say so.
-      throw OutOfMemory.of(
-          "read " + display + " (" + Files.size(file) + " bytes)",
-          Math.max(0, shape[0] - 1),
-          shape[1],
-          e);
-    }
-  }
-
-  /**
-   * Streams {@code file} once: its line count and the column count of its header (the first
-   * non-empty record, quotes respected), refusing a header wider than {@link #MAX_COLUMNS}.
-   */
-  private static long[] prescan(Path file, String display) throws IOException, BadInputException {
-    long lines = 0;
-    long columns = 0;
-    boolean inHeader = true;
-    boolean quoted = false;
-    boolean lineEmpty = true;
-    int headerLine = 1;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          byte b = buf[i];
-          if (b == '\n') {
-            lines++;
-          }
-          if (!inHeader) {
-            continue;
-          }
-          if (b == '"') {
-            quoted = !quoted;
-          } else if (b == ',' && !quoted) {
-            columns++;
-          } else if (b == '\n' && !quoted) {
-            if (lineEmpty) {
-              headerLine++;
-              continue;
-            }
-            inHeader = false;
-            continue;
-          }
-          if (b != '\r' && b != '\n') {
-            if (lineEmpty) {
-              columns++; // the first field of the header
-            }
-            lineEmpty = false;
-          }
-          if (columns > MAX_COLUMNS) {
-            throw new BadInputException(
-                Problem.atLine(
-                    display,
-                    headerLine,
-                    "",
-                    "the header has more than "
-                        + MAX_COLUMNS
-                        + " columns, the most mlci reads; the file was not loaded.",
-                    "keep the columns the model uses (select them before writing the CSV), or"
-                        + " reduce them (e.g. hashing or PCA) upstream."));
-          }
-        }
-      }
-    }
-    return new long[] {lines, columns};
-  }
-
-  /**
-   * Reads, keeping the rows and columns seen so far in {@code size} for an out-of-memory report.
-   */
-  private static CsvTable parse(Path file, String display, long[] size)
-      throws BadInputException, IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    String text = TextFiles.decodeUtf8(display, bytes);
-    if (text.isBlank()) {
-      throw new BadInputException(
-          Problem.in(
-              display,
-              "",
-              "the file is empty.",
-              "write a header row with the column names, then one row per example."));
-    }
-    int[] lineStarts = checkLineLengths(display, text);
-    List<String> header = null;
     List<String[]> rows = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    try (CSVParser parser = CSVParser.parse(text, FORMAT)) {
-      for (CSVRecord record : parser) {
-        int line = lineOf(text, lineStarts, (int) record.getCharacterPosition());
-        if (header == null) {
-          header = header(display, line, record);
-          size[1] = header.size();
-          continue;
-        }
-        if (record.size() != header.size()) {
-          throw new BadInputException(
-              Problem.atRow(
-                      display,
-                      rows.size() + 1,
-                      "",
-                      "the row has "
-                          + record.size()
-                          + " fields but the header has "
-                          + header.size()
-                          + ".",
-                      record.size() > header.size()
-                          ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
-                          : "add the missing fields; leave a field empty (a,,c) to mark a missing value.")
-                  .onLine(line));
-        }
-        rows.add(record.values());
-        lines.add(line);
-        size[0]++;
-      }
-    } catch (UncheckedIOException e) {
-      Matcher m = PARSER_LINE.matcher(String.valueOf(e.getCause().getMessage()));
-      int line = m.find() ? Integer.parseInt(m.group(1)) : 0;
-      throw new BadInputException(
-          Problem.atLine(
-              display,
-              line,
-              "",
-              "the CSV cannot be parsed: " + e.getCause().getMessage() + ".",
-              "check the quotes on this line: a field that starts with \" must end with \", and a \" inside it is"
-                  + " written \"\"."));
-    }
-    if (rows.isEmpty()) {
-      throw new BadInputException(
-          Problem.atLine(
-              display,
-              1,
-              "",
-              "the file has a header but no data rows.",
-              "add one row per example below the header."));
-    }
-    return new CsvTable(
-        display,
-        Digests.sha256Hex(bytes),
-        header,
-        rows,
-        lines.stream().mapToInt(Integer::intValue).toArray());
-  }
-
-  private static List<String> header(String display, int line, CSVRecord record)
-      throws BadInputException {
-    if (record.size() > MAX_COLUMNS) {
-      throw new BadInputException(
-          Problem.atLine(
-              display,
-              line,
-              "",
-              "the header has "
-                  + record.size()
-                  + " columns; mlci reads at most "
-                  + MAX_COLUMNS
-                  + ".",
-              "keep the columns the model uses (select them before writing the CSV), or reduce"
-                  + " them (e.g. hashing or PCA) upstream."));
-    }
-    List<String> names = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < record.size(); i++) {
-      String name = record.get(i).trim();
-      if (name.isEmpty()) {
-        throw new BadInputException(
-            Problem.atLine(
-                display,
-                line,
-                "",
-                "column " + (i + 1) + " of the header has no name.",
-                "give every column a name in the first row."));
-      }
-      Integer previous = seen.put(name, i + 1);
-      if (previous != null) {
-        throw new BadInputException(
-            Problem.atLine(
-                display,
-                line,
-                name,
-                "the header names this column twice (columns "
-                    + previous
-                    + " and "
-                    + (i + 1)
-                    + ").",
-                "rename one of them so every column name is unique."));
-      }
-      names.add(name);
-    }
-    return names;
-  }
-
-  /** Finds every line start, and rejects a line longer than {@link #MAX_LINE_CHARS}. */
-  private static int[] checkLineLengths(String display, String text) throws BadInputException {
-    int[] starts = new int[1024];
-    int count = 0;
-    int start = 0;
-    starts[count++] = 0;
-    for (int i = 0; i <= text.length(); i++) {
-      if (i == text.length() || text.charAt(i) == '\n') {
-        if (i - start > MAX_LINE_CHARS) {
-          throw new BadInputException(
-              Problem.atLine(
-                  display,
-                  count,
-                  "",
-                  "line "
-                      + count
-                      + " is "
-                      + (i - start)
-                      + " characters long; the limit is "
-                      + MAX_LINE_CHARS
-                      + ".",
-                  "check that this is a CSV file with one example per line (line breaks may be missing)."));
-        }
-        if (i < text.length()) {
-          if (count == starts.length) {
-            starts = Arrays.copyOf(starts, count * 2);
+    int[] lines = new int[16];
+    try (Opened opened = open(file, display)) {
+      try {
+        for (String[] r; (r = next(opened)) != null; ) {
+          if (rows.size() == lines.length) {
+            lines = Arrays.copyOf(lines, lines.length * 2);
           }
-          starts[count++] = i + 1;
-          start = i + 1;
+          lines[rows.size()] = opened.csv.line();
+          rows.add(r);
         }
+      } catch (OutOfMemoryError e) {
+        int n = rows.size();
+        rows = null;
+        throw OutOfMemory.of(
+            "read " + display + " (" + Files.size(file) + " bytes)",
+            n,
+            opened.csv.header().size(),
+            e);
       }
+      return new CsvTable(
+          display, opened.sha256(), opened.csv.header(), rows, Arrays.copyOf(lines, rows.size()));
     }
-    return Arrays.copyOf(starts, count);
   }
 
-  /**
-   * The 1-based line of the record starting at character {@code position}. The parser reports the
-   * position before the empty lines it skips, so those are skipped here too.
-   */
-  private static int lineOf(String text, int[] lineStarts, int position) {
-    int i = Arrays.binarySearch(lineStarts, position);
-    i = i >= 0 ? i : -i - 2;
-    while (i + 1 < lineStarts.length && isEmptyLine(text, lineStarts[i], lineStarts[i + 1])) {
-      i++;
+  /** The next row of {@code opened}, a corrupt compressed stream reported as bad input. */
+  static String[] next(Opened opened) throws IOException, BadInputException {
+    try {
+      return opened.csv.next();
+    } catch (ZipException | EOFException | UncheckedIOException e) {
+      throw notCompressed(opened.csv.display(), e);
+    } catch (RuntimeException e) {
+      if (compressed(opened.csv.display())) {
+        throw notCompressed(opened.csv.display(), e);
+      }
+      throw e;
+    } catch (IOException e) {
+      if (compressed(opened.csv.display())) {
+        throw notCompressed(opened.csv.display(), e);
+      }
+      throw e;
     }
-    return i + 1;
   }
 
-  private static boolean isEmptyLine(String text, int start, int next) {
-    int end = next - 1; // the '\n'
-    if (end > start && text.charAt(end - 1) == '\r') {
-      end--;
+  /** Counts the bytes read through it (the file's own bytes, before decompression). */
+  static final class CountingInputStream extends java.io.FilterInputStream {
+    private long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
     }
-    return end == start;
+
+    long getByteCount() {
+      return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(n);
+      count += s;
+      return s;
+    }
   }
 }

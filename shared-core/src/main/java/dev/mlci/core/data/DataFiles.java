@@ -23,11 +23,17 @@ final class DataFiles {
     this.repository = repository;
   }
 
+  /** What reads a resolved data file. */
+  interface FileReader<T> {
+    T read(Path file, String display) throws MlciException, IOException;
+  }
+
   /**
-   * Resolves a data path against the config's folder and reads it, refusing paths outside the
-   * repository.
+   * Resolves a data path against the config's folder and reads it with {@code reader}, refusing
+   * paths outside the repository.
    */
-  CsvTable read(LoadedConfig loaded, String field, String written) throws MlciException {
+  <T> T read(LoadedConfig loaded, String field, String written, FileReader<T> reader)
+      throws MlciException {
     Path file = loaded.folder().resolve(written).normalize();
     Optional<String> link = escapingLink(file);
     if (link.isPresent()) {
@@ -61,12 +67,18 @@ final class DataFiles {
     }
     String display = repository.relativize(file).toString();
     try {
-      if (Files.isDirectory(file)) {
+      if (Files.isDirectory(file) && !hasParquet(file)) {
         throw new BadInputException(
             loaded.problemAt(
-                field, "'" + written + "' is a directory.", "point it at a CSV file."));
+                field,
+                "'" + written + "' is a directory without .parquet files.",
+                "point it at a CSV file (.csv, .csv.gz, .csv.zst), a Parquet file, or a folder of"
+                    + " Parquet part files."));
       }
-      Optional<String> kind = dev.mlci.core.io.RegularFiles.notRegular(file);
+      Optional<String> kind =
+          Files.isDirectory(file)
+              ? Optional.empty()
+              : dev.mlci.core.io.RegularFiles.notRegular(file);
       if (kind.isPresent()) {
         throw new BadInputException(
             loaded.problemAt(
@@ -77,9 +89,9 @@ final class DataFiles {
                     + kind.get()
                     + ", not a regular file; mlci reads only"
                     + " regular files.",
-                "point it at a CSV file (copy the data into one)."));
+                "point it at a CSV or Parquet file (copy the data into one)."));
       }
-      return CsvReader.read(file, display);
+      return reader.read(file, display);
     } catch (NoSuchFileException e) {
       throw new BadInputException(
           loaded.problemAt(
@@ -92,6 +104,13 @@ final class DataFiles {
               field,
               "cannot read " + display + ": " + e + ".",
               "check that it is a readable file."));
+    }
+  }
+
+  private static boolean hasParquet(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.anyMatch(
+          p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet"));
     }
   }
 

@@ -4,11 +4,13 @@ import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.config.SplitStrategy;
 import dev.mlci.core.config.Task;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.TargetSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +29,22 @@ import java.util.TreeMap;
  */
 public final class DataLoader {
   private final DataFiles dataFiles;
+  private final RowParser.Progress progress;
 
   /**
    * @param repository the ML repository; data files must lie inside it
    */
   public DataLoader(Path repository) {
+    this(repository, null);
+  }
+
+  /**
+   * @param repository the ML repository; data files must lie inside it
+   * @param progress shown the rows read (and an estimate of the rows left) while a file streams in
+   */
+  public DataLoader(Path repository, ProgressListener progress) {
     this.dataFiles = new DataFiles(repository.toAbsolutePath().normalize());
+    this.progress = progress == null ? null : new LoadingProgress(progress);
   }
 
   /**
@@ -53,73 +65,118 @@ public final class DataLoader {
     MlConfig config = loaded.config();
     DataConfig data = config.data();
     if (data.singleFile()) {
-      CsvTable table = dataFiles.read(loaded, "data.path", data.path().orElseThrow());
-      Columns columns = Columns.resolve(loaded, table);
-      RowParser.Parsed parsed = RowParser.parse(loaded, table, columns);
-      List<String> labels = parsed.rows.stream().map(DataRow::label).toList();
-      boolean[] test = Splitter.split(data.split(), parsed.keys, labels);
-      List<DataRow> train = new ArrayList<>();
-      List<DataRow> held = new ArrayList<>();
-      for (int i = 0; i < parsed.rows.size(); i++) {
-        (test[i] ? held : train).add(parsed.rows.get(i));
+      Long seed = data.split().strategy() == SplitStrategy.HASH ? data.split().seed() : null;
+      RowParser.Parsed parsed =
+          read(
+              loaded,
+              "data.path",
+              data.path().orElseThrow(),
+              h -> Columns.resolve(loaded, h),
+              seed);
+      Frame frame = parsed.frame;
+      boolean[] test = Splitter.split(data.split(), frame.size(), parsed.units, frame::label);
+      int held = 0;
+      for (boolean t : test) {
+        held += t ? 1 : 0;
       }
-      checkSizes(loaded, table.display(), train, table.display(), held);
-      TargetSpec target = targetSpec(loaded, config, train, held, table.display(), table.display());
+      int[] trainIndex = new int[frame.size() - held];
+      int[] testIndex = new int[held];
+      for (int i = 0, a = 0, b = 0; i < test.length; i++) {
+        if (test[i]) {
+          testIndex[b++] = i;
+        } else {
+          trainIndex[a++] = i;
+        }
+      }
+      Rows train = new Rows(frame, trainIndex);
+      Rows heldOut = new Rows(frame, testIndex);
+      checkSizes(loaded, parsed.display, train, parsed.display, heldOut);
+      TargetSpec target =
+          targetSpec(loaded, config, train, heldOut, parsed.display, parsed.display);
       List<DataFile> files =
-          List.of(new DataFile("data", table.display(), table.sha256(), table.rows().size()));
+          List.of(new DataFile("data", parsed.display, parsed.sha256, parsed.fileRows));
       return new LoadedData(
           files,
-          columns.features,
-          columns.categoricalFlags(),
+          parsed.columns.features,
+          parsed.columns.categoricalFlags(),
           target,
           train,
-          held,
-          parsed.droppedKeys.size());
+          heldOut,
+          parsed.dropped);
     }
-    CsvTable trainTable = dataFiles.read(loaded, "data.train", data.train().orElseThrow());
-    CsvTable testTable = dataFiles.read(loaded, "data.test", data.test().orElseThrow());
-    if (trainTable.display().equals(testTable.display())) {
+    String trainPath = data.train().orElseThrow();
+    String testPath = data.test().orElseThrow();
+    RowParser.Parsed trainFile =
+        read(loaded, "data.train", trainPath, h -> Columns.resolve(loaded, h), null);
+    if (loaded
+        .folder()
+        .resolve(trainPath)
+        .normalize()
+        .equals(loaded.folder().resolve(testPath).normalize())) {
       throw new BadInputException(
           loaded.problemAt(
               "data.test",
               "the test file is the training file ("
-                  + testTable.display()
+                  + trainFile.display
                   + "): the evaluation would score"
                   + " rows the model was trained on.",
               "point data.test at held-out rows, or use data.path and let mlci split one file."));
     }
-    Columns columns = Columns.resolve(loaded, trainTable);
-    Columns testColumns = columns.within(loaded, testTable);
-    RowParser.Parsed train = RowParser.parse(loaded, trainTable, columns);
-    RowParser.Parsed test = RowParser.parse(loaded, testTable, testColumns);
+    Columns columns = trainFile.columns;
+    RowParser.Parsed testFile =
+        read(loaded, "data.test", testPath, h -> columns.within(loaded, h), null);
+    Rows train = new Rows(trainFile.frame, null);
+    Rows test = new Rows(testFile.frame, null);
     if (columns.id >= 0) {
-      requireDisjointIds(loaded, train.rows, test.rows);
+      requireDisjointIds(loaded, train, test);
     }
-    checkSizes(loaded, trainTable.display(), train.rows, testTable.display(), test.rows);
+    checkSizes(loaded, trainFile.display, train, testFile.display, test);
     TargetSpec target =
-        targetSpec(
-            loaded, config, train.rows, test.rows, trainTable.display(), testTable.display());
+        targetSpec(loaded, config, train, test, trainFile.display, testFile.display);
     List<DataFile> files =
         List.of(
-            new DataFile(
-                "train", trainTable.display(), trainTable.sha256(), trainTable.rows().size()),
-            new DataFile("test", testTable.display(), testTable.sha256(), testTable.rows().size()));
+            new DataFile("train", trainFile.display, trainFile.sha256, trainFile.fileRows),
+            new DataFile("test", testFile.display, testFile.sha256, testFile.fileRows));
     return new LoadedData(
         files,
         columns.features,
         columns.categoricalFlags(),
         target,
-        train.rows,
-        test.rows,
-        train.droppedKeys.size() + test.droppedKeys.size());
+        train,
+        test,
+        trainFile.dropped + testFile.dropped);
+  }
+
+  /** How the columns of a file are found from its header. */
+  private interface ColumnsOf {
+    Columns of(Columns.Header header) throws BadInputException;
+  }
+
+  /** Opens, checks and streams one data file into columns. */
+  private RowParser.Parsed read(
+      LoadedConfig loaded, String field, String written, ColumnsOf columnsOf, Long hashSeed)
+      throws MlciException {
+    return dataFiles.read(
+        loaded,
+        field,
+        written,
+        (file, display) -> {
+          try (RowSource opened =
+              ParquetSource.isParquet(file)
+                  ? ParquetSource.open(file, display)
+                  : CsvReader.open(file, display)) {
+            Columns columns = columnsOf.of(new Columns.Header(display, opened.header()));
+            RowParser.Parsed parsed = RowParser.parse(loaded, opened, columns, hashSeed, progress);
+            parsed.columns = columns;
+            parsed.display = display;
+            parsed.sha256 = opened.sha256();
+            return parsed;
+          }
+        });
   }
 
   private static void checkSizes(
-      LoadedConfig loaded,
-      String trainFile,
-      List<DataRow> train,
-      String testFile,
-      List<DataRow> test)
+      LoadedConfig loaded, String trainFile, Rows train, String testFile, Rows test)
       throws BadInputException {
     if (!train.isEmpty() && !test.isEmpty()) {
       return;
@@ -152,29 +209,31 @@ public final class DataLoader {
   }
 
   /** With an id column, a row of the test file must not also be a training row. */
-  private static void requireDisjointIds(
-      LoadedConfig loaded, List<DataRow> train, List<DataRow> test) throws BadInputException {
-    Map<String, DataRow> trainIds = new HashMap<>();
-    for (DataRow r : train) {
-      trainIds.put(r.id(), r);
+  private static void requireDisjointIds(LoadedConfig loaded, Rows train, Rows test)
+      throws BadInputException {
+    Map<String, Integer> trainIds = new HashMap<>();
+    for (int i = 0; i < train.size(); i++) {
+      trainIds.put(train.id(i), i);
     }
-    for (DataRow r : test) {
-      DataRow same = trainIds.get(r.id());
+    Frame testFrame = test.frame();
+    for (int i = 0; i < test.size(); i++) {
+      Integer same = trainIds.get(test.id(i));
       if (same != null) {
+        int t = test.frameRow(i);
         throw new BadInputException(
             Problem.atRow(
-                    r.file(),
-                    r.row(),
+                    testFrame.file(),
+                    testFrame.fileRow(t),
                     loaded.config().data().id().orElseThrow(),
                     "the id '"
-                        + r.id()
+                        + test.id(i)
                         + "' is also row "
-                        + same.row()
+                        + train.frame().fileRow(train.frameRow(same))
                         + " of "
-                        + same.file()
+                        + train.frame().file()
                         + ": a test row must be held out of training.",
                     "remove it from one of the files.")
-                .onLine(r.line()));
+                .onLine(testFrame.line(t)));
       }
     }
   }
@@ -222,8 +281,8 @@ public final class DataLoader {
   private static TargetSpec targetSpec(
       LoadedConfig loaded,
       MlConfig config,
-      List<DataRow> train,
-      List<DataRow> test,
+      Rows train,
+      Rows test,
       String trainFile,
       String testFile)
       throws BadInputException {
@@ -232,8 +291,8 @@ public final class DataLoader {
       return new TargetSpec(data.target(), List.of(), Optional.empty());
     }
     Map<String, Integer> counts = new TreeMap<>();
-    for (DataRow r : train) {
-      counts.merge(r.label(), 1, Integer::sum);
+    for (int i = 0; i < train.size(); i++) {
+      counts.merge(train.label(i), 1, Integer::sum);
     }
     if (counts.size() < 2) {
       throw new BadInputException(
@@ -246,8 +305,9 @@ public final class DataLoader {
               "add examples of the other classes, or check that data.target names the right column."));
     }
     requireClasses(loaded, counts.keySet(), trainFile);
-    for (DataRow r : test) {
-      if (!counts.containsKey(r.label())) {
+    for (int i = 0; i < test.size(); i++) {
+      if (!counts.containsKey(test.label(i))) {
+        DataRow r = test.get(i);
         throw new BadInputException(
             Problem.atRow(
                     testFile,

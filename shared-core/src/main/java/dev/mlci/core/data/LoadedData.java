@@ -26,7 +26,8 @@ public record LoadedData(
     files = List.copyOf(files);
     features = List.copyOf(features);
     categorical = List.copyOf(categorical);
-    train = List.copyOf(train);
-    test = List.copyOf(test);
+    // The loader's rows are column views (Rows); a copy would make a DataRow of every row.
+    train = train instanceof Rows ? train : List.copyOf(train);
+    test = test instanceof Rows ? test : List.copyOf(test);
   }
 }

@@ -6,85 +6,243 @@ import dev.mlci.core.config.MissingPolicy;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.config.Task;
 import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.format.Digests;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks and converts the rows of one table: ids (or content keys), the target and every feature
- * cell, under the missing-value policy, each problem naming the file, row, line and column.
+ * Checks and converts the rows of one file as they stream past: ids (or content keys), the target
+ * and every feature cell, under the missing-value policy, each problem naming the file, row, line
+ * and column. The cells go straight into the columns of a {@link Frame}; no row of strings is kept.
  */
 final class RowParser {
   private RowParser() {}
 
-  /** Rows of one table, checked and converted. */
+  /** Rows of one file, checked and converted. */
   static final class Parsed {
-    final List<DataRow> rows = new ArrayList<>();
-    final List<String> keys = new ArrayList<>();
-    final List<String> droppedKeys = new ArrayList<>();
+    /** The rows kept. */
+    Frame frame;
+
+    /** Data rows in the file, dropped ones included. */
+    int fileRows;
+
+    /** Rows dropped for missing values. */
+    int dropped;
+
+    /** Per kept row, its hash-split coordinate ({@link Splitter#hashUnit}); null unless asked. */
+    double[] units;
+
+    /** The roles of the file's columns. */
+    Columns columns;
+
+    /** The file, as named in messages. */
+    String display;
+
+    /** SHA-256 of the file's bytes. */
+    String sha256;
   }
 
-  static Parsed parse(LoadedConfig loaded, CsvTable table, Columns columns)
-      throws BadInputException {
+  /** Receives the count of rows read so far, now and then (progress). */
+  interface Progress {
+    /** {@code rows} read, taking {@code bytesRead} of the file's {@code fileBytes}. */
+    void rows(String display, long rows, long bytesRead, long fileBytes);
+
+    /** The file is read: {@code rows} in all. */
+    void done(String display, long rows);
+  }
+
+  /** Rows between two progress reports. */
+  static final int PROGRESS_ROWS = 1 << 16;
+
+  /**
+   * Streams the rows of {@code opened} into columns.
+   *
+   * @param hashSeed the seed of a hash split, to compute each row's coordinate, or null
+   */
+  static Parsed parse(
+      LoadedConfig loaded, RowSource opened, Columns columns, Long hashSeed, Progress progress)
+      throws MlciException, IOException {
+    String display = opened.display();
+    int width = columns.features.size();
+    boolean[] categoricalColumn = new boolean[width];
+    for (int f = 0; f < width; f++) {
+      categoricalColumn[f] = columns.categorical.contains(columns.features.get(f));
+    }
+    int categoricalCount = 0;
+    for (boolean c : categoricalColumn) {
+      categoricalCount += c ? 1 : 0;
+    }
+    HeapBudget budget = new HeapBudget(width - categoricalCount, categoricalCount, columns.id >= 0);
+    int columnCount = opened.header().size();
+    int capacity = 1024;
+    long rowsAtMost = opened.rowsAtMost();
+    // A CSV's count is of line breaks, one more than its rows (the header's).
+    long rows = opened instanceof CsvReader.Opened ? rowsAtMost - 1 : rowsAtMost;
+    if (rowsAtMost >= 0) {
+      rows = Math.max(0, rows);
+      requireRowLimit(display, rows);
+      budget.require(display, opened.fileBytes(), rows, rows + " rows", columnCount);
+      capacity = (int) Math.max(16, Math.min(rowsAtMost, MAX_ROWS));
+    }
+    try {
+      return parse(
+          loaded, opened, columns, hashSeed, progress, categoricalColumn, budget, capacity);
+    } catch (OutOfMemoryError e) {
+      // The columns are unreachable once parse() has unwound, so there is memory to say so.
+      throw OutOfMemory.of(
+          "read " + display + " (" + opened.fileBytes() + " bytes)",
+          rowsAtMost >= 0 ? rows : opened.row(),
+          columnCount,
+          e);
+    }
+  }
+
+  /**
+   * Most data rows per file ({@value}): rows are numbered with Java ints and held in arrays. The
+   * heap is the limit long before this one (see {@link HeapBudget}).
+   */
+  static final int MAX_ROWS = Integer.MAX_VALUE - 16;
+
+  private static void requireRowLimit(String display, long rows) throws BadInputException {
+    if (rows > MAX_ROWS) {
+      throw new BadInputException(
+          Problem.in(
+              display,
+              "",
+              "the file has more than " + MAX_ROWS + " rows, the most mlci reads from one file.",
+              "train on a sample of the rows."));
+    }
+  }
+
+  private static Parsed parse(
+      LoadedConfig loaded,
+      RowSource opened,
+      Columns columns,
+      Long hashSeed,
+      Progress progress,
+      boolean[] categoricalColumn,
+      HeapBudget budget,
+      int capacity)
+      throws MlciException, IOException {
     MlConfig config = loaded.config();
     DataConfig data = config.data();
     Set<String> na = new HashSet<>(data.naValues());
     boolean classification = config.task() == Task.CLASSIFICATION;
     String targetName = data.target();
-    Parsed parsed = new Parsed();
-    Map<String, Integer> idRows = new HashMap<>();
-    Map<String, Integer> contentCounts = new HashMap<>();
-    HexFormat hex = HexFormat.of();
+    String display = opened.display();
     int width = columns.features.size();
-    for (int r = 0; r < table.rows().size(); r++) {
-      String[] cells = table.rows().get(r);
-      int row = r + 1;
-      int line = table.lineOf(r);
-      String content = String.join("\u001f", cells);
-      String key;
-      String id;
+    int columnCount = opened.header().size();
+    Builder b =
+        new Builder(width, categoricalColumn, columns.id >= 0, classification, hashSeed, capacity);
+    Map<String, Integer> idRows = new HashMap<>();
+    byte[] seedPrefix = hashSeed == null ? null : (hashSeed + ":").getBytes(StandardCharsets.UTF_8);
+    MessageDigest sha = Digests.sha256();
+    // For content ids: per file row, the first 16 bytes of the content digest, to number repeats.
+    long[] allHi = columns.id >= 0 ? null : new long[1024];
+    long[] allLo = columns.id >= 0 ? null : new long[1024];
+    int fileRows = 0;
+    int dropped = 0;
+    double[] numeric = new double[width];
+    int[] codes = new int[width];
+    String[] content = columns.id >= 0 ? null : new String[columnCount];
+    boolean[] used = new boolean[columnCount];
+    if (columns.id >= 0) {
+      used[columns.id] = true;
+      used[columns.target] = true;
+      for (int c : columns.featureIndex) {
+        used[c] = true;
+      }
+    } else {
+      // Content ids hash the whole row.
+      Arrays.fill(used, true);
+    }
+    opened.use(used);
+    while (opened.next()) {
+      int row = opened.row();
+      int line = opened.line();
+      String at = opened.rowDisplay();
+      fileRows++;
+      if (fileRows % PROGRESS_ROWS == 0) {
+        double fraction = opened.fractionRead();
+        if (progress != null && fraction > 0) {
+          progress.rows(display, fileRows, Math.round(fraction * 1e6), 1_000_000);
+        }
+        if (opened.rowsAtMost() < 0 && fraction > 0) {
+          // Compressed: the size is known only as it streams; project it from the bytes so far.
+          long projected = Math.round(fileRows / fraction);
+          requireRowLimit(display, projected);
+          budget.require(
+              display,
+              opened.fileBytes(),
+              Math.max(0, projected - fileRows),
+              "about " + projected + " rows",
+              columnCount);
+        }
+      }
+      String id = null;
+      long hi = 0;
+      byte[] keyBytes;
       if (columns.id >= 0) {
-        id = cells[columns.id].trim();
         String idName = data.id().orElseThrow();
-        if (na.contains(id)) {
+        String idText = opened.text(columns.id);
+        id = idText == null ? "" : idText.trim();
+        if (idText == null || na.contains(id)) {
           throw new BadInputException(
-              rowProblem(table, r, idName, "the id is missing.", "give every row a unique id."));
+              rowProblem(
+                  at, row, line, idName, "the id is missing.", "give every row a unique id."));
         }
         Integer first = idRows.putIfAbsent(id, row);
         if (first != null) {
           throw new BadInputException(
               rowProblem(
-                  table,
-                  r,
+                  at,
+                  row,
+                  line,
                   idName,
                   "the id '" + id + "' is also the id of row " + first + ".",
                   "make ids unique, or remove 'data.id' to key rows by their content."));
         }
-        key = id;
+        keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
       } else {
-        int n = contentCounts.merge(content, 1, Integer::sum);
-        byte[] digest = Digests.sha256().digest(content.getBytes(StandardCharsets.UTF_8));
-        id = "h:" + hex.formatHex(digest, 0, 8) + (n > 1 ? "#" + n : "");
-        key = content;
+        for (int c = 0; c < columnCount; c++) {
+          String t = opened.text(c);
+          content[c] = t == null ? "" : t;
+        }
+        keyBytes = String.join("\u001f", content).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer digest = ByteBuffer.wrap(sha.digest(keyBytes));
+        hi = digest.getLong();
+        if (fileRows > allHi.length) {
+          allHi = Arrays.copyOf(allHi, allHi.length + (allHi.length >> 1));
+          allLo = Arrays.copyOf(allLo, allHi.length);
+        }
+        allHi[fileRows - 1] = hi;
+        allLo[fileRows - 1] = digest.getLong();
       }
-      String rawTarget = cells[columns.target].trim();
+      String rawTarget = opened.text(columns.target);
+      rawTarget = rawTarget == null ? null : rawTarget.trim();
       boolean missing = false;
       String label = null;
       double target = Double.NaN;
-      if (na.contains(rawTarget)) {
+      if (rawTarget == null || na.contains(rawTarget)) {
         if (data.missing() != MissingPolicy.DROP) {
           throw new BadInputException(
               rowProblem(
-                  table,
-                  r,
+                  at,
+                  row,
+                  line,
                   targetName,
                   "the target value is missing.",
                   "fill it in, or set 'missing: drop' under 'data' in "
@@ -94,49 +252,288 @@ final class RowParser {
         missing = true;
       } else if (classification) {
         label = rawTarget;
+      } else if (opened.typed(columns.target)) {
+        target = finite(at, row, line, targetName, opened.number(columns.target), loaded);
       } else {
-        target = number(table, r, targetName, rawTarget, loaded, false);
+        target = number(at, row, line, targetName, rawTarget, loaded, false);
       }
-      double[] numeric = new double[width];
-      String[] categorical = new String[width];
       for (int f = 0; f < width; f++) {
         String name = columns.features.get(f);
-        String cell = cells[columns.featureIndex[f]].trim();
+        int c = columns.featureIndex[f];
+        boolean typed = opened.typed(c);
+        String cell = typed ? null : opened.text(c);
+        cell = cell == null ? null : cell.trim();
         numeric[f] = Double.NaN;
-        if (na.contains(cell)) {
+        codes[f] = -1;
+        if (typed ? opened.isNull(c) : cell == null || na.contains(cell)) {
           if (data.missing() == MissingPolicy.ERROR) {
             throw new BadInputException(
                 rowProblem(
-                    table,
-                    r,
+                    at,
+                    row,
+                    line,
                     name,
                     "the value is missing"
-                        + (cell.isEmpty() ? "" : " ('" + cell + "' is listed in data.na_values)")
+                        + (cell == null || cell.isEmpty()
+                            ? ""
+                            : " ('" + cell + "' is listed in data.na_values)")
                         + ".",
                     "fill it in, or set 'missing: drop' or 'missing: impute-mean' under 'data' in "
                         + loaded.displayName()
                         + "."));
           }
           missing = true;
-        } else if (columns.categorical.contains(name)) {
-          categorical[f] = cell;
+        } else if (categoricalColumn[f]) {
+          codes[f] = b.code(f, typed ? opened.text(c) : cell);
+        } else if (typed) {
+          numeric[f] = finite(at, row, line, name, opened.number(c), loaded);
         } else {
-          numeric[f] = number(table, r, name, cell, loaded, true);
+          numeric[f] = number(at, row, line, name, cell, loaded, true);
         }
       }
       if (missing && data.missing() == MissingPolicy.DROP) {
-        parsed.droppedKeys.add(key);
+        dropped++;
         continue;
       }
-      parsed.rows.add(
-          new DataRow(id, table.display(), row, line, label, target, numeric, categorical));
-      parsed.keys.add(key);
+      double unit = Double.NaN;
+      if (seedPrefix != null) {
+        sha.update(seedPrefix);
+        byte[] d = sha.digest(keyBytes);
+        unit = (ByteBuffer.wrap(d, 0, 8).getLong() >>> 11) * 0x1.0p-53;
+      }
+      b.add(fileRows, line, id, hi, label, target, numeric, codes, unit);
     }
+    if (progress != null) {
+      progress.done(display, fileRows);
+    }
+    Map<Integer, Integer> repeats =
+        allHi == null ? Map.of() : repeats(Arrays.copyOf(allHi, fileRows), allLo);
+    Parsed parsed = new Parsed();
+    parsed.frame = b.build(display, repeats);
+    parsed.units = b.units();
+    parsed.fileRows = fileRows;
+    parsed.dropped = dropped;
     return parsed;
   }
 
+  /**
+   * The repeat number (2, 3, ...) of each file row whose content an earlier row of the file has
+   * too, keyed by file row; the content is compared by 128 bits of its SHA-256.
+   */
+  private static Map<Integer, Integer> repeats(long[] hi, long[] lo) {
+    long[] sorted = hi.clone();
+    Arrays.sort(sorted);
+    Set<Long> repeated = new HashSet<>();
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1]) {
+        repeated.add(sorted[i]);
+      }
+    }
+    if (repeated.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Integer> counts = new HashMap<>();
+    Map<Integer, Integer> repeats = new HashMap<>();
+    for (int r = 0; r < hi.length; r++) {
+      if (repeated.contains(hi[r])) {
+        int n = counts.merge(hi[r] + ":" + lo[r], 1, Integer::sum);
+        if (n > 1) {
+          repeats.put(r + 1, n);
+        }
+      }
+    }
+    return repeats;
+  }
+
+  /** Growing columns. */
+  private static final class Builder {
+    private final boolean[] categorical;
+    private final boolean classification;
+    private int size;
+    private int capacity;
+    private int[] rows;
+    private int[] lines;
+    private String[] ids;
+    private long[] idHash;
+    private int[] labels;
+    private final Map<String, Integer> classCodes = new HashMap<>();
+    private final List<String> classes = new ArrayList<>();
+    private double[] targets;
+    private final double[][] numeric;
+    private final int[][] codes;
+    private final List<Map<String, Integer>> levelCodes = new ArrayList<>();
+    private final List<List<String>> levels = new ArrayList<>();
+    private double[] units;
+
+    Builder(
+        int width,
+        boolean[] categorical,
+        boolean explicitIds,
+        boolean classification,
+        Long hashSeed,
+        int capacity) {
+      this.capacity = capacity;
+      this.categorical = categorical;
+      this.classification = classification;
+      rows = new int[capacity];
+      lines = new int[capacity];
+      if (explicitIds) {
+        ids = new String[capacity];
+      } else {
+        idHash = new long[capacity];
+      }
+      if (classification) {
+        labels = new int[capacity];
+      } else {
+        targets = new double[capacity];
+      }
+      numeric = new double[width][];
+      codes = new int[width][];
+      for (int f = 0; f < width; f++) {
+        if (categorical[f]) {
+          codes[f] = new int[capacity];
+        } else {
+          numeric[f] = new double[capacity];
+        }
+        levelCodes.add(categorical[f] ? new HashMap<>() : null);
+        levels.add(categorical[f] ? new ArrayList<>() : null);
+      }
+      if (hashSeed != null) {
+        units = new double[capacity];
+      }
+    }
+
+    int code(int f, String level) {
+      Map<String, Integer> dict = levelCodes.get(f);
+      Integer code = dict.get(level);
+      if (code == null) {
+        code = dict.size();
+        dict.put(level, code);
+        levels.get(f).add(level);
+      }
+      return code;
+    }
+
+    void add(
+        int row,
+        int line,
+        String id,
+        long hash,
+        String label,
+        double target,
+        double[] x,
+        int[] c,
+        double unit) {
+      if (size == capacity) {
+        grow((int) Math.min(MAX_ROWS, capacity + (long) (capacity >> 1) + 16));
+      }
+      rows[size] = row;
+      lines[size] = line;
+      if (ids != null) {
+        ids[size] = id;
+      } else {
+        idHash[size] = hash;
+      }
+      if (classification) {
+        Integer code = classCodes.get(label);
+        if (code == null) {
+          code = classes.size();
+          classCodes.put(label, code);
+          classes.add(label);
+        }
+        labels[size] = code;
+      } else {
+        targets[size] = target;
+      }
+      for (int f = 0; f < categorical.length; f++) {
+        if (categorical[f]) {
+          codes[f][size] = c[f];
+        } else {
+          numeric[f][size] = x[f];
+        }
+      }
+      if (units != null) {
+        units[size] = unit;
+      }
+      size++;
+    }
+
+    /**
+     * Resizes every column to {@code n} (one column at a time, so the peak is one extra column).
+     */
+    private void grow(int n) {
+      capacity = n;
+      rows = Arrays.copyOf(rows, n);
+      lines = Arrays.copyOf(lines, n);
+      ids = ids == null ? null : Arrays.copyOf(ids, n);
+      idHash = idHash == null ? null : Arrays.copyOf(idHash, n);
+      labels = labels == null ? null : Arrays.copyOf(labels, n);
+      targets = targets == null ? null : Arrays.copyOf(targets, n);
+      for (int f = 0; f < categorical.length; f++) {
+        if (categorical[f]) {
+          codes[f] = Arrays.copyOf(codes[f], n);
+        } else {
+          numeric[f] = Arrays.copyOf(numeric[f], n);
+        }
+      }
+      units = units == null ? null : Arrays.copyOf(units, n);
+    }
+
+    double[] units() {
+      return units;
+    }
+
+    Frame build(String display, Map<Integer, Integer> repeats) {
+      if (size != capacity) {
+        grow(size);
+      }
+      List<List<String>> frozen =
+          levels.stream().map(l -> l == null ? null : List.copyOf(l)).toList();
+      return new Frame(
+          display,
+          size,
+          rows,
+          lines,
+          ids,
+          idHash,
+          repeats,
+          labels,
+          classification ? classes : null,
+          targets,
+          numeric,
+          codes,
+          frozen);
+    }
+  }
+
+  /** A number read as a number (Parquet): it must be finite. */
+  private static double finite(
+      String display, int row, int line, String column, double value, LoadedConfig loaded)
+      throws BadInputException {
+    if (Double.isFinite(value)) {
+      return value;
+    }
+    throw new BadInputException(
+        rowProblem(
+            display,
+            row,
+            line,
+            column,
+            "'" + value + "' is not a finite number.",
+            "if it marks a missing value, write a null instead (and choose data.missing: drop or"
+                + " impute-mean in "
+                + loaded.displayName()
+                + "); otherwise write the real value."));
+  }
+
   private static double number(
-      CsvTable table, int r, String column, String cell, LoadedConfig loaded, boolean feature)
+      String display,
+      int row,
+      int line,
+      String column,
+      String cell,
+      LoadedConfig loaded,
+      boolean feature)
       throws BadInputException {
     if (Numbers.isDecimal(cell)) {
       double value = Double.parseDouble(cell);
@@ -145,8 +542,9 @@ final class RowParser {
       }
       throw new BadInputException(
           rowProblem(
-              table,
-              r,
+              display,
+              row,
+              line,
               column,
               "'" + cell + "' is too large for a 64-bit floating-point number.",
               "rescale the column (e.g. use logarithms or other units)."));
@@ -154,8 +552,9 @@ final class RowParser {
     if (Numbers.isNonFinite(cell)) {
       throw new BadInputException(
           rowProblem(
-              table,
-              r,
+              display,
+              row,
+              line,
               column,
               "'" + cell + "' is not a finite number.",
               "if it marks a missing value, leave the cell empty (and choose data.missing: drop or impute-mean in "
@@ -164,8 +563,9 @@ final class RowParser {
     }
     throw new BadInputException(
         rowProblem(
-            table,
-            r,
+            display,
+            row,
+            line,
             column,
             "'" + cell + "' is not a number.",
             (looksLikeAMissingMarker(cell)
@@ -195,7 +595,7 @@ final class RowParser {
   }
 
   private static Problem rowProblem(
-      CsvTable table, int r, String column, String message, String fix) {
-    return Problem.atRow(table.display(), r + 1, column, message, fix).onLine(table.lineOf(r));
+      String display, int row, int line, String column, String message, String fix) {
+    return Problem.atRow(display, row, column, message, fix).onLine(line);
   }
 }

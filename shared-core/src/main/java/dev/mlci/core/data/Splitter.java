@@ -33,12 +33,31 @@ public final class Splitter {
    * @return per row, whether it is in the test set
    */
   public static boolean[] split(SplitConfig config, List<String> keys, List<String> labels) {
-    int n = keys.size();
+    double[] units = null;
+    if (config.strategy() == dev.mlci.core.config.SplitStrategy.HASH) {
+      units = new double[keys.size()];
+      for (int i = 0; i < units.length; i++) {
+        units[i] = hashUnit(config.seed(), keys.get(i));
+      }
+    }
+    return split(config, keys.size(), units, labels == null ? null : labels::get);
+  }
+
+  /**
+   * Marks the test rows.
+   *
+   * @param n rows
+   * @param units per row, its {@link #hashUnit} (hash strategy only; may be null otherwise)
+   * @param labels the class of row i (stratified strategy only; may be null otherwise)
+   * @return per row, whether it is in the test set
+   */
+  public static boolean[] split(
+      SplitConfig config, int n, double[] units, java.util.function.IntFunction<String> labels) {
     boolean[] test = new boolean[n];
     switch (config.strategy()) {
       case HASH -> {
         for (int i = 0; i < n; i++) {
-          test[i] = hashUnit(config.seed(), keys.get(i)) < config.testFraction();
+          test[i] = units[i] < config.testFraction();
         }
       }
       case RANDOM -> {
@@ -51,7 +70,7 @@ public final class Splitter {
       case STRATIFIED -> {
         Map<String, List<Integer>> byClass = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-          byClass.computeIfAbsent(labels.get(i), k -> new ArrayList<>()).add(i);
+          byClass.computeIfAbsent(labels.apply(i), k -> new ArrayList<>()).add(i);
         }
         SplittableRandom rng = new SplittableRandom(config.seed());
         for (List<Integer> members : byClass.values()) {

@@ -1,0 +1,424 @@
+package dev.mlci.core.data;
+
+import dev.mlci.core.errors.BadInputException;
+import dev.mlci.core.errors.Problem;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a CSV byte stream record by record (RFC 4180: comma-separated, double-quoted fields may
+ * hold commas, quotes and line breaks; CRLF, LF or CR ends a record; empty lines are skipped),
+ * holding one record at a time. UTF-8 only (a byte-order mark is skipped). Every problem names the
+ * line and, for data rows, the row; a line longer than {@link CsvReader#MAX_LINE_CHARS} characters
+ * and a header wider than {@link CsvReader#MAX_COLUMNS} are refused.
+ *
+ * <p>The separators are ASCII, so the record structure is found on the bytes and only a field's
+ * bytes are decoded; an ASCII field (every number) becomes a String without a decoder.
+ */
+final class CsvStream implements Closeable {
+  private static final int EOF = -1;
+
+  private final InputStream in;
+  private final String display;
+  private final byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int limit;
+  private long consumed; // bytes before buf[0]
+
+  private int line = 1; // current physical line
+  private int lineChars; // characters on it so far
+  private long lineStart; // offset of its first byte
+
+  private byte[] field = new byte[256];
+  private int fieldLength;
+  private boolean fieldAscii;
+
+  private final List<String> header;
+  private final ArrayList<String> record = new ArrayList<>();
+  private int rows;
+  private int recordLine;
+  private CharsetDecoder decoder;
+
+  /**
+   * Opens the stream and reads its header.
+   *
+   * @throws BadInputException for an empty file or a bad header
+   */
+  CsvStream(InputStream in, String display) throws IOException, BadInputException {
+    this.in = in;
+    this.display = display;
+    fill();
+    if (limit - pos >= 3
+        && (buf[pos] & 0xFF) == 0xEF
+        && (buf[pos + 1] & 0xFF) == 0xBB
+        && (buf[pos + 2] & 0xFF) == 0xBF) {
+      pos += 3;
+    }
+    this.header = readHeader();
+  }
+
+  /** The column names, trimmed, unique, at most {@link CsvReader#MAX_COLUMNS}. */
+  List<String> header() {
+    return header;
+  }
+
+  /** The file name used in messages. */
+  String display() {
+    return display;
+  }
+
+  /** Bytes taken from the underlying stream so far (for progress). */
+  long bytesRead() {
+    return consumed + pos;
+  }
+
+  /** The 1-based line on which the record last returned by {@link #next} starts. */
+  int line() {
+    return recordLine;
+  }
+
+  /** The 1-based data row number of the record last returned by {@link #next}. */
+  int row() {
+    return rows;
+  }
+
+  /**
+   * The next data row, exactly {@code header().size()} fields, or null at the end. The array is the
+   * caller's.
+   *
+   * @throws BadInputException for a ragged row, a bad quote, a line too long or a byte that is not
+   *     UTF-8; and, at the end, when there was no data row at all
+   */
+  String[] next() throws IOException, BadInputException {
+    if (!readRecord()) {
+      if (rows == 0) {
+        throw new BadInputException(
+            Problem.atLine(
+                display,
+                1,
+                "",
+                "the file has a header but no data rows.",
+                "add one row per example below the header."));
+      }
+      return null;
+    }
+    rows++;
+    if (record.size() != header.size()) {
+      throw new BadInputException(
+          Problem.atRow(
+                  display,
+                  rows,
+                  "",
+                  "the row has "
+                      + record.size()
+                      + " fields but the header has "
+                      + header.size()
+                      + ".",
+                  record.size() > header.size()
+                      ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
+                      : "add the missing fields; leave a field empty (a,,c) to mark a missing value.")
+              .onLine(recordLine));
+    }
+    return record.toArray(new String[0]);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  private List<String> readHeader() throws IOException, BadInputException {
+    int firstBlank = 0;
+    while (true) {
+      if (!readRecord()) {
+        throw new BadInputException(
+            Problem.in(
+                display,
+                "",
+                "the file is empty.",
+                "write a header row with the column names, then one row per example."));
+      }
+      if (record.size() == 1 && record.get(0).isBlank()) {
+        // A line of blanks: the file may still turn out to be empty.
+        firstBlank = firstBlank == 0 ? recordLine : firstBlank;
+        continue;
+      }
+      break;
+    }
+    int headerLine = firstBlank == 0 ? recordLine : firstBlank;
+    if (firstBlank != 0) {
+      throw new BadInputException(
+          Problem.atLine(
+              display,
+              headerLine,
+              "",
+              "column 1 of the header has no name.",
+              "give every column a name in the first row."));
+    }
+    List<String> names = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < record.size(); i++) {
+      String name = record.get(i).trim();
+      if (name.isEmpty()) {
+        throw new BadInputException(
+            Problem.atLine(
+                display,
+                headerLine,
+                "",
+                "column " + (i + 1) + " of the header has no name.",
+                "give every column a name in the first row."));
+      }
+      Integer previous = seen.put(name, i + 1);
+      if (previous != null) {
+        throw new BadInputException(
+            Problem.atLine(
+                display,
+                headerLine,
+                name,
+                "the header names this column twice (columns "
+                    + previous
+                    + " and "
+                    + (i + 1)
+                    + ").",
+                "rename one of them so every column name is unique."));
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
+  private BadInputException tooWide(int headerLine) {
+    return new BadInputException(
+        Problem.atLine(
+            display,
+            headerLine,
+            "",
+            "the header has more than "
+                + CsvReader.MAX_COLUMNS
+                + " columns, the most mlci reads; the file was not loaded.",
+            "keep the columns the model uses (select them before writing the CSV), or"
+                + " reduce them (e.g. hashing or PCA) upstream."));
+  }
+
+  /** Reads one record into {@link #record}; false at the end of the stream. */
+  private boolean readRecord() throws IOException, BadInputException {
+    record.clear();
+    int b = peek();
+    while (b == '\n' || b == '\r') {
+      take();
+      b = peek();
+    }
+    if (b == EOF) {
+      return false;
+    }
+    recordLine = line;
+    boolean inHeader = header == null;
+    while (true) {
+      fieldLength = 0;
+      fieldAscii = true;
+      int fieldLine = line;
+      long fieldOffset = bytesRead();
+      long fieldLineStart = lineStart;
+      b = peek();
+      boolean quoted = b == '"';
+      int end;
+      if (quoted) {
+        take();
+        while (true) {
+          int c = take();
+          if (c == EOF) {
+            throw new BadInputException(
+                Problem.atLine(
+                    display,
+                    fieldLine,
+                    "",
+                    "the CSV cannot be parsed: the quoted field that starts on line "
+                        + fieldLine
+                        + " is not closed before the end of the file.",
+                    quoteFix()));
+          }
+          if (c == '"') {
+            if (peek() == '"') {
+              take();
+              append('"');
+              continue;
+            }
+            break;
+          }
+          append(c);
+        }
+        end = take();
+        while (end == ' ' || end == '\t') {
+          end = take();
+        }
+        if (end != ',' && end != '\n' && end != '\r' && end != EOF) {
+          throw new BadInputException(
+              Problem.atLine(
+                  display,
+                  line,
+                  "",
+                  "the CSV cannot be parsed: '"
+                      + (char) end
+                      + "' follows the closing quote of a field on line "
+                      + line
+                      + ".",
+                  quoteFix()));
+        }
+      } else {
+        while (true) {
+          end = take();
+          if (end == ',' || end == '\n' || end == '\r' || end == EOF) {
+            break;
+          }
+          append(end);
+        }
+      }
+      record.add(fieldString(fieldLine, fieldOffset + (quoted ? 1 : 0), fieldLineStart));
+      if (inHeader && record.size() > CsvReader.MAX_COLUMNS) {
+        throw tooWide(recordLine);
+      }
+      if (end != ',') {
+        return true;
+      }
+    }
+  }
+
+  private static String quoteFix() {
+    return "check the quotes on this line: a field that starts with \" must end with \", and a \""
+        + " inside it is written \"\".";
+  }
+
+  private void append(int b) {
+    if (fieldLength == field.length) {
+      field = Arrays.copyOf(field, field.length * 2);
+    }
+    field[fieldLength++] = (byte) b;
+    if (b >= 0x80) {
+      fieldAscii = false;
+    }
+  }
+
+  private String fieldString(int fieldLine, long fieldOffset, long fieldLineStart)
+      throws BadInputException {
+    if (fieldAscii) {
+      return new String(field, 0, fieldLength, StandardCharsets.ISO_8859_1);
+    }
+    if (decoder == null) {
+      decoder =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+    decoder.reset();
+    ByteBuffer bytes = ByteBuffer.wrap(field, 0, fieldLength);
+    CharBuffer out = CharBuffer.allocate(fieldLength);
+    CoderResult result = decoder.decode(bytes, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int at = bytes.position();
+      int badLine = fieldLine;
+      long column = fieldOffset - fieldLineStart + at + 1;
+      for (int i = 0; i < at; i++) {
+        if (field[i] == '\n') {
+          badLine++;
+          column = at - i;
+        }
+      }
+      throw new BadInputException(
+          Problem.at(
+              display,
+              badLine,
+              (int) Math.min(Integer.MAX_VALUE, column),
+              "",
+              String.format(
+                  "the file is not UTF-8: byte 0x%02X cannot start or continue a UTF-8 character.",
+                  field[at] & 0xFF),
+              "save the file as UTF-8 (e.g. 'iconv -f latin1 -t utf-8 in.csv > out.csv')."));
+    }
+    out.flip();
+    return out.toString();
+  }
+
+  private int peek() throws IOException {
+    if (pos == limit && !fill()) {
+      return EOF;
+    }
+    return buf[pos] & 0xFF;
+  }
+
+  /** The next byte, counting lines and characters per line. */
+  private int take() throws IOException, BadInputException {
+    if (pos == limit && !fill()) {
+      return EOF;
+    }
+    int b = buf[pos++] & 0xFF;
+    if (b == '\n') {
+      line++;
+      lineChars = 0;
+      lineStart = bytesRead();
+    } else if ((b & 0xC0) != 0x80 && ++lineChars > CsvReader.MAX_LINE_CHARS) {
+      throw lineTooLong();
+    }
+    return b;
+  }
+
+  /** Counts the rest of the over-long line, so the message can say how long it is. */
+  private BadInputException lineTooLong() throws IOException {
+    long length = lineChars;
+    while (true) {
+      if (pos == limit && !fill()) {
+        break;
+      }
+      int b = buf[pos++] & 0xFF;
+      if (b == '\n') {
+        break;
+      }
+      if ((b & 0xC0) != 0x80) {
+        length++;
+      }
+    }
+    return new BadInputException(
+        Problem.atLine(
+            display,
+            line,
+            "",
+            "line "
+                + line
+                + " is "
+                + length
+                + " characters long; the limit is "
+                + CsvReader.MAX_LINE_CHARS
+                + ".",
+            "check that this is a CSV file with one example per line (line breaks may be missing)."));
+  }
+
+  private boolean fill() throws IOException {
+    consumed += limit;
+    pos = 0;
+    limit = 0;
+    int n;
+    do {
+      n = in.read(buf, 0, buf.length);
+    } while (n == 0);
+    if (n < 0) {
+      return false;
+    }
+    limit = n;
+    return true;
+  }
+}
