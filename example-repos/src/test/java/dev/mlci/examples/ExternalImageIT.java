@@ -129,4 +129,40 @@ class ExternalImageIT {
       assertThat(pyfunc.path("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-7);
     }
   }
+
+  @Test
+  void breastCancerKeras_isContainerizedAndVerified() throws Exception {
+    Tools.skipIf(skip);
+    // The Keras example's own venv runs train.py; its graph takes one float tensor [N, 30].
+    Map<String, String> keras = new HashMap<>(env);
+    keras.putAll(ExternalKerasIT.kerasEnvironment());
+    Path repo = Tools.copyExample("breast-cancer-keras", work);
+    for (String step : List.of("train", "evaluate")) {
+      Tools.Result r = Tools.mlci(keras, step, repo.toString(), "-q");
+      assertThat(r.exit()).as(r.err()).isZero();
+    }
+    String ref = registry.host() + "/mlci/breast-cancer-keras:test";
+    Tools.Result built =
+        Tools.mlci(
+            keras,
+            "containerize",
+            repo.toString(),
+            "--json",
+            "-q",
+            "--base",
+            "registry://" + base,
+            "--target",
+            "registry://" + ref,
+            "--allow-insecure-registries");
+    assertThat(built.exit()).as(built.err() + built.out()).isZero();
+
+    Tools.Result verified = Tools.mlci(keras, "verify-image", repo.toString(), "--json", "-q");
+    JsonNode report = Tools.JSON.readTree(repo.resolve("mlci-out/verify/verify.json").toFile());
+    assertThat(verified.exit()).as(report.toPrettyString() + verified.err()).isZero();
+    assertThat(report.path("passed").asBoolean()).isTrue();
+    assertThat(report.path("rows_compared").asInt()).isEqualTo(119);
+    assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
+    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml")))
+        .contains("mlci.dev/model-format: onnx");
+  }
 }

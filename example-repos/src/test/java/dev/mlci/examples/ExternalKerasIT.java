@@ -36,7 +36,7 @@ class ExternalKerasIT {
    * .ci/run creates it) first on the PATH, so that {@code python3 train.py} is its Python. Skips,
    * or fails under MLCI_REQUIRE_PYTHON, when TensorFlow or tf2onnx is missing there.
    */
-  private static Map<String, String> kerasEnvironment() throws Exception {
+  static Map<String, String> kerasEnvironment() throws Exception {
     Path venv = Tools.examples().getParent().resolve(".ci/venv-keras/bin/python").normalize();
     String python = System.getenv().getOrDefault("MLCI_KERAS_PYTHON", venv.toString());
     Tools.Result probe;
