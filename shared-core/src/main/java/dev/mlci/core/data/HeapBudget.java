@@ -57,6 +57,9 @@ final class HeapBudget {
     if (available == Long.MAX_VALUE || need <= available * SHARE) {
       return;
     }
+    // Used heap counts garbage not yet collected (the cells of a file read before): collect once,
+    // only on this path, before refusing.
+    System.gc();
     available = available();
     if (need <= available * SHARE) {
       return;
