@@ -125,7 +125,9 @@ class MlflowIT {
     }
     assertThat(metrics.path("training_examples").asDouble()).isEqualTo(450.0);
     JsonNode loss = run.path("training_loss");
-    assertThat(loss.size()).as("the loss at each logged iteration").isGreaterThan(100);
+    // One point per L-BFGS iteration: 32 on this data (deterministic; the model's provenance says
+    // the same).
+    assertThat(loss.size()).as("the loss at each logged iteration").isEqualTo(32);
     for (int i = 1; i < loss.size(); i++) {
       assertThat(loss.get(i).get(0).asLong()).isGreaterThan(loss.get(i - 1).get(0).asLong());
     }
@@ -231,7 +233,7 @@ class MlflowIT {
             local.get(0).path("run_id").asString().substring(0, 8));
     assertThat(compare.exit()).as(compare.err()).isZero();
     assertThat(compare.out())
-        .containsPattern("roc_auc +0\\.9982 +0\\.8191 +-0\\.1791")
+        .containsPattern("roc_auc +0\\.9976 +0\\.8352 +-0\\.1624")
         .containsPattern("data\\.features +\\(none\\) -> mean smoothness, mean symmetry");
   }
 
