@@ -235,6 +235,14 @@ final class MlflowCodec {
       int r = 0;
       while (it.hasNext()) {
         CSVRecord rec = it.next();
+        if (r == batch.rows()) {
+          // The count and the parser disagree: never index past the batch, refuse the body.
+          throw new BadRequest(
+              400,
+              "the CSV body's rows cannot be counted: quote whole fields (RFC 4180) and end lines"
+                  + " with LF or CRLF",
+              BAD_REQUEST);
+        }
         if (rec.size() != map.length) {
           throw new BadRequest(
               400,
@@ -265,15 +273,26 @@ final class MlflowCodec {
     int fields = 1;
     boolean quoted = false;
     boolean empty = true; // nothing since the last record separator
+    boolean fieldStart = true; // a quote opens a quoted field only here, as Commons CSV reads it
     for (int i = 0; i < body.length; i++) {
       byte b = body[i];
-      if (b == '"') {
-        quoted = !quoted;
-        empty = false;
-      } else if (quoted) {
+      if (quoted) {
+        if (b == '"') {
+          if (i + 1 < body.length && body[i + 1] == '"') {
+            i++; // an escaped quote inside the quoted field
+          } else {
+            quoted = false;
+          }
+        }
         continue;
+      }
+      if (b == '"' && fieldStart) {
+        quoted = true;
+        empty = false;
+        fieldStart = false;
       } else if (b == ',') {
         empty = false;
+        fieldStart = true;
         if (++fields > width) {
           throw new BadRequest(
               400,
@@ -291,6 +310,7 @@ final class MlflowCodec {
         records++;
         fields = 1;
         empty = true;
+        fieldStart = true;
         if (records > maxRows + 1L) {
           throw new BadRequest(
               400,
@@ -303,6 +323,7 @@ final class MlflowCodec {
         }
       } else {
         empty = false;
+        fieldStart = false;
       }
     }
     return empty ? records : records + 1;
