@@ -2,6 +2,7 @@ package dev.mlci.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlci.core.data.ParquetFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,50 +94,11 @@ class DataFormatsTest {
   private static void parquet(SampleRepo repo, String csv, String out, String... options)
       throws Exception {
     Path work = Files.createTempDirectory(repo.dir.getParent(), "pq");
-    Path script = work.resolve("csv_to_parquet.py");
-    try (java.io.InputStream in = DataFormatsTest.class.getResourceAsStream("csv_to_parquet.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Path src = Files.writeString(work.resolve("src.csv"), csv);
-    java.util.List<String> cmd =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "python3", script.toString(), src.toString(), repo.dir.resolve(out).toString()));
-    cmd.addAll(java.util.List.of(options));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0)
-        .as(log)
-        .isTrue();
+    ParquetFixture.write(work, csv, repo.dir.resolve(out), options);
   }
 
-  /** Skips (or, with MLCI_REQUIRE_PYTHON, fails) when python3 with pyarrow is missing. */
   private static void requirePyarrow() throws Exception {
-    String why;
-    try {
-      Process p =
-          new ProcessBuilder("python3", "-c", "import pyarrow.parquet")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      why =
-          p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0
-              ? null
-              : out.strip();
-    } catch (IOException e) {
-      why = e.getMessage();
-    }
-    if (why != null) {
-      String message =
-          "SKIPPED: python3 with pyarrow writes the Parquet fixtures ("
-              + why
-              + "). Install: python3 -m pip install -r .ci/requirements.txt";
-      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
-        throw new AssertionError(message);
-      }
-      System.out.println(message);
-      org.junit.jupiter.api.Assumptions.abort(message);
-    }
+    ParquetFixture.requirePyarrow();
   }
 
   @Test

@@ -67,34 +67,7 @@ class ExternalImageIT {
   void breastCancerSklearn_isContainerizedVerifiedAndLoadedByMlflowPyfunc() throws Exception {
     Tools.skipIf(skip);
     Path repo = Tools.copyExample("breast-cancer-sklearn", work);
-    for (String step : List.of("train", "evaluate")) {
-      Tools.Result r = Tools.mlci(env, step, repo.toString(), "-q");
-      assertThat(r.exit()).as(r.err()).isZero();
-    }
-    String ref = registry.host() + "/mlci/breast-cancer-sklearn:test";
-    Tools.Result built =
-        Tools.mlci(
-            env,
-            "containerize",
-            repo.toString(),
-            "--json",
-            "-q",
-            "--base",
-            "registry://" + base,
-            "--target",
-            "registry://" + ref,
-            "--allow-insecure-registries");
-    assertThat(built.exit()).as(built.err() + built.out()).isZero();
-    JsonNode described = Tools.JSON.readTree(repo.resolve("mlci-out/image/image.json").toFile());
-    assertThat(described.path("verified").asBoolean()).as(described.toPrettyString()).isTrue();
-
-    // verify-image against the pushed image: every encoding serves the evaluated predictions.
-    Tools.Result verified = Tools.mlci(env, "verify-image", repo.toString(), "--json", "-q");
-    JsonNode report = Tools.JSON.readTree(repo.resolve("mlci-out/verify/verify.json").toFile());
-    assertThat(verified.exit()).as(report.toPrettyString() + verified.err()).isZero();
-    assertThat(report.path("passed").asBoolean()).isTrue();
-    assertThat(report.path("rows_compared").asInt()).isEqualTo(119);
-    assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
+    JsonNode report = trainContainerizeVerify(env, repo, "breast-cancer-sklearn");
     Set<String> checks = new HashSet<>();
     report.path("checks").forEach(c -> checks.add(c.path("name").asString()));
     assertThat(checks)
@@ -137,14 +110,27 @@ class ExternalImageIT {
     Map<String, String> keras = new HashMap<>(env);
     keras.putAll(ExternalKerasIT.kerasEnvironment());
     Path repo = Tools.copyExample("breast-cancer-keras", work);
+
+    trainContainerizeVerify(keras, repo, "breast-cancer-keras");
+
+    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml")))
+        .contains("mlci.dev/model-format: onnx");
+  }
+
+  /**
+   * Trains and evaluates the example in {@code repo}, containerizes it (verified before the push)
+   * into the local registry, runs verify-image against the pushed image: the verify report.
+   */
+  private static JsonNode trainContainerizeVerify(Map<String, String> env, Path repo, String name)
+      throws Exception {
     for (String step : List.of("train", "evaluate")) {
-      Tools.Result r = Tools.mlci(keras, step, repo.toString(), "-q");
+      Tools.Result r = Tools.mlci(env, step, repo.toString(), "-q");
       assertThat(r.exit()).as(r.err()).isZero();
     }
-    String ref = registry.host() + "/mlci/breast-cancer-keras:test";
+    String ref = registry.host() + "/mlci/" + name + ":test";
     Tools.Result built =
         Tools.mlci(
-            keras,
+            env,
             "containerize",
             repo.toString(),
             "--json",
@@ -155,14 +141,16 @@ class ExternalImageIT {
             "registry://" + ref,
             "--allow-insecure-registries");
     assertThat(built.exit()).as(built.err() + built.out()).isZero();
+    JsonNode described = Tools.JSON.readTree(repo.resolve("mlci-out/image/image.json").toFile());
+    assertThat(described.path("verified").asBoolean()).as(described.toPrettyString()).isTrue();
 
-    Tools.Result verified = Tools.mlci(keras, "verify-image", repo.toString(), "--json", "-q");
+    // verify-image against the pushed image: every encoding serves the evaluated predictions.
+    Tools.Result verified = Tools.mlci(env, "verify-image", repo.toString(), "--json", "-q");
     JsonNode report = Tools.JSON.readTree(repo.resolve("mlci-out/verify/verify.json").toFile());
     assertThat(verified.exit()).as(report.toPrettyString() + verified.err()).isZero();
     assertThat(report.path("passed").asBoolean()).isTrue();
     assertThat(report.path("rows_compared").asInt()).isEqualTo(119);
     assertThat(report.path("max_abs_difference").asDouble()).isLessThanOrEqualTo(1e-6);
-    assertThat(Files.readString(repo.resolve("mlci-out/image/deploy/inferenceservice.yaml")))
-        .contains("mlci.dev/model-format: onnx");
+    return report;
   }
 }

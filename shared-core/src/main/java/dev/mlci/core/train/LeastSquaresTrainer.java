@@ -4,18 +4,14 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
-import org.tribuo.Trainer;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.provenance.ModelProvenance;
-import org.tribuo.provenance.TrainerProvenance;
-import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 import org.tribuo.regression.Regressor;
 
 /**
@@ -34,14 +30,12 @@ import org.tribuo.regression.Regressor;
  * solvers do; predictions do not depend on that choice. Deterministic: sums run over fixed blocks
  * of rows in a fixed order.
  */
-public final class LeastSquaresTrainer implements Trainer<Regressor> {
+public final class LeastSquaresTrainer extends FullBatchTrainer<Regressor> {
   /** Relative eigenvalue below which a direction counts as collinear. */
   static final double RANK_CUTOFF = 1e-10;
 
   @Config(description = "L2 regularisation strength (scikit-learn's Ridge alpha); 0 = ordinary.")
   private double alpha = 0;
-
-  private int invocationCount = 0;
 
   /** For OLCUT's configuration system. */
   private LeastSquaresTrainer() {}
@@ -54,19 +48,15 @@ public final class LeastSquaresTrainer implements Trainer<Regressor> {
   }
 
   @Override
-  public Model<Regressor> train(
-      Dataset<Regressor> examples, Map<String, Provenance> runProvenance) {
-    return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
+  Class<?> modelClass() {
+    return org.tribuo.regression.sgd.linear.LinearSGDModel.class;
   }
 
   @Override
-  public synchronized Model<Regressor> train(
-      Dataset<Regressor> examples, Map<String, Provenance> runProvenance, int invocationCount) {
-    if (invocationCount != INCREMENT_INVOCATION_COUNT) {
-      setInvocationCount(invocationCount);
-    }
-    TrainerProvenance trainerProvenance = getProvenance();
-    this.invocationCount++;
+  Model<Regressor> fit(
+      Dataset<Regressor> examples,
+      Map<String, Provenance> instance,
+      Function<Map<String, Provenance>, ModelProvenance> provenance) {
     ImmutableOutputInfo<Regressor> outputs = examples.getOutputIDInfo();
     if (outputs.size() != 1) {
       throw new IllegalArgumentException(
@@ -74,19 +64,11 @@ public final class LeastSquaresTrainer implements Trainer<Regressor> {
     }
     String dimension = outputs.getDomain().iterator().next().getNames()[0];
     Solution s = solve(DesignMatrix.of(examples));
-    Map<String, Provenance> instance = new LinkedHashMap<>(runProvenance);
     instance.put("solver", new StringProvenance("solver", "normal-equations-eigen"));
     instance.put("rank", new IntProvenance("rank", s.rank));
-    ModelProvenance provenance =
-        new ModelProvenance(
-            org.tribuo.regression.sgd.linear.LinearSGDModel.class.getName(),
-            OffsetDateTime.now(),
-            examples.getProvenance(),
-            trainerProvenance,
-            instance);
     return LinearModels.regressor(
         "linear-regression",
-        provenance,
+        provenance.apply(instance),
         examples.getFeatureIDMap(),
         outputs,
         new double[][] {s.weights},
@@ -215,24 +197,6 @@ public final class LeastSquaresTrainer implements Trainer<Regressor> {
 
   private static int to(int block, int n) {
     return Math.min(n, (block + 1) * LogisticLbfgsTrainer.BLOCK);
-  }
-
-  @Override
-  public int getInvocationCount() {
-    return invocationCount;
-  }
-
-  @Override
-  public synchronized void setInvocationCount(int invocationCount) {
-    if (invocationCount < 0) {
-      throw new IllegalArgumentException("invocation count must be non-negative");
-    }
-    this.invocationCount = invocationCount;
-  }
-
-  @Override
-  public TrainerProvenance getProvenance() {
-    return new TrainerProvenanceImpl(this);
   }
 
   @Override

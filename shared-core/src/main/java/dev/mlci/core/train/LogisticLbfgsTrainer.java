@@ -6,19 +6,15 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
-import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
-import org.tribuo.provenance.TrainerProvenance;
-import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 
 /**
  * Logistic regression fitted to convergence by full-batch L-BFGS, minimising scikit-learn's
@@ -39,7 +35,7 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
  * exactly as the models of Tribuo's SGD trainers. Deterministic: the sums run over fixed blocks of
  * rows in a fixed order, whatever the number of threads.
  */
-public final class LogisticLbfgsTrainer implements Trainer<Label> {
+public final class LogisticLbfgsTrainer extends FullBatchTrainer<Label> {
   /** The logger of per-iteration progress lines ({@link ProgressBridge} reads them). */
   static final String LOGGER_NAME = LogisticLbfgsTrainer.class.getName();
 
@@ -56,8 +52,6 @@ public final class LogisticLbfgsTrainer implements Trainer<Label> {
 
   @Config(description = "Stop when every gradient component is at most this.")
   private double tolerance = 1e-6;
-
-  private int invocationCount = 0;
 
   /** For OLCUT's configuration system. */
   private LogisticLbfgsTrainer() {}
@@ -82,39 +76,32 @@ public final class LogisticLbfgsTrainer implements Trainer<Label> {
   }
 
   @Override
-  public Model<Label> train(Dataset<Label> examples, Map<String, Provenance> runProvenance) {
-    return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
+  Class<?> modelClass() {
+    return org.tribuo.classification.sgd.linear.LinearSGDModel.class;
   }
 
   @Override
-  public synchronized Model<Label> train(
-      Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
-    if (invocationCount != INCREMENT_INVOCATION_COUNT) {
-      setInvocationCount(invocationCount);
-    }
-    TrainerProvenance trainerProvenance = getProvenance();
-    this.invocationCount++;
+  Model<Label> fit(
+      Dataset<Label> examples,
+      Map<String, Provenance> instance,
+      Function<Map<String, Provenance>, ModelProvenance> provenance) {
     DesignMatrix x = DesignMatrix.of(examples);
     ImmutableOutputInfo<Label> outputs = examples.getOutputIDInfo();
     int classes = outputs.size();
     Fit fit = fit(x, classes);
 
-    Map<String, Provenance> instance = new LinkedHashMap<>(runProvenance);
     instance.put("solver", new StringProvenance("solver", "lbfgs"));
     instance.put("iterations", new IntProvenance("iterations", fit.result.iterations()));
     instance.put(
         "gradient-max-abs", new DoubleProvenance("gradient-max-abs", fit.result.gradientNorm()));
     instance.put("objective", new DoubleProvenance("objective", fit.result.value()));
     instance.put("converged", new BooleanProvenance("converged", fit.result.converged()));
-    ModelProvenance provenance =
-        new ModelProvenance(
-            org.tribuo.classification.sgd.linear.LinearSGDModel.class.getName(),
-            OffsetDateTime.now(),
-            examples.getProvenance(),
-            trainerProvenance,
-            instance);
     return LinearModels.classifier(
-        "logistic-regression", provenance, examples.getFeatureIDMap(), outputs, fit.weights);
+        "logistic-regression",
+        provenance.apply(instance),
+        examples.getFeatureIDMap(),
+        outputs,
+        fit.weights);
   }
 
   /**
@@ -279,24 +266,6 @@ public final class LogisticLbfgsTrainer implements Trainer<Label> {
       out[p] = loss;
       return out;
     }
-  }
-
-  @Override
-  public int getInvocationCount() {
-    return invocationCount;
-  }
-
-  @Override
-  public synchronized void setInvocationCount(int invocationCount) {
-    if (invocationCount < 0) {
-      throw new IllegalArgumentException("invocation count must be non-negative");
-    }
-    this.invocationCount = invocationCount;
-  }
-
-  @Override
-  public TrainerProvenance getProvenance() {
-    return new TrainerProvenanceImpl(this);
   }
 
   @Override

@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlci.core.config.ConfigLoader;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.errors.BadInputException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,44 +27,12 @@ class ParquetInputTest {
 
   @BeforeAll
   static void pyarrow() throws Exception {
-    String why;
-    try {
-      Process p =
-          new ProcessBuilder("python3", "-c", "import pyarrow.parquet")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      why = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : out.strip();
-    } catch (IOException e) {
-      why = e.getMessage();
-    }
-    if (why != null) {
-      String message =
-          "SKIPPED: python3 with pyarrow writes the Parquet fixtures ("
-              + why
-              + "). Install: python3 -m pip install -r .ci/requirements.txt";
-      if (System.getenv("MLCI_REQUIRE_PYTHON") != null) {
-        throw new AssertionError(message);
-      }
-      System.out.println(message);
-      Assumptions.abort(message);
-    }
+    ParquetFixture.requirePyarrow();
   }
 
   /** Writes {@code csv} and converts it with pyarrow to {@code out} (a file, or a folder). */
   private Path parquet(String csv, String out, String... options) throws Exception {
-    Path script = dir.resolve("csv_to_parquet.py");
-    try (InputStream in = getClass().getResourceAsStream("csv_to_parquet.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Path src = Files.writeString(dir.resolve("src.csv"), csv);
-    List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), src.toString()));
-    cmd.add(dir.resolve(out).toString());
-    cmd.addAll(Arrays.asList(options));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0).as(log).isTrue();
-    return dir.resolve(out);
+    return ParquetFixture.write(dir, csv, dir.resolve(out), options);
   }
 
   private LoadedData load(String path, String extra) throws Exception {
