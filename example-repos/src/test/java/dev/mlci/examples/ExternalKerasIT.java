@@ -119,21 +119,7 @@ class ExternalKerasIT {
 
     /** Python's onnxruntime scores the test rows from the raw CSV: mlci's probabilities. */
     void rescoreInPython(String python) throws Exception {
-      Tools.Result check =
-          Tools.exec(
-              List.of(
-                  python,
-                  Tools.examples().resolve("src/test/python/onnx_predictions_check.py").toString(),
-                  repo.resolve("mlci-out/model").toString(),
-                  repo.resolve("data/breast_cancer.csv").toString(),
-                  repo.resolve("mlci-out/eval/predictions.csv").toString(),
-                  "sample_id"),
-              repo);
-      assertThat(check.exit()).as(check.err()).isZero();
-      JsonNode c = check.json();
-      assertThat(c.path("rows").asInt()).isEqualTo(119);
-      assertThat(c.path("max_difference").asDouble()).isLessThan(1e-6);
-      assertThat(c.path("labels_agree").asBoolean()).isTrue();
+      ExternalTrainerIT.rescoreInPython(python, repo);
     }
 
     /** SHA-256 of the exported model.onnx of the last run. */

@@ -56,21 +56,7 @@ class ExternalTrainerIT {
       assertThat(prov.at("/trainer/script_metrics/train_accuracy").asDouble()).isEqualTo(1.0);
 
       // Python's onnxruntime scores the same test rows from the raw CSV: same probabilities.
-      Tools.Result check =
-          Tools.exec(
-              List.of(
-                  python,
-                  Tools.examples().resolve("src/test/python/onnx_predictions_check.py").toString(),
-                  repo.resolve("mlci-out/model").toString(),
-                  repo.resolve("data/breast_cancer.csv").toString(),
-                  repo.resolve("mlci-out/eval/predictions.csv").toString(),
-                  "sample_id"),
-              repo);
-      assertThat(check.exit()).as(check.err()).isZero();
-      JsonNode c = check.json();
-      assertThat(c.path("rows").asInt()).isEqualTo(119);
-      assertThat(c.path("max_difference").asDouble()).isLessThan(1e-6);
-      assertThat(c.path("labels_agree").asBoolean()).isTrue();
+      rescoreInPython(python, repo);
 
       // Shipped like mlci's own models: ExternalImageIT containerizes and verifies the image.
 
@@ -99,5 +85,28 @@ class ExternalTrainerIT {
       assertThat(fail.exit()).as(fail.err()).isEqualTo(1);
       assertThat(fail.out()).contains("mlci gate: FAIL (2 rules, 2 failed)");
     }
+  }
+
+  /**
+   * Python's onnxruntime scores the breast-cancer test rows of {@code repo} from the raw CSV
+   * through the exported model: the same labels and, within 1e-6, the same probabilities as mlci's
+   * evaluation.
+   */
+  static void rescoreInPython(String python, Path repo) throws Exception {
+    Tools.Result check =
+        Tools.exec(
+            List.of(
+                python,
+                Tools.examples().resolve("src/test/python/onnx_predictions_check.py").toString(),
+                repo.resolve("mlci-out/model").toString(),
+                repo.resolve("data/breast_cancer.csv").toString(),
+                repo.resolve("mlci-out/eval/predictions.csv").toString(),
+                "sample_id"),
+            repo);
+    assertThat(check.exit()).as(check.err()).isZero();
+    JsonNode c = check.json();
+    assertThat(c.path("rows").asInt()).isEqualTo(119);
+    assertThat(c.path("max_difference").asDouble()).isLessThan(1e-6);
+    assertThat(c.path("labels_agree").asBoolean()).isTrue();
   }
 }
