@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tools.jackson.core.JacksonException;
@@ -66,7 +67,7 @@ final class ContractHttp {
   Reply exchange(HttpRequest.Builder request) throws InterruptedException {
     try {
       HttpResponse<String> r =
-          http.send(
+          sendRetryingLostConnection(
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofString());
       JsonNode parsed;
@@ -81,6 +82,25 @@ final class ContractHttp {
       return new Reply(r.statusCode(), r.body(), parsed, null);
     } catch (IOException e) {
       return new Reply(-1, "", null, "no response: " + e);
+    }
+  }
+
+  /**
+   * Sends {@code request}, once more when the connection was lost before any answer. A kept-alive
+   * connection may be closed by the server just as the client reuses it (RFC 9112 section 9.3.1),
+   * and the JDK's client retries only GET by itself; every request of the contract is free of side
+   * effects, so resending is safe. A timeout is not retried, and a server that drops the connection
+   * for a request fails the resend too, so no fault is hidden.
+   */
+  private <T> HttpResponse<T> sendRetryingLostConnection(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    try {
+      return http.send(request, handler);
+    } catch (HttpTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      return http.send(request, handler);
     }
   }
 
@@ -99,7 +119,7 @@ final class ContractHttp {
   HttpResponse<byte[]> raw(HttpRequest.Builder request)
       throws InterruptedException, ContractException {
     try {
-      return http.send(
+      return sendRetryingLostConnection(
           request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new ContractException("no response: " + e);
