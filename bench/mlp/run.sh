@@ -17,6 +17,8 @@ rm -rf "$out"; mkdir -p "$out"
 cd "$root"
 build action-runner
 mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
+# mlci.jar fetches PyTorch's native library on first use of mlp: from the local Maven repository here (offline).
+export MLCI_MAVEN_REPO="${MLCI_MAVEN_REPO:-file://$HOME/.m2/repository}"
 
 repo="$out/breast-cancer-mlp"
 cp -r example-repos/breast-cancer-mlp "$repo"

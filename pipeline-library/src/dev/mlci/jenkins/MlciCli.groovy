@@ -108,41 +108,113 @@ class MlciCli implements Serializable {
   }
 
   /**
-   * mlci.jar: the step's jar: parameter, else MLCI_JAR, each a path on the agent or a URL (https,
-   * http, file) to fetch once per agent, e.g. the mlci-cli jar in the Maven repository the company
-   * already uses.
+   * mlci.jar: the step's jar: parameter, else MLCI_JAR, each a path on the agent, a URL (https,
+   * http, file) to fetch once per agent, or a Maven coordinate (dev.mlci:mlci-cli:X.Y.Z:all)
+   * resolved from the Maven repository mavenRepo: / MLCI_MAVEN_REPO names (default Maven Central)
+   * and checked against the repository's published checksum (.sha256, else .sha1) or the SHA-256
+   * pinned by jarSha256: / MLCI_JAR_SHA256.
    */
   private String findJar(Map options) {
     String configured = (options.jar ?: steps.env.MLCI_JAR) as String
     if (!configured) {
       steps.error('mlci.jar is not configured. Set the global environment variable MLCI_JAR'
-          + ' (Manage Jenkins > System > Global properties) to its path on the agents, or to a URL in'
-          + ' your Maven repository, e.g. https://nexus.example.com/repository/maven-releases/dev/mlci/'
-          + 'mlci-cli/0.1.0/mlci-cli-0.1.0.jar; or pass jar: to the step. See mlci\'s docs/jenkins.md.')
+          + ' (Manage Jenkins > System > Global properties) to the Maven coordinate of the runnable jar,'
+          + ' e.g. dev.mlci:mlci-cli:0.1.0:all (resolved from MLCI_MAVEN_REPO, default Maven Central),'
+          + ' to a URL, or to its path on the agents; or pass jar: to the step. See mlci\'s docs/jenkins.md.')
     }
-    if (!isUrl(configured)) {
+    String sha256 = (options.jarSha256 ?: steps.env.MLCI_JAR_SHA256 ?: '') as String
+    if (sha256 && !(sha256 ==~ /^[0-9a-fA-F]{64}$/)) {
+      steps.error("MLCI_JAR_SHA256 is '${sha256}', not a SHA-256 (64 hex digits):"
+          + ' set it to the sha256sum of the jar, or unset it.')
+    }
+    String url = configured
+    boolean coordinate = false
+    if (isCoordinate(configured)) {
+      String repo = (options.mavenRepo ?: steps.env.MLCI_MAVEN_REPO ?: CENTRAL) as String
+      url = mavenUrl(repo, configured)
+      coordinate = true
+    } else if (!isUrl(configured)) {
       if (!steps.fileExists(configured)) {
         steps.error("MLCI_JAR is '${configured}', and there is no such file on this agent."
-            + ' Install mlci.jar there, or set MLCI_JAR to a URL to fetch it from.')
+            + ' Install mlci.jar there, or set MLCI_JAR to its Maven coordinate (dev.mlci:mlci-cli:X.Y.Z:all)'
+            + ' or a URL to fetch it from.')
       }
       return configured
     }
     String home = (steps.env.HOME ?: '/tmp') as String
-    String dir = "${home}/${CACHE}/${digest(configured)}"
+    String dir = "${home}/${CACHE}/${digest(sha256 ? url + '#' + sha256.toLowerCase() : url)}"
     String cached = "${dir}/mlci.jar"
     if (steps.fileExists(cached)) {
       return cached
     }
     String part = "${cached}.part-${UUID.randomUUID()}"
-    int status = steps.sh(
-        script: "mkdir -p ${quote(dir)} && curl -fsSL --retry 3 -o ${quote(part)} ${quote(configured)} && mv ${quote(part)} ${quote(cached)}",
-        returnStatus: true) as int
+    int status = steps.sh(script: fetchScript(url, dir, part, cached, sha256, coordinate), returnStatus: true) as int
     if (status != 0) {
       steps.sh(script: "rm -f ${quote(part)}", returnStatus: true)
-      steps.error("could not fetch mlci.jar from ${configured} (curl exit ${status}):"
-          + ' check the URL and that the agent can reach it.')
+      steps.error(fetchError(status, configured, url, sha256))
     }
     return cached
+  }
+
+  /** Maven Central, where a coordinate is resolved when MLCI_MAVEN_REPO is not set. */
+  static final String CENTRAL = 'https://repo.maven.apache.org/maven2'
+
+  /** group:artifact:version[:classifier], the jar in a Maven repository. */
+  @NonCPS
+  static boolean isCoordinate(String s) {
+    return s ==~ /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/
+  }
+
+  /** The jar's URL in the repository's standard layout. */
+  @NonCPS
+  static String mavenUrl(String repo, String coordinate) {
+    String[] p = coordinate.split(':')
+    String file = "${p[1]}-${p[2]}${p.length > 3 ? '-' + p[3] : ''}.jar"
+    String base = repo.endsWith('/') ? repo.substring(0, repo.length() - 1) : repo
+    return "${base}/${p[0].replace('.', '/')}/${p[1]}/${p[2]}/${file}"
+  }
+
+  /**
+   * Fetches the jar to PART, checks it (a coordinate always: the pinned SHA-256, else the
+   * repository's .sha256, else its .sha1; a URL when a SHA-256 is pinned) with the agent's
+   * sha256sum/sha1sum, then moves it into the cache. Exit 10: fetch failed; 11: the repository
+   * publishes no checksum; 12: the checksum differs.
+   */
+  @NonCPS
+  static String fetchScript(String url, String dir, String part, String cached, String sha256, boolean coordinate) {
+    String check = ''
+    if (sha256) {
+      check = "algo=sha256; want=${quote(sha256.toLowerCase())}\n"
+    } else if (coordinate) {
+      check = "if want=\$(curl -fsSL ${quote(url + '.sha256')} 2>/dev/null); then algo=sha256\n" +
+          "elif want=\$(curl -fsSL ${quote(url + '.sha1')} 2>/dev/null); then algo=sha1\n" +
+          "else exit 11; fi\n"
+    }
+    String verify = check ? (check +
+        'want=$(printf "%s" "$want" | awk \'{print tolower($1)}\')\n' +
+        "got=\$(\${algo}sum ${quote(part)} | awk '{print \$1}')\n" +
+        'if [ "$want" != "$got" ]; then echo "mlci: the $algo of the fetched jar is $got, not $want" >&2; exit 12; fi\n') : ''
+    return "mkdir -p ${quote(dir)} || exit 10\n" +
+        "curl -fsSL --retry 3 -o ${quote(part)} ${quote(url)} || exit 10\n" +
+        verify +
+        "mv ${quote(part)} ${quote(cached)}"
+  }
+
+  @NonCPS
+  static String fetchError(int status, String configured, String url, String sha256) {
+    switch (status) {
+      case 11:
+        return "the Maven repository publishes no checksum for ${url} (neither .sha256 nor .sha1):" +
+            ' set MLCI_JAR_SHA256 to the jar\'s SHA-256 (the release page lists it).'
+      case 12:
+        return "mlci.jar fetched from ${url} does not match its " +
+            (sha256 ? 'pinned MLCI_JAR_SHA256' : "repository's checksum") +
+            ' (see the log above); nothing was cached. Check MLCI_JAR and MLCI_MAVEN_REPO point at the' +
+            ' published artifact.'
+      default:
+        return "could not fetch mlci.jar from ${url} (MLCI_JAR '${configured}'):" +
+            ' check the URL (for a coordinate, MLCI_MAVEN_REPO, default Maven Central) and that the agent can reach it.'
+    }
   }
 
   /**

@@ -169,34 +169,68 @@ class ExamplesIT {
   }
 
   /**
-   * The mlp trains with no network and an empty DJL cache: the PyTorch native library comes from
-   * the jar, and any download DJL attempted would fail against the dead proxy.
+   * The mlp trains with no network, an empty DJL cache and an empty mlci cache: mlci.jar carries no
+   * PyTorch (issue 20), so it fetches DJL's pytorch-native-cpu jar from the Maven repository
+   * MLCI_MAVEN_REPO names, here the build's local one as a file:// repository (the pom sets it),
+   * checks its SHA-256 and unpacks it into the mlci cache; any download DJL attempted would fail
+   * against the dead proxy.
    */
   @Test
-  void mlp_trainsOffline_fromTheNativeLibraryInTheJar() throws Exception {
+  void mlp_trainsOffline_fromALocalMavenRepository() throws Exception {
+    String localRepository = System.getenv("MLCI_MAVEN_REPO");
+    assertThat(localRepository).as("the pom's MLCI_MAVEN_REPO").startsWith("file:");
     Path repo = Tools.copyExample("breast-cancer-mlp", tmp);
     Path cache = Files.createDirectories(tmp.resolve("empty-djl-cache"));
-    java.util.Map<String, String> offline =
-        java.util.Map.of(
-            "DJL_CACHE_DIR",
-            cache.toString(),
-            "HTTP_PROXY",
-            "http://127.0.0.1:9",
-            "HTTPS_PROXY",
-            "http://127.0.0.1:9",
-            "JAVA_TOOL_OPTIONS",
-            "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 -Dhttps.proxyHost=127.0.0.1"
-                + " -Dhttps.proxyPort=9");
+    Path mlciCache = Files.createDirectories(tmp.resolve("empty-mlci-cache"));
+    java.util.Map<String, String> offline = new java.util.HashMap<>(deadNetwork());
+    offline.put("DJL_CACHE_DIR", cache.toString());
+    offline.put("MLCI_CACHE_DIR", mlciCache.toString());
+    offline.put("MLCI_MAVEN_REPO", localRepository);
 
     Tools.Result run = Tools.mlci(offline, "run", repo.toString(), "--json", "--progress", "none");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.json().at("/evaluate/metrics/roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
-    try (Stream<Path> files = Files.walk(cache)) {
+    try (Stream<Path> files = Files.walk(mlciCache)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .as("DJL unpacked PyTorch from the pytorch-native-cpu jar into the cache")
-          .contains("libtorch_cpu.so");
+          .as("mlci fetched pytorch-native-cpu and unpacked PyTorch into its cache")
+          .contains("pytorch-native-cpu-2.7.1-linux-x86_64.jar", "libtorch_cpu.so");
     }
+  }
+
+  /**
+   * With no Maven repository in reach, an mlp says what it needs and where to get it, exit 3, and
+   * writes no model.
+   */
+  @Test
+  void mlp_withNoRepositoryInReach_saysHowToGetPyTorch() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer-mlp", tmp.resolve("unreachable"));
+    java.util.Map<String, String> offline = new java.util.HashMap<>(deadNetwork());
+    offline.put("MLCI_CACHE_DIR", Files.createDirectories(tmp.resolve("no-cache")).toString());
+    offline.put("MLCI_MAVEN_REPO", "http://127.0.0.1:9/maven2");
+
+    Tools.Result run = Tools.mlci(offline, "train", repo.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .contains("cannot fetch ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64")
+        .contains("http://127.0.0.1:9/maven2/ai/djl/pytorch/pytorch-native-cpu/2.7.1/")
+        .contains("is this machine offline?")
+        .contains("set MLCI_MAVEN_REPO to a Maven repository")
+        .doesNotContain("Exception in thread")
+        .doesNotContain("\tat ");
+    assertThat(repo.resolve("mlci-out/model")).doesNotExist();
+  }
+
+  private static java.util.Map<String, String> deadNetwork() {
+    return java.util.Map.of(
+        "HTTP_PROXY",
+        "http://127.0.0.1:9",
+        "HTTPS_PROXY",
+        "http://127.0.0.1:9",
+        "JAVA_TOOL_OPTIONS",
+        "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 -Dhttps.proxyHost=127.0.0.1"
+            + " -Dhttps.proxyPort=9");
   }
 
   /** SHA-256 of every file under {@code dir} except run.json, the one file with timestamps. */

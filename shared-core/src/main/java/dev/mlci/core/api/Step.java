@@ -1,6 +1,8 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.natives.OnnxRuntimeNatives;
+import dev.mlci.core.natives.PytorchLibrary;
 import java.util.Objects;
 
 /**
@@ -35,6 +37,17 @@ public abstract class Step<R> {
           getClass().getSimpleName() + " runs once and has run; create a new one");
     }
     called = true;
+    // Native libraries mlci.jar does not carry (core/natives): fetched once, before the work
+    // starts, so a missing one is one clear error. PyTorch for an mlp (trained, scored or
+    // packaged); ONNX Runtime off linux-x64 for an external model (nothing elsewhere).
+    String trainer = plan.config().model().trainer();
+    if ("mlp".equals(trainer)) {
+      PytorchLibrary.prepare(
+          context.env(), ContainerizeStep.cacheDir(context.env()), context.progress()::info);
+    } else if (plan.config().model().isExternal()) {
+      OnnxRuntimeNatives.prepare(
+          context.env(), ContainerizeStep.cacheDir(context.env()), context.progress()::info);
+    }
     return run();
   }
 

@@ -18,8 +18,10 @@ public final class Engines {
 
   /**
    * The PyTorch engine. DJL's offline mode is switched on first (unless the user set it): the
-   * native library comes from the pytorch-native-cpu jar on the class path, never from the network.
-   * PyTorch runs on one thread, so that results do not depend on the machine's core count.
+   * native library comes from the pytorch-native-cpu jar on the class path, or from the folder
+   * {@link dev.mlci.core.natives.PytorchLibrary} fetched and unpacked it into before the step ran
+   * ({@code PYTORCH_LIBRARY_PATH}); DJL itself never downloads. PyTorch runs on one thread, so that
+   * results do not depend on the machine's core count.
    */
   static Engine pytorch() {
     if (System.getProperty("ai.djl.offline") == null) {
@@ -30,7 +32,7 @@ public final class Engines {
       engine = Engine.getEngine("PyTorch");
     } catch (RuntimeException | LinkageError e) {
       throw new EngineUnavailableException(
-          "the mlp trainer runs on PyTorch, whose native library mlci carries for linux-x86_64"
+          "the mlp trainer runs on PyTorch, whose native library mlci fetches for linux-x86_64"
               + " (glibc) only; this is "
               + System.getProperty("os.name")
               + "/"

@@ -131,7 +131,7 @@ public final class ImageBuilder {
   /** PyTorch's native library, unpacked, when the model is an mlp (which the server runs on it). */
   private static Optional<PytorchNatives> pytorch(ImageBuild build) throws IOException {
     return Files.exists(build.modelDir().resolve(dev.mlci.format.ModelFormat.MLP_SPEC))
-        ? Optional.of(PytorchNatives.unpack(build.cacheDir()))
+        ? Optional.of(PytorchNatives.unpack(build.cacheDir(), build.env()))
         : Optional.empty();
   }
 

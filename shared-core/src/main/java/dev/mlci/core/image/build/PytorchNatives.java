@@ -1,19 +1,18 @@
 package dev.mlci.core.image.build;
 
+import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.natives.PytorchLibrary;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 
 /**
- * PyTorch's native library for images of mlp models, as files: taken from the pytorch-native-cpu
- * jar on mlci's class path (the one training uses), unpacked once into the cache. In the image they
- * lie in a layer of their own and DJL loads them in place ({@code PYTORCH_LIBRARY_PATH}), so the
- * container neither downloads nor unpacks anything when it starts.
+ * PyTorch's native library for images of mlp models, as files: the ones training uses ({@link
+ * PytorchLibrary}: the class path's pytorch-native-cpu jar, else the one fetched from a Maven
+ * repository), unpacked once into the cache. In the image they lie in a layer of their own and DJL
+ * loads them in place ({@code PYTORCH_LIBRARY_PATH}), so the container neither downloads nor
+ * unpacks anything when it starts.
  *
  * @param version PyTorch's version, e.g. {@code 2.7.1}
  * @param flavor the build, {@code cpu}
@@ -23,59 +22,32 @@ public record PytorchNatives(String version, String flavor, List<Path> files) {
   /** Where the libraries lie in the image. */
   public static final String IMAGE_PATH = "/app/pytorch";
 
-  private static final String PROPERTIES = "native/lib/pytorch.properties";
-  private static final String CLASSIFIER = "linux-x86_64";
-
   public PytorchNatives {
     files = List.copyOf(files);
   }
 
   /**
-   * The libraries, unpacked into {@code cacheDir} when not already there.
+   * The libraries, unpacked into {@code cacheDir} when not already there, fetched from Maven
+   * Central when the class path does not carry them.
    *
-   * @throws IOException when mlci carries no PyTorch native library
+   * @throws IOException when they cannot be had
    */
   public static PytorchNatives unpack(Path cacheDir) throws IOException {
-    ClassLoader loader = PytorchNatives.class.getClassLoader();
-    Properties p = new Properties();
-    try (InputStream in = loader.getResourceAsStream(PROPERTIES)) {
-      if (in == null) {
-        throw new IOException(
-            "this mlci carries no PyTorch native library ("
-                + PROPERTIES
-                + " is not on its class path)");
-      }
-      p.load(in);
+    return unpack(cacheDir, Map.of());
+  }
+
+  /**
+   * The libraries, unpacked into {@code cacheDir} when not already there, fetched from the Maven
+   * repository {@code env} names ({@code MLCI_MAVEN_REPO}) when the class path does not carry them.
+   *
+   * @throws IOException when they cannot be had
+   */
+  public static PytorchNatives unpack(Path cacheDir, Map<String, String> env) throws IOException {
+    try {
+      PytorchLibrary.Unpacked u = PytorchLibrary.unpack(env, cacheDir, message -> {});
+      return new PytorchNatives(u.version(), u.flavor(), u.files());
+    } catch (EnvironmentException e) {
+      throw new IOException(e.getMessage(), e);
     }
-    String fullVersion = p.getProperty("version", "");
-    String version = fullVersion.replaceFirst("-.*$", "");
-    String flavor = p.getProperty("flavor", "cpu");
-    Path dir = cacheDir.resolve("pytorch-" + fullVersion + "-" + flavor + "-" + CLASSIFIER);
-    List<Path> files = new ArrayList<>();
-    for (String name : p.getProperty("libraries", "").split(",")) {
-      if (name.isBlank()) {
-        continue;
-      }
-      String resource = "pytorch/" + flavor + "/" + CLASSIFIER + "/" + name.strip();
-      Path target = dir.resolve(name.strip());
-      if (!Files.isRegularFile(target)) {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".unpacking-", ".tmp");
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-          if (in == null) {
-            throw new IOException("the PyTorch native library lacks " + resource);
-          }
-          Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
-      }
-      files.add(target);
-    }
-    if (files.isEmpty()) {
-      throw new IOException(PROPERTIES + " lists no libraries");
-    }
-    return new PytorchNatives(version, flavor, files);
   }
 }
