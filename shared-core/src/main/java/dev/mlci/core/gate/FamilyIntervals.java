@@ -109,5 +109,35 @@ final class FamilyIntervals {
     for (int i = 0; i < cs.size(); i++) {
       cs.get(i).interval = intervals.get(i);
     }
+    swapTest(cs, n, alpha);
+  }
+
+  /**
+   * A paired FAIL needs the swap test as well: when some paired comparison's interval lies below
+   * its threshold, every paired comparison of the block is tested at once (single-step min-p) at
+   * the block's level for FAILs, {@code α/2}. Never run otherwise, so it costs nothing unless the
+   * bootstrap FAILs.
+   */
+  void swapTest(List<Check> cs, int n, double alpha) {
+    List<Check> paired = cs.stream().filter(c -> c.swap != null).toList();
+    if (paired.stream().noneMatch(c -> c.interval.hi() < c.threshold)) {
+      return;
+    }
+    int[] cand = new int[2 * n];
+    int[] base = new int[2 * n];
+    java.util.Arrays.fill(cand, 0, n, 1);
+    java.util.Arrays.fill(base, n, 2 * n, 1);
+    double[] observed = paired.stream().mapToDouble(c -> c.swap.apply(cand, base)).toArray();
+    double[] p =
+        SwapTest.adjustedLowerP(
+            paired.stream().map(c -> c.swap).toList(),
+            observed,
+            n,
+            config.resamples(),
+            config.seed());
+    for (int i = 0; i < paired.size(); i++) {
+      paired.get(i).swapP = p[i];
+      paired.get(i).swapLevel = alpha / 2;
+    }
   }
 }
