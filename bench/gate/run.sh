@@ -55,3 +55,29 @@ for i in $(seq "$runs"); do
   tail -1 "$work/gate-$i.time"
 done
 head -1 "$work/gate-1.out"
+
+# A build that FAILs (a clearly worse candidate: own noise 1.0 instead of 0.5): every FAILing paired-bootstrap rule
+# also runs the paired randomization (swap) test, which the PASS above never needs. COMPARE_JAR=path/to/mlci.jar
+# (e.g. main's) times that jar on the same workspaces, interleaved run by run.
+echo "== the whole mlci gate command on a regression (FAIL), $runs runs =="
+python3 "$root/bench/gate/generate.py" "$work/pairs-fail.csv" "$pairs" 1.0
+mkdir -p "$work/workspace-fail"
+cp "$work/workspace/ml.yaml" "$work/workspace-fail/ml.yaml"
+java -cp "$bench" dev.mlci.bench.MakeGateBundles "$work/pairs-fail.csv" "$work/workspace-fail" "$work/baseline-fail.mlci.gz"
+jars=("$mlci")
+if [ -n "${COMPARE_JAR:-}" ]; then jars+=("$COMPARE_JAR"); fi
+for i in $(seq "$runs"); do
+  for jar in "${jars[@]}"; do
+    for case in "" "-fail"; do
+      if [ -z "$case" ] && [ "$jar" = "$mlci" ]; then continue; fi # timed above
+      rc=0
+      /usr/bin/time -f "%e s wall, %U s user + %S s sys CPU, %M KB peak" java -jar "$jar" gate "$work/workspace$case" \
+        --baseline "$work/baseline$case.mlci.gz" --no-fetch -q --progress none > "$work/gate$case-$i.out" \
+        2> "$work/gate$case-$i.time" || rc=$?
+      if [ "$rc" -gt 1 ]; then
+        echo "bench/gate: $jar gate exited $rc:" >&2; cat "$work/gate$case-$i.time" "$work/gate$case-$i.out" >&2; exit 1
+      fi
+      echo "$jar ${case:-pass} $(head -1 "$work/gate$case-$i.out" | cut -c1-60): $(tail -1 "$work/gate$case-$i.time")"
+    done
+  done
+done

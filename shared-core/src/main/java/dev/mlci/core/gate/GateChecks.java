@@ -62,6 +62,18 @@ final class GateChecks {
     MetricFunction cand;
     Interval interval;
 
+    /**
+     * For a paired comparison: the statistic under swaps of the two models' predictions ({@link
+     * SwapTest}); a FAIL needs the swap test too.
+     */
+    SwapTest.Statistic swap;
+
+    /** The swap test's adjusted p-value (NaN: not run, as the interval did not FAIL). */
+    double swapP = Double.NaN;
+
+    /** The level the swap test's p-value is held against. */
+    double swapLevel = Double.NaN;
+
     Check(
         Work work,
         Kind kind,
@@ -83,9 +95,14 @@ final class GateChecks {
 
     Verdict verdict() {
       if (interval.hi() < threshold) {
-        return Verdict.FAIL;
+        return swapRefutes() ? Verdict.INCONCLUSIVE : Verdict.FAIL;
       }
       return interval.lo() >= threshold ? Verdict.PASS : Verdict.INCONCLUSIVE;
+    }
+
+    /** The interval lies below the threshold but the swap test cannot tell the models apart. */
+    boolean swapRefutes() {
+      return !Double.isNaN(swapP) && swapP > swapLevel;
     }
   }
 

@@ -38,9 +38,11 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * ({@link JointBootstrap}); McNemar checks, checks on other examples and the joint block split
  * {@code α} in proportion to their number of checks (Bonferroni across blocks). So for the gate as
  * a whole, P(some FAIL while every rule truly holds) ≤ α/2 and P(some PASS while its rule is truly
- * violated) ≤ α/2, whatever the number of rules. A rule with its own {@code confidence} forms its
- * own family; {@code test: none} and {@code strict} bounds compare point values, outside any
- * family.
+ * violated) ≤ α/2, whatever the number of rules. A paired-bootstrap FAIL also needs the paired
+ * randomization test of the same block ({@link SwapTest}), whose level is exact at every sample
+ * size (the percentile interval's holds only as n grows). A rule with its own {@code confidence}
+ * forms its own family; {@code test: none} and {@code strict} bounds compare point values, outside
+ * any family.
  *
  * <p><b>Minimum evidence.</b> A check needs {@value #MIN_EXAMPLES} examples, ROC AUC {@value
  * #MIN_PER_CLASS} of every class, and a bootstrap comparison {@value #MIN_DISAGREEING} examples on

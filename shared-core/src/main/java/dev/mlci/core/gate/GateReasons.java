@@ -50,16 +50,34 @@ final class GateReasons {
       };
     }
     String range = "[" + fmt(ci.lo()) + ", " + fmt(ci.hi()) + "]";
+    if (v == Verdict.INCONCLUSIVE && c.swapRefutes()) {
+      return String.format(
+          Locale.ROOT,
+          "cannot tell: the %s interval of the improvement %s lies below %s, but swapping the two"
+              + " models' predictions at random makes a difference like this one too often"
+              + " (paired randomization test p = %s, a FAIL needs at most %s): the bootstrap alone"
+              + " is not trusted with a FAIL here",
+          level,
+          range,
+          fmt(c.threshold),
+          pValue(c.swapP),
+          pValue(c.swapLevel));
+    }
     return switch (v) {
       case FAIL ->
           String.format(
               Locale.ROOT,
               "worse than the baseline beyond the tolerated drop %s: the %s interval of the"
-                  + " improvement %s lies below %s",
+                  + " improvement %s lies below %s%s",
               tol,
               level,
               range,
-              fmt(c.threshold));
+              fmt(c.threshold),
+              Double.isNaN(c.swapP)
+                  ? ""
+                  : ", and the paired randomization test tells the models apart (p = "
+                      + pValue(c.swapP)
+                      + ")");
       case PASS ->
           String.format(
               Locale.ROOT,
@@ -147,5 +165,13 @@ final class GateReasons {
   /** The reports' one signed format ({@link ReportNumbers#signed}). */
   static String signed(double v) {
     return ReportNumbers.signed(v);
+  }
+
+  /** A p-value for a sentence: three significant digits. */
+  static String pValue(double p) {
+    return new BigDecimal(p)
+        .round(new java.math.MathContext(3))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 }

@@ -275,9 +275,7 @@ final class RulePlanner {
       add(w, checks, t);
       return;
     }
-    add(
-        w,
-        checks,
+    Check paired =
         new Check(
             w,
             Kind.RELATIVE,
@@ -286,7 +284,28 @@ final class RulePlanner {
             estimate,
             threshold,
             confidence,
-            own));
+            own);
+    paired.swap = swapStatistic(w.metric, aligned, sign);
+    add(w, checks, paired);
+  }
+
+  /**
+   * The comparison under swaps ({@link SwapTest}); the two models' predictions are joined and
+   * prepared only when the swap test runs.
+   */
+  static SwapTest.Statistic swapStatistic(Metric metric, Aligned aligned, double sign) {
+    MetricFunction[] both = new MetricFunction[1];
+    return (candSide, baseSide) -> {
+      MetricFunction f;
+      synchronized (both) {
+        if (both[0] == null) {
+          both[0] =
+              MetricFunction.of(metric, SwapTest.concat(aligned.candidate(), aligned.baseline()));
+        }
+        f = both[0];
+      }
+      return sign * (f.value(candSide) - f.value(baseSide));
+    };
   }
 
   /** The tolerated drop: the smaller of max_drop and max_relative_drop × |baseline|. */

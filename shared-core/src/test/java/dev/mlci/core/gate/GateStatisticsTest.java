@@ -251,31 +251,48 @@ class GateStatisticsTest {
   }
 
   /**
-   * A known weakness, guarded: the percentile interval is anti-conservative for RMSE with t(3)
-   * errors at n = 200 (3.9% false FAIL over 1,600 builds for a nominal 2.5%; the issue's 3% is not
-   * met; BCa with a grouped-jackknife acceleration (7.25%) and the bootstrap-t (4.50%) made it
-   * worse, VALIDATION.md section 4). This keeps it from growing.
+   * Heavy tails (issue 12 item 6): RMSE with t(3) errors at n = 200. The percentile interval alone
+   * FAILs two equal models in 3.9% of builds for a nominal 2.5% (VALIDATION.md section 4); a FAIL
+   * also needs the paired randomization test ({@link SwapTest}), whose level is exact, so the false
+   * FAIL rate is at most 2.5% (+ Monte Carlo error). Builds where the interval alone would have
+   * FAILed are INCONCLUSIVE and say why.
    */
   @Test
-  void heavyTails_rmseWithT3Errors_equalModels_falseFailStaysBelow4point5Percent() {
+  void heavyTails_rmseWithT3Errors_equalModels_falseFailAtMost2point5Percent() {
     int reps = 400 * SCALE;
     GateEvaluator gate =
         new GateEvaluator(
             gate(List.of(maxDrop("rmse", 0, GateRule.Test.PAIRED_BOOTSTRAP)), RESAMPLES));
     long fails = 0;
+    long intervalFails = 0;
     for (int k = 0; k < reps; k++) {
       EvaluationBundle base = regression(7000L + k, 8000L + k, 200);
       EvaluationBundle cand = regression(7000L + k, 9000L + k, 200);
-      if (gate.evaluate(List.of("rmse"), cand, Optional.of(base), NOTE, false).verdict()
-          == Verdict.FAIL) {
+      GateResult r = gate.evaluate(List.of("rmse"), cand, Optional.of(base), NOTE, false);
+      RuleResult rule = r.rules().get(0);
+      boolean below = rule.interval().orElseThrow().hi() < 0;
+      if (below) {
+        intervalFails++;
+        String why = String.join(" ", rule.reasons());
+        if (r.verdict() == Verdict.FAIL) {
+          assertThat(why).contains("the paired randomization test tells the models apart (p = ");
+        } else {
+          assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+          assertThat(why).contains("paired randomization test p = ", "a FAIL needs at most 0.025");
+        }
+      }
+      if (r.verdict() == Verdict.FAIL) {
         fails++;
       }
     }
     double rate = (double) fails / reps;
     System.out.printf(
-        "VALIDATION rmse t(3) n=200 replicates=%d false-FAIL=%.4f se=%.4f (nominal 0.025)%n",
-        reps, rate, Math.sqrt(0.025 * 0.975 / reps));
-    assertThat(rate).isLessThanOrEqualTo(0.045);
+        "VALIDATION rmse t(3) n=200 replicates=%d false-FAIL=%.4f se=%.4f (nominal 0.025);"
+            + " percentile interval alone=%.4f%n",
+        reps, rate, Math.sqrt(0.025 * 0.975 / reps), (double) intervalFails / reps);
+    assertThat(rate).isLessThanOrEqualTo(upper(0.025, reps));
+    // The percentile interval alone is anti-conservative here, so the randomization test decides.
+    assertThat(intervalFails).isGreaterThan(fails);
   }
 
   // ---- McNemar: exact coverage and power, every table enumerated ----
