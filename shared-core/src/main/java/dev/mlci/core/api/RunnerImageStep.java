@@ -31,6 +31,14 @@ public final class RunnerImageStep {
               "the runner image is built without a daemon.",
               "use registry://REF or tar://PATH (podman load -i PATH loads a tarball)."));
     }
+    if (!java.nio.file.Files.isRegularFile(options.jar())) {
+      throw new BadInputException(
+          Problem.in(
+              "--jar",
+              "",
+              options.jar() + " is not a file; the runner image holds mlci's runnable jar.",
+              "give the path of mlci.jar (the CLI's jar)."));
+    }
     context.progress().info("building the runner image (" + target + ")");
     try {
       RunnerImage.Built b =

@@ -131,6 +131,28 @@ public final class TaskStep {
   }
 
   private TaskResult step() throws MlciException, IOException {
+    for (var in :
+        java.util.List.of(
+            java.util.Map.entry("--workspace", Optional.of(options.workspace())),
+            java.util.Map.entry(
+                "--model",
+                options.task() == TaskOptions.Task.TRAIN
+                    ? Optional.<Path>empty()
+                    : options.model()),
+            java.util.Map.entry(
+                "--evaluation",
+                options.task() == TaskOptions.Task.GATE
+                    ? options.evaluation()
+                    : Optional.<Path>empty()))) {
+      if (in.getValue().isPresent() && !Files.exists(in.getValue().get())) {
+        throw new BadInputException(
+            Problem.in(
+                in.getKey(),
+                "",
+                in.getValue().get() + " does not exist; this task reads it.",
+                "give the artifact the task before wrote, as the pipeline does."));
+      }
+    }
     Path scratch = Files.createTempDirectory("mlci-task-");
     Path repo = scratch.resolve("repository");
     TreeCopy.copy(options.workspace(), repo);

@@ -97,7 +97,7 @@ class FixWordingTest {
           "api/PipelineStep.java",
           Set.of("--image", "--commit", "--repository"),
           "api/RunnerImageStep.java",
-          Set.of("--base", "--target"),
+          Set.of("--base", "--jar", "--target"),
           "api/TaskStep.java",
           Set.of(
               "--executor-input",
