@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
       BaselineCommand.class,
       RegisterCommand.class,
       RunsCommand.class,
+      PipelineCommand.class,
+      ImageCommand.class,
+      TaskCommand.class,
       GitHubActionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -33,6 +36,7 @@ import picocli.CommandLine.Command;
       "  mlci baseline record --push            (main builds) store the baseline",
       "  mlci register --alias champion         (main builds) register in MLflow",
       "  mlci runs                              list and compare the recorded runs",
+      "  mlci pipeline kfp --image REF@sha256:… the steps as a Kubeflow pipeline",
       "",
       "Exit codes:",
       "  0  success",

@@ -46,6 +46,12 @@ final class JreBaseImage {
    * @param serverDist the unpacked model server distribution (for its native libraries)
    */
   static void build(Path work, Path serverDist, String registryImage, Path tar) throws Exception {
+    build(work, serverDist, registryImage, tar, MODULES);
+  }
+
+  /** As {@link #build(Path, Path, String, Path)} with the JRE's {@code modules}. */
+  static void build(Path work, Path serverDist, String registryImage, Path tar, String modules)
+      throws Exception {
     Path jre = work.resolve("jre");
     if (!Files.isDirectory(jre)) {
       Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
@@ -54,7 +60,7 @@ final class JreBaseImage {
               List.of(
                   jlink.toString(),
                   "--add-modules",
-                  MODULES,
+                  modules,
                   "--strip-debug",
                   "--no-header-files",
                   "--no-man-pages",

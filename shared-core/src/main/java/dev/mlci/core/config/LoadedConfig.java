@@ -66,6 +66,14 @@ public final class LoadedConfig {
         displayName, pos.line(), pos.column(), YamlDocument.displayPath(pointer), message, fix);
   }
 
+  /**
+   * The top-level section {@code name} of ml.yaml as written (validated by the schema), or a
+   * missing node: for sections a package of its own binds, such as {@code compute}.
+   */
+  public tools.jackson.databind.JsonNode section(String name) {
+    return document.root().path(name);
+  }
+
   /** Whether ml.yaml wrote {@code field} itself (rather than leaving it to the default). */
   public boolean isWritten(String field) {
     return !document.root().at("/" + field.replace(".", "/")).isMissingNode();

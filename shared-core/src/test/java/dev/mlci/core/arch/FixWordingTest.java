@@ -35,9 +35,40 @@ class FixWordingTest {
   /** Flags of other programs, by the file that passes or quotes them. */
   private static final Map<String, Set<String>> OTHER_PROGRAMS =
       Map.of(
-          "git/BaselineFinder.java", Set.of("--unshallow"),
-          "tracking/MlflowArtifacts.java", Set.of("--serve-artifacts"),
-          "image/verify/ImageVerifier.java", Set.of("--name", "--network", "--tls-verify"));
+          "git/BaselineFinder.java",
+          Set.of("--unshallow"),
+          "tracking/MlflowArtifacts.java",
+          Set.of("--serve-artifacts"),
+          "image/verify/ImageVerifier.java",
+          Set.of("--name", "--network", "--tls-verify"),
+          // The runner image's own CLI: the arguments of mlci's tasks in the pipelines it writes.
+          "pipeline/KfpPipeline.java",
+          Set.of(
+              "--executor-input",
+              "--executor-output",
+              "--commit",
+              "--config",
+              "--data-digest",
+              "--evaluation",
+              "--metrics",
+              "--model",
+              "--project",
+              "--reports",
+              "--repository",
+              "--target-branch",
+              "--verdict",
+              "--workspace"),
+          "pipeline/KubernetesJob.java",
+          Set.of(
+              "--commit",
+              "--config",
+              "--data-digest",
+              "--out",
+              "--project",
+              "--repository",
+              "--workspace"),
+          "pipeline/RunnerImage.java",
+          Set.of("--help"));
 
   /**
    * The option a user gave, named as the place a problem is in (its {@code source}) or as what
@@ -49,14 +80,38 @@ class FixWordingTest {
   private static final Map<String, Set<String>> USER_GIVEN =
       Map.of(
           // Problem.in("--baseline", ...): the models:/ reference the user gave is malformed.
-          "gate/RegistryRef.java", Set.of("--baseline"),
+          "gate/RegistryRef.java",
+          Set.of("--baseline"),
           // Problem.in("--alias", ...): the alias the user gave is not one MLflow accepts.
-          "api/RegisterStep.java", Set.of("--alias"),
+          "api/RegisterStep.java",
+          Set.of("--alias"),
           // Problem.in("--out", ...): the output directory the user gave holds what mlci did not
           // write.
-          "api/StepOutput.java", Set.of("--out"),
+          "api/StepOutput.java",
+          Set.of("--out"),
           // "--baseline models:/... needs an MLflow tracking server": the reference the user gave.
-          "api/GateStep.java", Set.of("--baseline "));
+          "api/GateStep.java",
+          Set.of("--baseline "),
+          // The runner image and the commit the user gave to mlci pipeline, and the arguments a
+          // pipeline task was given (the source of a problem, as the pipeline passed them).
+          "api/PipelineStep.java",
+          Set.of("--image", "--commit", "--repository"),
+          "api/RunnerImageStep.java",
+          Set.of("--base", "--jar", "--target"),
+          "api/TaskStep.java",
+          Set.of(
+              "--executor-input",
+              "--commit",
+              "--data-digest",
+              "--evaluation",
+              "--metrics",
+              "--model",
+              "--out",
+              "--project",
+              "--reports",
+              "--repository",
+              "--verdict",
+              "--workspace"));
 
   /** Files not converted yet (none: keep it so). */
   private static final Set<String> NOT_YET_CONVERTED = Set.of();

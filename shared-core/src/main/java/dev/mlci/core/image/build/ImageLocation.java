@@ -54,7 +54,7 @@ public sealed interface ImageLocation {
    *     images, as in a Dockerfile's FROM; targets must say where they go)
    * @throws IllegalArgumentException with a message that shows the accepted forms
    */
-  static ImageLocation parse(String spec, boolean bareIsRegistry) {
+  public static ImageLocation parse(String spec, boolean bareIsRegistry) {
     Objects.requireNonNull(spec, "spec");
     if (!spec.startsWith("tar://") && hasCredentials(spec)) {
       throw new IllegalArgumentException(

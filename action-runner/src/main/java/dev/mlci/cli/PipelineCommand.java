@@ -1,0 +1,137 @@
+package dev.mlci.cli;
+
+import dev.mlci.core.api.Mlci;
+import dev.mlci.core.api.PipelineOptions;
+import dev.mlci.core.api.PipelineResult;
+import dev.mlci.core.api.PipelineStep;
+import dev.mlci.core.api.Plan;
+import dev.mlci.core.api.Workspace;
+import dev.mlci.core.errors.MlciException;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code mlci pipeline kfp|k8s}: the steps written for a cluster. */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the steps for a cluster, for when the CI runner is too small.",
+      "  kfp  a Kubeflow Pipelines v2 pipeline (checkout, train, evaluate, gate)",
+      "  k8s  a Kubernetes batch/v1 Job that trains and evaluates"
+    },
+    subcommands = {PipelineCommand.Kfp.class, PipelineCommand.K8s.class})
+final class PipelineCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name kfp or k8s");
+  }
+
+  /** The flags both kinds share. */
+  static final class Flags {
+    @Option(
+        names = "--image",
+        required = true,
+        paramLabel = "REF@sha256:DIGEST",
+        description = "The runner image pinned by digest, as 'mlci image cli' prints it.")
+    String image;
+
+    @Option(
+        names = "--repository",
+        paramLabel = "URL",
+        description = "The git URL the cluster clones. Default: the origin remote.")
+    String repository;
+
+    @Option(
+        names = "--commit",
+        paramLabel = "SHA",
+        description = "The commit to train (40 hex digits). Default: HEAD, which must be clean.")
+    String commit;
+
+    @Option(
+        names = "--target",
+        paramLabel = "BRANCH",
+        description = "The gate's target branch. Default: gate.target in ml.yaml, else main.")
+    String target;
+  }
+
+  abstract static class Kind extends StepCommand {
+    @picocli.CommandLine.Mixin Flags flags;
+
+    abstract PipelineOptions.Kind kind();
+
+    Optional<String> claim() {
+      return Optional.empty();
+    }
+
+    @Override
+    int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
+      PipelineResult r =
+          new PipelineStep(
+                  stepContext(),
+                  plan,
+                  new PipelineOptions(
+                      kind(),
+                      flags.image,
+                      Optional.ofNullable(flags.repository),
+                      Optional.ofNullable(flags.commit),
+                      Optional.ofNullable(flags.target),
+                      claim()))
+              .call();
+      summary.set("pipeline", CliJson.tree(r));
+      if (!options.json) {
+        out().printf("pipeline: %s (%s)%n", Workspace.display(r.file()), r.name());
+        r.parameters().forEach((k, v) -> out().printf("  %s = %s%n", k, v));
+        out().flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "kfp",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write OUT/pipeline/kfp-pipeline.yaml, a Kubeflow Pipelines v2 pipeline (IR YAML).",
+        "Its tasks checkout, train (with ml.yaml's compute), evaluate and gate run the runner",
+        "image; the verdict is its output parameter. Upload it in the KFP UI or with the kfp SDK."
+      },
+      footerHeading = "%nExamples:%n",
+      footer = {"  mlci pipeline kfp . --image ghcr.io/acme/mlci-runner@sha256:..."})
+  static final class Kfp extends Kind {
+    @Override
+    PipelineOptions.Kind kind() {
+      return PipelineOptions.Kind.KFP;
+    }
+  }
+
+  @Command(
+      name = "k8s",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster.",
+        "It clones the commit, trains and evaluates with ml.yaml's compute (kubectl apply -f)."
+      },
+      footerHeading = "%nExamples:%n",
+      footer = {"  mlci pipeline k8s . --image REF@sha256:... --claim mlci-out"})
+  static final class K8s extends Kind {
+    @Option(
+        names = "--claim",
+        paramLabel = "PVC",
+        description = "A PersistentVolumeClaim for the Job's output. Default: an emptyDir.")
+    String claim;
+
+    @Override
+    PipelineOptions.Kind kind() {
+      return PipelineOptions.Kind.K8S;
+    }
+
+    @Override
+    Optional<String> claim() {
+      return Optional.ofNullable(claim);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.mlci.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster commands' input errors: exit 2, naming the option and the fix, no stack trace. */
+class PipelineCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void pipelineKfp_withoutImage_isAUsageError() {
+    CliRun r = CliRun.of("pipeline", "kfp", tmp.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--image").doesNotContain("Exception");
+  }
+
+  @Test
+  void task_unknown_namesTheTasks() {
+    CliRun r = CliRun.of("task", "deploy", "--workspace", tmp.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("'deploy' is not a task").contains("checkout, train");
+  }
+
+  @Test
+  void task_trainWithoutModel_namesTheMissingArgument() {
+    CliRun r =
+        CliRun.of(
+            "task",
+            "gate",
+            "--workspace",
+            tmp.resolve("absent").toString(),
+            "--model",
+            tmp.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void imageCli_withAJarThatIsNotThere_isTheUsersError() {
+    CliRun r =
+        CliRun.of(
+            "image",
+            "cli",
+            "--jar",
+            tmp.resolve("nope.jar").toString(),
+            "--base",
+            "tar://" + tmp.resolve("base.tar"),
+            "--target",
+            "tar://" + tmp.resolve("out.tar"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--jar").contains("nope.jar");
+  }
+}

@@ -1,0 +1,327 @@
+package dev.mlci.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 18: the pipeline {@code mlci pipeline kfp} writes, checked and run by Kubeflow's own code.
+ * The kfp SDK (in its own venv, .ci/requirements-kfp.txt) parses it strictly as a {@code
+ * PipelineSpec}, loads it as a component and compiles a pipeline that uses it; then its local
+ * runner ({@code kfp.local.DockerRunner}) runs it against podman's Docker-compatible API ({@code
+ * podman system service}) on the runner image {@code mlci image cli} built (on the jlink'd test
+ * base, since no base image can be pulled here). The run's verdict and metrics must equal those of
+ * {@code mlci run} on the same commit, gated against the same baseline.
+ */
+class KfpPipelineIT {
+  /** The CLI's modules besides the model server's: HTTP clients, zip file systems. */
+  static final String CLI_MODULES =
+      JreBaseImage.MODULES
+          + ",java.net.http,jdk.zipfs,jdk.httpserver,java.instrument,java.prefs,jdk.charsets,"
+          + "jdk.localedata,jdk.security.auth,jdk.naming.dns,jdk.crypto.cryptoki,java.rmi";
+
+  @TempDir static Path tmp;
+
+  static String python;
+
+  static Process podmanService;
+
+  static LocalRegistry registry;
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (podmanService != null) {
+      podmanService.destroy();
+      podmanService.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  /** The kfp SDK's interpreter, or a skip (a failure with MLCI_REQUIRE_PYTHON). */
+  static String kfpPython() throws Exception {
+    if (python == null) {
+      Path venv = Tools.examples().getParent().resolve(".ci/venv-kfp/bin/python").normalize();
+      String candidate = System.getenv().getOrDefault("MLCI_KFP_PYTHON", venv.toString());
+      Tools.Result probe;
+      try {
+        probe = Tools.exec(List.of(candidate, "-c", "import kfp, kfp.local, docker, yaml"), tmp);
+      } catch (java.io.IOException e) {
+        probe = new Tools.Result(127, "", e.getMessage());
+      }
+      if (probe.exit() != 0) {
+        Tools.skipOrFail(
+            "MLCI_REQUIRE_PYTHON",
+            "the kfp SDK is needed for the Kubeflow pipeline checks ("
+                + candidate
+                + "). Install: python3 -m venv .ci/venv-kfp && .ci/venv-kfp/bin/pip install -r"
+                + " .ci/requirements-kfp.txt (or set MLCI_KFP_PYTHON)");
+      }
+      python = candidate;
+    }
+    return python;
+  }
+
+  static JsonNode kfp(String... args) throws Exception {
+    return kfp(Map.of(), args);
+  }
+
+  static JsonNode kfp(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(kfpPython());
+    cmd.add(Tools.examples().resolve("src/test/python/kfp_check.py").toString());
+    cmd.addAll(List.of(args));
+    Tools.Result r = Tools.exec(cmd, tmp, env);
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    return Tools.JSON.readTree(lines[lines.length - 1]);
+  }
+
+  /**
+   * The breast-cancer example as a git repository under {@code dir}: main with a recorded baseline,
+   * then branch feature one commit ahead (a smaller C), checked out.
+   */
+  static Path repository(Path dir) throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", dir);
+    try (var git = Tools.commitAll(repo, "baseline")) {
+      Path out = dir.resolve("baseline-out");
+      Tools.Result r = Tools.mlci("run", repo.toString(), "--out", out.toString(), "-q");
+      assertThat(r.exit()).as(r.err()).isZero();
+      r = Tools.mlci("baseline", "record", repo.toString(), "--out", out.toString());
+      assertThat(r.exit()).as(r.err()).isZero();
+      git.checkout().setCreateBranch(true).setName("feature").call();
+      Path yaml = repo.resolve("ml.yaml");
+      Files.writeString(yaml, Files.readString(yaml) + "# feature branch\n");
+      Tools.commitAll(repo, "feature").close();
+    }
+    return repo;
+  }
+
+  static String commit(Path repo) throws Exception {
+    try (var git = org.eclipse.jgit.api.Git.open(repo.toFile())) {
+      return git.getRepository().resolve("HEAD").name();
+    }
+  }
+
+  static final String REMOTE = "https://git.example.com/acme/breast-cancer.git";
+
+  static final String FAKE_IMAGE = "registry.example.com/mlci/runner@sha256:" + "ab".repeat(32);
+
+  @Test
+  void thePipeline_isParsedLoadedAndCompiledByTheKfpSdk_andIsStable() throws Exception {
+    kfpPython();
+    Path repo = repository(Files.createDirectories(tmp.resolve("validate")));
+    Path out = tmp.resolve("validate-out");
+    Tools.Result r =
+        Tools.mlci(
+            "pipeline",
+            "kfp",
+            repo.toString(),
+            "--image",
+            FAKE_IMAGE,
+            "--repository",
+            REMOTE,
+            "--out",
+            out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path file = out.resolve("pipeline/kfp-pipeline.yaml");
+    JsonNode v = kfp("validate", file.toString(), tmp.resolve("uses.yaml").toString());
+    assertThat(v.path("name").asString()).isEqualTo("breast-cancer");
+    assertThat(v.path("schema_version").asString()).isEqualTo("2.1.0");
+    assertThat(v.path("tasks").path("train").path("deps").toString()).isEqualTo("[\"checkout\"]");
+    assertThat(v.path("tasks").path("evaluate").path("deps").toString())
+        .isEqualTo("[\"checkout\",\"train\"]");
+    assertThat(v.path("tasks").path("gate").path("deps").toString())
+        .isEqualTo("[\"checkout\",\"evaluate\",\"train\"]");
+    assertThat(v.path("outputs").toString()).isEqualTo("[\"verdict\"]");
+    assertThat(v.path("inputs").toString())
+        .isEqualTo("[\"data_digest\",\"git_commit\",\"repository\",\"target_branch\"]");
+    assertThat(v.path("executors").path("exec-train").path("image").asString())
+        .isEqualTo(FAKE_IMAGE);
+    assertThat(v.path("compiled_components").toString()).contains("comp-breast-cancer");
+
+    // Same inputs, same bytes: again into another folder.
+    Path again = tmp.resolve("validate-again");
+    r =
+        Tools.mlci(
+            "pipeline",
+            "kfp",
+            repo.toString(),
+            "--image",
+            FAKE_IMAGE,
+            "--repository",
+            REMOTE,
+            "--out",
+            again.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllBytes(again.resolve("pipeline/kfp-pipeline.yaml")))
+        .isEqualTo(Files.readAllBytes(file));
+  }
+
+  @Test
+  void thePipeline_withCompute_carriesResourcesAndRetriesKfpReads() throws Exception {
+    kfpPython();
+    Path repo = Tools.copyExample("breast-cancer", Files.createDirectories(tmp.resolve("compute")));
+    Path yaml = repo.resolve("ml.yaml");
+    Files.writeString(
+        yaml,
+        Files.readString(yaml)
+            + "compute:\n  cpu: \"4\"\n  memory: 8Gi\n  gpu: 1\n  retries: 2\n  timeout: 3h\n");
+    Tools.commitAll(repo, "compute").close();
+    Path out = tmp.resolve("compute-out");
+    Tools.Result r =
+        Tools.mlci(
+            "pipeline",
+            "kfp",
+            repo.toString(),
+            "--image",
+            FAKE_IMAGE,
+            "--repository",
+            "https://git.example.com/acme/bc.git",
+            "--out",
+            out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode v =
+        kfp(
+            "validate",
+            out.resolve("pipeline/kfp-pipeline.yaml").toString(),
+            tmp.resolve("uses-compute.yaml").toString());
+    assertThat(v.path("tasks").path("train").path("retry").asInt()).isEqualTo(2);
+    JsonNode res = v.path("executors").path("exec-train").path("resources");
+    assertThat(res.path("resourceCpuLimit").asString()).isEqualTo("4");
+    assertThat(res.path("resourceMemoryLimit").asString()).isEqualTo("8Gi");
+    assertThat(res.path("memoryLimit").asDouble()).isEqualTo(8.589934592);
+    assertThat(res.path("accelerator").path("resourceType").asString()).isEqualTo("nvidia.com/gpu");
+    assertThat(res.path("accelerator").path("resourceCount").asString()).isEqualTo("1");
+    assertThat(v.path("executors").path("exec-evaluate").path("resources").isEmpty()).isTrue();
+  }
+
+  @Test
+  void thePipeline_runsInKfpLocalRunnerOnPodman_withTheVerdictAndMetricsOfMlciRun()
+      throws Exception {
+    kfpPython();
+    Tools.requireContainers();
+    Path root = Files.createDirectories(tmp.resolve("kfp-root"));
+    // The local runner mounts the pipeline root into every container at the same path: the
+    // repository lies there so that the checkout task can clone it.
+    Path repo = repository(Files.createDirectories(root.resolve("source")));
+    String commit = commit(repo);
+
+    registry = LocalRegistry.start(Files.createDirectories(tmp.resolve("registry")));
+    String base = registry.host() + "/mlci-test/jre17-cli:latest";
+    JreBaseImage.build(
+        Files.createDirectories(tmp.resolve("base")),
+        Path.of(System.getProperty("mlci.server.dist")),
+        base,
+        tmp.resolve("jre17-cli.tar"),
+        CLI_MODULES);
+    Map<String, String> env = Map.of("MLCI_CACHE_DIR", tmp.resolve("cache").toString());
+    Tools.Result built =
+        Tools.mlci(
+            env,
+            "image",
+            "cli",
+            "--base",
+            base,
+            "--target",
+            "registry://" + registry.host() + "/mlci/runner:test",
+            "--allow-insecure-registries",
+            "--json");
+    assertThat(built.exit()).as(built.err()).isZero();
+    String pinned = built.json().path("pinned").asString();
+    assertThat(pinned).matches(".*/mlci/runner@sha256:[0-9a-f]{64}");
+    assertThat(Tools.exec(List.of("podman", "pull", "--tls-verify=false", pinned), tmp).exit())
+        .isZero();
+
+    Path out = tmp.resolve("run-pipeline-out");
+    Tools.Result r =
+        Tools.mlci(
+            "pipeline",
+            "kfp",
+            repo.toString(),
+            "--image",
+            pinned,
+            "--repository",
+            repo.toString(),
+            "--out",
+            out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+
+    Path socket = tmp.resolve("podman.sock");
+    podmanService =
+        new ProcessBuilder(
+                "podman",
+                "--runtime",
+                "runc",
+                "system",
+                "service",
+                "--time",
+                "0",
+                "unix://" + socket)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("podman-service.log").toFile())
+            .start();
+    for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(socket).exists();
+    long started = System.currentTimeMillis() / 1000 - 1;
+    JsonNode run =
+        kfp(
+            Map.of("DOCKER_HOST", "unix://" + socket),
+            "run",
+            out.resolve("pipeline/kfp-pipeline.yaml").toString(),
+            root.toString(),
+            repo.toString(),
+            commit);
+
+    // The runner removes each container as it exits, so podman's events hold the exit codes: four
+    // containers of the runner image, each exited 0 (kfp_check.py says why it needs them).
+    Tools.Result events =
+        Tools.exec(
+            List.of(
+                "podman",
+                "events",
+                "--since",
+                String.valueOf(started),
+                "--until",
+                String.valueOf(System.currentTimeMillis() / 1000 + 1),
+                "--filter",
+                "event=died",
+                "--format",
+                "{{.ContainerExitCode}} {{.Image}}"),
+            tmp);
+    List<String> died =
+        events.out().lines().filter(l -> l.contains(registry.host() + "/mlci/runner")).toList();
+    assertThat(died).as(events.out() + events.err()).hasSize(4).allMatch(l -> l.startsWith("0 "));
+
+    // mlci run on the runner, same commit, same baseline.
+    Path local = tmp.resolve("local-out");
+    Tools.Result direct = Tools.mlci("run", repo.toString(), "--out", local.toString(), "--json");
+    assertThat(direct.exit()).as(direct.err()).isZero();
+    String verdict = direct.json().path("gate").path("verdict").asString();
+    assertThat(direct.json().path("gate").path("baseline_source").asString()).isNotEqualTo("none");
+    assertThat(run.path("verdict").asString()).isEqualTo(verdict).isEqualTo("PASS");
+
+    JsonNode expected = Tools.JSON.readTree(local.resolve("eval/metrics.json").toFile());
+    assertThat(run.path("metrics").size()).isEqualTo(1);
+    JsonNode actual = Tools.JSON.readTree(Path.of(run.path("metrics").get(0).asString()).toFile());
+    assertThat(actual.path("metrics")).isEqualTo(expected.path("metrics"));
+    assertThat(actual.path("n").asInt()).isEqualTo(expected.path("n").asInt());
+    Path reports = Path.of(run.path("reports").get(0).asString());
+    JsonNode gate = Tools.JSON.readTree(reports.resolve("gate.json").toFile());
+    JsonNode localGate = Tools.JSON.readTree(local.resolve("gate/gate.json").toFile());
+    assertThat(gate.path("verdict")).isEqualTo(localGate.path("verdict"));
+    assertThat(gate.path("rules")).isEqualTo(localGate.path("rules"));
+  }
+}

@@ -1,0 +1,96 @@
+"""Kubeflow's own code on mlci's pipeline (KfpPipelineIT).
+
+validate PIPELINE.yaml OUT.yaml
+    Parses the file strictly as the PipelineSpec protobuf (unknown fields are errors), loads it as a
+    component with kfp.components.load_component_from_file and compiles a pipeline that uses it;
+    prints the tasks, the executors' images and commands, and the compiled file's components.
+run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT
+    Runs the pipeline with kfp.local's DockerRunner (the Docker API at DOCKER_HOST, here podman's
+    service) and prints the pipeline's verdict output and where the task outputs lie.
+"""
+import glob
+import json
+import os
+import sys
+
+import yaml
+from google.protobuf import json_format
+from kfp import compiler, components, dsl
+from kfp.pipeline_spec import pipeline_spec_pb2
+
+
+def validate(path, out):
+    with open(path) as f:
+        tree = yaml.safe_load(f)
+    spec = json_format.ParseDict(tree, pipeline_spec_pb2.PipelineSpec())
+    comp = components.load_component_from_file(path)
+
+    @dsl.pipeline(name='uses-mlci')
+    def uses():
+        comp()
+
+    compiler.Compiler().compile(uses, out)
+    with open(out) as f:
+        compiled = yaml.safe_load(f)
+    executors = {}
+    for name, e in spec.deployment_spec.fields['executors'].struct_value.fields.items():
+        c = json_format.MessageToDict(e.struct_value)['container']
+        executors[name] = {'image': c['image'], 'command': c['command'], 'args': c['args'],
+                           'resources': c.get('resources', {})}
+    print(json.dumps({
+        'name': spec.pipeline_info.name,
+        'schema_version': spec.schema_version,
+        'tasks': {k: {'deps': list(t.dependent_tasks),
+                      'retry': t.retry_policy.max_retry_count} for k, t in spec.root.dag.tasks.items()},
+        'inputs': sorted(spec.root.input_definitions.parameters.keys()),
+        'outputs': sorted(spec.root.output_definitions.parameters.keys()),
+        'executors': executors,
+        'component_name': comp.name,
+        'compiled_components': sorted(compiled['components'].keys()),
+    }))
+
+
+def podman_compatible_errors():
+    """Podman's Docker-compatible API answers a request about a container that is gone (the runner
+    starts containers with auto_remove=True) with 500 "no such container" where Docker answers 404,
+    which docker-py raises as NotFound and kfp.local's DockerRunner handles (a container that exited
+    and was removed before its logs were read). This maps podman's answer to Docker's, nothing else;
+    since the exit code is then lost, KfpPipelineIT checks every container's exit code in podman's
+    events instead."""
+    import docker
+    import docker.api.client as api_client
+    original = api_client.create_api_error_from_http_exception
+
+    def mapped(e):
+        response = e.response
+        if response is not None and response.status_code == 500 and 'no such container' in response.text:
+            raise docker.errors.NotFound(e, response=response, explanation=response.text) from e
+        return original(e)
+
+    api_client.create_api_error_from_http_exception = mapped
+
+
+def run(path, root, repository, commit):
+    import docker
+    from kfp import local
+    podman_compatible_errors()
+    local.init(
+        runner=local.DockerRunner(
+            network_mode='host',
+            user='0',
+            ulimits=[docker.types.Ulimit(name='nofile', soft=20000, hard=20000),
+                     docker.types.Ulimit(name='nproc', soft=4096, hard=4096)]),
+        pipeline_root=root,
+        raise_on_error=True)
+    comp = components.load_component_from_file(path)
+    task = comp(repository=repository, git_commit=commit)
+    metrics = glob.glob(os.path.join(root, '*', 'evaluate', 'metrics'))
+    reports = glob.glob(os.path.join(root, '*', 'gate', 'reports'))
+    print(json.dumps({'verdict': task.output, 'metrics': metrics, 'reports': reports}))
+
+
+if __name__ == '__main__':
+    if sys.argv[1] == 'validate':
+        validate(sys.argv[2], sys.argv[3])
+    else:
+        run(*sys.argv[2:6])

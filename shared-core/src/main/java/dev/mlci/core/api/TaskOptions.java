@@ -1,0 +1,83 @@
+package dev.mlci.core.api;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Options of {@code mlci task}, one task of a pipeline {@code mlci pipeline} wrote, run inside the
+ * runner image on the cluster. Paths are the task's artifacts as Kubeflow hands them over.
+ *
+ * @param task which task
+ * @param workspace the checked-out repository (written by {@code checkout} and {@code job}, read by
+ *     the others)
+ * @param repository the git URL to clone ({@code checkout}, {@code job})
+ * @param commit the commit to check out ({@code checkout}, {@code job})
+ * @param project the folder of ml.yaml in the repository ({@code .} for its root)
+ * @param config ml.yaml's file name in {@code project}
+ * @param dataDigest the data digest the pipeline was written for; training refuses other data
+ * @param model the model artifact (written by {@code train}, read by {@code evaluate} and {@code
+ *     gate})
+ * @param evaluation the evaluation artifact (written by {@code evaluate}, read by {@code gate})
+ * @param metrics the metrics artifact, a JSON file ({@code evaluate})
+ * @param reports the gate's reports ({@code gate})
+ * @param verdict the file of the verdict output parameter ({@code gate})
+ * @param targetBranch the gate's target branch
+ * @param out mlci's output folder ({@code job})
+ * @param executorInput Kubeflow's {@code ExecutorInput} of the task (JSON, {@code {{$}}})
+ * @param executorOutput where Kubeflow reads the task's {@code ExecutorOutput}
+ * @param env the environment (MLflow, git credentials)
+ */
+public record TaskOptions(
+    Task task,
+    Path workspace,
+    Optional<String> repository,
+    Optional<String> commit,
+    String project,
+    String config,
+    Optional<String> dataDigest,
+    Optional<Path> model,
+    Optional<Path> evaluation,
+    Optional<Path> metrics,
+    Optional<Path> reports,
+    Optional<Path> verdict,
+    Optional<String> targetBranch,
+    Optional<Path> out,
+    Optional<String> executorInput,
+    Optional<Path> executorOutput,
+    Map<String, String> env) {
+  /** The tasks of a pipeline. */
+  public enum Task {
+    /** Clone the repository at the commit into the workspace. */
+    CHECKOUT,
+    /** Train into the model artifact. */
+    TRAIN,
+    /** Evaluate the model artifact into the evaluation and metrics artifacts. */
+    EVALUATE,
+    /** Gate the evaluation; reports and the verdict parameter. */
+    GATE,
+    /** A Kubernetes Job's work: checkout, train and evaluate into {@code out}. */
+    JOB
+  }
+
+  public TaskOptions {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(workspace, "workspace");
+    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(commit, "commit");
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(dataDigest, "dataDigest");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(evaluation, "evaluation");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(reports, "reports");
+    Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(targetBranch, "targetBranch");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(executorInput, "executorInput");
+    Objects.requireNonNull(executorOutput, "executorOutput");
+    env = Map.copyOf(env);
+  }
+}

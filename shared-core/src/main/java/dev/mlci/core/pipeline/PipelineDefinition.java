@@ -1,0 +1,77 @@
+package dev.mlci.core.pipeline;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a pipeline runs, resolved on the runner before it is written: the runner image pinned by
+ * digest, where the repository is and which commit and data it trains on, the gate's target branch
+ * and the compute the training step gets. Every value the cluster may want to change per run
+ * (repository, commit, data digest, target branch) becomes a pipeline parameter with this value as
+ * its default.
+ *
+ * @param name the pipeline's name, valid for Kubeflow ({@link #NAME})
+ * @param image the runner image pinned by digest ({@code REPO@sha256:HEX})
+ * @param project the folder of ml.yaml inside the repository, {@code .} for its root
+ * @param config ml.yaml's file name inside {@code project}
+ * @param repository the git URL (or path) the pipeline clones
+ * @param commit the commit it trains on (40 hex digits)
+ * @param dataDigest the digest of the data files ({@link DataDigest}), checked before training
+ * @param targetBranch the branch whose baseline the gate compares with
+ * @param compute the resources and retries of the training step
+ */
+public record PipelineDefinition(
+    String name,
+    String image,
+    String project,
+    String config,
+    String repository,
+    String commit,
+    String dataDigest,
+    String targetBranch,
+    ComputeConfig compute) {
+  /** Kubeflow's rule for pipeline names. */
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
+
+  /** A runner image pinned by digest. */
+  public static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
+
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
+  public PipelineDefinition {
+    require(NAME.matcher(Objects.requireNonNull(name, "name")).matches(), "name", name);
+    require(PINNED.matcher(Objects.requireNonNull(image, "image")).matches(), "image", image);
+    Objects.requireNonNull(project, "project");
+    require(!project.isEmpty() && !project.startsWith("/"), "project", project);
+    require(!Objects.requireNonNull(config, "config").isEmpty(), "config", config);
+    require(!Objects.requireNonNull(repository, "repository").isBlank(), "repository", repository);
+    require(COMMIT.matcher(Objects.requireNonNull(commit, "commit")).matches(), "commit", commit);
+    require(
+        DataDigest.PATTERN.matcher(Objects.requireNonNull(dataDigest, "dataDigest")).matches(),
+        "dataDigest",
+        dataDigest);
+    require(!Objects.requireNonNull(targetBranch, "targetBranch").isBlank(), "targetBranch", "");
+    Objects.requireNonNull(compute, "compute");
+  }
+
+  private static void require(boolean ok, String field, String value) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid " + field + " '" + value + "'");
+    }
+  }
+
+  /**
+   * A valid pipeline name for the model {@code model}: lowercase, every run of other characters one
+   * {@code -}, at most 128 characters, never empty ({@code mlci} then).
+   */
+  public static String pipelineName(String model) {
+    String n = model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    n = n.replaceAll("^-+", "");
+    if (n.length() > 128) {
+      n = n.substring(0, 128);
+    }
+    n = n.replaceAll("-+$", "");
+    return n.isEmpty() ? "mlci" : n;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.mlci.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlci.core.config.ConfigLoader;
+import dev.mlci.core.config.LoadedConfig;
+import dev.mlci.core.errors.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline and Job renderers and ml.yaml's {@code compute}. Kubeflow's own SDK and the
+ * Kubernetes schemas check the files in example-repos (KfpPipelineIT, KubernetesJobIT); these pin
+ * the rules mlci adds: names, pinning, stable bytes, what {@code compute} becomes.
+ */
+class PipelineRenderingTest {
+  static final String IMAGE = "registry.example.com/mlci/runner@sha256:" + "ab".repeat(32);
+  static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+  static final String DIGEST = "sha256:" + "cd".repeat(32);
+
+  @TempDir Path tmp;
+
+  static PipelineDefinition definition(String name, ComputeConfig compute) {
+    return new PipelineDefinition(
+        name,
+        IMAGE,
+        ".",
+        "ml.yaml",
+        "https://git.example.com/acme/bc.git",
+        COMMIT,
+        DIGEST,
+        "main",
+        compute);
+  }
+
+  LoadedConfig load(String compute) throws Exception {
+    Files.writeString(tmp.resolve("d.csv"), "x,y\n1,a\n");
+    Path file =
+        Files.writeString(
+            tmp.resolve("ml.yaml"),
+            "version: 1\nname: m\ntask: classification\ndata: {path: d.csv, target: y}\n"
+                + "model: {trainer: logistic}\n"
+                + compute);
+    return new ConfigLoader(tmp).load(file);
+  }
+
+  @Test
+  void pipelineName_ofAnyModelName_matchesKubeflowsRule() {
+    for (String model :
+        new String[] {"Breast Cancer_v2", "wine", "2024", "--x--", "___", "x".repeat(200), "a.b"}) {
+      String name = PipelineDefinition.pipelineName(model);
+      assertThat(name).as(model).matches("^[a-z0-9][a-z0-9-]{0,127}$").doesNotEndWith("-");
+    }
+    assertThat(PipelineDefinition.pipelineName("Breast Cancer_v2")).isEqualTo("breast-cancer-v2");
+    assertThat(PipelineDefinition.pipelineName("___")).isEqualTo("mlci");
+  }
+
+  @Test
+  void definition_refusesAnImageNotPinnedByDigest() {
+    assertThatThrownBy(
+            () ->
+                new PipelineDefinition(
+                    "m",
+                    "registry.example.com/mlci/runner:latest",
+                    ".",
+                    "ml.yaml",
+                    "r",
+                    COMMIT,
+                    DIGEST,
+                    "main",
+                    ComputeConfig.defaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image");
+  }
+
+  @Test
+  void render_sameDefinition_sameBytes_andSortedKeys() {
+    String a = KfpPipeline.render(definition("m", ComputeConfig.defaults()));
+    String b = KfpPipeline.render(definition("m", ComputeConfig.defaults()));
+    assertThat(a).isEqualTo(b);
+    assertThat(a.indexOf("\ncomponents:")).isLessThan(a.indexOf("\ndeploymentSpec:"));
+    assertThat(a.indexOf("\ndeploymentSpec:")).isLessThan(a.indexOf("\npipelineInfo:"));
+    assertThat(a).contains("schemaVersion: 2.1.0").contains("image: " + IMAGE);
+    assertThat(a).doesNotContain("resources:").doesNotContain("retryPolicy:");
+  }
+
+  @Test
+  void compute_becomesTheTrainingTasksResourcesAndRetry_asTheSdkWritesThem() throws Exception {
+    ComputeConfig c =
+        ComputeConfig.of(
+            load("compute: {cpu: 500m, memory: 8Gi, gpu: 2, retries: 3, timeout: 90m}\n"));
+    assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(90));
+    String yaml = KfpPipeline.render(definition("m", c));
+    assertThat(yaml)
+        .contains("cpuLimit: 0.5")
+        .contains("resourceCpuLimit: 500m")
+        .contains("memoryLimit: 8.589934592")
+        .contains("resourceMemoryLimit: 8Gi")
+        .contains("resourceCount: \"2\"")
+        .contains("resourceType: nvidia.com/gpu")
+        .contains("maxRetryCount: 3");
+    // Only the training task gets them.
+    assertThat(yaml.split("resources:", -1)).hasSize(2);
+  }
+
+  @Test
+  void compute_gpuTypeWithoutGpu_isRefusedAtItsLine() throws Exception {
+    LoadedConfig loaded = load("compute:\n  gpu_type: amd.com/gpu\n");
+    assertThatThrownBy(() -> ComputeConfig.of(loaded))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("ml.yaml:7")
+        .hasMessageContaining("compute.gpu_type")
+        .hasMessageContaining("gpu: 1");
+  }
+
+  @Test
+  void compute_badQuantity_isRefusedByTheSchemaWithItsLine() {
+    assertThatThrownBy(() -> load("compute:\n  memory: 8 GB\n"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("compute.memory");
+  }
+
+  @Test
+  void job_hasComputeAsRequestsAndLimits_retriesAsBackoffLimit_andAValidName() {
+    ComputeConfig c =
+        new ComputeConfig(
+            Optional.of("4"), Optional.of("16Gi"), 1, "nvidia.com/gpu", 2, Duration.ofHours(3));
+    String job = KubernetesJob.render(definition("x".repeat(128), c), Optional.of("mlci-out"));
+    assertThat(job)
+        .contains("kind: Job")
+        .contains("backoffLimit: 2")
+        .contains("activeDeadlineSeconds: 10800")
+        .contains("nvidia.com/gpu: \"1\"")
+        .contains("cpu: \"4\"")
+        .contains("claimName: mlci-out");
+    String name = KubernetesJob.name(definition("x".repeat(128), c));
+    assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith("-train");
+  }
+
+  @Test
+  void quantities_asTheSdkConvertsThem() {
+    assertThat(Quantities.cores("4")).isEqualTo(4.0);
+    assertThat(Quantities.cores("250m")).isEqualTo(0.25);
+    assertThat(Quantities.bytes("8G")).isEqualTo(8e9);
+    assertThat(Quantities.bytes("512Mi")).isEqualTo(512.0 * 1024 * 1024);
+  }
+}
