@@ -35,9 +35,21 @@ class FixWordingTest {
   /** Flags of other programs, by the file that passes or quotes them. */
   private static final Map<String, Set<String>> OTHER_PROGRAMS =
       Map.of(
-          "git/BaselineFinder.java", Set.of("--unshallow"),
-          "tracking/MlflowArtifacts.java", Set.of("--serve-artifacts"),
-          "image/verify/ImageVerifier.java", Set.of("--name", "--network", "--tls-verify"));
+          "git/BaselineFinder.java",
+          Set.of("--unshallow"),
+          "tracking/MlflowArtifacts.java",
+          Set.of("--serve-artifacts"),
+          "image/verify/ImageVerifier.java",
+          Set.of("--name", "--network", "--tls-verify"),
+          // jlink's options, for the base image's runtime.
+          "image/build/BaseImageBuilder.java",
+          Set.of(
+              "--add-modules",
+              "--strip-debug",
+              "--no-header-files",
+              "--no-man-pages",
+              "--compress",
+              "--output"));
 
   /**
    * The option a user gave, named as the place a problem is in (its {@code source}) or as what
