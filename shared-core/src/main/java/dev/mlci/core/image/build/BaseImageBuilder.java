@@ -18,10 +18,8 @@ import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.mlci.core.errors.Fix;
 import dev.mlci.core.io.AtomicDirectory;
 import dev.mlci.core.progress.ProgressListener;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -43,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -369,9 +365,15 @@ public final class BaseImageBuilder {
     };
   }
 
-  private static void jlink(Path jre) throws ImageBuilder.BuildException {
-    Optional<ToolProvider> jlink = ToolProvider.findFirst("jlink");
-    if (jlink.isEmpty()) {
+  /**
+   * Runs the JDK's {@code jlink} as its own process, not in mlci's JVM: jlink's output ({@code
+   * lib/modules}) depends on the iteration order of {@code Set.of}, whose salt is random per JVM
+   * unless the JVM maps the JDK's CDS archive (which fixes it). The {@code jlink} launcher maps it
+   * by default; mlci's JVM gave two different images in four builds.
+   */
+  private static void jlink(Path jre) throws ImageBuilder.BuildException, InterruptedException {
+    Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+    if (!Files.isExecutable(jlink)) {
       throw new ImageBuilder.BuildException(
           "this Java (" + System.getProperty("java.home") + ") has no jlink",
           Fix.text(
@@ -380,15 +382,13 @@ public final class BaseImageBuilder {
           true,
           null);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String out;
     int exit;
-    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      exit =
-          jlink
-              .get()
-              .run(
-                  print,
-                  print,
+    try {
+      Process p =
+          new ProcessBuilder(
+                  jlink.toString(),
+                  "-J-Xshare:auto",
                   "--add-modules",
                   MODULES,
                   "--strip-debug",
@@ -396,11 +396,17 @@ public final class BaseImageBuilder {
                   "--no-man-pages",
                   "--compress=2",
                   "--output",
-                  jre.toString());
+                  jre.toString())
+              .redirectErrorStream(true)
+              .start();
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      exit = p.waitFor();
+    } catch (IOException e) {
+      throw new ImageBuilder.BuildException("cannot run " + jlink + ": " + e.getMessage(), true, e);
     }
     if (exit != 0) {
       throw new ImageBuilder.BuildException(
-          "jlink failed (exit " + exit + "): " + out.toString(StandardCharsets.UTF_8).strip(),
+          "jlink failed (exit " + exit + "): " + out.strip(),
           Fix.text(
               " Run mlci with a full JDK: jlink needs the JDK's jmods (in Debian,"
                   + " openjdk-17-jdk-headless)."),
