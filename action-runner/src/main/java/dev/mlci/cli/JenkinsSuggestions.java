@@ -70,14 +70,14 @@ final class JenkinsSuggestions implements Suggestions {
       case MODEL_NAME -> "name";
       case ALIAS -> "alias";
       case REMOTE -> "remote";
-      case IMAGE_NAME -> null;
+      case IMAGE_NAME, DATA, TARGET_COLUMN, FORCE -> null;
     };
   }
 
   /** The one step the parameter belongs to, or null when every step takes it. */
   private static String owner(Option option) {
     return switch (option) {
-      case CONFIG, OUT, IMAGE_NAME -> null;
+      case CONFIG, OUT, IMAGE_NAME, DATA, TARGET_COLUMN, FORCE -> null;
       case TARGET_BRANCH, BASELINE -> "mlGate";
       case IMAGE_TARGET, BASE_IMAGE, ALLOW_INSECURE_REGISTRIES, NO_VERIFY -> "mlContainerize";
       case MODEL_NAME, ALIAS -> "mlRegister";

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ContainerizeCommand.class,
       VerifyImageCommand.class,
+      BaseImageCommand.class,
+      InitCommand.class,
       BaselineCommand.class,
       RegisterCommand.class,
       RunsCommand.class,

@@ -45,11 +45,7 @@ class ExternalImageIT {
     }
     registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")));
     base = registry.host() + "/mlci-test/jre17:latest";
-    JreBaseImage.build(
-        Files.createDirectories(work.resolve("base")),
-        Path.of(System.getProperty("mlci.server.dist")),
-        base,
-        work.resolve("jre17.tar"));
+    BaseImage.build(work.resolve("cache"), base, null);
     env = new HashMap<>();
     env.put("MLCI_CONTAINER_RUNTIME", "podman");
     env.put("MLCI_CONTAINER_RUN_ARGS", ImageIT.RUN_ARGS);

@@ -51,11 +51,7 @@ class ImageIT {
     registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")));
     base = registry.host() + "/mlci-test/jre17:latest";
     baseTar = work.resolve("jre17.tar");
-    JreBaseImage.build(
-        Files.createDirectories(work.resolve("base")),
-        Path.of(System.getProperty("mlci.server.dist")),
-        base,
-        baseTar);
+    BaseImage.build(work.resolve("cache"), base, baseTar);
     // bench/serve/run.sh reuses the base image: -Dmlci.keep.base=PATH copies the tarball there.
     String keep = System.getProperty("mlci.keep.base");
     if (keep != null) {
@@ -114,6 +110,50 @@ class ImageIT {
     JsonNode image = Tools.JSON.readTree(repo.resolve("mlci-out/image/image.json").toFile());
     assertThat(image.path("verified").asBoolean()).as(image.toPrettyString()).isTrue();
     return Tools.JSON.readTree(repo.resolve("mlci-out/verify/verify.json").toFile());
+  }
+
+  /**
+   * The base {@code mlci base-image} made (and made again with the same digest): podman runs its
+   * java as the non-root user of its /etc/passwd, and its /tmp is world-writable and sticky.
+   */
+  @Test
+  @Order(0)
+  void theBaseImageRunsJavaAsANonRootUserWithAStickyTmp() throws Exception {
+    Tools.Result r = Tools.exec(List.of("podman", "load", "-i", baseTar.toString()), work);
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> run = new ArrayList<>(List.of("podman", "run", "--rm", "--network", "host"));
+    run.addAll(List.of(RUN_ARGS.split(" ")));
+    run.addAll(
+        List.of("localhost/mlci-test/jre17", "java", "-XshowSettings:properties", "-version"));
+    r = Tools.exec(run, work);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("user.name = mlci")
+        .contains("user.home = /home/mlci")
+        .contains("java.version = " + System.getProperty("java.version"));
+    Map<String, Integer> modes = new HashMap<>();
+    try (var image =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            Files.newInputStream(baseTar))) {
+      for (var e = image.getNextEntry(); e != null; e = image.getNextEntry()) {
+        if (e.getName().endsWith(".tar.gz")) {
+          var layer =
+              new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                  new java.util.zip.GZIPInputStream(
+                      new java.io.FilterInputStream(image) {
+                        @Override
+                        public void close() {
+                          // The layer ends; the image tarball goes on.
+                        }
+                      }));
+          for (var f = layer.getNextEntry(); f != null; f = layer.getNextEntry()) {
+            modes.put(f.getName(), f.getMode() & 07777);
+          }
+        }
+      }
+    }
+    assertThat(modes).containsEntry("tmp/", 01777).containsEntry("etc/passwd", 0644);
+    assertThat(modes).containsEntry("opt/java/bin/java", 0755).containsKey("etc/group");
   }
 
   /** V2 and /invocations serve the evaluated predictions; every kind of bad request gets a 4xx. */

@@ -23,12 +23,6 @@ import tools.jackson.databind.JsonNode;
  * {@code mlci run} on the same commit, gated against the same baseline.
  */
 class KfpPipelineIT {
-  /** The CLI's modules besides the model server's: HTTP clients, zip file systems. */
-  static final String CLI_MODULES =
-      JreBaseImage.MODULES
-          + ",java.net.http,jdk.zipfs,jdk.httpserver,java.instrument,java.prefs,jdk.charsets,"
-          + "jdk.localedata,jdk.security.auth,jdk.naming.dns,jdk.crypto.cryptoki,java.rmi";
-
   @TempDir static Path tmp;
 
   static String python;
@@ -219,12 +213,8 @@ class KfpPipelineIT {
 
     registry = LocalRegistry.start(Files.createDirectories(tmp.resolve("registry")));
     String base = registry.host() + "/mlci-test/jre17-cli:latest";
-    JreBaseImage.build(
-        Files.createDirectories(tmp.resolve("base")),
-        Path.of(System.getProperty("mlci.server.dist")),
-        base,
-        tmp.resolve("jre17-cli.tar"),
-        CLI_MODULES);
+    // The base as an air-gapped team makes it: mlci base-image (its modules serve the CLI too).
+    BaseImage.build(tmp.resolve("base-cache"), base, null);
     Map<String, String> env = Map.of("MLCI_CACHE_DIR", tmp.resolve("cache").toString());
     Tools.Result built =
         Tools.mlci(

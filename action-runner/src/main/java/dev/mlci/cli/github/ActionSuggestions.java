@@ -64,7 +64,7 @@ public final class ActionSuggestions implements Suggestions {
       case BASE_IMAGE -> "base-image";
       case ALLOW_INSECURE_REGISTRIES -> "allow-insecure-registries";
       case NO_VERIFY -> "verify";
-      case IMAGE_NAME, MODEL_NAME, ALIAS, REMOTE -> null;
+      case IMAGE_NAME, MODEL_NAME, ALIAS, REMOTE, DATA, TARGET_COLUMN, FORCE -> null;
     };
   }
 

@@ -71,7 +71,13 @@ public interface Suggestions {
     /** The registered model's alias. */
     ALIAS,
     /** The git remote a baseline is pushed to. */
-    REMOTE;
+    REMOTE,
+    /** init's CSV. */
+    DATA,
+    /** init's column to predict. */
+    TARGET_COLUMN,
+    /** init's overwriting of existing files (a switch: naming it means turning it on). */
+    FORCE;
 
     /** This option set to {@code value}, for a fix such as "pass --baseline FILE". */
     public Setting is(String value) {
@@ -81,7 +87,7 @@ public interface Suggestions {
     /** The CLI flag, e.g. {@code --base}. */
     public String flag() {
       return switch (this) {
-        case TARGET_BRANCH, IMAGE_TARGET -> "--target";
+        case TARGET_BRANCH, IMAGE_TARGET, TARGET_COLUMN -> "--target";
         case BASE_IMAGE -> "--base";
         case IMAGE_NAME, MODEL_NAME -> "--name";
         default -> "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -68,7 +68,16 @@ class FixWordingTest {
               "--repository",
               "--workspace"),
           "pipeline/RunnerImage.java",
-          Set.of("--help"));
+          Set.of("--help"),
+          // jlink's options, for the base image's runtime.
+          "image/build/BaseImageBuilder.java",
+          Set.of(
+              "--add-modules",
+              "--strip-debug",
+              "--no-header-files",
+              "--no-man-pages",
+              "--compress",
+              "--output"));
 
   /**
    * The option a user gave, named as the place a problem is in (its {@code source}) or as what

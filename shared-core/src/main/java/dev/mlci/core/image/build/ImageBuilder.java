@@ -208,7 +208,7 @@ public final class ImageBuilder {
     try {
       if (build.target() instanceof ImageLocation.Registry r) {
         containerizer =
-            Containerizer.to(withCredentials(r.reference(), "MLCI_REGISTRY", build, log));
+            Containerizer.to(withCredentials(r.reference(), "MLCI_REGISTRY", build.env(), log));
         reference = r.reference().toString();
       } else if (build.target() instanceof ImageLocation.Docker d) {
         requireDocker();
@@ -299,7 +299,7 @@ public final class ImageBuilder {
   private static JibContainerBuilder from(ImageBuild build, Consumer<LogEvent> log)
       throws IOException {
     if (build.base() instanceof ImageLocation.Registry r) {
-      return Jib.from(withCredentials(r.reference(), "MLCI_BASE_REGISTRY", build, log));
+      return Jib.from(withCredentials(r.reference(), "MLCI_BASE_REGISTRY", build.env(), log));
     }
     if (build.base() instanceof ImageLocation.Docker d) {
       requireDocker();
@@ -317,16 +317,16 @@ public final class ImageBuilder {
    * PREFIX_PASSWORD}, the Docker config ({@code ~/.docker/config.json}, its credential helpers) and
    * well-known credential helpers (gcloud, ECR, ACR).
    */
-  private static RegistryImage withCredentials(
-      ImageReference reference, String prefix, ImageBuild build, Consumer<LogEvent> log) {
+  static RegistryImage withCredentials(
+      ImageReference reference, String prefix, Map<String, String> env, Consumer<LogEvent> log) {
     RegistryImage image = RegistryImage.named(reference);
-    String user = build.env().get(prefix + "_USERNAME");
-    String password = build.env().get(prefix + "_PASSWORD");
+    String user = env.get(prefix + "_USERNAME");
+    String password = env.get(prefix + "_PASSWORD");
     if (user != null && password != null) {
       image.addCredential(user, password);
     }
     CredentialRetrieverFactory credentials =
-        CredentialRetrieverFactory.forImage(reference, log, build.env());
+        CredentialRetrieverFactory.forImage(reference, log, env);
     image.addCredentialRetriever(credentials.dockerConfig());
     image.addCredentialRetriever(credentials.wellKnownCredentialHelpers());
     return image;
@@ -363,7 +363,7 @@ public final class ImageBuilder {
     return new BuildException("the registry refused: " + message, fix, true, e);
   }
 
-  private static final Fix INSECURE =
+  static final Fix INSECURE =
       Fix.of(
           " The registry does not speak HTTPS; for a loopback test registry pass {}.",
           Option.ALLOW_INSECURE_REGISTRIES);
@@ -395,7 +395,7 @@ public final class ImageBuilder {
     return Fix.NONE;
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
   }
