@@ -151,11 +151,33 @@ class GateStatisticsTest {
         SEVEN.stream().map(m -> maxDrop(m, 0, GateRule.Test.PAIRED_BOOTSTRAP)).toList();
 
     double fail = rate(rules, n, reps, 0, Verdict.FAIL);
+    if (n == 200) {
+      reasonsMatchTheIntervals(rules, n, 60);
+    }
 
     System.out.printf(
         "VALIDATION seven-rules n=%d replicates=%d false-FAIL=%.4f se=%.4f%n",
         n, reps, fail, Math.sqrt(Math.max(fail, 0.025) * 0.975 / reps));
     assertThat(fail).isLessThanOrEqualTo(upper(0.025, reps));
+  }
+
+  /**
+   * On builds where the swap test ran (some interval below 0), every rule's sentence matches its
+   * own interval: only a rule whose interval lies below the threshold speaks of the randomization
+   * test.
+   */
+  static void reasonsMatchTheIntervals(List<GateRule> rules, int n, int replicates) {
+    GateEvaluator gate = new GateEvaluator(gate(rules, RESAMPLES));
+    for (int k = 0; k < replicates; k++) {
+      EvaluationBundle base = model(1000L + k, 2000L + k, n, 0);
+      EvaluationBundle cand = model(1000L + k, 3000L + k, n, 0);
+      for (RuleResult rule : gate.evaluate(SEVEN, cand, Optional.of(base), NOTE, false).rules()) {
+        String why = String.join(" ", rule.reasons());
+        if (rule.interval().orElseThrow().hi() >= 0) {
+          assertThat(why).doesNotContain("randomization");
+        }
+      }
+    }
   }
 
   @ParameterizedTest(name = "n={0}")
