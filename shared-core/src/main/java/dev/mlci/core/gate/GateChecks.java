@@ -102,7 +102,7 @@ final class GateChecks {
 
     /** The interval lies below the threshold but the swap test cannot tell the models apart. */
     boolean swapRefutes() {
-      return !Double.isNaN(swapP) && swapP > swapLevel;
+      return interval.hi() < threshold && !Double.isNaN(swapP) && swapP > swapLevel;
     }
   }
 

@@ -151,11 +151,33 @@ class GateStatisticsTest {
         SEVEN.stream().map(m -> maxDrop(m, 0, GateRule.Test.PAIRED_BOOTSTRAP)).toList();
 
     double fail = rate(rules, n, reps, 0, Verdict.FAIL);
+    if (n == 200) {
+      reasonsMatchTheIntervals(rules, n, 60);
+    }
 
     System.out.printf(
         "VALIDATION seven-rules n=%d replicates=%d false-FAIL=%.4f se=%.4f%n",
         n, reps, fail, Math.sqrt(Math.max(fail, 0.025) * 0.975 / reps));
     assertThat(fail).isLessThanOrEqualTo(upper(0.025, reps));
+  }
+
+  /**
+   * On builds where the swap test ran (some interval below 0), every rule's sentence matches its
+   * own interval: only a rule whose interval lies below the threshold speaks of the randomization
+   * test.
+   */
+  static void reasonsMatchTheIntervals(List<GateRule> rules, int n, int replicates) {
+    GateEvaluator gate = new GateEvaluator(gate(rules, RESAMPLES));
+    for (int k = 0; k < replicates; k++) {
+      EvaluationBundle base = model(1000L + k, 2000L + k, n, 0);
+      EvaluationBundle cand = model(1000L + k, 3000L + k, n, 0);
+      for (RuleResult rule : gate.evaluate(SEVEN, cand, Optional.of(base), NOTE, false).rules()) {
+        String why = String.join(" ", rule.reasons());
+        if (rule.interval().orElseThrow().hi() >= 0) {
+          assertThat(why).doesNotContain("randomization");
+        }
+      }
+    }
   }
 
   @ParameterizedTest(name = "n={0}")
@@ -423,6 +445,48 @@ class GateStatisticsTest {
 
     assertThat(r.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(r.rules().get(0).detectableDrop()).isGreaterThan(0);
+  }
+
+  /** The rows of a classification bundle, last first. */
+  static EvaluationBundle reversed(EvaluationBundle bundle) {
+    ClassificationPredictions c = (ClassificationPredictions) bundle.predictions();
+    int n = c.size();
+    List<String> ids = new java.util.ArrayList<>();
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    double[][] scores = new double[n][];
+    for (int i = 0; i < n; i++) {
+      int j = n - 1 - i;
+      ids.add(c.ids().get(j));
+      truth[i] = c.truth()[j];
+      predicted[i] = c.predicted()[j];
+      scores[i] = c.scores()[j];
+    }
+    return bundle(
+        new ClassificationPredictions(ids, c.classes(), truth, predicted, scores, true, 1));
+  }
+
+  @Test
+  void rowOrder_doesNotChangeTheSwapTest() {
+    // A FAIL: the swap test runs, and its p-value must not depend on the order of the rows either.
+    EvaluationBundle base = model(15, 16, 300, 0);
+    EvaluationBundle cand = model(15, 17, 300, 0.6);
+    GateEvaluator g =
+        new GateEvaluator(
+            gate(
+                SEVEN.stream().map(m -> maxDrop(m, 0, GateRule.Test.PAIRED_BOOTSTRAP)).toList(),
+                500));
+
+    GateResult a = g.evaluate(SEVEN, cand, Optional.of(base), NOTE, false);
+    GateResult b = g.evaluate(SEVEN, reversed(cand), Optional.of(base), NOTE, false);
+
+    assertThat(a.verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(String.join(" ", a.rules().get(0).reasons()))
+        .contains("the paired randomization test tells the models apart (p = ");
+    for (int i = 0; i < a.rules().size(); i++) {
+      assertThat(b.rules().get(i).reasons()).isEqualTo(a.rules().get(i).reasons());
+      assertThat(b.rules().get(i).verdict()).isEqualTo(a.rules().get(i).verdict());
+    }
   }
 
   @Test
