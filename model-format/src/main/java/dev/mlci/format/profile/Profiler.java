@@ -48,13 +48,16 @@ public final class Profiler {
           0,
           0);
     }
-    double[] sorted = Arrays.copyOf(present, n);
-    Arrays.sort(sorted);
     double mean = sum / n;
     double squares = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      double d = sorted[i] - mean;
+      double v = present[i];
+      double d = v - mean;
       squares += d * d;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
     }
     return new ColumnProfile(
         name,
@@ -63,12 +66,104 @@ public final class Profiler {
         missing,
         mean,
         Math.sqrt(squares / n),
-        sorted[0],
-        sorted[n - 1],
-        sketch(sorted, QUANTILES),
+        min,
+        max,
+        quantiles(present, n, min, max, QUANTILES),
         Map.of(),
         0,
         0);
+  }
+
+  /** Up to this many values the sketch sorts them all; above, it sorts only the bins it needs. */
+  static final int SORT_UP_TO = 65_536;
+
+  private static final int BINS = 1 << 16;
+
+  /**
+   * The same values as {@link #sketch} on the first {@code n} of {@code values} (in any order),
+   * without sorting all of them: one pass counts the values in {@value #BINS} equal-width bins, a
+   * second collects the values of the bins holding a needed order statistic, and only those are
+   * sorted. Exact; a column whose values crowd into one bin costs one sort, as before.
+   */
+  static double[] quantiles(double[] values, int n, double min, double max, int k) {
+    double width = max - min;
+    if (n <= SORT_UP_TO || !(width > 0) || !Double.isFinite(width)) {
+      double[] sorted = Arrays.copyOf(values, n);
+      Arrays.sort(sorted);
+      return sketch(sorted, k);
+    }
+    double perBin = BINS / width;
+    int[] counts = new int[BINS];
+    for (int i = 0; i < n; i++) {
+      counts[bin(values[i], min, perBin)]++;
+    }
+    int[] start = new int[BINS + 1];
+    for (int b = 0; b < BINS; b++) {
+      start[b + 1] = start[b] + counts[b];
+    }
+    // The order statistics the interpolation reads, and the bins holding them.
+    int[] lo = new int[k];
+    double[] frac = new double[k];
+    boolean[] needed = new boolean[BINS];
+    for (int i = 0; i < k; i++) {
+      double h = (i + 0.5) / k * (n - 1);
+      lo[i] = (int) Math.floor(h);
+      frac[i] = h - lo[i];
+      needed[binOf(start, lo[i])] = true;
+      needed[binOf(start, Math.min(lo[i] + 1, n - 1))] = true;
+    }
+    double[][] held = new double[BINS][];
+    int[] fill = new int[BINS];
+    for (int b = 0; b < BINS; b++) {
+      if (needed[b]) {
+        held[b] = new double[counts[b]];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      int b = bin(values[i], min, perBin);
+      if (held[b] != null) {
+        held[b][fill[b]++] = values[i];
+      }
+    }
+    for (double[] h : held) {
+      if (h != null) {
+        Arrays.sort(h);
+      }
+    }
+    double[] q = new double[k];
+    for (int i = 0; i < k; i++) {
+      double a = orderStatistic(held, start, lo[i]);
+      double b = orderStatistic(held, start, Math.min(lo[i] + 1, n - 1));
+      q[i] = a + frac[i] * (b - a);
+    }
+    for (int i = 1; i < k; i++) {
+      q[i] = Math.max(q[i], q[i - 1]);
+    }
+    return q;
+  }
+
+  private static int bin(double v, double min, double perBin) {
+    return (int) Math.min(BINS - 1, Math.max(0, (long) ((v - min) * perBin)));
+  }
+
+  /** The bin holding order statistic {@code r} (0-based). */
+  private static int binOf(int[] start, int r) {
+    int lo = 0;
+    int hi = BINS - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (start[mid] <= r) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private static double orderStatistic(double[][] held, int[] start, int r) {
+    int b = binOf(start, r);
+    return held[b][r - start[b]];
   }
 
   /**

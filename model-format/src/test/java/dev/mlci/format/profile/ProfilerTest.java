@@ -76,4 +76,28 @@ class ProfilerTest {
                     JsonMapper.builder().build().readTree("{\"schema\": \"mlci.profile/v9\"}")))
         .hasMessageContaining("this mlci reads 'mlci.profile/v1'");
   }
+
+  @Test
+  void binnedQuantiles_equalTheFullSort_onLargeColumns() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+    for (int kind = 0; kind < 4; kind++) {
+      int n = 200_001;
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        double z = rng.nextGaussian();
+        x[i] =
+            switch (kind) {
+              case 0 -> z;
+              case 1 -> Math.exp(3 * z); // crowded into the first bins, a long tail
+              case 2 -> rng.nextInt(7); // ties
+              default -> i == 0 ? 1e12 : z; // one outlier: nearly everything in one bin
+            };
+      }
+      double[] sorted = x.clone();
+      java.util.Arrays.sort(sorted);
+      assertThat(Profiler.numbers("x", x).quantiles())
+          .as("kind %d", kind)
+          .containsExactly(Profiler.sketch(sorted, Profiler.QUANTILES));
+    }
+  }
 }
