@@ -437,13 +437,44 @@ public final class DataGate {
       }
     }
     List<DataRuleResult> out = new ArrayList<>();
-    out.add(
+    // A feature added or removed may be ml.yaml's new selection (a model change the model rules
+    // judge), so it is reported, not failed; a kind that changed is the data's. Pinned columns
+    // (data.schema.columns) must be present.
+    List<String> retyped =
+        columnProblems.stream().filter(p -> p.contains(" changed from ")).toList();
+    List<String> moved =
+        columnProblems.stream().filter(p -> !p.contains(" changed from ")).toList();
+    DataRuleResult columns =
         schemaRule(
             "schema.columns",
             "count",
-            columnProblems,
-            "the same feature columns of the same kinds as the baseline",
-            config.line("data.schema.columns")));
+            retyped,
+            "the feature columns the baseline has keep their kinds",
+            config.line("data.schema.columns"));
+    if (!moved.isEmpty()) {
+      List<String> reasons =
+          new ArrayList<>(columns.verdict() == Verdict.PASS ? List.of() : columns.reasons());
+      reasons.add(
+          "feature columns changed: "
+              + String.join(", ", moved)
+              + " (by ml.yaml's feature selection or by the data; pin the columns that must be"
+              + " present in data.schema.columns)");
+      columns =
+          new DataRuleResult(
+              columns.id(),
+              columns.kind(),
+              "",
+              "",
+              "count",
+              retyped.size(),
+              Optional.empty(),
+              0,
+              columns.verdict(),
+              reasons,
+              columns.line(),
+              Optional.empty());
+    }
+    out.add(columns);
     out.add(
         schemaRule(
             "schema.unseen_categories",

@@ -138,7 +138,10 @@ class DataGateTest {
     assertThat(columns.id()).isEqualTo("schema.columns");
     assertThat(columns.verdict()).isEqualTo(Verdict.FAIL);
     assertThat(columns.reasons())
-        .containsExactly("city was removed", "age changed from a number to a category");
+        .containsExactly(
+            "age changed from a number to a category",
+            "feature columns changed: city was removed (by ml.yaml's feature selection or by the"
+                + " data; pin the columns that must be present in data.schema.columns)");
   }
 
   @Test
