@@ -40,6 +40,12 @@ import java.util.Set;
  * at the default 95%), as for the model rules.
  */
 public final class DataGate {
+  /**
+   * Fewest values on each side for a drift check ({@value}): below, two samples of one distribution
+   * are often farther apart than the default thresholds (VALIDATION.md).
+   */
+  public static final int MIN_VALUES = 100;
+
   private final DataGateConfig config;
   private final double confidence;
   private final int resamples;
@@ -73,7 +79,7 @@ public final class DataGate {
       return result(rules, notes);
     }
     DataProfile base = baseline.get();
-    rules.addAll(schema(base, cand));
+    int schemaIndex = rules.size();
     // The drift family: every check of every split.
     List<Pair> pairs = new ArrayList<>();
     for (String split : config.splits()) {
@@ -99,6 +105,7 @@ public final class DataGate {
     int m = Math.max(1, pairs.size());
     double alpha = 1 - confidence;
     double tail = alpha / (2 * m);
+    rules.addAll(schemaIndex, schema(base, cand, tail));
     Map<String, List<DataRuleResult>> bySplit = new java.util.LinkedHashMap<>();
     int index = 0;
     for (Pair p : pairs) {
@@ -163,7 +170,7 @@ public final class DataGate {
             : numeric ? "gate.data_rules.wasserstein" : "gate.data_rules.jensen_shannon";
     String id = (p.label ? "label." : "drift.") + p.split + "." + p.cand.name();
     DataRuleResult.Kind kind = p.label ? DataRuleResult.Kind.LABEL : DataRuleResult.Kind.DRIFT;
-    if (p.base.count() == 0 || p.cand.count() == 0) {
+    if (p.base.count() < MIN_VALUES || p.cand.count() < MIN_VALUES) {
       return new DataRuleResult(
           id,
           kind,
@@ -174,7 +181,15 @@ public final class DataGate {
           Optional.empty(),
           threshold,
           Verdict.INCONCLUSIVE,
-          List.of("a side has no values in this column, so its distribution cannot be compared"),
+          List.of(
+              "too few values to measure drift ("
+                  + p.base.count()
+                  + " in the baseline, "
+                  + p.cand.count()
+                  + " in the candidate; a drift check needs "
+                  + MIN_VALUES
+                  + " on each side, below that the distance of two samples of the same data is"
+                  + " often above the threshold)"),
           config.line(key),
           Optional.empty());
     }
@@ -361,7 +376,7 @@ public final class DataGate {
   }
 
   /** The schema inferred from the baseline's profile. */
-  private List<DataRuleResult> schema(DataProfile base, DataProfile cand) {
+  private List<DataRuleResult> schema(DataProfile base, DataProfile cand, double tail) {
     List<String> columnProblems = new ArrayList<>();
     List<String> unseen = new ArrayList<>();
     List<String> missing = new ArrayList<>();
@@ -420,7 +435,15 @@ public final class DataGate {
           count += cc.other(); // folded categories: not listed, so not known to the baseline
           long rows = cc.count() + cc.missing();
           double share = rows == 0 ? 0 : (double) count / rows;
-          if (count > 0 && share > config.unseenShare()) {
+          // Noise-aware: a category the baseline's N rows never held may still have had a share
+          // up to 1 - tail^(1/N) there; it is new beyond noise only when the candidate's share,
+          // at its Wilson lower bound, exceeds both that and the tolerance.
+          long baseRows = baseRows(base, cc.name());
+          double unseenUpTo = baseRows == 0 ? 1 : 1 - Math.pow(tail, 1.0 / baseRows);
+          double lower = wilsonLower(count, rows, tail);
+          if (count > 0
+              && share > config.unseenShare()
+              && lower > Math.max(config.unseenShare(), unseenUpTo)) {
             unseen.add(
                 cc.name()
                     + " ("
@@ -494,6 +517,30 @@ public final class DataGate {
                 + " above the baseline's",
             config.line("data.schema.missing_tolerance")));
     return out;
+  }
+
+  /** The values of column {@code name} over every split of the baseline. */
+  private static long baseRows(DataProfile base, String name) {
+    long n = 0;
+    for (TableProfile t : base.splits().values()) {
+      n += t.feature(name).map(ColumnProfile::count).orElse(0L);
+    }
+    return n;
+  }
+
+  /** The Wilson score lower bound of a share {@code k / n} at one-sided tail {@code tail}. */
+  static double wilsonLower(long k, long n, double tail) {
+    if (n == 0) {
+      return 0;
+    }
+    double z =
+        org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)
+            .inverseSurvivalProbability(tail);
+    double p = (double) k / n;
+    double z2 = z * z;
+    double centre = p + z2 / (2 * n);
+    double spread = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+    return Math.max(0, (centre - spread) / (1 + z2 / n));
   }
 
   /**
