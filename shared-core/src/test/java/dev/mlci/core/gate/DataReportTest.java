@@ -116,4 +116,32 @@ class DataReportTest {
     assertThat(GateMarkdown.render(v)).doesNotContain("Data:");
     assertThat(GateFiles.json(v).path("data").path("ran").asBoolean()).isFalse();
   }
+
+  /**
+   * The data section's chart parses with Mermaid's own parser (as GateMermaidTest: needs
+   * MLCI_MERMAID, skipped without it unless MLCI_REQUIRE_MERMAID is set).
+   */
+  @Test
+  void theDataChart_parsesWithMermaid() throws Exception {
+    String dir = System.getenv("MLCI_MERMAID");
+    java.nio.file.Path script = dir == null ? null : java.nio.file.Path.of(dir, "parse.mjs");
+    if (script == null || !java.nio.file.Files.isRegularFile(script)) {
+      if (System.getenv("MLCI_REQUIRE_MERMAID") != null) {
+        throw new AssertionError("MLCI_MERMAID is not set, MLCI_REQUIRE_MERMAID is");
+      }
+      org.junit.jupiter.api.Assumptions.abort("set MLCI_MERMAID (see GateMermaidTest)");
+    }
+    String chart = DataReport.chart(view().data());
+    assertThat(chart).contains("xychart-beta");
+    java.nio.file.Path md = java.nio.file.Files.createTempFile("data-gate", ".md");
+    java.nio.file.Files.writeString(md, chart, StandardCharsets.UTF_8);
+    Process p =
+        new ProcessBuilder("node", script.toString(), md.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).as(out).contains("1 blocks 0 failed");
+    assertThat(p.exitValue()).isZero();
+  }
 }
