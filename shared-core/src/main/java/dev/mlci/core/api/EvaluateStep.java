@@ -4,6 +4,7 @@ import dev.mlci.core.config.Task;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.Fix;
@@ -28,6 +29,7 @@ import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
 import dev.mlci.core.train.TrainingReplicates;
 import dev.mlci.format.ModelFormat;
+import dev.mlci.format.profile.DataProfile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -98,6 +100,8 @@ public final class EvaluateStep extends Step<EvaluateResult> {
             ? TrainingReplicates.train(
                 plan.loaded(), data, plan.config().gate().trainingSeeds(), context.progress())
             : List.of();
+    // The data gate's input: the profile of the training and test rows as loaded.
+    DataProfile profile = DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION);
     EvaluationFiles.Context files =
         new EvaluationFiles.Context(
             plan.config(),
@@ -118,6 +122,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
           try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
             evaluationBundle(data, bundle, evaluation, files.git())
                 .withReplicates(replicates)
+                .withData(profile)
                 .write(out);
           }
         });

@@ -2,6 +2,8 @@ package dev.mlci.core.api;
 
 import dev.mlci.core.config.GateConfig;
 import dev.mlci.core.data.DataLoader;
+import dev.mlci.core.datagate.DataGate;
+import dev.mlci.core.datagate.DataGateConfig;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.Fix;
@@ -13,6 +15,7 @@ import dev.mlci.core.eval.EvaluationBundle;
 import dev.mlci.core.gate.BaselineInfo;
 import dev.mlci.core.gate.BaselineMatch;
 import dev.mlci.core.gate.BaselineSource;
+import dev.mlci.core.gate.DataGateResult;
 import dev.mlci.core.gate.GateEvaluator;
 import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.gate.GateReportContext;
@@ -85,6 +88,17 @@ public final class GateStep extends Step<GateOutcome> {
         new GateEvaluator(config)
             .evaluate(
                 plan.config().metrics(), candidate, baseline, info, options.failOnInconclusive());
+    DataGateResult data =
+        new DataGate(
+                DataGateConfig.of(plan.loaded()),
+                config.confidence(),
+                config.resamples(),
+                config.seed())
+            .evaluate(candidate.data(), baseline.flatMap(EvaluationBundle::data));
+    result =
+        result.withData(
+            data,
+            options.failOnInconclusive() || config.inconclusive() == GateConfig.Inconclusive.FAIL);
     GateReportContext report =
         new GateReportContext(
             plan.config().name(), candidate, baseline, target, config.resamples(), config.seed());

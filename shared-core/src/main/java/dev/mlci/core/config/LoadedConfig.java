@@ -80,6 +80,20 @@ public final class LoadedConfig {
   }
 
   /**
+   * The value ml.yaml wrote at {@code field} (dotted), a missing node when it wrote none: for
+   * sections read by the stage that needs them ({@code data.schema}, {@code gate.data_rules}). The
+   * schema has validated it.
+   */
+  public tools.jackson.databind.JsonNode section(String field) {
+    return document.root().at("/" + field.replace(".", "/"));
+  }
+
+  /** The line of ml.yaml holding {@code field} (or its nearest written ancestor); 0 if none. */
+  public int lineOf(String field) {
+    return document.valueAt("/" + field.replace(".", "/")).line();
+  }
+
+  /**
    * The same ml.yaml trained with {@code seed} as {@code model.seed}: a replicate of {@code
    * gate.training_noise}. Errors still point at this file.
    */

@@ -125,6 +125,18 @@ public final class Frame {
     return code < 0 ? null : levels.get(f).get(code);
   }
 
+  /**
+   * Categorical feature {@code f}: the code of row {@code i} in {@link #levels}, -1 when missing.
+   */
+  int code(int f, int i) {
+    return codes[f][i];
+  }
+
+  /** Categorical feature {@code f}: its levels, indexed by {@link #code}. */
+  List<String> levels(int f) {
+    return levels.get(f);
+  }
+
   /** Row {@code i} as a {@link DataRow} (a fresh copy of its cells). */
   public DataRow row(int i) {
     int width = width();

@@ -93,6 +93,28 @@ public final class Rows extends AbstractList<DataRow> implements RandomAccess {
     return out;
   }
 
+  /**
+   * Categorical feature {@code f} of these rows, counted per category (the data profile); missing
+   * values are not counted.
+   */
+  public java.util.Map<String, Long> levelCounts(int f) {
+    List<String> levels = frame.levels(f);
+    long[] counts = new long[levels.size()];
+    for (int i = 0; i < size(); i++) {
+      int code = frame.code(f, frameRow(i));
+      if (code >= 0) {
+        counts[code]++;
+      }
+    }
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int l = 0; l < counts.length; l++) {
+      if (counts[l] > 0) {
+        out.merge(levels.get(l), counts[l], Long::sum);
+      }
+    }
+    return out;
+  }
+
   private int checked(int i) {
     if (i < 0 || i >= size()) {
       throw new IndexOutOfBoundsException("row " + i + " of " + size());

@@ -1,5 +1,7 @@
 package dev.mlci.core.eval;
 
+import dev.mlci.format.profile.DataProfile;
+import dev.mlci.format.profile.ProfileJson;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,7 +141,23 @@ final class BundleReader {
         metrics,
         undefined,
         predictions,
-        replicates(fields.get("replicates"), predictions));
+        replicates(fields.get("replicates"), predictions),
+        dataProfile(fields.get("data_profile")));
+  }
+
+  private static Optional<DataProfile> dataProfile(Object field) {
+    if (field == null) {
+      return Optional.empty();
+    }
+    if (!(field instanceof JsonNode n)) {
+      throw new IllegalArgumentException("the bundle's data_profile is not an object");
+    }
+    try {
+      return Optional.of(ProfileJson.read(n));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the bundle's data profile is malformed: " + e.getMessage());
+    }
   }
 
   private static void expect(JsonToken actual, JsonToken expected, String what) {

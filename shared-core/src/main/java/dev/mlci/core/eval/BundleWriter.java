@@ -1,5 +1,6 @@
 package dev.mlci.core.eval;
 
+import dev.mlci.format.profile.ProfileJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -79,6 +80,10 @@ final class BundleWriter {
           g.writeEndObject();
         }
         g.writeEndArray();
+      }
+      if (bundle.data().isPresent()) {
+        g.writeName("data_profile");
+        g.writePOJO(ProfileJson.write(bundle.data().get()));
       }
       g.writeEndObject();
     }

@@ -1,5 +1,6 @@
 package dev.mlci.core.eval;
 
+import dev.mlci.format.profile.DataProfile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,8 @@ import tools.jackson.databind.JsonNode;
  * @param predictions per-example predictions
  * @param replicates further trainings with other seeds ({@code gate.training_noise}), scored on the
  *     same examples in the same order; empty without training noise
+ * @param data the data profile of the training and test rows (the data gate's input, field {@code
+ *     data_profile}); empty in bundles written before it (older readers ignore the field)
  */
 public record EvaluationBundle(
     String name,
@@ -51,7 +54,8 @@ public record EvaluationBundle(
     Map<String, Double> metrics,
     Map<String, String> undefined,
     Predictions predictions,
-    List<Replicate> replicates) {
+    List<Replicate> replicates,
+    Optional<DataProfile> data) {
 
   /** Version of the format without replicates (written byte for byte as before them). */
   public static final String SCHEMA = "mlci.bundle/v1";
@@ -86,6 +90,7 @@ public record EvaluationBundle(
     undefined = Collections.unmodifiableMap(new LinkedHashMap<>(undefined));
     Objects.requireNonNull(predictions, "predictions");
     replicates = List.copyOf(replicates);
+    Objects.requireNonNull(data, "data");
     for (Replicate r : replicates) {
       if (!r.predictions().ids().equals(predictions.ids())) {
         throw new IllegalArgumentException(
@@ -94,18 +99,54 @@ public record EvaluationBundle(
     }
   }
 
+  /** A bundle without a data profile (as written before the data gate). */
+  public EvaluationBundle(
+      String name,
+      String task,
+      Optional<String> commit,
+      boolean dirty,
+      String modelDigest,
+      String configSha256,
+      JsonNode inputs,
+      Map<String, Double> metrics,
+      Map<String, String> undefined,
+      Predictions predictions,
+      List<Replicate> replicates) {
+    this(
+        name,
+        task,
+        commit,
+        dirty,
+        modelDigest,
+        configSha256,
+        inputs,
+        metrics,
+        undefined,
+        predictions,
+        replicates,
+        Optional.empty());
+  }
+
   /** The same bundle with {@code replicates}. */
   public EvaluationBundle withReplicates(List<Replicate> replicates) {
-    return copy(commit, dirty, replicates);
+    return copy(commit, dirty, replicates, data);
+  }
+
+  /** The same bundle with the data profile {@code data}. */
+  public EvaluationBundle withData(DataProfile data) {
+    return copy(commit, dirty, replicates, Optional.of(data));
   }
 
   /** The same bundle attributed to {@code commit}, not dirty (a baseline rebuilt there). */
   public EvaluationBundle atCommit(String commit) {
-    return copy(Optional.of(commit), false, replicates);
+    return copy(Optional.of(commit), false, replicates, data);
   }
 
   private EvaluationBundle copy(
-      Optional<String> commit, boolean dirty, List<Replicate> replicates) {
+      Optional<String> commit,
+      boolean dirty,
+      List<Replicate> replicates,
+      Optional<DataProfile> data) {
     return new EvaluationBundle(
         name,
         task,
@@ -117,7 +158,8 @@ public record EvaluationBundle(
         metrics,
         undefined,
         predictions,
-        replicates);
+        replicates,
+        data);
   }
 
   /** Every training's predictions: the bundle's own first, then the replicates'. */

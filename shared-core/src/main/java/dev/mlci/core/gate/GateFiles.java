@@ -159,6 +159,7 @@ public final class GateFiles {
             () -> root.putNull("majority_class"));
     ArrayNode notes = root.putArray("notes");
     r.notes().forEach(notes::add);
+    root.set("data", DataReport.json(r.data()));
     return root;
   }
 
@@ -192,7 +193,24 @@ public final class GateFiles {
         inconclusiveFails
             ? 0
             : rules.stream().filter(x -> x.verdict() == Verdict.INCONCLUSIVE).count();
-    boolean missingFails = r.baseline().missing() && r.verdict() == Verdict.FAIL && failures == 0;
+    List<DataRuleResult> dataRules = r.data().rules();
+    failures +=
+        dataRules.stream()
+            .filter(
+                x ->
+                    x.verdict() == Verdict.FAIL
+                        || (inconclusiveFails && x.verdict() == Verdict.INCONCLUSIVE))
+            .count();
+    skipped +=
+        inconclusiveFails
+            ? 0
+            : dataRules.stream().filter(x -> x.verdict() == Verdict.INCONCLUSIVE).count();
+    boolean missingFails =
+        r.baseline().missing()
+            && r.verdict() == Verdict.FAIL
+            && failures == 0
+            && r.data().verdict() != Verdict.FAIL;
+    int tests = rules.size() + dataRules.size() + (missingFails ? 1 : 0);
     StringWriter out = new StringWriter();
     try {
       XMLStreamWriter x = XMLOutputFactory.newInstance().createXMLStreamWriter(out);
@@ -200,13 +218,13 @@ public final class GateFiles {
       x.writeCharacters("\n");
       x.writeStartElement("testsuites");
       x.writeAttribute("name", "mlci gate");
-      x.writeAttribute("tests", Integer.toString(rules.size() + (missingFails ? 1 : 0)));
+      x.writeAttribute("tests", Integer.toString(tests));
       x.writeAttribute("failures", Long.toString(failures + (missingFails ? 1 : 0)));
       x.writeAttribute("skipped", Long.toString(skipped));
       x.writeCharacters("\n  ");
       x.writeStartElement("testsuite");
       x.writeAttribute("name", "mlci gate: " + r.name());
-      x.writeAttribute("tests", Integer.toString(rules.size() + (missingFails ? 1 : 0)));
+      x.writeAttribute("tests", Integer.toString(tests));
       x.writeAttribute("failures", Long.toString(failures + (missingFails ? 1 : 0)));
       x.writeAttribute("errors", "0");
       x.writeAttribute("skipped", Long.toString(skipped));
@@ -227,6 +245,40 @@ public final class GateFiles {
         } else if (rule.verdict() == Verdict.INCONCLUSIVE) {
           x.writeEmptyElement("skipped");
           x.writeAttribute("message", why + ". " + r.outcome());
+        } else {
+          x.writeStartElement("system-out");
+          x.writeCharacters(why);
+          x.writeEndElement();
+        }
+        x.writeEndElement();
+      }
+      for (DataRuleResult rule : dataRules) {
+        x.writeCharacters("\n    ");
+        x.writeStartElement("testcase");
+        x.writeAttribute("classname", "mlci.gate." + r.name() + ".data");
+        x.writeAttribute("name", rule.describe());
+        x.writeAttribute("time", "0");
+        String why = rule.verdict() + ": " + String.join("; ", rule.reasons());
+        if (rule.verdict() == Verdict.FAIL
+            || (inconclusiveFails && rule.verdict() == Verdict.INCONCLUSIVE)) {
+          x.writeStartElement("failure");
+          x.writeAttribute("message", why);
+          x.writeAttribute("type", "data");
+          x.writeCharacters(
+              rule.statistic()
+                  + " "
+                  + DataReport.estimateText(rule)
+                  + " "
+                  + DataReport.intervalText(rule)
+                  + ", threshold "
+                  + DataReport.thresholdText(rule)
+                  + "\n"
+                  + r.outcome()
+                  + "\n");
+          x.writeEndElement();
+        } else if (rule.verdict() == Verdict.INCONCLUSIVE) {
+          x.writeEmptyElement("skipped");
+          x.writeAttribute("message", why);
         } else {
           x.writeStartElement("system-out");
           x.writeCharacters(why);

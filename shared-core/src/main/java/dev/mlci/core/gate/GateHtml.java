@@ -101,6 +101,7 @@ final class GateHtml {
     for (String note : v.notes()) {
       h.append("<p class=\"warn\">").append(esc(note)).append("</p>\n");
     }
+    h.append(DataReport.html(v));
     h.append("<h2>Plots</h2>\n<div class=\"plots\">\n");
     try {
       for (String svg : GateCharts.plots(v, ctx.candidate(), ctx.baseline())) {

@@ -42,6 +42,7 @@ public final class GateMarkdown {
     }
     String why = why(v);
     String charts = charts(v);
+    String data = DataReport.markdown(v);
     // Drop the least essential sections first, then table rows, until the report fits.
     for (int level = 0; ; level++) {
       boolean withCharts = level == 0;
@@ -71,6 +72,7 @@ public final class GateMarkdown {
                       .append(" on the candidate's test set (candidate ")
                       .append(ReportNumbers.value(m.candidateAccuracy()))
                       .append(").\n\n"));
+      md.append(data);
       if (withWhy) {
         md.append(why);
       }

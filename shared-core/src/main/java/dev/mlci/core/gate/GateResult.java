@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param rules one result per rule
  * @param notes anything else the reader must know (no baseline, changed test set, stale
  *     acceptances)
+ * @param data the data gate's result ({@link DataGateResult#none()} without one); its verdict is
+ *     part of {@link #verdict}
  */
 public record GateResult(
     Verdict verdict,
@@ -23,7 +25,46 @@ public record GateResult(
     Optional<String> candidateCommit,
     Pairing pairing,
     List<RuleResult> rules,
-    List<String> notes) {
+    List<String> notes,
+    DataGateResult data) {
+  /** A result of the model rules alone. */
+  public GateResult(
+      Verdict verdict,
+      boolean failsBuild,
+      BaselineInfo baseline,
+      Optional<String> candidateCommit,
+      Pairing pairing,
+      List<RuleResult> rules,
+      List<String> notes) {
+    this(
+        verdict,
+        failsBuild,
+        baseline,
+        candidateCommit,
+        pairing,
+        rules,
+        notes,
+        DataGateResult.none());
+  }
+
+  /**
+   * This result with the data gate's: the verdict is the worse of the two, and the build fails as
+   * for the model rules (FAIL, or INCONCLUSIVE when {@code inconclusiveFails}).
+   */
+  public GateResult withData(DataGateResult data, boolean inconclusiveFails) {
+    Verdict v = verdict;
+    if (data.verdict() == Verdict.FAIL) {
+      v = Verdict.FAIL;
+    } else if (data.verdict() == Verdict.INCONCLUSIVE && v != Verdict.FAIL) {
+      v = Verdict.INCONCLUSIVE;
+    }
+    boolean fails =
+        failsBuild
+            || data.verdict() == Verdict.FAIL
+            || (data.verdict() == Verdict.INCONCLUSIVE && inconclusiveFails);
+    return new GateResult(v, fails, baseline, candidateCommit, pairing, rules, notes, data);
+  }
+
   public GateResult {
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(baseline, "baseline");
@@ -31,6 +72,7 @@ public record GateResult(
     Objects.requireNonNull(pairing, "pairing");
     rules = List.copyOf(rules);
     notes = List.copyOf(notes);
+    Objects.requireNonNull(data, "data");
   }
 
   /**
@@ -72,6 +114,13 @@ public record GateResult(
       sb.append(", ").append(accepted).append(" accepted");
     }
     sb.append(")");
+    if (data.ran()) {
+      sb.append("; data ").append(data.verdict());
+      long dataFailed = data.failed();
+      if (dataFailed > 0) {
+        sb.append(" (").append(dataFailed).append(" failed)");
+      }
+    }
     sb.append(
         baseline.missing()
             ? "; NO BASELINE: " + baseline.description()

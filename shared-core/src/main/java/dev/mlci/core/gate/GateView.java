@@ -31,6 +31,7 @@ import java.util.Set;
  * @param notes the gate's notes, then the report's own (the majority-class comparison)
  * @param majority for classification: always predicting the most frequent class, the reference any
  *     classifier must beat
+ * @param data the data gate's rules (schema and drift), rendered in every report's data section
  */
 public record GateView(
     String name,
@@ -46,7 +47,8 @@ public record GateView(
     long seed,
     List<RuleView> rules,
     List<String> notes,
-    Optional<MajorityClass> majority) {
+    Optional<MajorityClass> majority,
+    DataGateResult data) {
 
   /** The sign convention of every report, said in each. */
   public static final String CONVENTION =
@@ -66,6 +68,7 @@ public record GateView(
     rules = List.copyOf(rules);
     notes = List.copyOf(notes);
     Objects.requireNonNull(majority, "majority");
+    Objects.requireNonNull(data, "data");
   }
 
   /**
@@ -133,7 +136,8 @@ public record GateView(
         ctx.seed(),
         r.rules().stream().map(RuleView::of).toList(),
         notes,
-        majority);
+        majority,
+        r.data());
   }
 
   /** What happens to the build, red or green, and why. */
@@ -148,6 +152,13 @@ public record GateView(
                 + (accepted == 1 ? " FAIL is" : " FAILs are")
                 + " accepted by gate.accept.";
     if (r.failsBuild()) {
+      if (r.data().verdict() == Verdict.FAIL && !ruleFailed) {
+        return "The build fails (red): the data gate found "
+            + r.data().failed()
+            + (r.data().failed() == 1 ? " data rule" : " data rules")
+            + " failing (a schema change, or drift whose whole interval lies beyond its"
+            + " threshold); see the data section.";
+      }
       if (ruleFailed) {
         return "The build fails (red): a rule found a regression beyond its tolerance, larger than"
             + " test-set noise (all rules together turn equal models red in at most "

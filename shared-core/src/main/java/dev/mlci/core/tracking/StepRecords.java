@@ -155,5 +155,25 @@ public final class StepRecords {
       b.metric(key + "/delta_lo", Math.min(sign * i.lo(), sign * i.hi()) + 0.0, 0, now);
       b.metric(key + "/delta_hi", Math.max(sign * i.lo(), sign * i.hi()) + 0.0, 0, now);
     }
+    if (result.data().ran()) {
+      b.tag("mlci.gate.data_verdict", result.data().verdict().name());
+      // The data gate's drift statistics: data/<split>/<column>/<statistic>, with _lo and _hi.
+      for (dev.mlci.core.gate.DataRuleResult r : result.data().drift()) {
+        if (r.interval().isEmpty()) {
+          continue;
+        }
+        String key = "data/" + r.split() + "/" + metricName(r.column()) + "/" + r.statistic();
+        b.metric(key, r.estimate(), 0, now);
+        b.metric(key + "_lo", r.interval().get().lo(), 0, now);
+        if (Double.isFinite(r.interval().get().hi())) {
+          b.metric(key + "_hi", r.interval().get().hi(), 0, now);
+        }
+      }
+    }
+  }
+
+  /** A column name as an MLflow metric name may hold it (letters, digits, _ - . space /). */
+  static String metricName(String column) {
+    return column.replaceAll("[^A-Za-z0-9_\\-. ]", "_");
   }
 }
