@@ -66,14 +66,6 @@ public final class LoadedConfig {
         displayName, pos.line(), pos.column(), YamlDocument.displayPath(pointer), message, fix);
   }
 
-  /**
-   * The top-level section {@code name} of ml.yaml as written (validated by the schema), or a
-   * missing node: for sections a package of its own binds, such as {@code compute}.
-   */
-  public tools.jackson.databind.JsonNode section(String name) {
-    return document.root().path(name);
-  }
-
   /** Whether ml.yaml wrote {@code field} itself (rather than leaving it to the default). */
   public boolean isWritten(String field) {
     return !document.root().at("/" + field.replace(".", "/")).isMissingNode();
@@ -81,8 +73,8 @@ public final class LoadedConfig {
 
   /**
    * The value ml.yaml wrote at {@code field} (dotted), a missing node when it wrote none: for
-   * sections read by the stage that needs them ({@code data.schema}, {@code gate.data_rules}). The
-   * schema has validated it.
+   * sections read by the stage that needs them ({@code compute}, {@code data.schema}, {@code
+   * gate.data_rules}). The schema has validated it.
    */
   public tools.jackson.databind.JsonNode section(String field) {
     return document.root().at("/" + field.replace(".", "/"));
