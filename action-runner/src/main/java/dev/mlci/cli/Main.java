@@ -72,7 +72,7 @@ public final class Main {
       PrintWriter err,
       Suggestions face,
       Consumer<MlciException> onError) {
-    CommandLine cli = new CommandLine(new MlciCommand());
+    CommandLine cli = MlciCommand.commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
