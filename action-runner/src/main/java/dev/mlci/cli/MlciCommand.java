@@ -91,6 +91,11 @@ final class MlciCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return lines();
+    }
+
+    /** The version lines (also printed by {@link Main}'s fast path for {@code --version}). */
+    static String[] lines() {
       return new String[] {
         "mlci " + Mlci.version(),
         "Tribuo " + Mlci.tribuoVersion(),

@@ -117,6 +117,14 @@ class CliTest {
   }
 
   @Test
+  void version_fastPath_printsWhatPicocliPrints() {
+    CliRun r = CliRun.of("--version");
+
+    assertThat(r.exit()).isZero();
+    assertThat(Main.versionText()).isEqualTo(r.out());
+  }
+
+  @Test
   void version_namesMlciTribuoAndJava() {
     CliRun r = CliRun.of("--version");
 
