@@ -4,8 +4,9 @@
 #   2. the no-op gate: `mlci gate` on the breast-cancer example against a file baseline of the same evaluation
 #      (119 test rows, two rules, 2,000 resamples each: PASS);
 # each as today's launch (`java -jar mlci.jar`, no class-data sharing) and through the ./mlci wrapper, which maps
-# an AppCDS archive created by its first run. BASELINE_JAR=path/to/mlci.jar adds a third row per command: an
-# older build (e.g. main's) launched the old way.
+# an AppCDS archive created by its first run. BASELINE_JAR=path/to/mlci.jar adds two rows per command: an
+# older build (e.g. main's) launched the old way, and the same jar through this ./mlci (MLCI_JAR, its own
+# archive beside a copy of the jar), so the comparison with AppCDS on both sides is in the same run.
 #
 #   bash bench/startup/run.sh                  (needs: hyperfine, Debian's package)
 #   QUICK=1 bash bench/startup/run.sh          (2 runs each instead of 20, no warm-up)
@@ -31,7 +32,7 @@ rows=$(python3 -c 'import gzip, json, sys; b = json.load(gzip.open(sys.argv[1]))
 # The wrapper's archive, made fresh by a first run of each command (those runs are not measured).
 rm -rf "${jar%.jar}.cds"
 "$root/mlci" --version > /dev/null
-[ -f "${jar%.jar}.cds/mlci.jsa" ] || { echo "bench/startup: the wrapper made no CDS archive" >&2; exit 1; }
+[ -n "$(find "${jar%.jar}.cds" -name mlci.jsa 2>/dev/null)" ] || { echo "bench/startup: the wrapper made no CDS archive" >&2; exit 1; }
 
 gate_args="gate $repo --baseline $work/baseline.mlci.gz --no-fetch -q --progress none"
 commands=(-n "java -jar mlci.jar --version" "java -jar $jar --version"
@@ -39,8 +40,13 @@ commands=(-n "java -jar mlci.jar --version" "java -jar $jar --version"
 gate_commands=(-n "java -jar mlci.jar gate" "java -jar $jar $gate_args"
                -n "./mlci gate (AppCDS)" "$root/mlci $gate_args")
 if [ -n "${BASELINE_JAR:-}" ]; then
-  commands+=(-n "baseline jar --version" "java -jar $BASELINE_JAR --version")
-  gate_commands+=(-n "baseline jar gate" "java -jar $BASELINE_JAR $gate_args")
+  mkdir -p "$work/baseline"; cp "$BASELINE_JAR" "$work/baseline/mlci.jar"
+  env MLCI_JAR="$work/baseline/mlci.jar" "$root/mlci" --version > /dev/null
+  env MLCI_JAR="$work/baseline/mlci.jar" "$root/mlci" $gate_args > /dev/null
+  commands+=(-n "baseline jar --version" "java -jar $BASELINE_JAR --version"
+             -n "baseline jar through ./mlci (AppCDS) --version" "env MLCI_JAR=$work/baseline/mlci.jar $root/mlci --version")
+  gate_commands+=(-n "baseline jar gate" "java -jar $BASELINE_JAR $gate_args"
+                  -n "baseline jar through ./mlci (AppCDS) gate" "env MLCI_JAR=$work/baseline/mlci.jar $root/mlci $gate_args")
 fi
 # The gate must PASS (exit 0): anything else and the benchmark measures an error path. This first run of
 # `gate` through the wrapper also adds its classes to the archive.
