@@ -4,6 +4,12 @@
 #
 #   overhead = wall(mlci train) + wall(mlci evaluate) - wall(script alone) - scoring of the test rows
 #
+# and the same for `mlci run` (train, evaluate and gate in one process: what the GitHub Action's
+# `command: run` and the example workflows run), with a no-op gate against the evaluation of a first,
+# unmeasured run as a file baseline, whose span is shown and not counted:
+#
+#   overhead(run) = wall(mlci run) - wall(script alone) - scoring of the test rows - the gate's span
+#
 # where the walls are whole processes (JVM start and exit included), the script alone gets the same
 # training rows and environment, and the scoring is ONNX Runtime on the test rows as `mlci evaluate`
 # times it. Issue 16's goal: overhead <= 1 s. mlci runs as a user runs it: through ./mlci (its AppCDS
@@ -16,6 +22,8 @@
 #   QUICK=1 bash bench/external/run.sh      # 2,000 rows, one run: does it still run?
 #   BASELINE=/path/to/other/checkout bash bench/external/run.sh
 #                                           # also that checkout's ./mlci (built), alternating: before/after
+#   BASELINE_JAR=/path/to/other/mlci.jar bash bench/external/run.sh
+#                                           # the same with another build's jar, through this ./mlci
 #
 # Needs: the built CLI, python3 with pandas, scikit-learn, skl2onnx (.ci/requirements.txt), GNU time.
 set -euo pipefail
@@ -50,15 +58,29 @@ git -C "$work/repo" -c user.name=bench -c user.email=bench@localhost commit -q -
 build action-runner   # outside the timings
 export MLCI_CACHE_DIR="$work/cache"
 checkouts=("$root")
+launch=("$root/mlci")
 if [ -n "${BASELINE:-}" ]; then
   [ -f "$BASELINE/action-runner/target/mlci.jar" ] || { echo "bench/external: build $BASELINE first" >&2; exit 3; }
   checkouts+=("$(cd "$BASELINE" && pwd)")
+  launch+=("$(cd "$BASELINE" && pwd)/mlci")
+fi
+# BASELINE_JAR: another build's jar (a copy of it), run by this checkout's launcher (its own AppCDS archive).
+if [ -n "${BASELINE_JAR:-}" ]; then
+  mkdir -p "$work/baseline-jar" && cp "$BASELINE_JAR" "$work/baseline-jar/mlci.jar"
+  checkouts+=("$BASELINE_JAR")
+  launch+=("env MLCI_JAR=$work/baseline-jar/mlci.jar $root/mlci")
 fi
 # First runs, not measured: the launcher's AppCDS archive records each command's classes, ONNX Runtime's
 # native library is unpacked into the cache.
-for c in "${checkouts[@]}"; do
-  "$c/mlci" train "$work/repo" -q --progress none > /dev/null
-  "$c/mlci" evaluate "$work/repo" -q --progress none > /dev/null
+# shellcheck disable=SC2086 # a launch is a command and its words
+for c in "${launch[@]}"; do
+  $c train "$work/repo" -q --progress none > /dev/null
+  $c evaluate "$work/repo" -q --progress none > /dev/null
+done
+cp "$work/repo/mlci-out/eval/evaluation.mlci.gz" "$work/baseline.mlci.gz"
+run_args=(run "$work/repo" --baseline "$work/baseline.mlci.gz" --no-fetch)
+for c in "${launch[@]}"; do
+  $c "${run_args[@]}" -q --progress none > /dev/null
 done
 
 # The same training rows for the script alone: every row mlci did not hold out (predictions.csv lists those).
@@ -88,13 +110,14 @@ for i in $(seq "$runs"); do
     MLCI_TARGET=label MLCI_TASK=classification MLCI_CLASSES='["no","yes"]' MLCI_PARAMS='{}' MLCI_SEED=42 \
     MLCI_OUTPUT="$work/alone/out" measure "alone.$i" python3 train_logreg.py)
   for k in "${!checkouts[@]}"; do
-    measure "train$k.$i" "${checkouts[$k]}/mlci" train "$work/repo" --progress plain
-    measure "evaluate$k.$i" "${checkouts[$k]}/mlci" evaluate "$work/repo" --progress plain
+    measure "train$k.$i" ${launch[$k]} train "$work/repo" --progress plain
+    measure "evaluate$k.$i" ${launch[$k]} evaluate "$work/repo" --progress plain
+    measure "run$k.$i" ${launch[$k]} "${run_args[@]}" --progress plain
   done
 done
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for k in "${!checkouts[@]}"; do
-  echo; echo "== ${checkouts[$k]} ($(git -C "${checkouts[$k]}" log -1 --format=%h 2>/dev/null || echo "not a git checkout"))"
+  echo; echo "== ${checkouts[$k]} ($(git -C "${checkouts[$k]}" log -1 --format=%h 2>/dev/null || echo "a jar"))"
   python3 "$here/report.py" "$work" "$runs" "$rows" "$k"
 done

@@ -3,9 +3,11 @@
 #   1. `mlci --version`;
 #   2. the no-op gate: `mlci gate` on the breast-cancer example against a file baseline of the same evaluation
 #      (119 test rows, two rules, 2,000 resamples each: PASS);
-# each as today's launch (`java -jar mlci.jar`, no class-data sharing) and through the ./mlci wrapper, which maps
-# an AppCDS archive created by its first run. BASELINE_JAR=path/to/mlci.jar adds a third row per command: an
-# older build (e.g. main's) launched the old way.
+# each as `java -jar mlci.jar` (no class-data sharing) and through the ./mlci wrapper, which maps an AppCDS
+# archive created by its first run (not for --version, which loads too few classes to gain from one).
+# BASELINE_JAR=CHECKOUT/action-runner/target/mlci.jar adds two rows per command: that build (e.g. main's)
+# by `java -jar`, and through its own ./mlci (copied with a copy of the jar, so its archive is made there),
+# in the same run.
 #
 #   bash bench/startup/run.sh                  (needs: hyperfine, Debian's package)
 #   QUICK=1 bash bench/startup/run.sh          (2 runs each instead of 20, no warm-up)
@@ -28,23 +30,35 @@ cp "$repo/mlci-out/eval/evaluation.mlci.gz" "$work/baseline.mlci.gz"
 rows=$(python3 -c 'import gzip, json, sys; b = json.load(gzip.open(sys.argv[1])); print(len(b["predictions"]["ids"]))' \
   "$work/baseline.mlci.gz" 2>/dev/null || echo "?")
 
-# The wrapper's archive, made fresh by a first run of each command (those runs are not measured).
+# The wrapper's archive, made fresh by a first run of each command (those runs are not measured; --version
+# runs without an archive).
 rm -rf "${jar%.jar}.cds"
 "$root/mlci" --version > /dev/null
-[ -f "${jar%.jar}.cds/mlci.jsa" ] || { echo "bench/startup: the wrapper made no CDS archive" >&2; exit 1; }
 
 gate_args="gate $repo --baseline $work/baseline.mlci.gz --no-fetch -q --progress none"
 commands=(-n "java -jar mlci.jar --version" "java -jar $jar --version"
-          -n "./mlci --version (AppCDS)" "$root/mlci --version")
+          -n "./mlci --version (the launcher; no archive for --version)" "$root/mlci --version")
 gate_commands=(-n "java -jar mlci.jar gate" "java -jar $jar $gate_args"
                -n "./mlci gate (AppCDS)" "$root/mlci $gate_args")
 if [ -n "${BASELINE_JAR:-}" ]; then
+  # The baseline build's own launcher (BASELINE_JAR=CHECKOUT/action-runner/target/mlci.jar: CHECKOUT/mlci), run
+  # on a copy of the jar, so its archive is made there and nothing is written into that checkout.
+  baseline_launcher="$(cd "$(dirname "$BASELINE_JAR")/../.." && pwd)/mlci"
+  mkdir -p "$work/baseline/action-runner/target"; cp "$BASELINE_JAR" "$work/baseline/action-runner/target/mlci.jar"
   commands+=(-n "baseline jar --version" "java -jar $BASELINE_JAR --version")
   gate_commands+=(-n "baseline jar gate" "java -jar $BASELINE_JAR $gate_args")
+  if [ -f "$baseline_launcher" ]; then
+    cp "$baseline_launcher" "$work/baseline/mlci"
+    "$work/baseline/mlci" --version > /dev/null
+    "$work/baseline/mlci" $gate_args > /dev/null
+    commands+=(-n "baseline ./mlci (its launcher, AppCDS) --version" "$work/baseline/mlci --version")
+    gate_commands+=(-n "baseline ./mlci (its launcher, AppCDS) gate" "$work/baseline/mlci $gate_args")
+  fi
 fi
 # The gate must PASS (exit 0): anything else and the benchmark measures an error path. This first run of
 # `gate` through the wrapper also adds its classes to the archive.
 "$root/mlci" $gate_args > "$work/gate.out"
+[ -n "$(find "${jar%.jar}.cds" -name mlci.jsa 2>/dev/null)" ] || { echo "bench/startup: the wrapper made no CDS archive" >&2; exit 1; }
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(hyperfine --version), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "no-op gate: $(head -1 "$work/gate.out"); baseline of $rows rows"
 hyperfine -N -w "$warmup" -r "$runs" --export-markdown "$work/version.md" --export-json "$work/version.json" "${commands[@]}"

@@ -23,9 +23,17 @@ class MlciCli implements Serializable {
   /** Where a jar given as a URL is cached on the agent, under a digest of the URL. */
   static final String CACHE = '.cache/mlci/jars'
 
+  /**
+   * The mlci launcher, a library resource (a copy of the repository's ./mlci): it runs the jar with
+   * an AppCDS archive beside it, made by the first run of each command on the agent (MLCI_CDS=0 on
+   * the agent turns it off).
+   */
+  static final String LAUNCHER = 'dev/mlci/jenkins/mlci'
+
   private final def steps
   private String java
   private String jar
+  private String launcher
 
   MlciCli(def steps) {
     this.steps = steps
@@ -62,7 +70,7 @@ class MlciCli implements Serializable {
   Map run(List<String> args, Map options) {
     resolve(options)
     String json = ".mlci-${UUID.randomUUID()}.json"
-    String command = "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)} --json > ${quote(json)}"
+    String command = "${cli()} ${quoteAll(args)} --json > ${quote(json)}"
     int status = 0
     steps.withEnv([FACE]) {
       status = steps.sh(script: command, returnStatus: true) as int
@@ -81,7 +89,7 @@ class MlciCli implements Serializable {
     resolve(options)
     int status = 0
     steps.withEnv([FACE]) {
-      status = steps.sh(script: "${quote(java)} -jar ${quote(jar)} ${quoteAll(args)}", returnStatus: true) as int
+      status = steps.sh(script: "${cli()} ${quoteAll(args)}", returnStatus: true) as int
     }
     return status
   }
@@ -93,6 +101,25 @@ class MlciCli implements Serializable {
     if (jar == null) {
       jar = findJar(options)
     }
+    if (launcher == null) {
+      launcher = installLauncher()
+    }
+  }
+
+  /** How a command starts: the launcher, given this jar and this java. */
+  private String cli() {
+    return "MLCI_JAR=${quote(jar)} MLCI_JAVA=${quote(java)} bash ${quote(launcher)}"
+  }
+
+  /** The launcher, written once per agent under HOME (never into the workspace: git would see it). */
+  private String installLauncher() {
+    String text = steps.libraryResource(LAUNCHER) as String
+    String home = (steps.env.HOME ?: '/tmp') as String
+    String path = "${home}/.cache/mlci/launcher/${digest(text)}/mlci"
+    if (!steps.fileExists(path)) {
+      steps.writeFile(file: path, text: text)
+    }
+    return path
   }
 
   private String findJava(Map options) {

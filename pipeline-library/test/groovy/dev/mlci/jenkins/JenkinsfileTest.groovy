@@ -149,8 +149,11 @@ class JenkinsfileTest {
     List<String> comments = github.bodies('acme/breast-cancer', 7)
     assertEquals(1, comments.size())
     assertTrue(comments[0].startsWith('<!-- mlci-report: breast-cancer -->'))
-    // The library ran the real CLI: java -jar mlci.jar train ... --json.
-    assertTrue(h.events.any { it.startsWith("sh '${System.getProperty('java.home')}/bin/java' -jar '${JAR}' 'train' '.'") })
+    // The library ran the real CLI through the launcher (AppCDS): mlci.jar train ... --json.
+    assertTrue(h.events.any {
+      it.startsWith("sh MLCI_JAR='${JAR}' MLCI_JAVA='${System.getProperty('java.home')}/bin/java' bash '") &&
+          it.contains("/.cache/mlci/launcher/") && it.contains("/mlci' 'train' '.'")
+    })
   }
 
   /** A pull request that degrades the model: the build fails with the gate's message. */

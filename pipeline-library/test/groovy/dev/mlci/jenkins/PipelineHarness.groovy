@@ -84,7 +84,13 @@ class PipelineHarness extends BasePipelineTestCPS {
     helper.registerAllowedMethod('fileExists', [String]) { String f -> Files.exists(workspace.resolve(f)) }
     helper.registerAllowedMethod('readFile', [String]) { String f -> workspace.resolve(f).text }
     helper.registerAllowedMethod('readFile', [Map]) { Map m -> workspace.resolve(m.file as String).text }
-    helper.registerAllowedMethod('writeFile', [Map]) { Map m -> workspace.resolve(m.file as String).text = m.text }
+    helper.registerAllowedMethod('writeFile', [Map]) { Map m ->
+      Path file = workspace.resolve(m.file as String)
+      Files.createDirectories(file.parent)
+      file.text = m.text
+    }
+    // As Jenkins does: a file under the library's resources/.
+    helper.registerAllowedMethod('libraryResource', [String]) { String r -> new File("resources/${r}").getText('UTF-8') }
     helper.registerAllowedMethod('junit', [Map]) { Map m -> junit(m) }
     helper.registerAllowedMethod('archiveArtifacts', [Map]) { Map m -> archive(m) }
     helper.registerAllowedMethod('archiveArtifacts', [String]) { String s -> archive([artifacts: s]) }

@@ -18,6 +18,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // What picocli prints for --version (CliTest compares the two), without building picocli's
+      // model or setting up logging: most of what this JVM would otherwise do before exiting.
+      System.out.print(versionText());
+      System.out.flush();
+      System.exit(0);
+    }
     // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -31,6 +38,15 @@ public final class Main {
             err,
             Face.of(System.getenv()).suggestions(),
             e -> {}));
+  }
+
+  /** The lines of {@code mlci --version}, each ended by the platform's line separator. */
+  static String versionText() {
+    StringBuilder sb = new StringBuilder();
+    for (String line : MlciCommand.Version.lines()) {
+      sb.append(line).append(System.lineSeparator());
+    }
+    return sb.toString();
   }
 
   /** Runs {@code mlci args}, writing to {@code out} and {@code err}; returns the exit code. */
@@ -72,7 +88,7 @@ public final class Main {
       PrintWriter err,
       Suggestions face,
       Consumer<MlciException> onError) {
-    CommandLine cli = new CommandLine(new MlciCommand());
+    CommandLine cli = MlciCommand.commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

@@ -2,6 +2,7 @@ package dev.mlci.cli;
 
 import dev.mlci.cli.github.GitHubActionCommand;
 import dev.mlci.core.api.Mlci;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,24 +11,6 @@ import picocli.CommandLine.Command;
     name = "mlci",
     mixinStandardHelpOptions = true,
     versionProvider = MlciCommand.Version.class,
-    subcommands = {
-      TrainCommand.class,
-      EvaluateCommand.class,
-      GateCommand.class,
-      RunCommand.class,
-      ContainerizeCommand.class,
-      VerifyImageCommand.class,
-      BaseImageCommand.class,
-      InitCommand.class,
-      BaselineCommand.class,
-      RegisterCommand.class,
-      RunsCommand.class,
-      PipelineCommand.class,
-      ImageCommand.class,
-      TaskCommand.class,
-      GitHubActionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     description = {"Train, evaluate and gate ML models inside a CI build, from one ml.yaml.", ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -49,7 +32,59 @@ import picocli.CommandLine.Command;
       "Docs: README.md, docs/cli.md, docs/ml-yaml.md; schema/ml.schema.json for completion."
     })
 final class MlciCommand implements Runnable {
+  /**
+   * The commands, in the order {@code mlci --help} lists them, each under the name its
+   * {@code @Command} gives it (CliTest checks the two agree).
+   */
+  static final List<Sub> COMMANDS =
+      List.of(
+          new Sub("train", TrainCommand.class),
+          new Sub("evaluate", EvaluateCommand.class),
+          new Sub("gate", GateCommand.class),
+          new Sub("run", RunCommand.class),
+          new Sub("containerize", ContainerizeCommand.class),
+          new Sub("verify-image", VerifyImageCommand.class),
+          new Sub("base-image", BaseImageCommand.class),
+          new Sub("init", InitCommand.class),
+          new Sub("baseline", BaselineCommand.class),
+          new Sub("register", RegisterCommand.class),
+          new Sub("runs", RunsCommand.class),
+          new Sub("pipeline", PipelineCommand.class),
+          new Sub("image", ImageCommand.class),
+          new Sub("task", TaskCommand.class),
+          new Sub("github-action", GitHubActionCommand.class),
+          new Sub("help", CommandLine.HelpCommand.class));
+
+  /** One command: its name and class. */
+  record Sub(String name, Class<?> type) {}
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /**
+   * The command line for {@code args}, with only the commands it can reach. picocli builds the
+   * model of every command it is given (reflection over each command's options and mixins, and
+   * loading what their fields name) before it parses anything; that was most of {@code mlci
+   * --version}'s start-up. So {@code mlci gate ...} gets the gate command alone, {@code mlci
+   * --version} none, and anything else (help, a typo that picocli suggests a command for, no
+   * command) all of them: what the user sees is the same.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cli = new CommandLine(new MlciCommand());
+    boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    if (versionOnly) {
+      return cli;
+    }
+    String first = args.length == 0 ? "" : args[0];
+    for (Sub sub : COMMANDS) {
+      if (sub.name().equals(first) && !first.equals("help")) {
+        return cli.addSubcommand(sub.name(), sub.type());
+      }
+    }
+    for (Sub sub : COMMANDS) {
+      cli.addSubcommand(sub.name(), sub.type());
+    }
+    return cli;
+  }
 
   @Override
   public void run() {
@@ -62,6 +97,11 @@ final class MlciCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return lines();
+    }
+
+    /** The version lines (also printed by {@link Main}'s fast path for {@code --version}). */
+    static String[] lines() {
       return new String[] {
         "mlci " + Mlci.version(),
         "Tribuo " + Mlci.tribuoVersion(),

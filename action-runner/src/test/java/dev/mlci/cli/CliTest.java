@@ -79,7 +79,7 @@ class CliTest {
     // the start of one that the list cuts off.
     java.util.List<String> cut = new java.util.ArrayList<>();
     java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
-    todo.add(new picocli.CommandLine(new MlciCommand()));
+    todo.add(MlciCommand.commandLine(new String[0]));
     while (!todo.isEmpty()) {
       picocli.CommandLine c = todo.pop();
       todo.addAll(c.getSubcommands().values());
@@ -91,6 +91,37 @@ class CliTest {
     }
 
     assertThat(cut).isEmpty();
+  }
+
+  @Test
+  void commands_areRegisteredUnderTheNamesTheirAnnotationsGive() {
+    for (MlciCommand.Sub sub : MlciCommand.COMMANDS) {
+      assertThat(sub.type().getAnnotation(picocli.CommandLine.Command.class).name())
+          .isEqualTo(sub.name());
+    }
+  }
+
+  @Test
+  void commandLine_buildsOnlyTheCommandNamedFirst_orAllWhenNoneIs() {
+    assertThat(MlciCommand.commandLine(new String[] {"gate", "--json"}).getSubcommands())
+        .containsOnlyKeys("gate");
+    assertThat(MlciCommand.commandLine(new String[] {"--version"}).getSubcommands()).isEmpty();
+    assertThat(MlciCommand.commandLine(new String[] {"help", "gate"}).getSubcommands())
+        .hasSize(MlciCommand.COMMANDS.size());
+    assertThat(MlciCommand.commandLine(new String[] {"gat"}).getSubcommands())
+        .hasSize(MlciCommand.COMMANDS.size());
+    // A typo still gets picocli's suggestion, which needs every command's name.
+    CliRun r = CliRun.of("gat");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("gate");
+  }
+
+  @Test
+  void version_fastPath_printsWhatPicocliPrints() {
+    CliRun r = CliRun.of("--version");
+
+    assertThat(r.exit()).isZero();
+    assertThat(Main.versionText()).isEqualTo(r.out());
   }
 
   @Test

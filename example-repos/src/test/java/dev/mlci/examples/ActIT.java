@@ -94,6 +94,7 @@ class ActIT {
     Path source = Tools.examples().getParent();
     Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
     Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+    Files.copy(source.resolve("mlci"), repo.resolve(".mlci-action/mlci"));
     Path workflow = repo.resolve(".github/workflows/ml-pr.yml");
     String yaml = Files.readString(workflow);
     String uses = "        uses: mlci-dev/mlci@v1\n        with:\n";
@@ -168,6 +169,7 @@ class ActIT {
       Path source = Tools.examples().getParent();
       Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
       Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+      Files.copy(source.resolve("mlci"), repo.resolve(".mlci-action/mlci"));
       String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
       StringBuilder yaml =
           new StringBuilder("name: ship\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n")

@@ -48,8 +48,18 @@ public final class EvaluateStep extends Step<EvaluateResult> {
   /** The step's name in {@code run.json} and the tracked run. */
   public static final String NAME = "evaluate";
 
+  private final DataHandOver handOver;
+
   public EvaluateStep(StepContext context, Plan plan) {
+    this(context, plan, new DataHandOver());
+  }
+
+  /**
+   * An evaluate step that uses the data a train step left in {@code handOver}, when still valid.
+   */
+  EvaluateStep(StepContext context, Plan plan, DataHandOver handOver) {
     super(context, plan);
+    this.handOver = handOver;
   }
 
   @Override
@@ -64,7 +74,19 @@ public final class EvaluateStep extends Step<EvaluateResult> {
           "cannot read the model in " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
           e);
     }
-    LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
+    Optional<LoadedData> trained = handOver.take(ws.repository(), plan.loaded().sha256());
+    trained.ifPresent(
+        d ->
+            context
+                .progress()
+                .info(
+                    "the rows train read, unchanged (SHA-256 of "
+                        + String.join(", ", d.files().stream().map(f -> f.path()).toList())
+                        + " checked): not read again"));
+    LoadedData data =
+        trained.isPresent()
+            ? trained.get()
+            : new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     requireSameInputs(bundle, data);
     context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
     Evaluation evaluation;

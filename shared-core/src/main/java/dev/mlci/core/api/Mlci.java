@@ -29,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Mlci {
   private final StepContext context;
 
+  /** The data a train hands to the next evaluate of this engine ({@code mlci run}). */
+  private final DataHandOver handOver = new DataHandOver();
+
   /**
    * An engine whose runs are recorded locally only, with no CI context: for tests and embedding.
    *
@@ -76,12 +79,12 @@ public final class Mlci {
 
   /** Trains the model and writes the model directory ({@link TrainStep}). */
   public TrainResult train(Plan plan) throws MlciException {
-    return new TrainStep(context, plan).call();
+    return new TrainStep(context, plan, handOver).call();
   }
 
   /** Scores the trained model on the test set and writes the evaluation ({@link EvaluateStep}). */
   public EvaluateResult evaluate(Plan plan) throws MlciException {
-    return new EvaluateStep(context, plan).call();
+    return new EvaluateStep(context, plan, handOver).call();
   }
 
   /**

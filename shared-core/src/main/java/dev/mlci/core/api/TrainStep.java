@@ -33,16 +33,33 @@ public final class TrainStep extends Step<TrainResult> {
   /** The step's name in {@code run.json} and the tracked run. */
   public static final String NAME = "train";
 
+  private final DataHandOver handOver;
+
   public TrainStep(StepContext context, Plan plan) {
+    this(context, plan, new DataHandOver());
+  }
+
+  /** A train step that leaves the data it read in {@code handOver} for the next evaluate step. */
+  TrainStep(StepContext context, Plan plan, DataHandOver handOver) {
     super(context, plan);
+    this.handOver = handOver;
   }
 
   @Override
   protected TrainResult run() throws MlciException {
+    handOver.clear();
+    LoadedData[] read = new LoadedData[1];
+    TrainResult result = train(read);
+    handOver.offer(plan.workspace().repository(), plan.loaded().sha256(), read[0]);
+    return result;
+  }
+
+  private TrainResult train(LoadedData[] read) throws MlciException {
     Workspace ws = plan.workspace();
     StepOutput output =
         StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
     LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
+    read[0] = data;
     context.progress().info(describe(data));
     if (plan.config().model().isExternal()) {
       return trainExternal(output, data);

@@ -27,13 +27,15 @@ public final class SpecFitter {
   public static FeatureSpec fit(MlConfig config, LoadedData data, boolean standardize)
       throws BadInputException {
     List<ColumnSpec> columns = new ArrayList<>();
+    List<DataRow> train = data.train();
     for (int f = 0; f < data.features().size(); f++) {
       String name = data.features().get(f);
       if (data.categorical().get(f)) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (DataRow r : data.train()) {
-          if (r.categorical()[f] != null) {
-            counts.merge(r.categorical()[f], 1, Integer::sum);
+        for (int i = 0; i < train.size(); i++) {
+          String level = level(train, f, i);
+          if (level != null) {
+            counts.merge(level, 1, Integer::sum);
           }
         }
         if (counts.isEmpty()) {
@@ -53,8 +55,8 @@ public final class SpecFitter {
         // Two passes (mean, then squared deviations) for accuracy on data far from zero.
         double sum = 0;
         int n = 0;
-        for (DataRow r : data.train()) {
-          double x = r.numeric()[f];
+        for (int i = 0; i < train.size(); i++) {
+          double x = numeric(train, f, i);
           if (!Double.isNaN(x)) {
             sum += x;
             n++;
@@ -65,8 +67,8 @@ public final class SpecFitter {
         }
         double mean = sum / n;
         double squares = 0;
-        for (DataRow r : data.train()) {
-          double x = r.numeric()[f];
+        for (int i = 0; i < train.size(); i++) {
+          double x = numeric(train, f, i);
           if (!Double.isNaN(x)) {
             squares += (x - mean) * (x - mean);
           }
@@ -94,6 +96,18 @@ public final class SpecFitter {
             config.data().missing() == MissingPolicy.IMPUTE_MEAN);
     requireUniqueFeatureNames(spec, data);
     return spec;
+  }
+
+  /**
+   * Cell {@code f} of row {@code i}: read from the loader's columns (a {@link Rows} view), not by
+   * making the row's {@link DataRow} (a copy of all its cells) once per column and pass.
+   */
+  private static double numeric(List<DataRow> rows, int f, int i) {
+    return rows instanceof Rows r ? r.numeric(f, i) : rows.get(i).numeric()[f];
+  }
+
+  private static String level(List<DataRow> rows, int f, int i) {
+    return rows instanceof Rows r ? r.level(f, i) : rows.get(i).categorical()[f];
   }
 
   /**

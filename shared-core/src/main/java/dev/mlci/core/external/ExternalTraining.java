@@ -3,7 +3,9 @@ package dev.mlci.core.external;
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
@@ -260,8 +262,10 @@ public final class ExternalTraining {
       LoadedConfig loaded, LoadedData data, FeatureSpec spec, OnnxScorer.Scores onnx, Path file)
       throws BadInputException {
     Map<String, Integer> index = new HashMap<>(data.train().size() * 2);
-    for (int i = 0; i < data.train().size(); i++) {
-      index.put(data.train().get(i).id(), i);
+    List<DataRow> train = data.train();
+    for (int i = 0; i < train.size(); i++) {
+      // The id alone, from the loader's columns: not a copy of every cell of the row.
+      index.put(train instanceof Rows r ? r.id(i) : train.get(i).id(), i);
     }
     boolean classification = spec.target().isClassification();
     List<String> classes = classification ? spec.target().classes() : List.of("prediction");
