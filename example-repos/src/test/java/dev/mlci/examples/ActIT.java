@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlci.cli.github.FakeGitHub;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,7 +123,19 @@ class ActIT {
   }
 
   private static Tools.Result act(Path repo, long pr) throws Exception {
-    Path event = work.resolve("event-" + pr + ".json");
+    return pullRequest(
+        act, repo, work.resolve("event-" + pr + ".json"), pr, REPOSITORY, TOKEN, github.url());
+  }
+
+  /**
+   * Runs {@code repo}'s {@code .github/workflows/ml-pr.yml} under act for a {@code pull_request}
+   * event of PR {@code pr} from {@code feature} into {@code main} (the event written to {@code
+   * event}), with {@code token} as GITHUB_TOKEN and {@code apiUrl} as GitHub's API (the local
+   * stand-in).
+   */
+  static Tools.Result pullRequest(
+      Path act, Path repo, Path event, long pr, String repository, String token, URI apiUrl)
+      throws Exception {
     Files.writeString(
         event,
         "{\"action\": \"synchronize\", \"number\": "
@@ -131,7 +144,7 @@ class ActIT {
             + pr
             + ", \"base\": {\"ref\": \"main\"}, \"head\": {\"ref\": \"feature\"}},"
             + " \"repository\": {\"full_name\": \""
-            + REPOSITORY
+            + repository
             + "\"}}");
     return Tools.exec(
         List.of(
@@ -144,11 +157,11 @@ class ActIT {
             "-e",
             event.toString(),
             "-s",
-            "GITHUB_TOKEN=" + TOKEN,
+            "GITHUB_TOKEN=" + token,
             "--env",
-            "GITHUB_API_URL=" + github.url(),
+            "GITHUB_API_URL=" + apiUrl,
             "--env",
-            "GITHUB_REPOSITORY=" + REPOSITORY),
+            "GITHUB_REPOSITORY=" + repository),
         repo);
   }
 

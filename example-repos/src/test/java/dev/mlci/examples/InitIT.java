@@ -185,32 +185,9 @@ class InitIT {
         Files.readString(repo.resolve("ml.yaml"))
             .replace("  seed: 42\n", "  seed: 42   # reviewed\n"));
     git(repo, "commit", "-q", "-am", "a comment");
-    Path event = work.resolve("event.json");
-    Files.writeString(
-        event,
-        "{\"action\": \"synchronize\", \"number\": 7, \"pull_request\": {\"number\": 7,"
-            + " \"base\": {\"ref\": \"main\"}, \"head\": {\"ref\": \"feature\"}},"
-            + " \"repository\": {\"full_name\": \""
-            + REPOSITORY
-            + "\"}}");
     r =
-        Tools.exec(
-            List.of(
-                act.toString(),
-                "pull_request",
-                "-W",
-                ".github/workflows/ml-pr.yml",
-                "-P",
-                "ubuntu-latest=-self-hosted",
-                "-e",
-                event.toString(),
-                "-s",
-                "GITHUB_TOKEN=" + TOKEN,
-                "--env",
-                "GITHUB_API_URL=" + github.url(),
-                "--env",
-                "GITHUB_REPOSITORY=" + REPOSITORY),
-            repo);
+        ActIT.pullRequest(
+            act, repo, work.resolve("event.json"), 7, REPOSITORY, TOKEN, github.url());
     log = r.out() + r.err();
     assertThat(r.exit()).as(log).isZero();
     assertThat(log)
