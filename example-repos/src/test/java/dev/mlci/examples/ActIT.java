@@ -91,11 +91,7 @@ class ActIT {
     Path origin = root.resolve("origin.git");
     git(root, "init", "-q", "--bare", "-b", "main", origin.toString());
     Path repo = Tools.copyExample("breast-cancer", root);
-    Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
-    Path source = Tools.examples().getParent();
-    Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
-    Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
-    Files.copy(source.resolve("mlci"), repo.resolve(".mlci-action/mlci"));
+    installAction(repo);
     Path workflow = repo.resolve(".github/workflows/ml-pr.yml");
     String yaml = Files.readString(workflow);
     String uses = "        uses: mlci-dev/mlci@v1\n        with:\n";
@@ -120,6 +116,18 @@ class ActIT {
     Files.writeString(repo.resolve("ml.yaml"), newConfig);
     git(repo, "commit", "-q", "-am", "change the model");
     return repo;
+  }
+
+  /**
+   * Puts this checkout's action into {@code repo} as {@code ./.mlci-action} (what a workflow's
+   * {@code uses:} finds there): action.yml, its script and the mlci launcher it runs the jar with.
+   */
+  static void installAction(Path repo) throws IOException {
+    Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
+    Path source = Tools.examples().getParent();
+    Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
+    Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+    Files.copy(source.resolve("mlci"), repo.resolve(".mlci-action/mlci"));
   }
 
   private static Tools.Result act(Path repo, long pr) throws Exception {
@@ -178,11 +186,7 @@ class ActIT {
     try (LocalRegistry registry = LocalRegistry.start(Files.createDirectories(root.resolve("r")))) {
       Path base = ShipIT.noJavaBase(Files.createDirectories(root.resolve("base")));
       Path repo = Tools.copyExample("iris", root);
-      Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
-      Path source = Tools.examples().getParent();
-      Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
-      Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
-      Files.copy(source.resolve("mlci"), repo.resolve(".mlci-action/mlci"));
+      installAction(repo);
       String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
       StringBuilder yaml =
           new StringBuilder("name: ship\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n")

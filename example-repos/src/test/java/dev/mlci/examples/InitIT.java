@@ -121,10 +121,7 @@ class InitIT {
             "tar://" + base,
             "-q");
     assertThat(r.exit()).as(r.err()).isZero();
-    Path action = Files.createDirectories(repo.resolve(".mlci-action/action"));
-    Path source = Tools.examples().getParent();
-    Files.copy(source.resolve("action.yml"), repo.resolve(".mlci-action/action.yml"));
-    Files.copy(source.resolve("action/obtain-jar.sh"), action.resolve("obtain-jar.sh"));
+    ActIT.installAction(repo);
     String jar = Path.of(System.getProperty("mlci.jar")).toAbsolutePath().toString();
     String local = "        uses: ./.mlci-action\n        with:\n          mlci-jar: " + jar + "\n";
     Path pr = repo.resolve(".github/workflows/ml-pr.yml");
