@@ -507,7 +507,7 @@ public final class BaseImageBuilder {
     Matcher missing = LDD_MISSING.matcher(out);
     while (missing.find()) {
       String name = missing.group(1);
-      if (carried.contains(name) || name.contains("cuda")) {
+      if (carries(carried, name) || name.contains("cuda")) {
         // Loaded from the jars at run time, or a GPU build's library: a CPU base has no GPU.
         continue;
       }
@@ -518,6 +518,19 @@ public final class BaseImageBuilder {
               + file.getFileName()
               + ") on this machine; install it and build the base again");
     }
+  }
+
+  /**
+   * Whether a library the jars carry answers {@code needed}: by its name, or as the file a
+   * versioned soname stands for ({@code libonnxruntime.so} for {@code libonnxruntime.so.1}, which
+   * ONNX Runtime's JNI library names and ONNX Runtime loads before it).
+   */
+  static boolean carries(Set<String> carried, String needed) {
+    if (carried.contains(needed)) {
+      return true;
+    }
+    int so = needed.indexOf(".so.");
+    return so > 0 && carried.contains(needed.substring(0, so + 3));
   }
 
   private static FileEntriesLayer systemLibraries(Set<String> libraries) throws IOException {
