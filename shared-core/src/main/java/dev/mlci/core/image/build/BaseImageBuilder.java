@@ -2,14 +2,12 @@ package dev.mlci.core.image.build;
 
 import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InsecureRegistryException;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.api.RegistryException;
-import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
@@ -249,23 +247,10 @@ public final class BaseImageBuilder {
                         javaVersion)))
             .setCreationTime(Instant.EPOCH)
             .setFormat(ImageFormat.Docker);
-    Path tarTemp = null;
-    Containerizer containerizer;
-    String reference;
+    JibTarget target;
     try {
-      if (request.target() instanceof ImageLocation.Registry r) {
-        containerizer =
-            Containerizer.to(
-                ImageBuilder.withCredentials(r.reference(), "MLCI_REGISTRY", request.env(), log));
-        reference = r.reference().toString();
-      } else {
-        ImageLocation.Tar t = (ImageLocation.Tar) request.target();
-        ImageReference name = ImageReference.parse(request.tarReference());
-        Files.createDirectories(t.path().getParent());
-        tarTemp = Files.createTempFile(t.path().getParent(), ".mlci-base-", ".tar.part");
-        containerizer = Containerizer.to(TarImage.at(tarTemp).named(name));
-        reference = name.toString();
-      }
+      target =
+          JibTarget.of(request.target(), request.tarReference(), ".mlci-base-", request.env(), log);
     } catch (InvalidImageReferenceException e) {
       throw new ImageBuilder.BuildException(
           "'" + request.tarReference() + "' is not a valid image name", false, e);
@@ -273,6 +258,8 @@ public final class BaseImageBuilder {
       throw new ImageBuilder.BuildException(
           "cannot write the image tarball: " + e.getMessage(), true, e);
     }
+    Containerizer containerizer = target.containerizer();
+    String reference = target.reference();
     containerizer
         .setAllowInsecureRegistries(request.allowInsecureRegistries())
         .setToolName("mlci")
@@ -281,16 +268,9 @@ public final class BaseImageBuilder {
         .addEventHandler(LogEvent.class, log);
     progress.start("building the base image (" + request.target() + ")", 1, "image");
     JibContainer result;
-    try {
+    try (target) {
       result = container.containerize(containerizer);
-      if (tarTemp != null) {
-        Files.move(
-            tarTemp,
-            ((ImageLocation.Tar) request.target()).path(),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-        tarTemp = null;
-      }
+      target.commit();
       progress.advance(1);
     } catch (RegistryException e) {
       throw registryFailure(e);
@@ -306,27 +286,8 @@ public final class BaseImageBuilder {
           "the base image build failed: " + ImageBuilder.describe(e), true, e);
     } finally {
       progress.finish();
-      if (tarTemp != null) {
-        try {
-          Files.deleteIfExists(tarTemp);
-        } catch (IOException ignored) {
-          // A leftover .part file is harmless and says what happened.
-        }
-      }
     }
-    List<BuiltImage.Layer> summary = new ArrayList<>();
-    for (FileEntriesLayer l : layers) {
-      long bytes = 0;
-      for (var entry : l.getEntries()) {
-        try {
-          bytes +=
-              Files.isRegularFile(entry.getSourceFile()) ? Files.size(entry.getSourceFile()) : 0;
-        } catch (IOException e) {
-          bytes += 0;
-        }
-      }
-      summary.add(new BuiltImage.Layer(l.getName(), l.getEntries().size(), bytes));
-    }
+    List<BuiltImage.Layer> summary = JibTarget.summary(layers);
     List<String> all = new ArrayList<>(warnings);
     all.addAll(jibWarnings);
     return new Built(

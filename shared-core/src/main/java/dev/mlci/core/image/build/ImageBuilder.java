@@ -32,7 +32,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -202,27 +201,15 @@ public final class ImageBuilder {
         .setCreationTime(Instant.EPOCH)
         .setFormat(ImageFormat.Docker);
 
-    Path tarTemp = null;
-    Containerizer containerizer;
-    String reference;
+    JibTarget target;
     try {
-      if (build.target() instanceof ImageLocation.Registry r) {
-        containerizer =
-            Containerizer.to(withCredentials(r.reference(), "MLCI_REGISTRY", build.env(), log));
-        reference = r.reference().toString();
-      } else if (build.target() instanceof ImageLocation.Docker d) {
-        requireDocker();
-        containerizer = Containerizer.to(DockerDaemonImage.named(d.reference()));
-        reference = d.reference().toString();
-      } else {
-        ImageLocation.Tar t = (ImageLocation.Tar) build.target();
-        ImageReference name =
-            ImageReference.parse(build.tarReference().orElse("mlci/" + build.name()));
-        Files.createDirectories(t.path().getParent());
-        tarTemp = Files.createTempFile(t.path().getParent(), ".mlci-image-", ".tar.part");
-        containerizer = Containerizer.to(TarImage.at(tarTemp).named(name));
-        reference = name.toString();
-      }
+      target =
+          JibTarget.of(
+              build.target(),
+              build.tarReference().orElse("mlci/" + build.name()),
+              ".mlci-image-",
+              build.env(),
+              log);
     } catch (InvalidImageReferenceException e) {
       throw new BuildException(
           "'" + build.tarReference().orElse("") + "' is not a valid image name for ",
@@ -232,6 +219,8 @@ public final class ImageBuilder {
     } catch (IOException e) {
       throw new BuildException("cannot write the image tarball: " + e.getMessage(), true, e);
     }
+    Containerizer containerizer = target.containerizer();
+    String reference = target.reference();
     containerizer
         .setAllowInsecureRegistries(build.allowInsecureRegistries())
         .setToolName("mlci")
@@ -244,16 +233,9 @@ public final class ImageBuilder {
 
     JibContainer result;
     progress.start("building the image (" + build.target() + ")", 100, "%");
-    try {
+    try (target) {
       result = container.containerize(containerizer);
-      if (tarTemp != null) {
-        Files.move(
-            tarTemp,
-            ((ImageLocation.Tar) build.target()).path(),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-        tarTemp = null;
-      }
+      target.commit();
     } catch (RegistryException e) {
       throw registryFailure(build, e);
     } catch (ExecutionException e) {
@@ -267,26 +249,8 @@ public final class ImageBuilder {
       throw new BuildException("the image build failed: " + describe(e), hint(build, e), true, e);
     } finally {
       progress.finish();
-      if (tarTemp != null) {
-        try {
-          Files.deleteIfExists(tarTemp);
-        } catch (IOException ignored) {
-          // A leftover .part file is harmless and says what happened.
-        }
-      }
     }
-    List<BuiltImage.Layer> summary = new ArrayList<>();
-    for (FileEntriesLayer l : layers) {
-      long bytes = 0;
-      for (var entry : l.getEntries()) {
-        try {
-          bytes += Files.size(entry.getSourceFile());
-        } catch (IOException e) {
-          bytes += 0;
-        }
-      }
-      summary.add(new BuiltImage.Layer(l.getName(), l.getEntries().size(), bytes));
-    }
+    List<BuiltImage.Layer> summary = JibTarget.summary(layers);
     return new BuiltImage(
         reference,
         result.getDigest().toString(),
@@ -332,7 +296,7 @@ public final class ImageBuilder {
     return image;
   }
 
-  private static void requireDocker() throws IOException {
+  static void requireDocker() throws IOException {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker"))) {
