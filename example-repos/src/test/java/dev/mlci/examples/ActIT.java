@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The example's pull-request workflow in a real Actions runner: nektos/act (built from the Go
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mlci-jar:}) instead of actions/setup-java and a Maven build. GitHub's REST API is the local fake
  * with its documented shapes.
  */
+@ResourceLock(Tools.ACT)
 class ActIT {
   static final String TOKEN = "ghp_write_token_0123456789";
   static final String REPOSITORY = "acme/breast-cancer";

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code mlci init} as a new user runs it: in a fresh git repository holding only a CSV, it writes
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a base made by {@code mlci base-image} (no base image can be pulled here); and its last
  * step, actions/upload-artifact, is dropped (act would clone it from github.com).
  */
+@ResourceLock(Tools.ACT)
 class InitIT {
   static final String TOKEN = "ghp_init_token_0123456789";
   static final String REPOSITORY = "Acme/Churn-Model";

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Releases and the Action's jar (issue 20), in a real Actions runner (nektos/act, as {@link
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * storage URL as github.com does; act is given {@code GITHUB_SERVER_URL} pointing at it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(Tools.ACT)
 class ReleaseIT {
   static final String OWNER_REPO = "acme/mlci";
   static final String VERSION = "0.1.0";

@@ -21,6 +21,14 @@ final class Tools {
 
   private Tools() {}
 
+  /**
+   * The lock of the test classes that run act: with {@code -P ubuntu-latest=-self-hosted} act works
+   * in directories of this machine's user that two runs would share, so these classes never run at
+   * the same time ({@code @ResourceLock(Tools.ACT)}) while other classes do
+   * (example-repos/pom.xml).
+   */
+  static final String ACT = "act";
+
   /** The example repositories' folder. */
   static Path examples() {
     return Path.of(System.getProperty("mlci.examples", ".")).toAbsolutePath();
