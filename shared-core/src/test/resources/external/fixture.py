@@ -13,10 +13,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-import onnx
-from onnx import TensorProto, helper
-
 p = argparse.ArgumentParser()
 p.add_argument("--form", default="tensor", choices=["tensor", "columns", "wrong"])
 p.add_argument("--out", default="zipmap",
@@ -38,6 +34,12 @@ if a.sleep:
 if a.exit:
     print("fixture: something went wrong", file=sys.stderr, flush=True)
     sys.exit(a.exit)
+
+# After the faults above, so a timeout test's child starts before these slow imports (seconds on a
+# loaded machine, longer than that test's model.timeout).
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+from onnx import TensorProto, helper  # noqa: E402
 
 features = json.loads(os.environ["MLCI_FEATURES"])
 target = os.environ["MLCI_TARGET"]
