@@ -9,6 +9,9 @@
 #   bash bench/ceiling/run.sh             (needs: wrk)
 #   QUICK=1 bash bench/ceiling/run.sh     (2 s per measurement)
 #   JFR=1 bash bench/ceiling/run.sh       (also records a JFR profile of the model server at concurrency 32)
+#   BASELINE_DIST=DIR bash bench/ceiling/run.sh   (also serves the model with another build's server-dist, e.g.
+#                                          main's model-server/target/server-dist copied aside, in the same run;
+#                                          ROUNDS=N repeats canned, model and baseline N times, interleaved)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 out="$root/bench/out/ceiling"
@@ -47,37 +50,50 @@ measure() { # name url concurrency -> one table row; the wrk output is kept in $
 serve() { # name url -> warm-up, then concurrency 1 and 32
   MLCI_BENCH_BODY="$out/v2.json" wrk -t2 -c32 -d"${warm}s" -s "$root/bench/serve/body.lua" "$2" > /dev/null
   measure "$1" "$2" 1
-  if [ "$1" = model ] && [ "${JFR:-0}" = 1 ]; then
+  if [ "$1" = model ] && [ "${JFR:-0}" = 1 ] && [ "$round" = 1 ]; then
     jcmd "$pid" JFR.start name=ceiling settings=profile filename="$out/model-c32.jfr" > /dev/null
   fi
   measure "$1" "$2" 32
-  if [ "$1" = model ] && [ "${JFR:-0}" = 1 ]; then jcmd "$pid" JFR.stop name=ceiling > /dev/null; fi
+  if [ "$1" = model ] && [ "${JFR:-0}" = 1 ] && [ "$round" = 1 ]; then jcmd "$pid" JFR.stop name=ceiling > /dev/null; fi
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
-port=$(free_port)
-java "${jvm[@]}" -cp "$jar" dev.mlci.bench.http.CannedV2Server "$port" > "$out/canned.log" 2>&1 &
-pid=$!
-wait_for "http://127.0.0.1:$port/v2/health/ready"
-serve canned "http://127.0.0.1:$port/v2/models/breast-cancer/infer"
-
-port=$(free_port)
-MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT="$port" java "${jvm[@]}" -cp "$dist/app/*:$dist/lib/*" dev.mlci.server.Main \
-  > "$out/model.log" 2>&1 &
-pid=$!
-wait_for "http://127.0.0.1:$port/v2/health/ready"
-serve model "http://127.0.0.1:$port/v2/models/breast-cancer/infer"
+serve_model() { # name dist
+  port=$(free_port)
+  MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT="$port" java "${jvm[@]}" -cp "$2/app/*:$2/lib/*" dev.mlci.server.Main \
+    > "$out/$1.log" 2>&1 &
+  pid=$!
+  wait_for "http://127.0.0.1:$port/v2/health/ready"
+  serve "$1" "http://127.0.0.1:$port/v2/models/breast-cancer/infer"
+}
+for round in $(seq "${ROUNDS:-1}"); do
+  port=$(free_port)
+  java "${jvm[@]}" -cp "$jar" dev.mlci.bench.http.CannedV2Server "$port" > "$out/canned.log" 2>&1 &
+  pid=$!
+  wait_for "http://127.0.0.1:$port/v2/health/ready"
+  serve canned "http://127.0.0.1:$port/v2/models/breast-cancer/infer"
+  serve_model model "$dist"
+  if [ -n "${BASELINE_DIST:-}" ]; then serve_model baseline "$BASELINE_DIST"; fi
+done
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), load average $(cut -d' ' -f1-3 /proc/loadavg); ${seconds} s per row after a ${warm} s warm-up"
 python3 - "$out/rows.txt" <<'PY' | tee "$out/results.md"
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
-rps = {(r[0], r[1]): float(r[2]) for r in rows}
-print("| server | concurrency | requests/s | p50 | p99 |")
-print("|---|---|---|---|---|")
+labels = {"canned": "HTTP ceiling (canned V2 reply)", "model": "model server, ONNX breast-cancer",
+          "baseline": "baseline build's model server (BASELINE_DIST)"}
+print("| round | server | concurrency | requests/s | p50 | p99 |")
+print("|---|---|---|---|---|---|")
+rounds = []
 for name, c, r, p50, p99 in rows:
-    label = "HTTP ceiling (canned V2 reply)" if name == "canned" else "model server, ONNX breast-cancer"
-    print(f"| {label} | {c} | {float(r):,.0f} | {p50} | {p99} |")
-for c in ("1", "32"):
-    print(f"\nconcurrency {c}: model / ceiling = {rps[('model', c)] / rps[('canned', c)]:.2f}")
+    if name == "canned" and c == "1":
+        rounds.append({})
+    rounds[-1][(name, c)] = float(r)
+    print(f"| {len(rounds)} | {labels[name]} | {c} | {float(r):,.0f} | {p50} | {p99} |")
+for k, rps in enumerate(rounds, 1):
+    for c in ("1", "32"):
+        line = f"round {k}, concurrency {c}: model / ceiling = {rps[('model', c)] / rps[('canned', c)]:.2f}"
+        if ("baseline", c) in rps:
+            line += f"; baseline / ceiling = {rps[('baseline', c)] / rps[('canned', c)]:.2f}"
+        print(line)
 PY

@@ -18,7 +18,7 @@ rm -rf "$work"; mkdir -p "$work"
 build action-runner
 jar="$root/action-runner/target/mlci.jar"
 command -v hyperfine >/dev/null || { echo "bench/startup: needs hyperfine (apt-get install hyperfine)" >&2; exit 3; }
-runs=20; warmup=3
+runs="${RUNS:-20}"; warmup=3
 if [ "$quick" = 1 ]; then runs=2; warmup=0; fi
 
 # A trained and evaluated example; its own evaluation is the baseline, so the gate has nothing to find.

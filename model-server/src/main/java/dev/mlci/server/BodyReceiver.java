@@ -29,6 +29,12 @@ final class BodyReceiver {
   /** Bodies declared at most this many times the limit are read and dropped to answer 413. */
   static final int DISCARD_FACTOR = 16;
 
+  /**
+   * How long a chunked body over the limit is still read and dropped before the 413 is sent and the
+   * connection closed (see {@link #receive}).
+   */
+  static final Duration LINGER = Duration.ofSeconds(2);
+
   private final RequestLimits limits;
   private final ByteBudget budget;
   private final Duration timeout;
@@ -97,11 +103,40 @@ final class BodyReceiver {
               if (state.done) {
                 return;
               }
+              if (state.draining) {
+                state.dropped += chunk.length;
+                if (last || state.dropped > DISCARD_FACTOR * max) {
+                  state.finish();
+                  refuse.send(exchange, 413, tooLarge(max));
+                }
+                return;
+              }
               if (state.size() + chunk.length > max) {
-                state.finish();
                 lease.close();
                 exchange.setPersistent(false);
-                refuse.send(exchange, 413, "the body exceeds the limit of " + max + " bytes");
+                if (last) {
+                  state.finish();
+                  refuse.send(exchange, 413, tooLarge(max));
+                  return;
+                }
+                // A lingering close: a client still sending would, were the connection closed
+                // now, have it reset under the unread bytes, and the reset discards the answer
+                // before the client reads it. Read and drop the rest (at most DISCARD_FACTOR
+                // times the limit, for at most LINGER), then answer and close.
+                state.drain(chunk.length);
+                state.timer.remove();
+                state.timer =
+                    exchange
+                        .getIoThread()
+                        .executeAfter(
+                            () -> {
+                              if (!state.done) {
+                                state.finish();
+                                refuse.send(exchange, 413, tooLarge(max));
+                              }
+                            },
+                            LINGER.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 return;
               }
               if (declared < 0 && !lease.grow(chunk.length)) {
@@ -124,6 +159,10 @@ final class BodyReceiver {
               exchange.setPersistent(false);
               exchange.endExchange();
             });
+  }
+
+  private static String tooLarge(long max) {
+    return "the body exceeds the limit of " + max + " bytes";
   }
 
   private void discard(
@@ -197,6 +236,8 @@ final class BodyReceiver {
     private byte[] buffer;
     private int size;
     private boolean done;
+    private boolean draining;
+    private long dropped;
     private XnioExecutor.Key timer;
 
     State(long declared, long cap) {
@@ -216,6 +257,14 @@ final class BodyReceiver {
       }
       System.arraycopy(chunk, 0, buffer, size, chunk.length);
       size += chunk.length;
+    }
+
+    /** From now on the body's bytes are counted and dropped; {@code first} of them so far. */
+    void drain(long first) {
+      draining = true;
+      dropped = size + first;
+      buffer = new byte[0];
+      size = 0;
     }
 
     byte[] bytes() {

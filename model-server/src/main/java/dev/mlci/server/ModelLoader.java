@@ -28,6 +28,10 @@ final class ModelLoader {
 
   private ModelLoader() {}
 
+  /**
+   * Loads and checks the model in {@code dir}. {@code predictorPool} is kept for the callers' sake
+   * and no backend needs it any more: an ONNX Runtime session runs concurrent calls itself.
+   */
   static LoadedModel load(Path dir, int predictorPool) throws LoadException {
     long start = System.nanoTime();
     if (!Files.isDirectory(dir)) {
@@ -55,7 +59,7 @@ final class ModelLoader {
             case ONNX ->
                 serving.external()
                     ? new ExternalOnnxPredictor(dir, spec)
-                    : new OnnxPredictor(dir, spec, predictorPool);
+                    : new OnnxPredictor(dir, spec);
             case TRIBUO -> new TribuoPredictor(dir, spec);
             case PYTORCH -> new PytorchPredictor(dir, spec);
           };

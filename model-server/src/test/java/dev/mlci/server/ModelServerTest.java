@@ -256,6 +256,51 @@ class ModelServerTest {
     }
   }
 
+  /**
+   * A client that sends its whole chunked body before it reads (as curl and most HTTP clients do)
+   * gets the 413 although the body runs on past the limit: the server lingers, reading and dropping
+   * what still arrives, before it closes. Closing at once would leave unread bytes in the server's
+   * socket, and the kernel then resets the connection, which discards the 413 before the client
+   * reads it.
+   */
+  @Test
+  void aClientStillSendingAnOverLimitChunkedBodyReadsThe413() throws Exception {
+    ModelServer server = start("iris");
+    try {
+      for (int round = 0; round < 5; round++) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+          socket.setSoTimeout(20_000);
+          OutputStream o = socket.getOutputStream();
+          o.write(
+              ("POST /v2/models/iris/infer HTTP/1.1\r\nHost: x\r\n"
+                      + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+          byte[] chunk = new byte[16 * 1024];
+          java.util.Arrays.fill(chunk, (byte) ' ');
+          byte[] size =
+              (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+          byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+          // Four times the limit, then the terminating chunk: all written before reading.
+          for (long sent = 0; sent < 4 * LIMIT; sent += chunk.length) {
+            o.write(size);
+            o.write(chunk);
+            o.write(crlf);
+          }
+          o.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          o.flush();
+          String response =
+              new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertThat(response)
+              .as("round %d", round)
+              .startsWith("HTTP/1.1 413")
+              .contains("exceeds the limit");
+        }
+      }
+    } finally {
+      server.shutdown();
+    }
+  }
+
   private static HttpResponse<String> post(ModelServer server, String path, String body)
       throws Exception {
     return HttpClient.newHttpClient()

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code mlci gate}: compares the evaluated candidate with the baseline of the target branch (a
@@ -59,6 +60,10 @@ public final class GateStep extends Step<GateOutcome> {
   protected GateOutcome run() throws MlciException {
     Workspace ws = plan.workspace();
     StepOutput output = StepOutput.claim(context, NAME, ws, Workspace.GATE_DIR);
+    // Started now, overlapping with the gate's own work: the git state for the tags, and the chart
+    // library's start-up for gate.html (bench/startup).
+    Supplier<Optional<GitInfo>> git = GitInfo.inBackground(ws.repository());
+    GateFiles.prepareInBackground();
     GateConfig config = plan.config().gate();
     EvaluationBundle candidate =
         BundleFile.read(
@@ -107,8 +112,7 @@ public final class GateStep extends Step<GateOutcome> {
     output.write(dir, "the gate report", d -> GateFiles.write(d, view, report));
     long finished = context.clock().millis();
     Map<String, String> tags =
-        StepRecords.contextTags(
-            context.env(), GitInfo.of(ws.repository()), ws.repository(), candidate.modelDigest());
+        StepRecords.contextTags(context.env(), git.get(), ws.repository(), candidate.modelDigest());
     RunData.Builder run = new RunData.Builder().tags(tags);
     StepRecords.gate(run, result, target, finished);
     run.artifact(dir, Workspace.GATE_DIR);

@@ -57,6 +57,25 @@ final class GateCharts {
 
   private GateCharts() {}
 
+  /**
+   * Starts the chart library on a daemon thread: draws a small throw-away chart, so the classes of
+   * JFreeChart and Java 2D and the fonts' metrics (most of the first chart's time) are loaded while
+   * the gate still computes. The drawing is discarded; the report's charts do not depend on it.
+   */
+  static void warmUpInBackground() {
+    Thread thread =
+        new Thread(
+            () -> {
+              XYSeries s = new XYSeries("warm-up");
+              s.add(0, 0);
+              s.add(1, 1);
+              svg(0, line("warm-up", "x", "y", new XYSeriesCollection(s)));
+            },
+            "mlci-chart-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   /** The SVG of every plot for {@code v}, in page order. */
   static List<String> plots(
       GateView v, EvaluationBundle candidate, Optional<EvaluationBundle> baseline) {

@@ -1,8 +1,12 @@
 package dev.mlci.core.git;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -24,6 +28,10 @@ public record GitInfo(String commit, String branch, boolean dirty) {
    * a commit.
    */
   public static Optional<GitInfo> of(Path dir) {
+    if (!insideGit(dir)) {
+      // Outside a repository JGit's set-up (its classes, the file system's probe) is all cost.
+      return Optional.empty();
+    }
     FileRepositoryBuilder builder =
         new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
@@ -41,6 +49,45 @@ public record GitInfo(String commit, String branch, boolean dirty) {
       // Provenance is best effort: a broken .git must not stop training.
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@link #of} computed on a thread of its own, started now: the dirty check walks the whole
+   * working tree (JGit's status hashes files whose index entry is not clean), work a one-shot step
+   * can overlap with its own instead of waiting for it at the end (bench/startup). The supplier
+   * waits for the answer; an unchecked exception of {@link #of} is thrown from it.
+   */
+  public static Supplier<Optional<GitInfo>> inBackground(Path dir) {
+    FutureTask<Optional<GitInfo>> task = new FutureTask<>(() -> of(dir));
+    Thread thread = new Thread(task, "mlci-git-info");
+    thread.setDaemon(true);
+    thread.start();
+    return () -> {
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        return Optional.empty();
+      }
+    };
+  }
+
+  /** Whether {@code dir} or a parent holds {@code .git} (a folder, or a worktree's file). */
+  private static boolean insideGit(Path dir) {
+    for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve(".git"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
