@@ -66,6 +66,9 @@ final class TaskCommand implements Callable<Integer> {
   @Option(names = "--verdict", paramLabel = "FILE")
   Path verdict;
 
+  @Option(names = "--bundle", paramLabel = "FILE")
+  Path bundle;
+
   @Option(names = "--target-branch", paramLabel = "BRANCH")
   String targetBranch;
 
@@ -107,6 +110,7 @@ final class TaskCommand implements Callable<Integer> {
                     Optional.ofNullable(metrics),
                     Optional.ofNullable(reports),
                     Optional.ofNullable(verdict),
+                    Optional.ofNullable(bundle),
                     Optional.ofNullable(targetBranch),
                     Optional.ofNullable(out),
                     Optional.ofNullable(executorInput),

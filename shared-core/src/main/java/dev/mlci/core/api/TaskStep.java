@@ -193,6 +193,19 @@ public final class TaskStep {
         Path verdict = required(options.verdict(), "--verdict");
         Files.createDirectories(verdict.toAbsolutePath().getParent());
         Files.writeString(verdict, g.verdict(), StandardCharsets.UTF_8);
+        if (options.bundle().isPresent()) {
+          Path bundle = options.bundle().get();
+          if (Files.isDirectory(bundle) && isEmptyDir(bundle)) {
+            Files.delete(bundle);
+          }
+          dev.mlci.core.pipeline.ResultBundle.write(
+              bundle,
+              java.util.Map.of(
+                  dev.mlci.core.pipeline.ResultBundle.EVAL,
+                  ws.evalDir(),
+                  dev.mlci.core.pipeline.ResultBundle.GATE,
+                  ws.out().resolve(Workspace.GATE_DIR)));
+        }
         yield new TaskResult(options.task(), g.headline(), Optional.of(g.verdict()));
       }
       default -> throw new IllegalStateException("not a step task: " + options.task());

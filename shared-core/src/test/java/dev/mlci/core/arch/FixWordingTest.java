@@ -46,6 +46,7 @@ class FixWordingTest {
           Set.of(
               "--executor-input",
               "--executor-output",
+              "--bundle",
               "--commit",
               "--config",
               "--data-digest",
@@ -107,6 +108,9 @@ class FixWordingTest {
           Set.of("--image", "--commit", "--repository"),
           "api/RunnerImageStep.java",
           Set.of("--base", "--jar", "--target"),
+          // The KFP API server the user gave to run --on kfp, as the source of its answers.
+          "api/KfpRunStep.java",
+          Set.of("--kfp-endpoint"),
           "api/TaskStep.java",
           Set.of(
               "--executor-input",
