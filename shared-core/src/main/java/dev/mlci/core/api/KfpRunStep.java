@@ -130,11 +130,25 @@ public final class KfpRunStep extends Step<KfpRunResult> {
       throw new EnvironmentException("cannot make a scratch folder: " + e, e);
     }
     Path zip = scratch.resolve("bundle.zip");
-    call(
-        () -> {
-          client.download(artifactId, zip);
-          return null;
-        });
+    try {
+      client.download(artifactId, zip);
+    } catch (KfpClient.KfpException e) {
+      if (e.status() != 404) {
+        call(
+            () -> {
+              throw e;
+            });
+      }
+      throw new EnvironmentException(
+          "the KFP API server has no artifact download for artifact "
+              + artifactId
+              + " ("
+              + e.getMessage()
+              + "). Fetching the results needs KFP's artifact service (GET"
+              + " /apis/v2beta1/artifacts/{artifact_id}?view=DOWNLOAD, as Data Science Pipelines"
+              + " serves it).",
+          e);
+    }
     Path unpacked = scratch.resolve("bundle");
     String clusterVerdict;
     try {
