@@ -60,6 +60,9 @@ final class TaskCommand implements Callable<Integer> {
   @Option(names = "--metrics", paramLabel = "PATH")
   Path metrics;
 
+  @Option(names = "--classification-metrics", paramLabel = "FILE")
+  Path classificationMetrics;
+
   @Option(names = "--reports", paramLabel = "PATH")
   Path reports;
 
@@ -108,6 +111,7 @@ final class TaskCommand implements Callable<Integer> {
                     Optional.ofNullable(model),
                     Optional.ofNullable(evaluation),
                     Optional.ofNullable(metrics),
+                    Optional.ofNullable(classificationMetrics),
                     Optional.ofNullable(reports),
                     Optional.ofNullable(verdict),
                     Optional.ofNullable(bundle),

@@ -35,6 +35,9 @@ public final class KfpPipeline {
   /** The gate task's zip of the evaluation and the reports ({@link ResultBundle}). */
   public static final String BUNDLE = "bundle";
 
+  /** The evaluate task's {@code system.ClassificationMetrics} artifact (classifiers only). */
+  public static final String CLASSIFICATION_METRICS = "classification_metrics";
+
   /** The pipeline's output parameter that carries the gate's verdict. */
   public static final String VERDICT = "verdict";
 
@@ -90,6 +93,7 @@ public final class KfpPipeline {
     Art metrics = new Art("metrics", "system.Metrics");
     Art reports = new Art("reports", "system.Artifact");
     Art bundle = new Art("bundle", "system.Artifact");
+    Art classification = new Art(CLASSIFICATION_METRICS, "system.ClassificationMetrics");
     List<String> project = List.of("--project", d.project(), "--config", d.config());
     List<Component> c = new ArrayList<>();
     c.add(
@@ -124,7 +128,9 @@ public final class KfpPipeline {
             "evaluate",
             List.of(),
             List.of(model, workspace),
-            List.of(evaluation, metrics),
+            d.classification()
+                ? List.of(classification, evaluation, metrics)
+                : List.of(evaluation, metrics),
             List.of(),
             concat(
                 List.of("task", "evaluate", "--workspace", in("workspace")),
@@ -135,7 +141,10 @@ public final class KfpPipeline {
                     "--evaluation",
                     out("evaluation"),
                     "--metrics",
-                    out("metrics")))));
+                    out("metrics")),
+                d.classification()
+                    ? List.of("--classification-metrics", out(CLASSIFICATION_METRICS))
+                    : List.of())));
     c.add(
         new Component(
             "gate",

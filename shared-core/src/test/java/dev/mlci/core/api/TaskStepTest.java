@@ -72,6 +72,7 @@ class TaskStepTest {
         Optional.of(dir.resolve("model")),
         Optional.of(dir.resolve("evaluation")),
         Optional.of(dir.resolve("metrics")),
+        Optional.of(dir.resolve("classification_metrics")),
         Optional.of(dir.resolve("reports")),
         Optional.of(dir.resolve("verdict")),
         Optional.of(dir.resolve("bundle")),
@@ -108,6 +109,15 @@ class TaskStepTest {
     assertThat(viaTasks.path("metrics")).isEqualTo(direct.path("metrics"));
     assertThat(Files.readString(art.resolve("verdict"))).isEqualTo(g.verdict());
     assertThat(art.resolve("reports/gate.json")).isRegularFile();
+    // A classifier's ClassificationMetrics: the confusion matrix counts every test example.
+    JsonNode cm = json.readTree(art.resolve("classification_metrics").toFile());
+    long total = 0;
+    for (JsonNode row : cm.path("confusionMatrix").path("rows")) {
+      for (JsonNode v : row.path("row")) {
+        total += v.asLong();
+      }
+    }
+    assertThat(total).isEqualTo(viaTasks.path("n").asLong());
     // The bundle mlci run --on kfp downloads: the evaluation and the reports, as the tasks wrote
     // them.
     Path unpacked = tmp.resolve("unpacked");

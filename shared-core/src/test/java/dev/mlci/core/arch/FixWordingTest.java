@@ -52,6 +52,7 @@ class FixWordingTest {
               "--data-digest",
               "--evaluation",
               "--metrics",
+              "--classification-metrics",
               "--model",
               "--project",
               "--reports",
