@@ -106,6 +106,41 @@ class KfpRunIT {
   }
 
   @Test
+  void theAction_runOnKfp_runsOnTheClusterAndGatesOnTheRunner() throws Exception {
+    try (var git = org.eclipse.jgit.api.Git.open(repo.toFile())) {
+      if (git.getRepository().getConfig().getString("remote", "origin", "url") == null) {
+        // The Action names no repository: the cluster clones the checkout's origin.
+        git.remoteAdd()
+            .setName("origin")
+            .setUri(new org.eclipse.jgit.transport.URIish(repo.toString()))
+            .call();
+      }
+    }
+    Path outputs = tmp.resolve("github-output");
+    Files.writeString(outputs, "");
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("INPUT_COMMAND", "run");
+    env.put("INPUT_WORKING_DIRECTORY", repo.toString());
+    env.put("INPUT_OUT", tmp.resolve("action-out").toString());
+    env.put("INPUT_RUN_ON", "kfp");
+    env.put("INPUT_KFP_ENDPOINT", api.endpoint());
+    env.put("INPUT_RUNNER_IMAGE", KfpPipelineIT.FAKE_IMAGE);
+    env.put("INPUT_KFP_TIMEOUT", "10m");
+    env.put("INPUT_COMMENT", "false");
+    env.put("KFP_TOKEN", TOKEN);
+    env.put("GITHUB_OUTPUT", outputs.toString());
+    env.put("GITHUB_ACTIONS", "true");
+    Tools.Result r = Tools.mlci(env, "github-action");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(Files.readString(outputs)).contains("verdict<<").contains("PASS");
+    // The token appears once, in the command that masks it in the log, nowhere else.
+    assertThat((r.out() + r.err()).lines().filter(l -> l.contains(TOKEN)).toList())
+        .containsExactly("::add-mask::" + TOKEN);
+    assertThat(tmp.resolve("action-out/kfp/run.json")).isRegularFile();
+    assertThat(api.violations()).isEmpty();
+  }
+
+  @Test
   void aFailingTask_failsTheRunWithThatTaskAndItsMessage_exit3() throws Exception {
     Path out = tmp.resolve("failed-out");
     Tools.Result r =
