@@ -196,6 +196,29 @@ class KfpRunIT {
   }
 
   @Test
+  void aRunnerImageNotPinnedByDigest_isRefusedBeforeAnythingIsSubmitted_exit2() throws Exception {
+    int before = api.calls().size();
+    Tools.Result r =
+        Tools.mlci(
+            Map.of("KFP_TOKEN", TOKEN),
+            "run",
+            repo.toString(),
+            "--on",
+            "kfp",
+            "--kfp-endpoint",
+            api.endpoint(),
+            "--runner-image",
+            "registry.example.com/mlci/runner:latest",
+            "--repository",
+            repo.toString(),
+            "--out",
+            tmp.resolve("unpinned-out").toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--runner-image").contains("is not pinned by digest");
+    assertThat(api.calls()).hasSize(before);
+  }
+
+  @Test
   void aRunPastItsTimeout_isTerminated_exit3() throws Exception {
     Tools.Result r =
         onKfp(Map.of("KFP_TOKEN", TOKEN), tmp.resolve("timeout-out"), "--kfp-timeout", "2s");

@@ -59,6 +59,18 @@ public final class KfpRunStep extends Step<KfpRunResult> {
     long started = context.clock().millis();
     Workspace ws = plan.workspace();
     output = StepOutput.claimUntracked(context, "kfp", ws, DIR, Workspace.EVAL_DIR);
+    if (!PipelineDefinition.PINNED.matcher(options.pipeline().image()).matches()) {
+      throw new BadInputException(
+          Problem.in(
+              "--runner-image",
+              "",
+              "'"
+                  + options.pipeline().image()
+                  + "' is not pinned by digest; the cluster must run exactly the image that was"
+                  + " built.",
+              "pass the runner image pinned by digest (REPO@sha256:DIGEST), as its build prints"
+                  + " it."));
+    }
     PipelineDefinition d = PipelineStep.definition(plan, options.pipeline());
     KfpClient client;
     try {

@@ -111,7 +111,7 @@ class FixWordingTest {
           Set.of("--base", "--jar", "--target"),
           // The KFP API server the user gave to run --on kfp, as the source of its answers.
           "api/KfpRunStep.java",
-          Set.of("--kfp-endpoint"),
+          Set.of("--kfp-endpoint", "--runner-image"),
           "api/TaskStep.java",
           Set.of(
               "--executor-input",
