@@ -5,12 +5,28 @@ import dev.mlci.jenkins.MlciCli
  * build with the gate's message (error); INCONCLUSIVE marks it UNSTABLE. Publishes the gate's
  * JUnit XML, archives the reports, sets the build description, and posts the pull-request report
  * when a GitHub token credential is configured. Returns [verdict, headline, report, failsBuild].
- * See mlGate.txt.
+ * With on: 'kfp', train and evaluate run first on a Kubeflow Pipelines cluster (mlci run --on kfp:
+ * kfpEndpoint:, runnerImage:, the token from kfpCredentialsId:), and the gate runs here on what came
+ * back, as without it. See mlGate.txt.
  */
 def call(Map args = [:]) {
   MlciCli mlci = new MlciCli(this)
-  List<String> cli = ['gate']
+  boolean kfp = args.on == 'kfp'
+  if (args.on && !kfp && args.on != 'agent') {
+    error("mlGate on: '${args.on}' is not where mlci runs the steps; write 'agent' (the default) or 'kfp'")
+  }
+  if (kfp && (!args.kfpEndpoint || !args.runnerImage)) {
+    error("mlGate on: 'kfp' needs kfpEndpoint: (the KFP API server's URL) and runnerImage: (the runner image pinned by digest, REF@sha256:DIGEST)")
+  }
+  List<String> cli = [kfp ? 'run' : 'gate']
   cli.addAll(MlciCli.common(args))
+  if (kfp) {
+    cli << '--on' << 'kfp' << '--kfp-endpoint' << (args.kfpEndpoint as String)
+    cli << '--runner-image' << (args.runnerImage as String)
+    if (args.kfpTimeout) {
+      cli << '--kfp-timeout' << (args.kfpTimeout as String)
+    }
+  }
   String target = (args.target ?: env.CHANGE_TARGET) as String
   if (target) {
     cli << '--target' << target
@@ -24,7 +40,18 @@ def call(Map args = [:]) {
   if (args.fetch == false) {
     cli << '--no-fetch'
   }
-  Map r = mlci.run(cli, args)
+  Map r
+  if (kfp && args.kfpCredentialsId) {
+    withCredentials([string(credentialsId: args.kfpCredentialsId, variable: 'KFP_TOKEN')]) {
+      r = mlci.run(cli, args)
+    }
+  } else {
+    r = mlci.run(cli, args)
+  }
+  if (kfp) {
+    Map run = r.summary.kfp as Map
+    echo "mlci run --on kfp: run ${run.run_id} on ${run.endpoint} succeeded; the cluster's gate said ${run.cluster_verdict}, gated again here"
+  }
   Map gate = r.summary.gate as Map
   String out = MlciCli.outDir(args)
   junit(testResults: "${out}/gate/gate-junit.xml", allowEmptyResults: true)

@@ -4,6 +4,10 @@ validate PIPELINE.yaml OUT.yaml
     Parses the file strictly as the PipelineSpec protobuf (unknown fields are errors), loads it as a
     component with kfp.components.load_component_from_file and compiles a pipeline that uses it;
     prints the tasks, the executors' images and commands, and the compiled file's components.
+classification FILE
+    Rebuilds the system.ClassificationMetrics metadata in FILE with the SDK's own
+    dsl.ClassificationMetrics (log_confusion_matrix, log_roc_curve) from its numbers and prints
+    whether the SDK writes exactly the same.
 run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT
     Runs the pipeline with kfp.local's DockerRunner (the Docker API at DOCKER_HOST, here podman's
     service) and prints the pipeline's verdict output and where the task outputs lie.
@@ -50,6 +54,21 @@ def validate(path, out):
     }))
 
 
+def classification(path):
+    with open(path) as f:
+        ours = json.load(f)
+    m = dsl.ClassificationMetrics()
+    cm = ours['confusionMatrix']
+    m.log_confusion_matrix([s['displayName'] for s in cm['annotationSpecs']],
+                           [r['row'] for r in cm['rows']])
+    if 'confidenceMetrics' in ours:
+        c = ours['confidenceMetrics']
+        m.log_roc_curve([p['falsePositiveRate'] for p in c], [p['recall'] for p in c],
+                        [p['confidenceThreshold'] for p in c])
+    print(json.dumps({'equal': m.metadata == ours, 'points': len(ours.get('confidenceMetrics', [])),
+                      'classes': len(cm['annotationSpecs'])}))
+
+
 def podman_compatible_errors():
     """Podman's Docker-compatible API answers a request about a container that is gone (the runner
     starts containers with auto_remove=True) with 500 "no such container" where Docker answers 404,
@@ -86,11 +105,15 @@ def run(path, root, repository, commit):
     task = comp(repository=repository, git_commit=commit)
     metrics = glob.glob(os.path.join(root, '*', 'evaluate', 'metrics'))
     reports = glob.glob(os.path.join(root, '*', 'gate', 'reports'))
-    print(json.dumps({'verdict': task.output, 'metrics': metrics, 'reports': reports}))
+    classification = glob.glob(os.path.join(root, '*', 'evaluate', 'classification_metrics'))
+    print(json.dumps({'verdict': task.output, 'metrics': metrics, 'reports': reports,
+                      'classification_metrics': classification}))
 
 
 if __name__ == '__main__':
     if sys.argv[1] == 'validate':
         validate(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == 'classification':
+        classification(sys.argv[2])
     else:
         run(*sys.argv[2:6])

@@ -60,11 +60,17 @@ final class TaskCommand implements Callable<Integer> {
   @Option(names = "--metrics", paramLabel = "PATH")
   Path metrics;
 
+  @Option(names = "--classification-metrics", paramLabel = "FILE")
+  Path classificationMetrics;
+
   @Option(names = "--reports", paramLabel = "PATH")
   Path reports;
 
   @Option(names = "--verdict", paramLabel = "FILE")
   Path verdict;
+
+  @Option(names = "--bundle", paramLabel = "FILE")
+  Path bundle;
 
   @Option(names = "--target-branch", paramLabel = "BRANCH")
   String targetBranch;
@@ -105,8 +111,10 @@ final class TaskCommand implements Callable<Integer> {
                     Optional.ofNullable(model),
                     Optional.ofNullable(evaluation),
                     Optional.ofNullable(metrics),
+                    Optional.ofNullable(classificationMetrics),
                     Optional.ofNullable(reports),
                     Optional.ofNullable(verdict),
+                    Optional.ofNullable(bundle),
                     Optional.ofNullable(targetBranch),
                     Optional.ofNullable(out),
                     Optional.ofNullable(executorInput),

@@ -143,6 +143,8 @@ class KfpPipelineIT {
     assertThat(v.path("executors").path("exec-train").path("image").asString())
         .isEqualTo(FAKE_IMAGE);
     assertThat(v.path("compiled_components").toString()).contains("comp-breast-cancer");
+    assertThat(v.path("executors").path("exec-evaluate").path("args").toString())
+        .contains("--classification-metrics");
 
     // Same inputs, same bytes: again into another folder.
     Path again = tmp.resolve("validate-again");
@@ -313,5 +315,13 @@ class KfpPipelineIT {
     JsonNode localGate = Tools.JSON.readTree(local.resolve("gate/gate.json").toFile());
     assertThat(gate.path("verdict")).isEqualTo(localGate.path("verdict"));
     assertThat(gate.path("rules")).isEqualTo(localGate.path("rules"));
+
+    // The classifier's system.ClassificationMetrics: exactly what the SDK's own
+    // dsl.ClassificationMetrics writes for the same confusion matrix and ROC curve.
+    assertThat(run.path("classification_metrics").size()).isEqualTo(1);
+    JsonNode cm = kfp("classification", run.path("classification_metrics").get(0).asString());
+    assertThat(cm.path("equal").asBoolean()).as(cm.toString()).isTrue();
+    assertThat(cm.path("classes").asInt()).isEqualTo(2);
+    assertThat(cm.path("points").asInt()).isBetween(2, 201);
   }
 }

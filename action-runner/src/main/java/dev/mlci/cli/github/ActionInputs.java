@@ -31,6 +31,9 @@ import java.util.Set;
  *     (e.g. {@code models:/NAME@champion})
  * @param verify for {@code containerize} and {@code run}: check the image's serving contract before
  *     it is pushed (default true; false delivers it unverified, said in the log)
+ * @param allowInsecureRegistries whether a plain-HTTP registry is allowed
+ * @param kfp for {@code run} with {@code run-on: kfp}: train and evaluate on a Kubeflow Pipelines
+ *     cluster, the gate on the runner
  */
 public record ActionInputs(
     String command,
@@ -48,7 +51,18 @@ public record ActionInputs(
     Optional<String> report,
     Optional<String> baseline,
     boolean verify,
-    boolean allowInsecureRegistries) {
+    boolean allowInsecureRegistries,
+    Optional<Kfp> kfp) {
+
+  /**
+   * {@code run-on: kfp}: where the KFP API server is, the runner image pinned by digest, how long
+   * to wait. The token is not here: action.yml passes {@code kfp-token} as {@code KFP_TOKEN}.
+   *
+   * @param endpoint the KFP API server's URL
+   * @param runnerImage the runner image pinned by digest
+   * @param timeout how long to wait for the run, when not the CLI's default
+   */
+  public record Kfp(String endpoint, String runnerImage, Optional<String> timeout) {}
 
   /** The commands the action runs. */
   public static final List<String> COMMANDS =
@@ -90,6 +104,40 @@ public record ActionInputs(
               "image",
               "is required for command 'containerize'.",
               "set 'image:' to registry://REF (e.g. registry://ghcr.io/OWNER/MODEL:TAG) or tar://PATH."));
+    }
+    Optional<Kfp> kfp = Optional.empty();
+    String runOn = text(env, "RUN_ON").orElse("runner");
+    if (runOn.equals("kfp")) {
+      Optional<String> endpoint = text(env, "KFP_ENDPOINT");
+      Optional<String> runner = text(env, "RUNNER_IMAGE");
+      if (!command.equals("run")) {
+        problems.add(
+            problem(
+                "run-on",
+                "kfp works with command 'run' only, not '" + command + "'.",
+                "set 'command: run', or drop 'run-on'."));
+      } else if (endpoint.isEmpty() || runner.isEmpty()) {
+        problems.add(
+            problem(
+                endpoint.isEmpty() ? "kfp-endpoint" : "runner-image",
+                "is required with 'run-on: kfp'.",
+                "set 'kfp-endpoint:' to the KFP API server's URL and 'runner-image:' to the runner"
+                    + " image pinned by digest (REF@sha256:DIGEST)."));
+      } else if (image.isPresent()) {
+        problems.add(
+            problem(
+                "image",
+                "cannot be built on the runner with 'run-on: kfp': the model stays in the cluster.",
+                "drop 'image:', or run without 'run-on: kfp'."));
+      } else {
+        kfp = Optional.of(new Kfp(endpoint.get(), runner.get(), text(env, "KFP_TIMEOUT")));
+      }
+    } else if (!runOn.equals("runner")) {
+      problems.add(
+          problem(
+              "run-on",
+              "'" + runOn + "' is not where mlci runs the steps.",
+              "write runner (the default) or kfp."));
     }
     Optional<Long> pr = Optional.empty();
     Optional<String> prText = text(env, "PR_NUMBER");
@@ -134,7 +182,8 @@ public record ActionInputs(
         text(env, "REPORT"),
         text(env, "BASELINE"),
         verify,
-        insecure);
+        insecure,
+        kfp);
   }
 
   /** The mlci command line for {@link #command} (not for {@code comment}). */
@@ -175,6 +224,18 @@ public record ActionInputs(
         args.add("--allow-insecure-registries");
       }
     }
+    kfp.ifPresent(
+        k -> {
+          args.addAll(
+              List.of(
+                  "--on",
+                  "kfp",
+                  "--kfp-endpoint",
+                  k.endpoint(),
+                  "--runner-image",
+                  k.runnerImage()));
+          k.timeout().ifPresent(t -> args.addAll(List.of("--kfp-timeout", t)));
+        });
     if (command.equals("baseline-record") && push) {
       args.add("--push");
     }

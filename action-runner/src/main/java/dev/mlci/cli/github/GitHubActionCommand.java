@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
       "Run as the mlci GitHub Action (action.yml calls this; inputs come from INPUT_* variables).",
       "Inputs: COMMAND (" + "train|evaluate|gate|run|containerize|baseline-record|comment),",
       "WORKING_DIRECTORY, CONFIG, OUT, TARGET_BRANCH, GITHUB_TOKEN, COMMENT, FAIL_ON_INCONCLUSIVE,",
-      "IMAGE, BASE_IMAGE, VERIFY, ALLOW_INSECURE_REGISTRIES, PUSH, PR_NUMBER, REPORT.",
+      "IMAGE, BASE_IMAGE, VERIFY, ALLOW_INSECURE_REGISTRIES, PUSH, PR_NUMBER, REPORT, RUN_ON,",
+      "KFP_ENDPOINT, RUNNER_IMAGE, KFP_TIMEOUT (the token as KFP_TOKEN).",
       "Outputs: verdict, metrics, report-path, image, image-verified."
     })
 public final class GitHubActionCommand implements Callable<Integer> {
@@ -67,6 +68,7 @@ public final class GitHubActionCommand implements Callable<Integer> {
     gh.mask(env.get("INPUT_GITHUB_TOKEN"));
     gh.mask(env.get("MLCI_REGISTRY_PASSWORD"));
     gh.mask(env.get("MLCI_BASE_REGISTRY_PASSWORD"));
+    gh.mask(env.get("KFP_TOKEN"));
     ActionInputs inputs;
     try {
       inputs = ActionInputs.from(env);

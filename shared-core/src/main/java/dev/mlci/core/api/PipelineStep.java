@@ -156,7 +156,8 @@ public final class PipelineStep extends Step<PipelineResult> {
         commit,
         digest,
         target,
-        compute);
+        compute,
+        plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION);
   }
 
   /** ml.yaml's data files: {@code path}, or {@code train} and {@code test}. */

@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param metrics the metrics artifact, a JSON file ({@code evaluate})
  * @param reports the gate's reports ({@code gate})
  * @param verdict the file of the verdict output parameter ({@code gate})
+ * @param classificationMetrics the {@code system.ClassificationMetrics} artifact ({@code evaluate}
+ *     of a classifier): its metadata as JSON
+ * @param bundle the zip file of the evaluation and the reports ({@code gate}), what {@code mlci run
+ *     --on kfp} downloads
  * @param targetBranch the gate's target branch
  * @param out mlci's output folder ({@code job})
  * @param executorInput Kubeflow's {@code ExecutorInput} of the task (JSON, {@code {{$}}})
@@ -40,8 +44,10 @@ public record TaskOptions(
     Optional<Path> model,
     Optional<Path> evaluation,
     Optional<Path> metrics,
+    Optional<Path> classificationMetrics,
     Optional<Path> reports,
     Optional<Path> verdict,
+    Optional<Path> bundle,
     Optional<String> targetBranch,
     Optional<Path> out,
     Optional<String> executorInput,
@@ -72,8 +78,10 @@ public record TaskOptions(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(evaluation, "evaluation");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(classificationMetrics, "classificationMetrics");
     Objects.requireNonNull(reports, "reports");
     Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(bundle, "bundle");
     Objects.requireNonNull(targetBranch, "targetBranch");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(executorInput, "executorInput");

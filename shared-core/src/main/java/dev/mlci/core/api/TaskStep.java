@@ -79,6 +79,15 @@ public final class TaskStep {
               });
       metadata.put("metrics", values);
     }
+    if (options.task() == TaskOptions.Task.EVALUATE
+        && options.classificationMetrics().isPresent()
+        && Files.isRegularFile(options.classificationMetrics().get())) {
+      metadata.put(
+          dev.mlci.core.pipeline.KfpPipeline.CLASSIFICATION_METRICS,
+          (tools.jackson.databind.node.ObjectNode)
+              new tools.jackson.databind.ObjectMapper()
+                  .readTree(options.classificationMetrics().get().toFile()));
+    }
     try {
       ExecutorOutput.write(file, input, metadata);
     } catch (IllegalArgumentException e) {
@@ -89,6 +98,27 @@ public final class TaskStep {
               "this is not Kubeflow's executor input: " + e.getMessage() + ".",
               "give the task the placeholder {{$}} as the pipeline does."));
     }
+  }
+
+  /** A classifier's confusion matrix and ROC curve, in KFP's shape, as the artifact's file. */
+  private static void writeClassificationMetrics(Workspace ws, Path to)
+      throws MlciException, IOException {
+    dev.mlci.core.eval.EvaluationBundle b =
+        dev.mlci.core.eval.BundleFile.read(
+            ws.evalDir().resolve(dev.mlci.core.eval.EvaluationBundle.FILE),
+            "the evaluation just written",
+            "");
+    if (!(b.predictions() instanceof dev.mlci.core.eval.ClassificationPredictions p)) {
+      return;
+    }
+    if (Files.isDirectory(to) && isEmptyDir(to)) {
+      Files.delete(to);
+    }
+    Files.createDirectories(to.toAbsolutePath().getParent());
+    Files.writeString(
+        to,
+        dev.mlci.core.pipeline.KfpClassificationMetrics.metadata(p).toPrettyString() + "\n",
+        StandardCharsets.UTF_8);
   }
 
   private void checkout(Path into) throws MlciException, IOException {
@@ -179,6 +209,9 @@ public final class TaskStep {
         publish(
             ws.evalDir().resolve(EvaluationFiles.METRICS),
             required(options.metrics(), "--metrics"));
+        if (options.classificationMetrics().isPresent()) {
+          writeClassificationMetrics(ws, options.classificationMetrics().get());
+        }
         yield new TaskResult(options.task(), "evaluated " + plan.name(), Optional.empty());
       }
       case GATE -> {
@@ -193,6 +226,19 @@ public final class TaskStep {
         Path verdict = required(options.verdict(), "--verdict");
         Files.createDirectories(verdict.toAbsolutePath().getParent());
         Files.writeString(verdict, g.verdict(), StandardCharsets.UTF_8);
+        if (options.bundle().isPresent()) {
+          Path bundle = options.bundle().get();
+          if (Files.isDirectory(bundle) && isEmptyDir(bundle)) {
+            Files.delete(bundle);
+          }
+          dev.mlci.core.pipeline.ResultBundle.write(
+              bundle,
+              java.util.Map.of(
+                  dev.mlci.core.pipeline.ResultBundle.EVAL,
+                  ws.evalDir(),
+                  dev.mlci.core.pipeline.ResultBundle.GATE,
+                  ws.out().resolve(Workspace.GATE_DIR)));
+        }
         yield new TaskResult(options.task(), g.headline(), Optional.of(g.verdict()));
       }
       default -> throw new IllegalStateException("not a step task: " + options.task());

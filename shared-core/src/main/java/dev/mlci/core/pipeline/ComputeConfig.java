@@ -103,7 +103,7 @@ public record ComputeConfig(
   }
 
   /** {@code 90s}, {@code 30m}, {@code 2h}: the schema's pattern. */
-  static Duration duration(String text) {
+  public static Duration duration(String text) {
     long n = Long.parseLong(text.substring(0, text.length() - 1));
     return switch (text.charAt(text.length() - 1)) {
       case 's' -> Duration.ofSeconds(n);

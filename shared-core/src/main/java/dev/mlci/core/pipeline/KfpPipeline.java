@@ -29,6 +29,15 @@ public final class KfpPipeline {
   /** The command every component runs: the CLI in the runner image. */
   public static final List<String> COMMAND = RunnerImage.COMMAND;
 
+  /** The task that gates, and its output artifact {@code mlci run --on kfp} downloads. */
+  public static final String GATE_TASK = "gate";
+
+  /** The gate task's zip of the evaluation and the reports ({@link ResultBundle}). */
+  public static final String BUNDLE = "bundle";
+
+  /** The evaluate task's {@code system.ClassificationMetrics} artifact (classifiers only). */
+  public static final String CLASSIFICATION_METRICS = "classification_metrics";
+
   /** The pipeline's output parameter that carries the gate's verdict. */
   public static final String VERDICT = "verdict";
 
@@ -83,6 +92,8 @@ public final class KfpPipeline {
     Art evaluation = new Art("evaluation", "system.Artifact");
     Art metrics = new Art("metrics", "system.Metrics");
     Art reports = new Art("reports", "system.Artifact");
+    Art bundle = new Art("bundle", "system.Artifact");
+    Art classification = new Art(CLASSIFICATION_METRICS, "system.ClassificationMetrics");
     List<String> project = List.of("--project", d.project(), "--config", d.config());
     List<Component> c = new ArrayList<>();
     c.add(
@@ -117,7 +128,9 @@ public final class KfpPipeline {
             "evaluate",
             List.of(),
             List.of(model, workspace),
-            List.of(evaluation, metrics),
+            d.classification()
+                ? List.of(classification, evaluation, metrics)
+                : List.of(evaluation, metrics),
             List.of(),
             concat(
                 List.of("task", "evaluate", "--workspace", in("workspace")),
@@ -128,13 +141,16 @@ public final class KfpPipeline {
                     "--evaluation",
                     out("evaluation"),
                     "--metrics",
-                    out("metrics")))));
+                    out("metrics")),
+                d.classification()
+                    ? List.of("--classification-metrics", out(CLASSIFICATION_METRICS))
+                    : List.of())));
     c.add(
         new Component(
             "gate",
             List.of("target_branch"),
             List.of(evaluation, model, workspace),
-            List.of(reports),
+            List.of(bundle, reports),
             List.of(VERDICT),
             concat(
                 List.of("task", "gate", "--workspace", in("workspace")),
@@ -148,6 +164,8 @@ public final class KfpPipeline {
                     param("target_branch"),
                     "--reports",
                     out("reports"),
+                    "--bundle",
+                    out("bundle"),
                     "--verdict",
                     "{{$.outputs.parameters['" + VERDICT + "'].output_file}}"))));
     return c;
@@ -180,6 +198,11 @@ public final class KfpPipeline {
     parameters(d).forEach((k, v) -> header.append("#    ").append(k).append(": str\n"));
     header.append("# Outputs:\n#    ").append(VERDICT).append(": str\n");
     return header + YAML.writeValueAsString(sorted(spec(d)));
+  }
+
+  /** The {@code PipelineSpec} as JSON, keys sorted: what a run of the KFP API carries inline. */
+  public static JsonNode pipelineSpec(PipelineDefinition d) {
+    return sorted(spec(d));
   }
 
   /** The {@code PipelineSpec} as a tree (keys in any order; {@link #render} sorts them). */

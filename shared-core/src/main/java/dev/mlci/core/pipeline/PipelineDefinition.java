@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param dataDigest the digest of the data files ({@link DataDigest}), checked before training
  * @param targetBranch the branch whose baseline the gate compares with
  * @param compute the resources and retries of the training step
+ * @param classification whether the model is a classifier: the evaluate task then also writes a
+ *     {@code system.ClassificationMetrics} artifact
  */
 public record PipelineDefinition(
     String name,
@@ -30,7 +32,8 @@ public record PipelineDefinition(
     String commit,
     String dataDigest,
     String targetBranch,
-    ComputeConfig compute) {
+    ComputeConfig compute,
+    boolean classification) {
   /** Kubeflow's rule for pipeline names. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
 
@@ -53,6 +56,21 @@ public record PipelineDefinition(
         dataDigest);
     require(!Objects.requireNonNull(targetBranch, "targetBranch").isBlank(), "targetBranch", "");
     Objects.requireNonNull(compute, "compute");
+  }
+
+  /** A definition of a model that is not a classifier. */
+  public PipelineDefinition(
+      String name,
+      String image,
+      String project,
+      String config,
+      String repository,
+      String commit,
+      String dataDigest,
+      String targetBranch,
+      ComputeConfig compute) {
+    this(
+        name, image, project, config, repository, commit, dataDigest, targetBranch, compute, false);
   }
 
   private static void require(boolean ok, String field, String value) {

@@ -72,8 +72,10 @@ class TaskStepTest {
         Optional.of(dir.resolve("model")),
         Optional.of(dir.resolve("evaluation")),
         Optional.of(dir.resolve("metrics")),
+        Optional.of(dir.resolve("classification_metrics")),
         Optional.of(dir.resolve("reports")),
         Optional.of(dir.resolve("verdict")),
+        Optional.of(dir.resolve("bundle")),
         Optional.of("main"),
         Optional.empty(),
         Optional.empty(),
@@ -107,6 +109,23 @@ class TaskStepTest {
     assertThat(viaTasks.path("metrics")).isEqualTo(direct.path("metrics"));
     assertThat(Files.readString(art.resolve("verdict"))).isEqualTo(g.verdict());
     assertThat(art.resolve("reports/gate.json")).isRegularFile();
+    // A classifier's ClassificationMetrics: the confusion matrix counts every test example.
+    JsonNode cm = json.readTree(art.resolve("classification_metrics").toFile());
+    long total = 0;
+    for (JsonNode row : cm.path("confusionMatrix").path("rows")) {
+      for (JsonNode v : row.path("row")) {
+        total += v.asLong();
+      }
+    }
+    assertThat(total).isEqualTo(viaTasks.path("n").asLong());
+    // The bundle mlci run --on kfp downloads: the evaluation and the reports, as the tasks wrote
+    // them.
+    Path unpacked = tmp.resolve("unpacked");
+    dev.mlci.core.pipeline.ResultBundle.unpack(art.resolve("bundle"), unpacked);
+    assertThat(unpacked.resolve("eval/metrics.json"))
+        .hasSameBinaryContentAs(art.resolve("metrics"));
+    assertThat(unpacked.resolve("gate/gate.json"))
+        .hasSameBinaryContentAs(art.resolve("reports/gate.json"));
     assertThat(art.resolve("model/checksums.sha256")).exists();
   }
 

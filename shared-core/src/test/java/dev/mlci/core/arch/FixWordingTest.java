@@ -46,11 +46,13 @@ class FixWordingTest {
           Set.of(
               "--executor-input",
               "--executor-output",
+              "--bundle",
               "--commit",
               "--config",
               "--data-digest",
               "--evaluation",
               "--metrics",
+              "--classification-metrics",
               "--model",
               "--project",
               "--reports",
@@ -107,6 +109,9 @@ class FixWordingTest {
           Set.of("--image", "--commit", "--repository"),
           "api/RunnerImageStep.java",
           Set.of("--base", "--jar", "--target"),
+          // The KFP API server the user gave to run --on kfp, as the source of its answers.
+          "api/KfpRunStep.java",
+          Set.of("--kfp-endpoint", "--runner-image"),
           "api/TaskStep.java",
           Set.of(
               "--executor-input",
