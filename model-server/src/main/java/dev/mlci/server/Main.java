@@ -33,8 +33,10 @@ public final class Main {
       System.setProperty("DJL_CACHE_DIR", System.getProperty("java.io.tmpdir") + "/djl");
     }
     ServerConfig config;
+    double halfLife;
     try {
       config = ServerConfig.from(args, System.getenv());
+      halfLife = DriftMonitor.halfLife(System.getenv());
     } catch (IllegalArgumentException e) {
       LOG.severe("bad configuration: " + e.getMessage());
       System.exit(2);
@@ -50,7 +52,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    ServerMetrics metrics = new ServerMetrics();
+    ServerMetrics metrics = new ServerMetrics(halfLife);
     metrics.modelLoaded(model);
     ModelServer server = new ModelServer(config, model, metrics, version());
     server.start();
