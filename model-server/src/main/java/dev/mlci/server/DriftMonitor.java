@@ -163,6 +163,23 @@ final class DriftMonitor {
     }
   }
 
+  /** The environment variable that turns the monitor off ({@code off}); default on. */
+  static final String ENABLED_ENV = "MLCI_DRIFT_MONITOR";
+
+  /**
+   * Whether {@value #ENABLED_ENV} leaves the monitor on ({@code on}, the default, or {@code off}).
+   */
+  static boolean enabled(Map<String, String> env) {
+    String v = env.getOrDefault(ENABLED_ENV, "on").strip();
+    return switch (v) {
+      case "on", "" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              ENABLED_ENV + " must be 'on' or 'off', not '" + BadRequest.cut(v) + "'");
+    };
+  }
+
   /** The half-life set by {@value #HALF_LIFE_ENV}, or the default. */
   static double halfLife(Map<String, String> env) {
     String v = env.get(HALF_LIFE_ENV);

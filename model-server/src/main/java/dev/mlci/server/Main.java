@@ -34,9 +34,11 @@ public final class Main {
     }
     ServerConfig config;
     double halfLife;
+    boolean monitor;
     try {
       config = ServerConfig.from(args, System.getenv());
       halfLife = DriftMonitor.halfLife(System.getenv());
+      monitor = DriftMonitor.enabled(System.getenv());
     } catch (IllegalArgumentException e) {
       LOG.severe("bad configuration: " + e.getMessage());
       System.exit(2);
@@ -52,7 +54,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    ServerMetrics metrics = new ServerMetrics(halfLife);
+    ServerMetrics metrics = new ServerMetrics(halfLife, monitor);
     metrics.modelLoaded(model);
     ModelServer server = new ModelServer(config, model, metrics, version());
     server.start();

@@ -22,15 +22,20 @@ final class ServerMetrics {
   private final Counter rows;
   private final Histogram latency;
   private final double halfLifeSeconds;
+  private final boolean driftMonitor;
   private volatile DriftMonitor drift;
 
   ServerMetrics() {
-    this(DriftMonitor.DEFAULT_HALF_LIFE_SECONDS);
+    this(DriftMonitor.DEFAULT_HALF_LIFE_SECONDS, true);
   }
 
-  /** Metrics whose drift monitor weighs a row {@code 2^(-age / halfLifeSeconds)}. */
-  ServerMetrics(double halfLifeSeconds) {
+  /**
+   * Metrics whose drift monitor weighs a row {@code 2^(-age / halfLifeSeconds)}; none when {@code
+   * driftMonitor} is false ({@code MLCI_DRIFT_MONITOR=off}).
+   */
+  ServerMetrics(double halfLifeSeconds, boolean driftMonitor) {
     this.halfLifeSeconds = halfLifeSeconds;
+    this.driftMonitor = driftMonitor;
     requests =
         Counter.builder()
             .name("mlci_requests_total")
@@ -67,6 +72,9 @@ final class ServerMetrics {
             .labelNames("model", "version", "backend")
             .register(registry);
     load.labelValues(m.name(), m.version(), m.predictor().backend()).set(m.loadSeconds());
+    if (!driftMonitor) {
+      return;
+    }
     DriftMonitor d =
         new DriftMonitor(
             m.spec(),
