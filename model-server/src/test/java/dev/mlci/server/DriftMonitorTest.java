@@ -83,7 +83,7 @@ class DriftMonitorTest {
     assertThat(s.features().get(0).value()).isCloseTo(raw, within(0.005)).isGreaterThan(0.4);
     // Categories: the gate's Jensen-Shannon on the served rows as a profile (Oslo is unseen).
     ColumnProfile served =
-        Profiler.categories("city", Map.of("Paris", 900L, "Rome", 900L, "Oslo", 200L), 0);
+        Profiler.categories("city", Map.of("Paris", 1000L, "Rome", 800L, "Oslo", 200L), 0);
     assertThat(s.features().get(1).value())
         .isCloseTo(Drift.jensenShannon(ref.feature("city").orElseThrow(), served), within(1e-12));
     assertThat(s.features().get(1).unseen()).isEqualTo(200);
