@@ -46,6 +46,11 @@ class DataGateGitTest {
 
   /** A branch whose data file is rewritten by {@code edit} (row by row; null drops the row). */
   private GitFixture.Workdir dataBranch(String name, RowEdit edit) throws Exception {
+    return dataBranch(name, edit, "");
+  }
+
+  /** As above, with {@code extra} appended to ml.yaml. */
+  private GitFixture.Workdir dataBranch(String name, RowEdit edit, String extra) throws Exception {
     GitFixture.Workdir w = fixture.clone(name);
     w.branch(name);
     Path data = w.dir.resolve("data/breast_cancer.csv");
@@ -68,7 +73,7 @@ class DataGateGitTest {
       }
     }
     Files.writeString(data, out.toString(), StandardCharsets.UTF_8);
-    w.commit(name, GitFixture.config(GitFixture.BASE_FEATURES, ""));
+    w.commit(name, GitFixture.config(GitFixture.BASE_FEATURES, extra));
     return w;
   }
 
@@ -134,5 +139,53 @@ class DataGateGitTest {
         .contains("<h2>Data: <span class=\"FAIL\">FAIL</span></h2>")
         .contains("<title>drift train " + SHIFTED);
     assertThat(r.out()).contains("data FAIL (2 failed)");
+  }
+
+  @Test
+  void theGitHubAction_annotatesTheMlYamlLineOfEachFailingDataRule() throws Exception {
+    GitFixture.Workdir w =
+        dataBranch(
+            "shifted-texture-action",
+            (i, h, v) -> {
+              int c = h.indexOf(SHIFTED);
+              v.set(c, String.format(Locale.ROOT, "%.2f", Double.parseDouble(v.get(c)) + 6));
+              return true;
+            },
+            "  data_rules:\n    wasserstein: 0.1\n");
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("INPUT_COMMAND", "run");
+    env.put("INPUT_WORKING_DIRECTORY", w.dir.toString());
+    env.put("INPUT_TARGET_BRANCH", "main");
+    env.put("INPUT_COMMENT", "false");
+    env.put("GITHUB_ACTIONS", "true");
+    env.put("GITHUB_WORKSPACE", w.dir.toString());
+    java.io.StringWriter out = new java.io.StringWriter();
+    int exit =
+        dev.mlci.cli.github.GitHubActionCommand.execute(
+            env,
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true));
+
+    assertThat(exit).as(out.toString()).isEqualTo(1);
+    List<String> yaml = Files.readAllLines(w.dir.resolve("ml.yaml"));
+    int line = yaml.indexOf("    wasserstein: 0.1") + 1;
+    assertThat(line).isPositive();
+    for (String split : List.of("train", "test")) {
+      assertThat(out.toString())
+          .contains(
+              "::error file=ml.yaml,line="
+                  + line
+                  + ",title=mlci data gate%3A drift "
+                  + split
+                  + " "
+                  + SHIFTED
+                  + " (normed_wasserstein) FAIL::drift "
+                  + split
+                  + " "
+                  + SHIFTED
+                  + " (normed_wasserstein): normed Wasserstein distance ");
+    }
+    // Only the failing data rules: no annotation for a column that did not move.
+    assertThat(out.toString()).doesNotContain("data gate%3A drift train mean radius");
   }
 }

@@ -94,8 +94,14 @@ final class GitFixture implements AutoCloseable {
 
     /** Writes ml.yaml (and the data, .gitignore) and commits; returns the commit id. */
     String commit(String message, String config) throws IOException, GitAPIException {
+      return commit(message, config, true);
+    }
+
+    /** As above; without the breast-cancer data when {@code breastCancer} is false. */
+    String commit(String message, String config, boolean breastCancer)
+        throws IOException, GitAPIException {
       Path data = dir.resolve("data/breast_cancer.csv");
-      if (!Files.exists(data)) {
+      if (breastCancer && !Files.exists(data)) {
         Files.createDirectories(data.getParent());
         Files.copy(
             Path.of(System.getProperty("mlci.examples"))

@@ -2,7 +2,9 @@ package dev.mlci.server;
 
 import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.ServingSpec;
+import dev.mlci.format.profile.TableProfile;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A model ready to serve.
@@ -14,6 +16,8 @@ import java.util.Objects;
  * @param predictor what scores rows
  * @param digest SHA-256 of the model directory's checksum file
  * @param loadSeconds how long verifying and loading took
+ * @param training the training rows' profile ({@code data-profile.json}), the drift reference;
+ *     empty for a model directory written before mlci wrote one
  */
 record LoadedModel(
     String name,
@@ -22,8 +26,22 @@ record LoadedModel(
     ServingSpec serving,
     Predictor predictor,
     String digest,
-    double loadSeconds) {
+    double loadSeconds,
+    Optional<TableProfile> training) {
+  /** A model without a training profile. */
+  LoadedModel(
+      String name,
+      String version,
+      FeatureSpec spec,
+      ServingSpec serving,
+      Predictor predictor,
+      String digest,
+      double loadSeconds) {
+    this(name, version, spec, serving, predictor, digest, loadSeconds, Optional.empty());
+  }
+
   LoadedModel {
+    Objects.requireNonNull(training, "training");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(spec, "spec");

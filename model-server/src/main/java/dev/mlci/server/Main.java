@@ -33,8 +33,12 @@ public final class Main {
       System.setProperty("DJL_CACHE_DIR", System.getProperty("java.io.tmpdir") + "/djl");
     }
     ServerConfig config;
+    double halfLife;
+    boolean monitor;
     try {
       config = ServerConfig.from(args, System.getenv());
+      halfLife = DriftMonitor.halfLife(System.getenv());
+      monitor = DriftMonitor.enabled(System.getenv());
     } catch (IllegalArgumentException e) {
       LOG.severe("bad configuration: " + e.getMessage());
       System.exit(2);
@@ -50,7 +54,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    ServerMetrics metrics = new ServerMetrics();
+    ServerMetrics metrics = new ServerMetrics(halfLife, monitor);
     metrics.modelLoaded(model);
     ModelServer server = new ModelServer(config, model, metrics, version());
     server.start();

@@ -5,10 +5,14 @@ import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
 import dev.mlci.format.ModelFormat;
 import dev.mlci.format.ServingSpec;
+import dev.mlci.format.profile.DataProfile;
+import dev.mlci.format.profile.ProfileJson;
+import dev.mlci.format.profile.TableProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
@@ -27,6 +31,23 @@ final class ModelLoader {
   }
 
   private ModelLoader() {}
+
+  /**
+   * The training split of {@code data-profile.json}, when the model directory has one (checksummed
+   * with the rest, so verified by now).
+   */
+  static Optional<TableProfile> training(Path dir, ObjectMapper json) throws IOException {
+    Path file = dir.resolve(DataProfile.FILE);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return ProfileJson.read(json.readTree(file.toFile())).split(DataProfile.TRAIN);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          DataProfile.FILE + ": " + e.getMessage() + "; train the model again", e);
+    }
+  }
 
   /**
    * Loads and checks the model in {@code dir}. {@code predictorPool} is kept for the callers' sake
@@ -71,7 +92,8 @@ final class ModelLoader {
           serving,
           predictor,
           digest,
-          (System.nanoTime() - start) / 1e9);
+          (System.nanoTime() - start) / 1e9,
+          training(dir, json));
     } catch (IOException | IllegalArgumentException | JacksonException e) {
       throw new LoadException("cannot load the model in " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException | LinkageError e) {

@@ -425,7 +425,7 @@ final class ModelServer {
       throw new BadRequest(400, "the request holds no rows");
     }
     batch.requireComplete(model.spec());
-    metrics.unseenLevels(model.spec(), batch);
+    metrics.observe(batch);
     Predictor.Scored scored = model.predictor().score(batch);
     metrics.rowsScored(batch.rows());
     return scored;

@@ -1,7 +1,9 @@
 package dev.mlci.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -18,10 +20,22 @@ final class ServerMetrics {
   private final Counter requests;
   private final Counter errors;
   private final Counter rows;
-  private final Counter unseen;
   private final Histogram latency;
+  private final double halfLifeSeconds;
+  private final boolean driftMonitor;
+  private volatile DriftMonitor drift;
 
   ServerMetrics() {
+    this(DriftMonitor.DEFAULT_HALF_LIFE_SECONDS, true);
+  }
+
+  /**
+   * Metrics whose drift monitor weighs a row {@code 2^(-age / halfLifeSeconds)}; none when {@code
+   * driftMonitor} is false ({@code MLCI_DRIFT_MONITOR=off}).
+   */
+  ServerMetrics(double halfLifeSeconds, boolean driftMonitor) {
+    this.halfLifeSeconds = halfLifeSeconds;
+    this.driftMonitor = driftMonitor;
     requests =
         Counter.builder()
             .name("mlci_requests_total")
@@ -38,14 +52,6 @@ final class ServerMetrics {
         Counter.builder()
             .name("mlci_rows_scored_total")
             .help("Rows scored by the model")
-            .register(registry);
-    unseen =
-        Counter.builder()
-            .name("mlci_unseen_levels_total")
-            .help(
-                "Categorical values not seen in training, by column; scored as no known level (all"
-                    + " of the column's one-hot features 0), as in evaluation")
-            .labelNames("column")
             .register(registry);
     latency =
         Histogram.builder()
@@ -66,6 +72,84 @@ final class ServerMetrics {
             .labelNames("model", "version", "backend")
             .register(registry);
     load.labelValues(m.name(), m.version(), m.predictor().backend()).set(m.loadSeconds());
+    if (!driftMonitor) {
+      return;
+    }
+    DriftMonitor d =
+        new DriftMonitor(
+            m.spec(),
+            m.training(),
+            halfLifeSeconds,
+            Runtime.getRuntime().availableProcessors(),
+            System::nanoTime);
+    registerDrift(m.name(), d);
+    drift = d;
+  }
+
+  /**
+   * The drift monitor's metrics, computed at scrape time: {@code mlci_feature_drift}, {@code
+   * mlci_unseen_category_total}, {@code mlci_missing_values_total}, {@code
+   * mlci_drift_rows_observed_total} and {@code mlci_drift_window_rows}.
+   */
+  private void registerDrift(String model, DriftMonitor d) {
+    GaugeWithCallback.builder()
+        .name("mlci_feature_drift")
+        .help(
+            "Drift of each served feature from the training profile (data-profile.json), with the"
+                + " data gate's statistics: normed Wasserstein (numbers), Jensen-Shannon"
+                + " (categories), over the rows of the rolling window")
+        .labelNames("model", "feature", "statistic")
+        .callback(
+            cb -> {
+              for (DriftMonitor.FeatureDrift f : d.snapshot().features()) {
+                if (!Double.isNaN(f.value())) {
+                  cb.call(f.value(), model, f.feature(), f.statistic());
+                }
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("mlci_unseen_category_total")
+        .help(
+            "Categorical values not seen in training, by feature; scored as no known level (all"
+                + " of the column's one-hot features 0), as in evaluation")
+        .labelNames("model", "feature")
+        .callback(
+            cb -> {
+              for (DriftMonitor.FeatureDrift f : d.snapshot().features()) {
+                if (f.statistic().equals("jensen_shannon")) {
+                  cb.call(f.unseen(), model, f.feature());
+                }
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("mlci_missing_values_total")
+        .help("Missing values in the rows scored, by feature")
+        .labelNames("model", "feature")
+        .callback(
+            cb -> {
+              for (DriftMonitor.FeatureDrift f : d.snapshot().features()) {
+                cb.call(f.missing(), model, f.feature());
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("mlci_drift_rows_observed_total")
+        .help("Rows the drift monitor observed (every row scored)")
+        .labelNames("model")
+        .callback(cb -> cb.call(d.snapshot().rows(), model))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("mlci_drift_window_rows")
+        .help(
+            "The weight of the rows behind mlci_feature_drift: rows decayed by their age"
+                + " (half-life "
+                + halfLifeSeconds
+                + " s); alert on drift only above a few hundred")
+        .labelNames("model")
+        .callback(cb -> cb.call(d.snapshot().windowRows(), model))
+        .register(registry);
   }
 
   void request(String endpoint, int status, double seconds) {
@@ -77,22 +161,15 @@ final class ServerMetrics {
     }
   }
 
-  /** Counts the batch's categorical values that are not a training level of their column. */
-  void unseenLevels(dev.mlci.format.FeatureSpec spec, Batch batch) {
-    for (int c = 0; c < spec.columns().size(); c++) {
-      if (spec.columns().get(c).kind() != dev.mlci.format.ColumnSpec.Kind.CATEGORICAL) {
-        continue;
-      }
-      int n = 0;
-      for (int r = 0; r < batch.rows(); r++) {
-        String level = batch.categorical()[r][c];
-        if (level != null && !spec.knowsLevel(c, level)) {
-          n++;
-        }
-      }
-      if (n > 0) {
-        unseen.labelValues(spec.columns().get(c).name()).inc(n);
-      }
+  /**
+   * Counts the batch's categorical values that are not a training level of their column, and adds
+   * the batch to the drift monitor's rolling profile (one stripe lock per batch). Nothing before
+   * {@link #modelLoaded}.
+   */
+  void observe(Batch batch) {
+    DriftMonitor d = drift;
+    if (d != null) {
+      d.observe(batch);
     }
   }
 

@@ -43,9 +43,10 @@ class MissingValuesTest {
 
   private static ModelServer start(ServedModels.Trained t) throws Exception {
     LoadedModel model = ModelLoader.load(t.modelDir(), 1);
+    ServerMetrics metrics = new ServerMetrics();
+    metrics.modelLoaded(model);
     ModelServer server =
-        new ModelServer(
-            ServerConfig.of("127.0.0.1", 0, 1 << 20, 1000), model, new ServerMetrics(), "test");
+        new ModelServer(ServerConfig.of("127.0.0.1", 0, 1 << 20, 1000), model, metrics, "test");
     server.start();
     return server;
   }
@@ -283,7 +284,8 @@ class MissingValuesTest {
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("mlci_unseen_levels_total{column=\"sex\"} 3.0");
+      assertThat(metrics.body())
+          .containsPattern("mlci_unseen_category_total\\{feature=\"sex\",model=\"[^\"]+\"} 3.0");
     } finally {
       server.shutdown();
     }

@@ -266,6 +266,25 @@ public final class GitHubActionCommand implements Callable<Integer> {
             "mlci gate: " + rule.path("metric").asString("") + " " + verdict,
             message.toString());
       }
+      // The data gate's rules: each on the ml.yaml line of its key (gate.data_rules.*,
+      // data.schema.*), else of its section.
+      for (JsonNode rule : gate.path("data").path("rules")) {
+        String verdict = rule.path("verdict").asString("");
+        if (!verdict.equals("FAIL") && !verdict.equals("INCONCLUSIVE")) {
+          continue;
+        }
+        StringBuilder message = new StringBuilder(rule.path("rule").asString(""));
+        String sep = ": ";
+        for (JsonNode reason : rule.path("reasons")) {
+          message.append(sep).append(reason.asString(""));
+          sep = "; ";
+        }
+        gh.annotate(
+            verdict.equals("FAIL") ? "error" : "warning",
+            Optional.of(new WorkflowCommands.Location(config, rule.path("line").asInt(0), 0)),
+            "mlci data gate: " + rule.path("rule").asString("") + " " + verdict,
+            message.toString());
+      }
     }
 
     private String relativeToWorkspace(Path file) {

@@ -80,7 +80,21 @@ public final class Drift {
    * column is measured in its own units).
    */
   public static double normedWasserstein(ColumnProfile reference, ColumnProfile current) {
-    double d = wassersteinSorted(reference.quantiles(), null, current.quantiles(), null);
+    return normedWasserstein(reference, current.quantiles(), null);
+  }
+
+  /**
+   * The normed Wasserstein distance between {@code reference}'s quantile sketch and a weighted
+   * distribution on ascending {@code atoms} (null weights: equal): what the serving monitor
+   * measures, its rows summed per bin between the reference's quantiles (each bin's weight at the
+   * mean of its values), with the same code as the data gate's.
+   */
+  public static double normedWasserstein(
+      ColumnProfile reference, double[] atoms, double[] weights) {
+    if (atoms.length == 0 || reference.quantiles().length == 0) {
+      return Double.NaN;
+    }
+    double d = wassersteinSorted(reference.quantiles(), null, atoms, weights);
     return d / scale(reference);
   }
 

@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  *     category the baseline never saw; default {@value #DEFAULT_UNSEEN}
  * @param columns {@code data.schema.columns}: pinned column kinds (checked also without a baseline)
  * @param ranges {@code data.schema.ranges}: declared ranges of numeric columns
- * @param lines the ml.yaml line of each rule key (for annotations), 0 when not written
+ * @param lines the ml.yaml line of each rule key (for annotations): the key's, else its section's
+ *     ({@code gate.data_rules}, {@code data.schema}), else {@code gate:}'s or {@code data:}'s; 0
+ *     when none is written
  */
 public record DataGateConfig(
     boolean enabled,
@@ -134,6 +136,11 @@ public record DataGateConfig(
       int line = loaded.isWritten(key) ? loaded.lineOf(key) : 0;
       if (line == 0 && loaded.isWritten(key.substring(0, key.lastIndexOf('.')))) {
         line = loaded.lineOf(key.substring(0, key.lastIndexOf('.')));
+      }
+      // Else the section the rule belongs to (gate:, data:), so each annotation has a line.
+      String top = key.substring(0, key.indexOf('.'));
+      if (line == 0 && loaded.isWritten(top)) {
+        line = loaded.lineOf(top);
       }
       lines.put(key, line);
     }

@@ -2,10 +2,14 @@ package dev.mlci.core.datagate;
 
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.Rows;
+import dev.mlci.core.io.Json;
 import dev.mlci.format.profile.ColumnProfile;
 import dev.mlci.format.profile.DataProfile;
+import dev.mlci.format.profile.ProfileJson;
 import dev.mlci.format.profile.Profiler;
 import dev.mlci.format.profile.TableProfile;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +31,21 @@ public final class DataProfiles {
     splits.put(DataProfile.TRAIN, table(data, data.train(), classification));
     splits.put(DataProfile.TEST, table(data, data.test(), classification));
     return new DataProfile(splits);
+  }
+
+  /**
+   * The profile of {@code data}'s training rows alone: what {@code mlci train} writes into the
+   * model directory as {@value DataProfile#FILE}, the reference the serving image measures drift
+   * against.
+   */
+  public static DataProfile training(LoadedData data, boolean classification) {
+    return new DataProfile(Map.of(DataProfile.TRAIN, table(data, data.train(), classification)));
+  }
+
+  /** Writes {@link #training} as {@value DataProfile#FILE} into the model directory {@code dir}. */
+  public static void writeTraining(Path dir, LoadedData data, boolean classification)
+      throws IOException {
+    Json.write(dir.resolve(DataProfile.FILE), ProfileJson.write(training(data, classification)));
   }
 
   private static TableProfile table(LoadedData data, List<?> rowList, boolean classification) {

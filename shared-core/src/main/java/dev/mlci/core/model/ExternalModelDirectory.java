@@ -70,6 +70,7 @@ public final class ExternalModelDirectory {
     serving.set("dataframe_split", example);
     Json.write(dir.resolve(MlModelFile.SERVING_INPUT_EXAMPLE), serving);
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(model, loaded, data, git));
+    dev.mlci.core.datagate.DataProfiles.writeTraining(dir, data, spec.target().isClassification());
     Checksums.write(dir);
     String partial = Checksums.digest(dir);
     Files.writeString(

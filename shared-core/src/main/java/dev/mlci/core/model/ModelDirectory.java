@@ -52,6 +52,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                     MLflow's environment for the onnx flavor (ONNX models only), pinned
  * provenance.json     trainer, parameters, inputs (files and digests, split, columns), config digest, git
  *                     commit, Java and OS, Tribuo provenance
+ * data-profile.json   the training rows' data profile (mlci.profile/v1): the serving image's drift
+ *                     reference
  * checksums.sha256    SHA-256 of each file above
  * run.json            when it ran (not checksummed: the only file that differs between identical runs)
  * </pre>
@@ -108,6 +110,8 @@ public final class ModelDirectory {
           dir.resolve(MlModelFile.CONDA), MlModelFile.conda(), StandardCharsets.UTF_8);
     }
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(trained, loaded, data, git, noOnnx));
+    // The training rows' profile: the serving image's drift reference (checksummed with the rest).
+    dev.mlci.core.datagate.DataProfiles.writeTraining(dir, data, spec.target().isClassification());
     // MLmodel names the model by a digest of everything written so far, so it is itself
     // reproducible.
     Checksums.write(dir);
