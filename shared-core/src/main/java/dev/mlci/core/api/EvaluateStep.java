@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -66,6 +67,11 @@ public final class EvaluateStep extends Step<EvaluateResult> {
   protected EvaluateResult run() throws MlciException {
     Workspace ws = plan.workspace();
     StepOutput output = StepOutput.claim(context, NAME, ws, Workspace.EVAL_DIR);
+    // trainer: external scores through ONNX Runtime: started while the model and data are read.
+    CompletableFuture<Void> onnxRuntime =
+        plan.config().model().isExternal()
+            ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
+            : CompletableFuture.completedFuture(null);
     ModelBundle bundle;
     try {
       bundle = ModelDirectory.read(ws.modelDir(), Workspace.display(ws.modelDir()));
@@ -93,7 +99,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
     try {
       evaluation =
           bundle.externalOnnx().isPresent()
-              ? evaluateExternal(bundle, data)
+              ? evaluateExternal(bundle, data, onnxRuntime)
               : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
     } catch (OutOfMemoryError e) {
       throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
@@ -197,7 +203,8 @@ public final class EvaluateStep extends Step<EvaluateResult> {
    * Scores the test rows with the exported model of {@code trainer: external}, through ONNX
    * Runtime.
    */
-  private Evaluation evaluateExternal(ModelBundle bundle, LoadedData data)
+  private Evaluation evaluateExternal(
+      ModelBundle bundle, LoadedData data, CompletableFuture<Void> onnxRuntime)
       throws BadInputException, EnvironmentException {
     String display = Workspace.display(bundle.dir());
     byte[] onnx;
@@ -207,6 +214,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
       throw new EnvironmentException(
           "cannot read the model in " + display + ": " + e.getMessage(), e);
     }
+    OnnxRuntimeLibrary.awaitStart(onnxRuntime);
     OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
     try (OnnxScorer scorer = OnnxScorer.load(onnx, bundle.spec())) {
       return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());

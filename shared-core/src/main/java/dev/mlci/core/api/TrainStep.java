@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code mlci train}: trains the model and writes the model directory, then starts the model's
@@ -58,11 +59,17 @@ public final class TrainStep extends Step<TrainResult> {
     Workspace ws = plan.workspace();
     StepOutput output =
         StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
+    // trainer: external scores the command's model through ONNX Runtime: started while the data
+    // is read and the command runs.
+    CompletableFuture<Void> onnxRuntime =
+        plan.config().model().isExternal()
+            ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
+            : null;
     LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     read[0] = data;
     context.progress().info(describe(data));
-    if (plan.config().model().isExternal()) {
-      return trainExternal(output, data);
+    if (onnxRuntime != null) {
+      return trainExternal(output, data, onnxRuntime);
     }
     List<RunData.MetricPoint> curve = new ArrayList<>();
     TrainedModel trained;
@@ -96,10 +103,12 @@ public final class TrainStep extends Step<TrainResult> {
    * {@code trainer: external}: runs the repository's own command, checks its ONNX model and writes
    * it as a model directory that evaluate, gate and containerize read like any other.
    */
-  private TrainResult trainExternal(StepOutput output, LoadedData data) throws MlciException {
+  private TrainResult trainExternal(
+      StepOutput output, LoadedData data, CompletableFuture<Void> onnxRuntime)
+      throws MlciException {
     Workspace ws = plan.workspace();
-    OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
-    ExternalModel trained = ExternalTraining.train(plan.loaded(), data, context.progress());
+    ExternalModel trained =
+        ExternalTraining.train(plan.loaded(), data, context.progress(), onnxRuntime);
     Optional<GitInfo> git = GitInfo.of(ws.repository());
     String[] digest = new String[1];
     output.write(

@@ -2,6 +2,7 @@ package dev.mlci.core.external;
 
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.format.Digests;
 import dev.mlci.format.FeatureSpec;
 import java.io.BufferedOutputStream;
@@ -76,10 +77,18 @@ final class TrainingRows {
       out.write(FORMAT.format(header.toArray()).getBytes(StandardCharsets.UTF_8));
       out.write('\n');
       Cursor cursor = raw.map(Cursor::new).orElse(null);
-      for (DataRow row : data.train()) {
-        if (cursor != null && cursor.copy(row, na, out)) {
+      List<DataRow> train = data.train();
+      // The loader's rows give the file row and id from its columns: a row (a copy of its cells)
+      // is made only for a row written from the parsed values.
+      Rows columns = train instanceof Rows r ? r : null;
+      for (int i = 0; i < train.size(); i++) {
+        DataRow made = columns == null ? train.get(i) : null;
+        int fileRow = made != null ? made.row() : columns.frame().fileRow(columns.frameRow(i));
+        String id = made != null ? made.id() : columns.id(i);
+        if (cursor != null && cursor.copy(fileRow, id, na, out)) {
           copied++;
         } else {
+          DataRow row = made != null ? made : train.get(i);
           out.write(formatted(row, data, spec).getBytes(StandardCharsets.UTF_8));
           out.write('\n');
         }
@@ -190,18 +199,18 @@ final class TrainingRows {
      * Copies {@code row}'s cells from its source record, or returns false (nothing written) when a
      * cell needs mlci's parsed value or the source does not line up (then no later row is copied).
      */
-    boolean copy(DataRow row, byte[][] na, OutputStream out) throws IOException {
+    boolean copy(int fileRow, String id, byte[][] na, OutputStream out) throws IOException {
       if (broken) {
         return false;
       }
-      while (this.row < row.row()) {
+      while (this.row < fileRow) {
         if (!records.next()) {
           broken = true;
           return false;
         }
         this.row++;
       }
-      if (this.row != row.row() || records.fields != source.width()) {
+      if (this.row != fileRow || records.fields != source.width()) {
         broken = true;
         return false;
       }
@@ -213,9 +222,9 @@ final class TrainingRows {
       int[] e = records.ends;
       if (source.idField() >= 0) {
         int f = source.idField();
-        if (!equalsAscii(b, s[f], e[f], row.id())) {
+        if (!equalsAscii(b, s[f], e[f], id)) {
           // Padded ids differ from the trimmed value, which is what the script must see.
-          if (!new String(b, s[f], e[f] - s[f], StandardCharsets.UTF_8).trim().equals(row.id())) {
+          if (!new String(b, s[f], e[f] - s[f], StandardCharsets.UTF_8).trim().equals(id)) {
             broken = true;
           }
           return false;
@@ -236,7 +245,7 @@ final class TrainingRows {
       if (source.idField() >= 0) {
         out.write(b, s[source.idField()], e[source.idField()] - s[source.idField()]);
       } else {
-        out.write(FORMAT.format(row.id()).getBytes(StandardCharsets.UTF_8));
+        out.write(FORMAT.format(id).getBytes(StandardCharsets.UTF_8));
       }
       for (int f : columns) {
         out.write(',');
