@@ -37,7 +37,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -80,18 +83,18 @@ public final class EvaluateStep extends Step<EvaluateResult> {
           "cannot read the model in " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
           e);
     }
-    Optional<LoadedData> trained = handOver.take(ws.repository(), plan.loaded().sha256());
+    Optional<DataHandOver.Handed> trained = handOver.take(ws.repository(), plan.loaded().sha256());
     trained.ifPresent(
         d ->
             context
                 .progress()
                 .info(
                     "the rows train read, unchanged (SHA-256 of "
-                        + String.join(", ", d.files().stream().map(f -> f.path()).toList())
+                        + String.join(", ", d.data().files().stream().map(f -> f.path()).toList())
                         + " checked): not read again"));
     LoadedData data =
         trained.isPresent()
-            ? trained.get()
+            ? trained.get().data()
             : new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     requireSameInputs(bundle, data);
     context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
@@ -129,7 +132,11 @@ public final class EvaluateStep extends Step<EvaluateResult> {
                 plan.loaded(), data, plan.config().gate().trainingSeeds(), context.progress())
             : List.of();
     // The data gate's input: the profile of the training and test rows as loaded.
-    DataProfile profile = DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION);
+    DataProfile profile =
+        trained
+            .flatMap(DataHandOver.Handed::profile)
+            .flatMap(EvaluateStep::computed)
+            .orElseGet(() -> DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION));
     EvaluationFiles.Context files =
         new EvaluationFiles.Context(
             plan.config(),
@@ -173,6 +180,21 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         written(),
         warnings(evaluation),
         tracked);
+  }
+
+  /**
+   * The profile train computed meanwhile, once done; empty when that failed (then it is computed
+   * here, and fails here if it must).
+   */
+  private static Optional<DataProfile> computed(Future<DataProfile> profile) {
+    try {
+      return Optional.of(profile.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | CancellationException e) {
+      return Optional.empty();
+    }
   }
 
   /** The files the evaluation directory holds, in report order. */

@@ -67,19 +67,21 @@ public final class ExternalTraining {
    */
   public static ExternalModel train(LoadedConfig loaded, LoadedData data, ProgressListener progress)
       throws BadInputException, EnvironmentException {
-    return train(loaded, data, progress, CompletableFuture.completedFuture(null));
+    return train(loaded, data, progress, CompletableFuture.completedFuture(null), () -> {});
   }
 
   /**
    * {@link #train(LoadedConfig, LoadedData, ProgressListener)} with ONNX Runtime being started in
    * the background ({@link OnnxRuntimeLibrary#startInBackground}): waited for only once the command
-   * has exited.
+   * has exited. {@code meanwhile} runs as the command starts, to start work of the caller's that
+   * does not need the model (it must not block).
    */
   public static ExternalModel train(
       LoadedConfig loaded,
       LoadedData data,
       ProgressListener progress,
-      CompletableFuture<Void> onnxRuntime)
+      CompletableFuture<Void> onnxRuntime,
+      Runnable meanwhile)
       throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String command = config.model().command().orElseThrow();
@@ -98,7 +100,7 @@ public final class ExternalTraining {
       throw new EnvironmentException("cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
-      return run(loaded, data, spec, argv, work, progress, onnxRuntime);
+      return run(loaded, data, spec, argv, work, progress, onnxRuntime, meanwhile);
     } finally {
       deleteTree(work);
     }
@@ -111,7 +113,8 @@ public final class ExternalTraining {
       List<String> argv,
       Path work,
       ProgressListener progress,
-      CompletableFuture<Void> onnxRuntime)
+      CompletableFuture<Void> onnxRuntime,
+      Runnable meanwhile)
       throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
@@ -160,6 +163,7 @@ public final class ExternalTraining {
     FutureTask<Map<String, Integer>> ids = background("mlci-parity-ids", () -> idIndex(data));
     progress.start("training: " + String.join(" ", argv), -1, "");
     CommandRun run;
+    meanwhile.run();
     try {
       run =
           CommandRun.run(
