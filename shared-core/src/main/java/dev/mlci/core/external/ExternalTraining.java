@@ -221,7 +221,8 @@ public final class ExternalTraining {
             : null;
     long checking = System.nanoTime();
     OnnxRuntimeLibrary.awaitStart(onnxRuntime);
-    try (OnnxScorer scorer = OnnxScorer.load(onnx, spec)) {
+    // One ONNX Runtime thread: the other core reads train_predictions.csv meanwhile.
+    try (OnnxScorer scorer = OnnxScorer.load(onnx, spec, 1)) {
       OnnxScorer.Scores scores = scorer.score(data.train());
       progress.info(
           "scored the "

@@ -36,8 +36,17 @@ public final class OnnxScorer implements AutoCloseable {
    *     neither form
    */
   public static OnnxScorer load(byte[] model, FeatureSpec spec) throws OnnxModelException {
+    return load(model, spec, 0);
+  }
+
+  /**
+   * {@link #load(byte[], FeatureSpec)} with {@code intraOpThreads} ONNX Runtime threads per call
+   * ({@code 0}: one per core).
+   */
+  public static OnnxScorer load(byte[] model, FeatureSpec spec, int intraOpThreads)
+      throws OnnxModelException {
     try {
-      return new OnnxScorer(OnnxGraph.load(model, spec));
+      return new OnnxScorer(OnnxGraph.load(model, spec, intraOpThreads));
     } catch (dev.mlci.format.onnx.OnnxModelException e) {
       throw new OnnxModelException(e.getMessage(), e.fix());
     }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.commons.csv.CSVFormat;
 
 /**
@@ -70,13 +72,26 @@ final class TrainingRows {
         source
             .filter(s -> s.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
             .flatMap(s -> Source.read(s, data, header, idColumn, hashIds));
-    int copied = 0;
     byte[][] na =
         naValues.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    int copied = rows(csv, header, data, spec, raw.orElse(null), na);
+    // The copy counts only if the bytes were those mlci read (checked on the other core while
+    // copying); otherwise every row is written again from the parsed values.
+    if (raw.isPresent() && !raw.get().unchanged()) {
+      copied = rows(csv, header, data, spec, null, na);
+    }
+    return new Written(data.train().size(), copied);
+  }
+
+  /** Writes the file: rows copied from {@code raw} where they can be, or all formatted. */
+  private static int rows(
+      Path csv, List<String> header, LoadedData data, FeatureSpec spec, Source raw, byte[][] na)
+      throws IOException {
+    int copied = 0;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
       out.write(FORMAT.format(header.toArray()).getBytes(StandardCharsets.UTF_8));
       out.write('\n');
-      Cursor cursor = raw.map(Cursor::new).orElse(null);
+      Cursor cursor = raw == null ? null : new Cursor(raw);
       List<DataRow> train = data.train();
       // The loader's rows give the file row and id from its columns: a row (a copy of its cells)
       // is made only for a row written from the parsed values.
@@ -94,7 +109,7 @@ final class TrainingRows {
         }
       }
     }
-    return new Written(data.train().size(), copied);
+    return copied;
   }
 
   /** The row as mlci parsed it, one RFC 4180 record (no line separator). */
@@ -125,7 +140,25 @@ final class TrainingRows {
    * @param columns for each output column after the id: the source field index
    * @param idField the source field of the id column, or -1 when ids are mlci's content hashes
    */
-  private record Source(byte[] bytes, int start, int width, int idField, int[] columns) {
+  private record Source(
+      byte[] bytes,
+      int start,
+      int width,
+      int idField,
+      int[] columns,
+      FutureTask<Boolean> digestMatches) {
+    /** Whether the bytes hash to the SHA-256 mlci checked when it read them. */
+    boolean unchanged() throws IOException {
+      try {
+        return digestMatches.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while checking " + e.getMessage());
+      } catch (ExecutionException e) {
+        return false;
+      }
+    }
+
     static Optional<Source> read(
         Path file, LoadedData data, List<String> header, String idName, boolean hashIds) {
       String display = data.train().isEmpty() ? null : data.train().get(0).file();
@@ -143,9 +176,14 @@ final class TrainingRows {
       } catch (IOException | OutOfMemoryError e) {
         return Optional.empty();
       }
-      if (!Digests.sha256Hex(bytes).equals(sha.get())) {
-        return Optional.empty(); // changed since it was read: the parsed values are what counts
-      }
+      // Changed since it was read: the parsed values are what counts. Hashed while the rows are
+      // copied (unchanged()).
+      String expected = sha.get();
+      FutureTask<Boolean> digestMatches =
+          new FutureTask<>(() -> Digests.sha256Hex(bytes).equals(expected));
+      Thread hashing = new Thread(digestMatches, "mlci-train-data-sha256");
+      hashing.setDaemon(true);
+      hashing.start();
       int start =
           bytes.length >= 3
                   && (bytes[0] & 0xff) == 0xEF
@@ -179,7 +217,8 @@ final class TrainingRows {
       if (!hashIds && idField < 0) {
         return Optional.empty();
       }
-      return Optional.of(new Source(bytes, records.position, names.size(), idField, columns));
+      return Optional.of(
+          new Source(bytes, records.position, names.size(), idField, columns, digestMatches));
     }
   }
 
