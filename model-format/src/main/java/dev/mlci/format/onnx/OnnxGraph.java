@@ -117,6 +117,19 @@ public final class OnnxGraph implements AutoCloseable {
 
   private static final String DJL_ONNX_RUNTIME = "OnnxRuntime";
 
+  /**
+   * Loads ONNX Runtime's native library and creates its environment now, as the first {@link #load}
+   * would: for a caller that has time to spare before its model exists (the engine while the
+   * training command runs). Failures are left for {@link #load} to report.
+   */
+  public static void start() {
+    try {
+      environment();
+    } catch (RuntimeException | LinkageError e) {
+      // load() meets the same failure and reports it with the model it was loading.
+    }
+  }
+
   /** Which of the two input forms the model takes, for records. */
   public String inputForm() {
     return signature.tensorInput != null

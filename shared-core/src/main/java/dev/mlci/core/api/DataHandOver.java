@@ -3,11 +3,13 @@ package dev.mlci.core.api;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.format.Digests;
+import dev.mlci.format.profile.DataProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,13 +21,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * command ({@code mlci train} then {@code mlci evaluate}) hands nothing over.
  */
 final class DataHandOver {
-  private record Entry(Path repository, String configSha256, LoadedData data) {}
+  private record Entry(
+      Path repository, String configSha256, LoadedData data, Future<DataProfile> profile) {}
+
+  /**
+   * What a train step handed over.
+   *
+   * @param data the rows it read
+   * @param profile their data profile, when the train step computed it meanwhile (while an external
+   *     command ran); evaluate computes it otherwise
+   */
+  record Handed(LoadedData data, Optional<Future<DataProfile>> profile) {}
 
   private final AtomicReference<Entry> held = new AtomicReference<>();
 
-  /** Holds {@code data}, read for the ml.yaml of SHA-256 {@code configSha256}, for one take. */
-  void offer(Path repository, String configSha256, LoadedData data) {
-    held.set(new Entry(repository, Objects.requireNonNull(configSha256), data));
+  /**
+   * Holds {@code data}, read for the ml.yaml of SHA-256 {@code configSha256}, and its profile being
+   * computed (or null), for one take.
+   */
+  void offer(Path repository, String configSha256, LoadedData data, Future<DataProfile> profile) {
+    held.set(new Entry(repository, Objects.requireNonNull(configSha256), data, profile));
   }
 
   /** Forgets what is held (a step that changes what the data would be read as). */
@@ -37,7 +52,7 @@ final class DataHandOver {
    * The held data when it was read for the same repository and ml.yaml and its files are unchanged;
    * empty otherwise. Either way nothing is held afterwards.
    */
-  Optional<LoadedData> take(Path repository, String configSha256) {
+  Optional<Handed> take(Path repository, String configSha256) {
     Entry e = held.getAndSet(null);
     if (e == null || !e.repository().equals(repository) || !e.configSha256().equals(configSha256)) {
       return Optional.empty();
@@ -53,6 +68,6 @@ final class DataHandOver {
         return Optional.empty();
       }
     }
-    return Optional.of(e.data());
+    return Optional.of(new Handed(e.data(), Optional.ofNullable(e.profile())));
   }
 }

@@ -37,6 +37,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -66,6 +70,11 @@ public final class EvaluateStep extends Step<EvaluateResult> {
   protected EvaluateResult run() throws MlciException {
     Workspace ws = plan.workspace();
     StepOutput output = StepOutput.claim(context, NAME, ws, Workspace.EVAL_DIR);
+    // trainer: external scores through ONNX Runtime: started while the model and data are read.
+    CompletableFuture<Void> onnxRuntime =
+        plan.config().model().isExternal()
+            ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
+            : CompletableFuture.completedFuture(null);
     ModelBundle bundle;
     try {
       bundle = ModelDirectory.read(ws.modelDir(), Workspace.display(ws.modelDir()));
@@ -74,18 +83,18 @@ public final class EvaluateStep extends Step<EvaluateResult> {
           "cannot read the model in " + Workspace.display(ws.modelDir()) + ": " + e.getMessage(),
           e);
     }
-    Optional<LoadedData> trained = handOver.take(ws.repository(), plan.loaded().sha256());
+    Optional<DataHandOver.Handed> trained = handOver.take(ws.repository(), plan.loaded().sha256());
     trained.ifPresent(
         d ->
             context
                 .progress()
                 .info(
                     "the rows train read, unchanged (SHA-256 of "
-                        + String.join(", ", d.files().stream().map(f -> f.path()).toList())
+                        + String.join(", ", d.data().files().stream().map(f -> f.path()).toList())
                         + " checked): not read again"));
     LoadedData data =
         trained.isPresent()
-            ? trained.get()
+            ? trained.get().data()
             : new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
     requireSameInputs(bundle, data);
     context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
@@ -93,7 +102,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
     try {
       evaluation =
           bundle.externalOnnx().isPresent()
-              ? evaluateExternal(bundle, data)
+              ? evaluateExternal(bundle, data, onnxRuntime)
               : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
     } catch (OutOfMemoryError e) {
       throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
@@ -123,7 +132,11 @@ public final class EvaluateStep extends Step<EvaluateResult> {
                 plan.loaded(), data, plan.config().gate().trainingSeeds(), context.progress())
             : List.of();
     // The data gate's input: the profile of the training and test rows as loaded.
-    DataProfile profile = DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION);
+    DataProfile profile =
+        trained
+            .flatMap(DataHandOver.Handed::profile)
+            .flatMap(EvaluateStep::computed)
+            .orElseGet(() -> DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION));
     EvaluationFiles.Context files =
         new EvaluationFiles.Context(
             plan.config(),
@@ -169,6 +182,21 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         tracked);
   }
 
+  /**
+   * The profile train computed meanwhile, once done; empty when that failed (then it is computed
+   * here, and fails here if it must).
+   */
+  private static Optional<DataProfile> computed(Future<DataProfile> profile) {
+    try {
+      return Optional.of(profile.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | CancellationException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The files the evaluation directory holds, in report order. */
   private List<String> written() {
     List<String> files =
@@ -197,7 +225,8 @@ public final class EvaluateStep extends Step<EvaluateResult> {
    * Scores the test rows with the exported model of {@code trainer: external}, through ONNX
    * Runtime.
    */
-  private Evaluation evaluateExternal(ModelBundle bundle, LoadedData data)
+  private Evaluation evaluateExternal(
+      ModelBundle bundle, LoadedData data, CompletableFuture<Void> onnxRuntime)
       throws BadInputException, EnvironmentException {
     String display = Workspace.display(bundle.dir());
     byte[] onnx;
@@ -207,6 +236,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
       throw new EnvironmentException(
           "cannot read the model in " + display + ": " + e.getMessage(), e);
     }
+    OnnxRuntimeLibrary.awaitStart(onnxRuntime);
     OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
     try (OnnxScorer scorer = OnnxScorer.load(onnx, bundle.spec())) {
       return ExternalEvaluation.evaluate(plan.config(), bundle.spec(), scorer, data.test());

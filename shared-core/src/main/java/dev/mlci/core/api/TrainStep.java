@@ -1,9 +1,11 @@
 package dev.mlci.core.api;
 
 import dev.mlci.core.config.ModelConfig;
+import dev.mlci.core.config.Task;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.external.ExternalModel;
@@ -19,10 +21,13 @@ import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
 import dev.mlci.core.train.ModelTraining;
 import dev.mlci.core.train.TrainedModel;
+import dev.mlci.format.profile.DataProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 
 /**
  * {@code mlci train}: trains the model and writes the model directory, then starts the model's
@@ -48,21 +53,33 @@ public final class TrainStep extends Step<TrainResult> {
   @Override
   protected TrainResult run() throws MlciException {
     handOver.clear();
-    LoadedData[] read = new LoadedData[1];
+    Read read = new Read();
     TrainResult result = train(read);
-    handOver.offer(plan.workspace().repository(), plan.loaded().sha256(), read[0]);
+    handOver.offer(plan.workspace().repository(), plan.loaded().sha256(), read.data, read.profile);
     return result;
   }
 
-  private TrainResult train(LoadedData[] read) throws MlciException {
+  /** What the step read, for the hand-over: the data, and its profile when computed meanwhile. */
+  private static final class Read {
+    LoadedData data;
+    FutureTask<DataProfile> profile;
+  }
+
+  private TrainResult train(Read read) throws MlciException {
     Workspace ws = plan.workspace();
     StepOutput output =
         StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
+    // trainer: external scores the command's model through ONNX Runtime: started while the data
+    // is read and the command runs.
+    CompletableFuture<Void> onnxRuntime =
+        plan.config().model().isExternal()
+            ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
+            : null;
     LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
-    read[0] = data;
+    read.data = data;
     context.progress().info(describe(data));
-    if (plan.config().model().isExternal()) {
-      return trainExternal(output, data);
+    if (onnxRuntime != null) {
+      return trainExternal(output, data, onnxRuntime, read);
     }
     List<RunData.MetricPoint> curve = new ArrayList<>();
     TrainedModel trained;
@@ -96,10 +113,22 @@ public final class TrainStep extends Step<TrainResult> {
    * {@code trainer: external}: runs the repository's own command, checks its ONNX model and writes
    * it as a model directory that evaluate, gate and containerize read like any other.
    */
-  private TrainResult trainExternal(StepOutput output, LoadedData data) throws MlciException {
+  private TrainResult trainExternal(
+      StepOutput output, LoadedData data, CompletableFuture<Void> onnxRuntime, Read read)
+      throws MlciException {
     Workspace ws = plan.workspace();
-    OnnxRuntimeLibrary.useCached(ContainerizeStep.cacheDir(context.env()));
-    ExternalModel trained = ExternalTraining.train(plan.loaded(), data, context.progress());
+    // While the command runs, the data profile the next evaluate step of this engine writes (mlci
+    // run): the same data, the same profile, computed on a core the command leaves idle.
+    boolean classification = plan.config().task() == Task.CLASSIFICATION;
+    Runnable meanwhile =
+        () -> {
+          read.profile = new FutureTask<>(() -> DataProfiles.of(data, classification));
+          Thread t = new Thread(read.profile, "mlci-data-profile");
+          t.setDaemon(true);
+          t.start();
+        };
+    ExternalModel trained =
+        ExternalTraining.train(plan.loaded(), data, context.progress(), onnxRuntime, meanwhile);
     Optional<GitInfo> git = GitInfo.of(ws.repository());
     String[] digest = new String[1];
     output.write(

@@ -2,7 +2,9 @@ package dev.mlci.core.eval;
 
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
 import dev.mlci.format.ModelFormat;
@@ -12,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -105,9 +109,17 @@ public final class EvaluationFiles {
         pc.put("support", support);
       }
       ObjectNode trainCounts = root.putObject("train_class_counts");
+      // One pass, labels only (a row made per training row and class cost 0.1-0.3 s per 100k).
+      Map<String, Long> train = new HashMap<>();
+      List<DataRow> rows = context.data().train();
+      for (int i = 0; i < rows.size(); i++) {
+        String label = rows instanceof Rows r ? r.label(i) : rows.get(i).label();
+        if (label != null) {
+          train.merge(label, 1L, Long::sum);
+        }
+      }
       for (String c : p.classes()) {
-        trainCounts.put(
-            c, context.data().train().stream().filter(r -> c.equals(r.label())).count());
+        trainCounts.put(c, train.getOrDefault(c, 0L));
       }
       ArrayNode matrix = root.putArray("confusion_matrix");
       for (long[] row : cm) {

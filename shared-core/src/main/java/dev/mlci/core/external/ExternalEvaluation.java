@@ -3,6 +3,7 @@ package dev.mlci.core.external;
 import dev.mlci.core.config.Metric;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.eval.ClassificationMetrics;
 import dev.mlci.core.eval.ClassificationPredictions;
 import dev.mlci.core.eval.Evaluation;
@@ -24,15 +25,21 @@ public final class ExternalEvaluation {
       throws OnnxModelException {
     List<Metric> metrics =
         config.metrics().stream().map(id -> Metric.byId(id).orElseThrow()).toList();
-    List<String> ids = test.stream().map(DataRow::id).toList();
+    // The loader's rows read from its columns: no row made per id or label.
+    Rows columns = test instanceof Rows r ? r : null;
+    int n = test.size();
+    String[] idArray = new String[n];
+    for (int i = 0; i < n; i++) {
+      idArray[i] = columns != null ? columns.id(i) : test.get(i).id();
+    }
+    List<String> ids = List.of(idArray);
     OnnxScorer.Scores scores = scorer.score(test);
     if (spec.target().isClassification()) {
       List<String> classes = spec.target().classes();
-      int n = test.size();
       int[] truth = new int[n];
       int[] guess = new int[n];
       for (int i = 0; i < n; i++) {
-        truth[i] = classes.indexOf(test.get(i).label());
+        truth[i] = classes.indexOf(columns != null ? columns.label(i) : test.get(i).label());
         guess[i] =
             scores.labels() != null
                 ? classes.indexOf(scores.labels()[i])
@@ -44,7 +51,10 @@ public final class ExternalEvaluation {
               ids, classes, truth, guess, scores.probabilities(), true, positive);
       return new Evaluation(p, ClassificationMetrics.compute(metrics, p, null), List.of());
     }
-    double[] truth = test.stream().mapToDouble(DataRow::target).toArray();
+    double[] truth = new double[n];
+    for (int i = 0; i < n; i++) {
+      truth[i] = columns != null ? columns.target(i) : test.get(i).target();
+    }
     RegressionPredictions p = new RegressionPredictions(ids, truth, scores.values());
     return new Evaluation(p, RegressionMetrics.compute(metrics, p, null), List.of());
   }

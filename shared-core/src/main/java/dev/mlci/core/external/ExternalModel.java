@@ -1,6 +1,8 @@
 package dev.mlci.core.external;
 
 import dev.mlci.format.FeatureSpec;
+import dev.mlci.format.onnx.OnnxGraph;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +16,8 @@ import java.util.Optional;
  * @param scriptMetrics the command's own numbers from {@code metrics.json} (tracked, never gated)
  * @param parity the parity check, when the command wrote {@code train_predictions.csv}
  * @param inputForm which input form the model takes
+ * @param columnInputs the ONNX inputs of the per-column form (MLmodel's signature); empty for one
+ *     tensor
  * @param trainingExamples rows handed to the command
  */
 public record ExternalModel(
@@ -23,6 +27,7 @@ public record ExternalModel(
     Map<String, Double> scriptMetrics,
     Optional<Parity> parity,
     String inputForm,
+    List<OnnxGraph.ColumnInput> columnInputs,
     int trainingExamples) {
   public ExternalModel {
     Objects.requireNonNull(onnx, "onnx");
@@ -31,5 +36,6 @@ public record ExternalModel(
     scriptMetrics = Map.copyOf(scriptMetrics);
     Objects.requireNonNull(parity, "parity");
     Objects.requireNonNull(inputForm, "inputForm");
+    columnInputs = List.copyOf(columnInputs);
   }
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -62,6 +67,22 @@ public final class ExternalTraining {
    */
   public static ExternalModel train(LoadedConfig loaded, LoadedData data, ProgressListener progress)
       throws BadInputException, EnvironmentException {
+    return train(loaded, data, progress, CompletableFuture.completedFuture(null), () -> {});
+  }
+
+  /**
+   * {@link #train(LoadedConfig, LoadedData, ProgressListener)} with ONNX Runtime being started in
+   * the background ({@link OnnxRuntimeLibrary#startInBackground}): waited for only once the command
+   * has exited. {@code meanwhile} runs as the command starts, to start work of the caller's that
+   * does not need the model (it must not block).
+   */
+  public static ExternalModel train(
+      LoadedConfig loaded,
+      LoadedData data,
+      ProgressListener progress,
+      CompletableFuture<Void> onnxRuntime,
+      Runnable meanwhile)
+      throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String command = config.model().command().orElseThrow();
     List<String> argv;
@@ -79,7 +100,7 @@ public final class ExternalTraining {
       throw new EnvironmentException("cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
-      return run(loaded, data, spec, argv, work, progress);
+      return run(loaded, data, spec, argv, work, progress, onnxRuntime, meanwhile);
     } finally {
       deleteTree(work);
     }
@@ -91,7 +112,9 @@ public final class ExternalTraining {
       FeatureSpec spec,
       List<String> argv,
       Path work,
-      ProgressListener progress)
+      ProgressListener progress,
+      CompletableFuture<Void> onnxRuntime,
+      Runnable meanwhile)
       throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
@@ -136,8 +159,11 @@ public final class ExternalTraining {
     env.put("MLCI_SEED", Long.toString(config.model().seed()));
     env.put("MLCI_OUTPUT", output.toString());
     String prefix = "[" + Path.of(argv.get(argv.size() > 1 ? 1 : 0)).getFileName() + "] ";
+    // While the command runs (on the other core): the training rows by id, for the parity check.
+    FutureTask<Map<String, Integer>> ids = background("mlci-parity-ids", () -> idIndex(data));
     progress.start("training: " + String.join(" ", argv), -1, "");
     CommandRun run;
+    meanwhile.run();
     try {
       run =
           CommandRun.run(
@@ -183,8 +209,20 @@ public final class ExternalTraining {
       throw new EnvironmentException("cannot read model.onnx: " + e.getMessage(), e);
     }
     Map<String, Double> metrics = scriptMetrics(loaded, output.resolve("metrics.json"));
+    Path nativeFile = output.resolve(Parity.FILE);
+    boolean classification = spec.target().isClassification();
+    List<String> classes = classification ? spec.target().classes() : List.of("prediction");
+    // The native scores are read while ONNX Runtime scores the same rows.
+    FutureTask<NativeScores> nativeScores =
+        Files.exists(nativeFile)
+            ? background(
+                "mlci-parity-read",
+                () -> readNative(loaded, nativeFile, classes, classification, result(ids)))
+            : null;
     long checking = System.nanoTime();
-    try (OnnxScorer scorer = OnnxScorer.load(onnx, spec)) {
+    OnnxRuntimeLibrary.awaitStart(onnxRuntime);
+    // One ONNX Runtime thread: the other core reads train_predictions.csv meanwhile.
+    try (OnnxScorer scorer = OnnxScorer.load(onnx, spec, 1)) {
       OnnxScorer.Scores scores = scorer.score(data.train());
       progress.info(
           "scored the "
@@ -193,9 +231,9 @@ public final class ExternalTraining {
               + seconds(checking)
               + " (signature, classes, finite outputs)");
       Optional<Parity> parity = Optional.empty();
-      Path native_ = output.resolve(Parity.FILE);
-      if (Files.exists(native_)) {
-        parity = Optional.of(parity(loaded, data, spec, scores, native_));
+      if (nativeScores != null) {
+        parity =
+            Optional.of(compare(loaded, classes, classification, scores, result(nativeScores)));
         progress.info(
             "parity: the ONNX model matches the native model on "
                 + parity.get().rows()
@@ -206,10 +244,66 @@ public final class ExternalTraining {
                 + ")");
       }
       return new ExternalModel(
-          onnx, spec, run, metrics, parity, scorer.inputForm(), data.train().size());
+          onnx,
+          spec,
+          run,
+          metrics,
+          parity,
+          scorer.inputForm(),
+          scorer.columnInputs(),
+          data.train().size());
     } catch (OnnxModelException e) {
       throw bad(loaded, e.getMessage(), e.fix());
+    } finally {
+      if (nativeScores != null) {
+        nativeScores.cancel(true);
+      }
+      ids.cancel(true);
     }
+  }
+
+  /** Work started in a daemon thread, its outcome read with {@link #result}. */
+  private static <T> FutureTask<T> background(String name, Callable<T> work) {
+    FutureTask<T> task = new FutureTask<>(work);
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.start();
+    return task;
+  }
+
+  /** The outcome of {@link #background} work: its value, or what it threw. */
+  private static <T> T result(FutureTask<T> task) throws BadInputException, EnvironmentException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while checking the command's model", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BadInputException b) {
+        throw b;
+      }
+      if (cause instanceof EnvironmentException env) {
+        throw env;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new EnvironmentException("cannot check the command's model: " + cause, cause);
+    }
+  }
+
+  /** Training row by id: the id alone, from the loader's columns, not a copy of every cell. */
+  private static Map<String, Integer> idIndex(LoadedData data) {
+    List<DataRow> train = data.train();
+    Map<String, Integer> index = new HashMap<>(train.size() * 2);
+    for (int i = 0; i < train.size(); i++) {
+      index.put(train instanceof Rows r ? r.id(i) : train.get(i).id(), i);
+    }
+    return index;
   }
 
   /** The file the training rows come from: data.path, or data.train. */
@@ -254,27 +348,36 @@ public final class ExternalTraining {
   }
 
   /**
-   * Compares the command's native scores with the ONNX model's on the same training rows. The file
-   * holds {@code id} and, for classification, one column per class named as in {@code MLCI_CLASSES}
-   * (probabilities; an optional {@code label} column), for regression a {@code prediction} column.
+   * The command's native scores on the training rows, as read from {@code train_predictions.csv}:
+   * per record of the file, its training row, its id and record number, its scores (in {@code
+   * classes} order) and, when the file has a {@code label} column, its label.
    */
-  static Parity parity(
-      LoadedConfig loaded, LoadedData data, FeatureSpec spec, OnnxScorer.Scores onnx, Path file)
-      throws BadInputException {
-    Map<String, Integer> index = new HashMap<>(data.train().size() * 2);
-    List<DataRow> train = data.train();
-    for (int i = 0; i < train.size(); i++) {
-      // The id alone, from the loader's columns: not a copy of every cell of the row.
-      index.put(train instanceof Rows r ? r.id(i) : train.get(i).id(), i);
+  private record NativeScores(
+      int[] trainRow, String[] ids, long[] records, double[] scores, String[] labels) {
+    int rows() {
+      return trainRow.length;
     }
-    boolean classification = spec.target().isClassification();
-    List<String> classes = classification ? spec.target().classes() : List.of("prediction");
-    // Only the worst rows are described (text is built for those alone, not for every row).
-    PriorityQueue<Diff> worstRows =
-        new PriorityQueue<>(WORST_ROWS + 1, Comparator.comparingDouble(Diff::d));
-    int mismatches = 0;
-    String firstMismatch = null;
-    double max = 0;
+  }
+
+  /**
+   * Reads {@code train_predictions.csv}: {@code id} and, for classification, one column per class
+   * named as in {@code MLCI_CLASSES} (probabilities; an optional {@code label} column), for
+   * regression a {@code prediction} column.
+   */
+  private static NativeScores readNative(
+      LoadedConfig loaded,
+      Path file,
+      List<String> classes,
+      boolean classification,
+      Map<String, Integer> index)
+      throws BadInputException {
+    int k = classes.size();
+    int capacity = Math.max(16, index.size());
+    int[] trainRow = new int[capacity];
+    String[] ids = new String[capacity];
+    long[] records = new long[capacity];
+    double[] scores = new double[capacity * k];
+    String[] labels = null;
     int rows = 0;
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         CSVParser parser =
@@ -294,9 +397,19 @@ public final class ExternalTraining {
       }
       int idAt = header.indexOf("id");
       int[] classAt = classes.stream().mapToInt(header::indexOf).toArray();
-      int labelAt = classification && onnx.labels() != null ? header.indexOf("label") : -1;
+      int labelAt = classification ? header.indexOf("label") : -1;
+      if (labelAt >= 0) {
+        labels = new String[capacity];
+      }
       for (CSVRecord rec : parser) {
-        rows++;
+        if (rows == trainRow.length) {
+          int grown = rows * 2;
+          trainRow = Arrays.copyOf(trainRow, grown);
+          ids = Arrays.copyOf(ids, grown);
+          records = Arrays.copyOf(records, grown);
+          scores = Arrays.copyOf(scores, grown * k);
+          labels = labels == null ? null : Arrays.copyOf(labels, grown);
+        }
         String id = rec.get(idAt);
         Integer i = index.get(id);
         if (i == null) {
@@ -310,13 +423,9 @@ public final class ExternalTraining {
                   + "', which is not a training row.",
               "write the ids of MLCI_TRAIN_DATA's id column (MLCI_ID).");
         }
-        double worst = 0;
-        int worstClass = 0;
-        double worstNative = 0;
-        for (int c = 0; c < classes.size(); c++) {
-          double nat;
+        for (int c = 0; c < k; c++) {
           try {
-            nat = Double.parseDouble(rec.get(classAt[c]));
+            scores[rows * k + c] = Double.parseDouble(rec.get(classAt[c]));
           } catch (NumberFormatException e) {
             throw bad(
                 loaded,
@@ -330,44 +439,89 @@ public final class ExternalTraining {
                     + "' is not a number.",
                 "write the native model's scores as numbers.");
           }
-          double ort = classification ? onnx.probabilities()[i][c] : onnx.values()[i];
-          double d = Math.abs(nat - ort);
-          if (!(d <= worst)) {
-            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-            worstClass = c;
-            worstNative = nat;
-          }
         }
-        max = Math.max(max, worst);
-        if (worstRows.size() < WORST_ROWS || worst > worstRows.peek().d()) {
-          worstRows.add(new Diff(worst, id, rec.getRecordNumber(), i, worstClass, worstNative));
-          if (worstRows.size() > WORST_ROWS) {
-            worstRows.poll();
-          }
+        if (labels != null) {
+          labels[rows] = rec.get(labelAt);
         }
-        if (labelAt >= 0 && !rec.get(labelAt).equals(onnx.labels()[i])) {
-          mismatches++;
-          if (firstMismatch == null) {
-            firstMismatch =
-                "id "
-                    + id
-                    + " ("
-                    + Parity.FILE
-                    + " row "
-                    + rec.getRecordNumber()
-                    + "): native label '"
-                    + rec.get(labelAt)
-                    + "' vs ONNX '"
-                    + onnx.labels()[i]
-                    + "'";
-          }
-        }
+        trainRow[rows] = i;
+        ids[rows] = id;
+        records[rows] = rec.getRecordNumber();
+        rows++;
       }
     } catch (IOException | RuntimeException e) {
       throw bad(
           loaded,
           Parity.FILE + " cannot be read as CSV: " + e.getMessage() + ".",
           "write a CSV with a header row: id, then the scores.");
+    }
+    return new NativeScores(
+        Arrays.copyOf(trainRow, rows),
+        Arrays.copyOf(ids, rows),
+        Arrays.copyOf(records, rows),
+        Arrays.copyOf(scores, rows * k),
+        labels == null ? null : Arrays.copyOf(labels, rows));
+  }
+
+  /**
+   * Compares the command's native scores with the ONNX model's on the same training rows; fails
+   * naming the worst rows when a label disagrees or a score differs by more than {@link
+   * Parity#TOLERANCE}.
+   */
+  private static Parity compare(
+      LoadedConfig loaded,
+      List<String> classes,
+      boolean classification,
+      OnnxScorer.Scores onnx,
+      NativeScores nat)
+      throws BadInputException {
+    int k = classes.size();
+    boolean compareLabels = classification && onnx.labels() != null && nat.labels() != null;
+    // Only the worst rows are described (text is built for those alone, not for every row).
+    PriorityQueue<Diff> worstRows =
+        new PriorityQueue<>(WORST_ROWS + 1, Comparator.comparingDouble(Diff::d));
+    int mismatches = 0;
+    String firstMismatch = null;
+    double max = 0;
+    for (int row = 0; row < nat.rows(); row++) {
+      int i = nat.trainRow()[row];
+      double worst = 0;
+      int worstClass = 0;
+      double worstNative = 0;
+      for (int c = 0; c < k; c++) {
+        double score = nat.scores()[row * k + c];
+        double ort = classification ? onnx.probabilities()[i][c] : onnx.values()[i];
+        double d = Math.abs(score - ort);
+        if (!(d <= worst)) {
+          worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+          worstClass = c;
+          worstNative = score;
+        }
+      }
+      max = Math.max(max, worst);
+      if (worstRows.size() < WORST_ROWS || worst > worstRows.peek().d()) {
+        worstRows.add(
+            new Diff(worst, nat.ids()[row], nat.records()[row], i, worstClass, worstNative));
+        if (worstRows.size() > WORST_ROWS) {
+          worstRows.poll();
+        }
+      }
+      if (compareLabels && !nat.labels()[row].equals(onnx.labels()[i])) {
+        mismatches++;
+        if (firstMismatch == null) {
+          firstMismatch =
+              "id "
+                  + nat.ids()[row]
+                  + " ("
+                  + Parity.FILE
+                  + " row "
+                  + nat.records()[row]
+                  + "): native label '"
+                  + nat.labels()[row]
+                  + "' vs ONNX '"
+                  + onnx.labels()[i]
+                  + "'";
+        }
+      }
     }
     List<Diff> sorted = new ArrayList<>(worstRows);
     sorted.sort(Comparator.comparingDouble(Diff::d).reversed());
@@ -394,7 +548,7 @@ public final class ExternalTraining {
               + " handling of a custom step) and compare onnxruntime's output with the native model"
               + " in the script.");
     }
-    return new Parity(rows, max, worst);
+    return new Parity(nat.rows(), max, worst);
   }
 
   /**

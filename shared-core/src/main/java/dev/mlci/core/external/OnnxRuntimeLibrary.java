@@ -1,6 +1,7 @@
 package dev.mlci.core.external;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.mlci.format.onnx.OnnxGraph;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarEntry;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -64,6 +66,44 @@ public final class OnnxRuntimeLibrary {
     Optional<Path> dir = unpack(cacheRoot);
     dir.ifPresent(d -> System.setProperty(PROPERTY, d.toString()));
     return dir;
+  }
+
+  /**
+   * Starts ONNX Runtime in a background thread, as its first use would ({@link #useCached}, then
+   * its native library and environment), for a step that will need it once a model exists: the
+   * training command or the data is read meanwhile, on the other core. Wait for the returned future
+   * before the step's first use; it never fails (a failure is met again, and reported, by that
+   * use).
+   */
+  public static CompletableFuture<Void> startInBackground(Path cacheRoot) {
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                useCached(cacheRoot);
+                OnnxGraph.start();
+              } catch (RuntimeException e) {
+                // Met again by the first use, which reports it.
+              } finally {
+                started.complete(null);
+              }
+            },
+            "mlci-onnxruntime-start");
+    t.setDaemon(true);
+    t.start();
+    return started;
+  }
+
+  /** Waits for {@link #startInBackground}; an interrupt is kept for the caller to notice. */
+  public static void awaitStart(CompletableFuture<Void> started) {
+    try {
+      started.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // Never completed exceptionally.
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mlci.core.external;
 
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.format.Digests;
 import dev.mlci.format.FeatureSpec;
 import java.io.BufferedOutputStream;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.commons.csv.CSVFormat;
 
 /**
@@ -69,23 +72,44 @@ final class TrainingRows {
         source
             .filter(s -> s.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
             .flatMap(s -> Source.read(s, data, header, idColumn, hashIds));
-    int copied = 0;
     byte[][] na =
         naValues.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    int copied = rows(csv, header, data, spec, raw.orElse(null), na);
+    // The copy counts only if the bytes were those mlci read (checked on the other core while
+    // copying); otherwise every row is written again from the parsed values.
+    if (raw.isPresent() && !raw.get().unchanged()) {
+      copied = rows(csv, header, data, spec, null, na);
+    }
+    return new Written(data.train().size(), copied);
+  }
+
+  /** Writes the file: rows copied from {@code raw} where they can be, or all formatted. */
+  private static int rows(
+      Path csv, List<String> header, LoadedData data, FeatureSpec spec, Source raw, byte[][] na)
+      throws IOException {
+    int copied = 0;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 16)) {
       out.write(FORMAT.format(header.toArray()).getBytes(StandardCharsets.UTF_8));
       out.write('\n');
-      Cursor cursor = raw.map(Cursor::new).orElse(null);
-      for (DataRow row : data.train()) {
-        if (cursor != null && cursor.copy(row, na, out)) {
+      Cursor cursor = raw == null ? null : new Cursor(raw);
+      List<DataRow> train = data.train();
+      // The loader's rows give the file row and id from its columns: a row (a copy of its cells)
+      // is made only for a row written from the parsed values.
+      Rows columns = train instanceof Rows r ? r : null;
+      for (int i = 0; i < train.size(); i++) {
+        DataRow made = columns == null ? train.get(i) : null;
+        int fileRow = made != null ? made.row() : columns.frame().fileRow(columns.frameRow(i));
+        String id = made != null ? made.id() : columns.id(i);
+        if (cursor != null && cursor.copy(fileRow, id, na, out)) {
           copied++;
         } else {
+          DataRow row = made != null ? made : train.get(i);
           out.write(formatted(row, data, spec).getBytes(StandardCharsets.UTF_8));
           out.write('\n');
         }
       }
     }
-    return new Written(data.train().size(), copied);
+    return copied;
   }
 
   /** The row as mlci parsed it, one RFC 4180 record (no line separator). */
@@ -116,7 +140,25 @@ final class TrainingRows {
    * @param columns for each output column after the id: the source field index
    * @param idField the source field of the id column, or -1 when ids are mlci's content hashes
    */
-  private record Source(byte[] bytes, int start, int width, int idField, int[] columns) {
+  private record Source(
+      byte[] bytes,
+      int start,
+      int width,
+      int idField,
+      int[] columns,
+      FutureTask<Boolean> digestMatches) {
+    /** Whether the bytes hash to the SHA-256 mlci checked when it read them. */
+    boolean unchanged() throws IOException {
+      try {
+        return digestMatches.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while checking " + e.getMessage());
+      } catch (ExecutionException e) {
+        return false;
+      }
+    }
+
     static Optional<Source> read(
         Path file, LoadedData data, List<String> header, String idName, boolean hashIds) {
       String display = data.train().isEmpty() ? null : data.train().get(0).file();
@@ -134,9 +176,14 @@ final class TrainingRows {
       } catch (IOException | OutOfMemoryError e) {
         return Optional.empty();
       }
-      if (!Digests.sha256Hex(bytes).equals(sha.get())) {
-        return Optional.empty(); // changed since it was read: the parsed values are what counts
-      }
+      // Changed since it was read: the parsed values are what counts. Hashed while the rows are
+      // copied (unchanged()).
+      String expected = sha.get();
+      FutureTask<Boolean> digestMatches =
+          new FutureTask<>(() -> Digests.sha256Hex(bytes).equals(expected));
+      Thread hashing = new Thread(digestMatches, "mlci-train-data-sha256");
+      hashing.setDaemon(true);
+      hashing.start();
       int start =
           bytes.length >= 3
                   && (bytes[0] & 0xff) == 0xEF
@@ -170,7 +217,8 @@ final class TrainingRows {
       if (!hashIds && idField < 0) {
         return Optional.empty();
       }
-      return Optional.of(new Source(bytes, records.position, names.size(), idField, columns));
+      return Optional.of(
+          new Source(bytes, records.position, names.size(), idField, columns, digestMatches));
     }
   }
 
@@ -190,18 +238,18 @@ final class TrainingRows {
      * Copies {@code row}'s cells from its source record, or returns false (nothing written) when a
      * cell needs mlci's parsed value or the source does not line up (then no later row is copied).
      */
-    boolean copy(DataRow row, byte[][] na, OutputStream out) throws IOException {
+    boolean copy(int fileRow, String id, byte[][] na, OutputStream out) throws IOException {
       if (broken) {
         return false;
       }
-      while (this.row < row.row()) {
+      while (this.row < fileRow) {
         if (!records.next()) {
           broken = true;
           return false;
         }
         this.row++;
       }
-      if (this.row != row.row() || records.fields != source.width()) {
+      if (this.row != fileRow || records.fields != source.width()) {
         broken = true;
         return false;
       }
@@ -213,9 +261,9 @@ final class TrainingRows {
       int[] e = records.ends;
       if (source.idField() >= 0) {
         int f = source.idField();
-        if (!equalsAscii(b, s[f], e[f], row.id())) {
+        if (!equalsAscii(b, s[f], e[f], id)) {
           // Padded ids differ from the trimmed value, which is what the script must see.
-          if (!new String(b, s[f], e[f] - s[f], StandardCharsets.UTF_8).trim().equals(row.id())) {
+          if (!new String(b, s[f], e[f] - s[f], StandardCharsets.UTF_8).trim().equals(id)) {
             broken = true;
           }
           return false;
@@ -236,7 +284,7 @@ final class TrainingRows {
       if (source.idField() >= 0) {
         out.write(b, s[source.idField()], e[source.idField()] - s[source.idField()]);
       } else {
-        out.write(FORMAT.format(row.id()).getBytes(StandardCharsets.UTF_8));
+        out.write(FORMAT.format(id).getBytes(StandardCharsets.UTF_8));
       }
       for (int f : columns) {
         out.write(',');

@@ -13,13 +13,10 @@ import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
 import dev.mlci.format.ModelFormat;
 import dev.mlci.format.ServingSpec;
-import dev.mlci.format.onnx.OnnxGraph;
-import dev.mlci.format.onnx.OnnxModelException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -75,20 +72,10 @@ public final class ExternalModelDirectory {
     String partial = Checksums.digest(dir);
     Files.writeString(
         dir.resolve(ModelFormat.MLMODEL),
-        MlModelFile.renderOnnx(spec, "1.16.0", partial, columnInputs(model)),
+        MlModelFile.renderOnnx(spec, "1.16.0", partial, model.columnInputs()),
         StandardCharsets.UTF_8);
     Checksums.write(dir);
     return Checksums.digest(dir);
-  }
-
-  /** The ONNX inputs of the per-column form, for MLmodel's signature; empty for one tensor. */
-  private static List<OnnxGraph.ColumnInput> columnInputs(ExternalModel model) throws IOException {
-    try (OnnxGraph graph = OnnxGraph.load(model.onnx(), model.spec())) {
-      return graph.columnInputs();
-    } catch (OnnxModelException e) {
-      // Training loaded and checked this very model moments ago.
-      throw new IOException("model.onnx no longer loads: " + e.getMessage(), e);
-    }
   }
 
   /** The command's record for {@code run.json} and provenance: argv, exit, duration, last lines. */

@@ -176,6 +176,42 @@ class ExternalTrainingTest {
     assertThat(lines).hasSizeGreaterThan(20);
   }
 
+  /**
+   * {@code mlci run}'s one engine checks the model and profiles the data while the command runs:
+   * the evaluation (predictions, metrics, the bundle's data profile) is the one separate steps
+   * make.
+   */
+  @Test
+  void trainThenEvaluate_inOneEngine_evaluatesAsSeparateSteps() throws Exception {
+    Path repo = repo("classification", "python3 fixture.py --parity agree", "");
+    Plan plan = plan(repo);
+    Mlci one = mlci();
+    one.train(plan);
+    EvaluateResult together = one.evaluate(plan);
+    assertThat(progress).anyMatch(l -> l.contains("not read again"));
+    Path eval = plan.workspace().evalDir();
+    String predictions = Files.readString(eval.resolve("predictions.csv"));
+    JsonNode profile = bundle(eval).get("data_profile");
+
+    mlci().train(plan);
+    progress.clear();
+    EvaluateResult apart = mlci().evaluate(plan);
+
+    assertThat(progress).noneMatch(l -> l.contains("not read again"));
+    assertThat(together.metrics()).isEqualTo(apart.metrics());
+    assertThat(Files.readString(eval.resolve("predictions.csv"))).isEqualTo(predictions);
+    assertThat(profile).isNotNull();
+    assertThat(bundle(eval).get("data_profile")).isEqualTo(profile);
+  }
+
+  private static JsonNode bundle(Path evalDir) throws IOException {
+    try (InputStream in =
+        new java.util.zip.GZIPInputStream(
+            Files.newInputStream(evalDir.resolve("evaluation.mlci.gz")))) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
   @Test
   void train_commandSeesOnlyTrainingRowsAndTheContract() throws Exception {
     Path repo = repo("classification", "python3 fixture.py", "");
