@@ -2,7 +2,9 @@ package dev.mlci.core.eval;
 
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
 import dev.mlci.format.ModelFormat;
@@ -12,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -105,9 +109,13 @@ public final class EvaluationFiles {
         pc.put("support", support);
       }
       ObjectNode trainCounts = root.putObject("train_class_counts");
+      List<DataRow> train = context.data().train();
+      Map<String, Long> trainClasses = new HashMap<>();
+      for (int i = 0; i < train.size(); i++) {
+        trainClasses.merge(Rows.label(train, i), 1L, Long::sum);
+      }
       for (String c : p.classes()) {
-        trainCounts.put(
-            c, context.data().train().stream().filter(r -> c.equals(r.label())).count());
+        trainCounts.put(c, trainClasses.getOrDefault(c, 0L).longValue());
       }
       ArrayNode matrix = root.putArray("confusion_matrix");
       for (long[] row : cm) {

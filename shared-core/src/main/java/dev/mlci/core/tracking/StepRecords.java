@@ -5,6 +5,7 @@ import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataFile;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.gate.GateResult;
 import dev.mlci.core.gate.Interval;
 import dev.mlci.core.gate.RuleResult;
@@ -104,8 +105,8 @@ public final class StepRecords {
     for (DataFile f : data.files()) {
       key.append(f.sha256()).append('\n');
     }
-    for (DataRow r : rows) {
-      key.append(r.id()).append('\n');
+    for (int i = 0; i < rows.size(); i++) {
+      key.append(Rows.id(rows, i)).append('\n');
     }
     String digest = Digests.sha256Hex(key.toString().getBytes(StandardCharsets.UTF_8));
     ObjectNode source = JsonNodeFactory.instance.objectNode();
