@@ -324,13 +324,7 @@ final class CsvStream implements Closeable {
                   quoteFix()));
         }
       } else {
-        while (true) {
-          end = take();
-          if (end == ',' || end == '\n' || end == '\r' || end == EOF) {
-            break;
-          }
-          append(end);
-        }
+        end = unquoted();
       }
       endField(fieldStart, fieldLine, fieldOffset + (quoted ? 1 : 0), fieldLineStart);
       if (inHeader && fieldCount > CsvReader.MAX_COLUMNS) {
@@ -338,6 +332,51 @@ final class CsvStream implements Closeable {
       }
       if (end != ',') {
         return true;
+      }
+    }
+  }
+
+  /**
+   * Reads the rest of an unquoted field into {@link #field}, a run of the buffer at a time, and
+   * returns the byte that ends it (a comma, a line break or EOF), taken as {@link #take} takes it.
+   */
+  private int unquoted() throws IOException, BadInputException {
+    while (true) {
+      if (pos == limit && !fill()) {
+        return EOF;
+      }
+      int from = pos;
+      int p = pos;
+      int chars = 0;
+      byte b = 0;
+      while (p < limit) {
+        b = buf[p];
+        if (b == ',' || b == '\n' || b == '\r') {
+          break;
+        }
+        if ((b & 0xC0) != 0x80) {
+          chars++;
+        }
+        p++;
+      }
+      int n = p - from;
+      if (n > 0) {
+        if (fieldLength + n > field.length) {
+          field = Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + n));
+        }
+        System.arraycopy(buf, from, field, fieldLength, n);
+        for (int i = from; i < p && fieldAscii; i++) {
+          fieldAscii = buf[i] >= 0;
+        }
+        fieldLength += n;
+        pos = p;
+        lineChars += chars;
+        if (lineChars > CsvReader.MAX_LINE_CHARS) {
+          throw lineTooLong();
+        }
+      }
+      if (p < limit) {
+        return take();
       }
     }
   }
