@@ -22,7 +22,13 @@ trainer="${TRAINER:-logistic}"
 if [ "$quick" = 1 ]; then rows="${ROWS:-2000}"; fi
 rm -rf "$work" && mkdir -p "$work/repo/data"
 
-python3 "$root/bench/train-evaluate/generate.py" "$work/repo/data/bench.csv" "$rows"
+# The generated file is kept per size in bench/out/data (10 M rows take minutes to write) and linked in.
+data="$root/bench/out/data/bench-$rows.csv"
+if [ ! -s "$data" ]; then
+  mkdir -p "$root/bench/out/data"
+  python3 "$root/bench/train-evaluate/generate.py" "$data.tmp" "$rows" && mv "$data.tmp" "$data"
+fi
+ln "$data" "$work/repo/data/bench.csv" 2>/dev/null || cp "$data" "$work/repo/data/bench.csv"
 cat > "$work/repo/ml.yaml" <<YAML
 name: bench-logistic
 task: classification
