@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.mlci.core.data.DataRow;
+import dev.mlci.core.data.Rows;
 import dev.mlci.core.data.TribuoData;
 import dev.mlci.format.FeatureSpec;
 import java.util.HashMap;
@@ -83,17 +84,43 @@ record FitInput<T extends Output<T>>(
     Map<String, T> labels = new HashMap<>();
     double[] encoded = new double[(int) ((long) n * d)];
     String targetName = spec.target().name();
+    // The loader's rows are columns (Rows): read the cells, no DataRow per row.
+    Rows columns = rows instanceof Rows r ? r : null;
+    int width = spec.columns().size();
+    double[] numeric = new double[width];
+    String[] categorical = new String[width];
+    String[] rowLabels = classification ? new String[n] : null;
+    double[] rowTargets = classification ? null : new double[n];
     for (int i = 0; i < n; i++) {
-      DataRow row = rows.get(i);
-      double[] v = spec.encode(row.numeric(), row.categorical());
+      String label;
+      double target;
+      double[] v;
+      if (columns != null) {
+        for (int f = 0; f < width; f++) {
+          numeric[f] = columns.numeric(f, i);
+          categorical[f] = columns.level(f, i);
+        }
+        v = spec.encode(numeric, categorical);
+        label = classification ? columns.label(i) : null;
+        target = classification ? Double.NaN : columns.target(i);
+      } else {
+        DataRow row = rows.get(i);
+        v = spec.encode(row.numeric(), row.categorical());
+        label = row.label();
+        target = row.target();
+      }
       System.arraycopy(v, 0, encoded, i * d, d);
       for (int j = 0; j < d; j++) {
         featureMap.add(names[j], v[j]);
       }
-      T output =
-          classification
-              ? labels.computeIfAbsent(row.label(), l -> (T) new Label(l))
-              : (T) new Regressor(targetName, row.target());
+      T output;
+      if (classification) {
+        rowLabels[i] = label;
+        output = labels.computeIfAbsent(label, l -> (T) new Label(l));
+      } else {
+        rowTargets[i] = target;
+        output = (T) new Regressor(targetName, target);
+      }
       outputInfo.observe(output);
     }
     ImmutableFeatureMap features = new ImmutableFeatureMap(featureMap);
@@ -127,13 +154,10 @@ record FitInput<T extends Output<T>>(
       }
       classes = new int[n];
       for (int i = 0; i < n; i++) {
-        classes[i] = classId.get(rows.get(i).label());
+        classes[i] = classId.get(rowLabels[i]);
       }
     } else {
-      targets = new double[n];
-      for (int i = 0; i < n; i++) {
-        targets[i] = rows.get(i).target();
-      }
+      targets = rowTargets;
     }
     return new FitInput<>(
         new DesignMatrix(values, n, d, classes, targets),
