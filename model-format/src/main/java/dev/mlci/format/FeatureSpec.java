@@ -50,7 +50,11 @@ public record FeatureSpec(
 
   /** Length of the encoded vector. */
   public int width() {
-    return columns.stream().mapToInt(ColumnSpec::width).sum();
+    int width = 0;
+    for (ColumnSpec c : columns) { // a loop, not a stream: encode() asks once per row
+      width += c.width();
+    }
+    return width;
   }
 
   /**

@@ -145,8 +145,6 @@ public final class CsvReader {
       this.lines = lines;
     }
 
-    private String[] cells;
-
     /** Bytes of the file (compressed, if it is) read so far. */
     long fileBytesRead() {
       return counted.getByteCount();
@@ -169,8 +167,7 @@ public final class CsvReader {
 
     @Override
     public boolean next() throws IOException, BadInputException {
-      cells = CsvReader.next(this);
-      return cells != null;
+      return CsvReader.advance(this);
     }
 
     @Override
@@ -185,7 +182,12 @@ public final class CsvReader {
 
     @Override
     public String text(int c) {
-      return cells[c];
+      return csv.field(c);
+    }
+
+    @Override
+    public double decimal(int c) {
+      return csv.decimal(c);
     }
 
     @Override
@@ -265,8 +267,13 @@ public final class CsvReader {
 
   /** The next row of {@code opened}, a corrupt compressed stream reported as bad input. */
   static String[] next(Opened opened) throws IOException, BadInputException {
+    return advance(opened) ? opened.csv.current() : null;
+  }
+
+  /** Moves {@code opened} to its next row; a corrupt compressed stream reported as bad input. */
+  static boolean advance(Opened opened) throws IOException, BadInputException {
     try {
-      return opened.csv.next();
+      return opened.csv.advance();
     } catch (ZipException | EOFException | UncheckedIOException e) {
       throw notCompressed(opened.csv.display(), e);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.mlci.core.data;
 
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.Problem;
 import java.io.Closeable;
@@ -41,12 +42,16 @@ final class CsvStream implements Closeable {
   private int lineChars; // characters on it so far
   private long lineStart; // offset of its first byte
 
-  private byte[] field = new byte[256];
+  // The current record: its fields' bytes back to back, where each ends, and the text of those
+  // already decoded (non-ASCII fields at once, to check the UTF-8; ASCII ones when asked for).
+  private byte[] field = new byte[1024];
   private int fieldLength;
   private boolean fieldAscii;
+  private int[] fieldEnd = new int[64];
+  private String[] fieldText = new String[64];
+  private int fieldCount;
 
   private final List<String> header;
-  private final ArrayList<String> record = new ArrayList<>();
   private int rows;
   private int recordLine;
   private CharsetDecoder decoder;
@@ -102,6 +107,25 @@ final class CsvStream implements Closeable {
    *     UTF-8; and, at the end, when there was no data row at all
    */
   String[] next() throws IOException, BadInputException {
+    return advance() ? current() : null;
+  }
+
+  /** The fields of the current record, as text. The array is the caller's. */
+  String[] current() {
+    String[] cells = new String[fieldCount];
+    for (int c = 0; c < fieldCount; c++) {
+      cells[c] = field(c);
+    }
+    return cells;
+  }
+
+  /**
+   * Moves to the next data row, exactly {@code header().size()} fields, read with {@link #field}
+   * and {@link #decimal}; false at the end.
+   *
+   * @throws BadInputException as {@link #next}
+   */
+  boolean advance() throws IOException, BadInputException {
     if (!readRecord()) {
       if (rows == 0) {
         throw new BadInputException(
@@ -112,26 +136,48 @@ final class CsvStream implements Closeable {
                 "the file has a header but no data rows.",
                 "add one row per example below the header."));
       }
-      return null;
+      return false;
     }
     rows++;
-    if (record.size() != header.size()) {
+    if (fieldCount != header.size()) {
       throw new BadInputException(
           Problem.atRow(
                   display,
                   rows,
                   "",
-                  "the row has "
-                      + record.size()
-                      + " fields but the header has "
-                      + header.size()
-                      + ".",
-                  record.size() > header.size()
+                  "the row has " + fieldCount + " fields but the header has " + header.size() + ".",
+                  fieldCount > header.size()
                       ? "quote fields that contain commas (\"a, b\"), or remove the extra fields."
                       : "add the missing fields; leave a field empty (a,,c) to mark a missing value.")
               .onLine(recordLine));
     }
-    return record.toArray(new String[0]);
+    return true;
+  }
+
+  /** The text of field {@code c} of the current record. */
+  String field(int c) {
+    String text = fieldText[c];
+    if (text == null) {
+      int start = c == 0 ? 0 : fieldEnd[c - 1];
+      text = new String(field, start, fieldEnd[c] - start, StandardCharsets.ISO_8859_1);
+      fieldText[c] = text;
+    }
+    return text;
+  }
+
+  /**
+   * Field {@code c} of the current record as a number when its bytes are exactly a plain decimal
+   * ({@link Numbers#isDecimal}: no blanks, no other notation) of finite value, read without making
+   * a String; else NaN, and the caller reads {@link #field} instead.
+   */
+  double decimal(int c) {
+    int start = c == 0 ? 0 : fieldEnd[c - 1];
+    int length = fieldEnd[c] - start;
+    if (!Numbers.isDecimal(field, start, length)) {
+      return Double.NaN;
+    }
+    double value = JavaDoubleParser.parseDouble(field, start, length);
+    return Double.isFinite(value) ? value : Double.NaN;
   }
 
   @Override
@@ -150,7 +196,7 @@ final class CsvStream implements Closeable {
                 "the file is empty.",
                 "write a header row with the column names, then one row per example."));
       }
-      if (record.size() == 1 && record.get(0).isBlank()) {
+      if (fieldCount == 1 && field(0).isBlank()) {
         // A line of blanks: the file may still turn out to be empty.
         firstBlank = firstBlank == 0 ? recordLine : firstBlank;
         continue;
@@ -169,8 +215,8 @@ final class CsvStream implements Closeable {
     }
     List<String> names = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < record.size(); i++) {
-      String name = record.get(i).trim();
+    for (int i = 0; i < fieldCount; i++) {
+      String name = field(i).trim();
       if (name.isEmpty()) {
         throw new BadInputException(
             Problem.atLine(
@@ -212,9 +258,10 @@ final class CsvStream implements Closeable {
                 + " reduce them (e.g. hashing or PCA) upstream."));
   }
 
-  /** Reads one record into {@link #record}; false at the end of the stream. */
+  /** Reads one record into the fields; false at the end of the stream. */
   private boolean readRecord() throws IOException, BadInputException {
-    record.clear();
+    fieldCount = 0;
+    fieldLength = 0;
     int b = peek();
     while (b == '\n' || b == '\r') {
       take();
@@ -226,7 +273,7 @@ final class CsvStream implements Closeable {
     recordLine = line;
     boolean inHeader = header == null;
     while (true) {
-      fieldLength = 0;
+      int fieldStart = fieldLength;
       fieldAscii = true;
       int fieldLine = line;
       long fieldOffset = bytesRead();
@@ -277,20 +324,59 @@ final class CsvStream implements Closeable {
                   quoteFix()));
         }
       } else {
-        while (true) {
-          end = take();
-          if (end == ',' || end == '\n' || end == '\r' || end == EOF) {
-            break;
-          }
-          append(end);
-        }
+        end = unquoted();
       }
-      record.add(fieldString(fieldLine, fieldOffset + (quoted ? 1 : 0), fieldLineStart));
-      if (inHeader && record.size() > CsvReader.MAX_COLUMNS) {
+      endField(fieldStart, fieldLine, fieldOffset + (quoted ? 1 : 0), fieldLineStart);
+      if (inHeader && fieldCount > CsvReader.MAX_COLUMNS) {
         throw tooWide(recordLine);
       }
       if (end != ',') {
         return true;
+      }
+    }
+  }
+
+  /**
+   * Reads the rest of an unquoted field into {@link #field}, a run of the buffer at a time, and
+   * returns the byte that ends it (a comma, a line break or EOF), taken as {@link #take} takes it.
+   */
+  private int unquoted() throws IOException, BadInputException {
+    while (true) {
+      if (pos == limit && !fill()) {
+        return EOF;
+      }
+      int from = pos;
+      int p = pos;
+      int chars = 0;
+      byte b = 0;
+      while (p < limit) {
+        b = buf[p];
+        if (b == ',' || b == '\n' || b == '\r') {
+          break;
+        }
+        if ((b & 0xC0) != 0x80) {
+          chars++;
+        }
+        p++;
+      }
+      int n = p - from;
+      if (n > 0) {
+        if (fieldLength + n > field.length) {
+          field = Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + n));
+        }
+        System.arraycopy(buf, from, field, fieldLength, n);
+        for (int i = from; i < p && fieldAscii; i++) {
+          fieldAscii = buf[i] >= 0;
+        }
+        fieldLength += n;
+        pos = p;
+        lineChars += chars;
+        if (lineChars > CsvReader.MAX_LINE_CHARS) {
+          throw lineTooLong();
+        }
+      }
+      if (p < limit) {
+        return take();
       }
     }
   }
@@ -310,11 +396,22 @@ final class CsvStream implements Closeable {
     }
   }
 
-  private String fieldString(int fieldLine, long fieldOffset, long fieldLineStart)
+  /** Ends the field that started at {@code start} in {@link #field}; decodes it unless ASCII. */
+  private void endField(int start, int fieldLine, long fieldOffset, long fieldLineStart)
       throws BadInputException {
-    if (fieldAscii) {
-      return new String(field, 0, fieldLength, StandardCharsets.ISO_8859_1);
+    if (fieldCount == fieldEnd.length) {
+      fieldEnd = Arrays.copyOf(fieldEnd, fieldCount * 2);
+      fieldText = Arrays.copyOf(fieldText, fieldCount * 2);
     }
+    fieldEnd[fieldCount] = fieldLength;
+    fieldText[fieldCount] =
+        fieldAscii ? null : decode(start, fieldLine, fieldOffset, fieldLineStart);
+    fieldCount++;
+  }
+
+  private String decode(int start, int fieldLine, long fieldOffset, long fieldLineStart)
+      throws BadInputException {
+    int length = fieldLength - start;
     if (decoder == null) {
       decoder =
           StandardCharsets.UTF_8
@@ -323,18 +420,18 @@ final class CsvStream implements Closeable {
               .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
     decoder.reset();
-    ByteBuffer bytes = ByteBuffer.wrap(field, 0, fieldLength);
-    CharBuffer out = CharBuffer.allocate(fieldLength);
+    ByteBuffer bytes = ByteBuffer.wrap(field, start, length);
+    CharBuffer out = CharBuffer.allocate(length);
     CoderResult result = decoder.decode(bytes, out, true);
     if (!result.isError()) {
       result = decoder.flush(out);
     }
     if (result.isError()) {
-      int at = bytes.position();
+      int at = bytes.position() - start;
       int badLine = fieldLine;
       long column = fieldOffset - fieldLineStart + at + 1;
       for (int i = 0; i < at; i++) {
-        if (field[i] == '\n') {
+        if (field[start + i] == '\n') {
           badLine++;
           column = at - i;
         }
@@ -347,7 +444,7 @@ final class CsvStream implements Closeable {
               "",
               String.format(
                   "the file is not UTF-8: byte 0x%02X cannot start or continue a UTF-8 character.",
-                  field[at] & 0xFF),
+                  field[start + at] & 0xFF),
               "save the file as UTF-8 (e.g. 'iconv -f latin1 -t utf-8 in.csv > out.csv')."));
     }
     out.flip();

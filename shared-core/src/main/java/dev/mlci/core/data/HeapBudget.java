@@ -11,8 +11,8 @@ import java.util.Locale;
  * <p>Per row loading keeps 8 bytes per numeric cell, 4 per categorical cell, 8 for the target (or 4
  * for its class), 8 for the row and line numbers, 4 for the train/test index and the id: 8 bytes of
  * a content hash, or the id string itself (about 56 bytes for a short one). While a file is read,
- * each row also holds 8 bytes for its split coordinate and 16 for its content digest (or a hash-map
- * entry for an id column, about 60 bytes).
+ * each row also holds 8 bytes for its split coordinate and 16 for its content digest (or, for an id
+ * column, 16 to 32 bytes of the open-addressing index that checks the ids are unique).
  */
 final class HeapBudget {
   /** The share of the free heap the loaded columns may take; the rest is headroom for the JVM. */
@@ -31,7 +31,7 @@ final class HeapBudget {
   /** Bytes per row while loading (kept and transient). */
   long bytesPerRow() {
     long kept = 8L * numeric + 4L * categorical + 8 + 8 + 4 + (explicitIds ? 56 : 8);
-    long transientBytes = 8 + (explicitIds ? 60 : 24);
+    long transientBytes = 8 + (explicitIds ? 32 : 24);
     return kept + transientBytes;
   }
 

@@ -49,6 +49,48 @@ final class Numbers {
   }
 
   /**
+   * Whether the ASCII bytes {@code b[off, off + len)} are a plain decimal number, as {@link
+   * #isDecimal(String)} (a byte of 0x80 or above never is).
+   */
+  static boolean isDecimal(byte[] b, int off, int len) {
+    int i = off;
+    int n = off + len;
+    if (i < n && (b[i] == '+' || b[i] == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && b[i] >= '0' && b[i] <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < n && b[i] == '.') {
+      i++;
+      while (i < n && b[i] >= '0' && b[i] <= '9') {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < n && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int exp = 0;
+      while (i < n && b[i] >= '0' && b[i] <= '9') {
+        i++;
+        exp++;
+      }
+      if (exp == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /**
    * Whether {@code s} spells a non-finite number (NaN, Infinity, inf), which data files must not
    * hold.
    */

@@ -1,5 +1,6 @@
 package dev.mlci.core.data;
 
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MissingPolicy;
@@ -147,7 +148,9 @@ final class RowParser {
     int columnCount = opened.header().size();
     Builder b =
         new Builder(width, categoricalColumn, columns.id >= 0, classification, hashSeed, capacity);
-    Map<String, Integer> idRows = new HashMap<>();
+    IdIndex idRows = columns.id >= 0 ? new IdIndex(Math.max(opened.rowsAtMost(), 1024)) : null;
+    // A cell that is a plain decimal is a number, read from the bytes, unless na_values lists one.
+    boolean plainNumbers = na.stream().noneMatch(Numbers::isDecimal);
     byte[] seedPrefix = hashSeed == null ? null : (hashSeed + ":").getBytes(StandardCharsets.UTF_8);
     MessageDigest sha = Digests.sha256();
     // For content ids: per file row, the first 16 bytes of the content digest, to number repeats.
@@ -204,8 +207,8 @@ final class RowParser {
               rowProblem(
                   at, row, line, idName, "the id is missing.", "give every row a unique id."));
         }
-        Integer first = idRows.putIfAbsent(id, row);
-        if (first != null) {
+        int first = idRows.putIfAbsent(id, row);
+        if (first >= 0) {
           throw new BadInputException(
               rowProblem(
                   at,
@@ -255,12 +258,23 @@ final class RowParser {
       } else if (opened.typed(columns.target)) {
         target = finite(at, row, line, targetName, opened.number(columns.target), loaded);
       } else {
-        target = number(at, row, line, targetName, rawTarget, loaded, false);
+        target = plainNumbers ? opened.decimal(columns.target) : Double.NaN;
+        if (target != target) {
+          target = number(at, row, line, targetName, rawTarget, loaded, false);
+        }
       }
       for (int f = 0; f < width; f++) {
-        String name = columns.features.get(f);
         int c = columns.featureIndex[f];
         boolean typed = opened.typed(c);
+        if (plainNumbers && !typed && !categoricalColumn[f]) {
+          double value = opened.decimal(c);
+          if (value == value) {
+            numeric[f] = value;
+            codes[f] = -1;
+            continue;
+          }
+        }
+        String name = columns.features.get(f);
         String cell = typed ? null : opened.text(c);
         cell = cell == null ? null : cell.trim();
         numeric[f] = Double.NaN;
@@ -343,6 +357,68 @@ final class RowParser {
       }
     }
     return repeats;
+  }
+
+  /**
+   * The ids seen so far and the row of each, in open addressing (two arrays: a quarter of a
+   * HashMap's bytes per id, no boxed row numbers).
+   */
+  private static final class IdIndex {
+    private String[] keys;
+    private int[] rows;
+    private int size;
+
+    IdIndex(long expected) {
+      int capacity = 16;
+      while (capacity < (1 << 30) && capacity < expected * 2) {
+        capacity <<= 1;
+      }
+      keys = new String[capacity];
+      rows = new int[keys.length];
+    }
+
+    /**
+     * The row of an earlier {@code id}, or -1 when it is new (then it is recorded at {@code row}).
+     */
+    int putIfAbsent(String id, int row) {
+      if (size >= keys.length >> 1) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int h = slot(id) & mask;
+      for (String k; (k = keys[h]) != null; h = (h + 1) & mask) {
+        if (k.equals(id)) {
+          return rows[h];
+        }
+      }
+      keys[h] = id;
+      rows[h] = row;
+      size++;
+      return -1;
+    }
+
+    private static int slot(String id) {
+      int h = id.hashCode() * 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
+
+    private void grow() {
+      String[] oldKeys = keys;
+      int[] oldRows = rows;
+      keys = new String[oldKeys.length << 1];
+      rows = new int[keys.length];
+      int mask = keys.length - 1;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != null) {
+          int h = slot(oldKeys[i]) & mask;
+          while (keys[h] != null) {
+            h = (h + 1) & mask;
+          }
+          keys[h] = oldKeys[i];
+          rows[h] = oldRows[i];
+        }
+      }
+    }
   }
 
   /** Growing columns. */
@@ -536,7 +612,7 @@ final class RowParser {
       boolean feature)
       throws BadInputException {
     if (Numbers.isDecimal(cell)) {
-      double value = Double.parseDouble(cell);
+      double value = JavaDoubleParser.parseDouble(cell);
       if (Double.isFinite(value)) {
         return value;
       }

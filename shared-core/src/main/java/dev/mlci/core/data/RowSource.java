@@ -37,6 +37,15 @@ interface RowSource extends Closeable {
   /** The number in typed column {@code c} (see {@link #isNull}). */
   double number(int c);
 
+  /**
+   * The cell of column {@code c} as a number when it is a plain decimal of finite value that a
+   * source can read without making a String (a CSV's unblanked numbers); else NaN, and the caller
+   * reads {@link #text}.
+   */
+  default double decimal(int c) {
+    return Double.NaN;
+  }
+
   /** Whether the cell of column {@code c} is null (a Parquet null; a CSV cell never is). */
   default boolean isNull(int c) {
     return text(c) == null;

@@ -59,6 +59,18 @@ public final class Rows extends AbstractList<DataRow> implements RandomAccess {
     return List.of(out);
   }
 
+  /** The id of row {@code i} of {@code rows}, read from the columns when they are {@link Rows}. */
+  public static String id(List<DataRow> rows, int i) {
+    return rows instanceof Rows r ? r.id(i) : rows.get(i).id();
+  }
+
+  /**
+   * The class of row {@code i} of {@code rows}, read from the columns when they are {@link Rows}.
+   */
+  public static String label(List<DataRow> rows, int i) {
+    return rows instanceof Rows r ? r.label(i) : rows.get(i).label();
+  }
+
   /** The id of row {@code i}. */
   public String id(int i) {
     return frame.id(frameRow(checked(i)));

@@ -7,6 +7,8 @@ import dev.mlci.core.data.TribuoData;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,14 @@ import org.tribuo.regression.Regressor;
 public final class ModelEvaluation {
   private ModelEvaluation() {}
 
-  /** Predicts every test row with {@code model} and computes the configured metrics. */
+  /** Test rows scored at a time: the examples and Tribuo's predictions of one block are held. */
+  static final int BLOCK = 4096;
+
+  /**
+   * Predicts every test row with {@code model} and computes the configured metrics. The rows are
+   * scored in blocks of {@value #BLOCK}, each row turned into an example once; what is kept of the
+   * whole set is the id, the truth and the scores of each row.
+   */
   @SuppressWarnings("unchecked")
   public static Evaluation evaluate(
       MlConfig config, FeatureSpec spec, Model<?> model, List<DataRow> test) {
@@ -30,43 +39,70 @@ public final class ModelEvaluation {
         config.metrics().stream().map(id -> Metric.byId(id).orElseThrow()).toList();
     List<String> unseen = unseenLevels(spec, test);
     String[] names = spec.featureNames().toArray(String[]::new);
-    List<String> ids = test.stream().map(DataRow::id).toList();
+    int n = test.size();
+    String[] ids = new String[n];
     if (spec.target().isClassification()) {
       Model<Label> m = (Model<Label>) model;
-      List<Example<Label>> examples = new ArrayList<>(test.size());
-      for (DataRow row : test) {
-        examples.add(TribuoData.example(spec, names, row, LabelFactory.UNKNOWN_LABEL));
-      }
-      List<Prediction<Label>> predicted = m.predict(examples);
       List<String> classes = spec.target().classes();
-      int n = test.size();
+      Map<String, Integer> classIndex = new HashMap<>();
+      for (int c = 0; c < classes.size(); c++) {
+        classIndex.put(classes.get(c), c);
+      }
       int[] truth = new int[n];
       int[] guess = new int[n];
       double[][] scores = new double[n][classes.size()];
-      for (int i = 0; i < n; i++) {
-        truth[i] = classes.indexOf(test.get(i).label());
-        Map<String, Label> byClass = predicted.get(i).getOutputScores();
-        for (int c = 0; c < classes.size(); c++) {
-          Label l = byClass.get(classes.get(c));
-          scores[i][c] = l == null ? 0.0 : l.getScore();
+      List<Example<Label>> block = new ArrayList<>(Math.min(n, BLOCK));
+      for (int from = 0; from < n; from += BLOCK) {
+        int to = Math.min(n, from + BLOCK);
+        block.clear();
+        for (int i = from; i < to; i++) {
+          DataRow row = test.get(i);
+          ids[i] = row.id();
+          truth[i] = classIndex.getOrDefault(row.label(), -1);
+          block.add(TribuoData.example(spec, names, row, LabelFactory.UNKNOWN_LABEL));
         }
-        guess[i] = classes.indexOf(predicted.get(i).getOutput().getLabel());
+        List<Prediction<Label>> predicted = m.predict(block);
+        for (int i = from; i < to; i++) {
+          Prediction<Label> p = predicted.get(i - from);
+          Map<String, Label> byClass = p.getOutputScores();
+          for (int c = 0; c < classes.size(); c++) {
+            Label l = byClass.get(classes.get(c));
+            scores[i][c] = l == null ? 0.0 : l.getScore();
+          }
+          guess[i] = classIndex.getOrDefault(p.getOutput().getLabel(), -1);
+        }
       }
       int positive = spec.target().positiveClass().map(classes::indexOf).orElse(-1);
       ClassificationPredictions p =
           new ClassificationPredictions(
-              ids, classes, truth, guess, scores, m.generatesProbabilities(), positive);
+              Arrays.asList(ids),
+              classes,
+              truth,
+              guess,
+              scores,
+              m.generatesProbabilities(),
+              positive);
       return new Evaluation(p, ClassificationMetrics.compute(metrics, p, null), unseen);
     }
     Model<Regressor> m = (Model<Regressor>) model;
-    List<Example<Regressor>> examples = new ArrayList<>(test.size());
-    for (DataRow row : test) {
-      examples.add(TribuoData.example(spec, names, row, RegressionFactory.UNKNOWN_REGRESSOR));
+    double[] truth = new double[n];
+    double[] guess = new double[n];
+    List<Example<Regressor>> block = new ArrayList<>(Math.min(n, BLOCK));
+    for (int from = 0; from < n; from += BLOCK) {
+      int to = Math.min(n, from + BLOCK);
+      block.clear();
+      for (int i = from; i < to; i++) {
+        DataRow row = test.get(i);
+        ids[i] = row.id();
+        truth[i] = row.target();
+        block.add(TribuoData.example(spec, names, row, RegressionFactory.UNKNOWN_REGRESSOR));
+      }
+      List<Prediction<Regressor>> predicted = m.predict(block);
+      for (int i = from; i < to; i++) {
+        guess[i] = predicted.get(i - from).getOutput().getValues()[0];
+      }
     }
-    List<Prediction<Regressor>> predicted = m.predict(examples);
-    double[] truth = test.stream().mapToDouble(DataRow::target).toArray();
-    double[] guess = predicted.stream().mapToDouble(pr -> pr.getOutput().getValues()[0]).toArray();
-    RegressionPredictions p = new RegressionPredictions(ids, truth, guess);
+    RegressionPredictions p = new RegressionPredictions(Arrays.asList(ids), truth, guess);
     return new Evaluation(p, RegressionMetrics.compute(metrics, p, null), unseen);
   }
 
@@ -104,6 +140,9 @@ public final class ModelEvaluation {
   private static List<String> unseenLevels(FeatureSpec spec, List<DataRow> rows) {
     List<String> unseen = new ArrayList<>();
     List<ColumnSpec> columns = spec.columns();
+    if (columns.stream().noneMatch(c -> c.kind() == ColumnSpec.Kind.CATEGORICAL)) {
+      return unseen;
+    }
     for (DataRow row : rows) {
       for (int i = 0; i < columns.size(); i++) {
         String level = row.categorical()[i];

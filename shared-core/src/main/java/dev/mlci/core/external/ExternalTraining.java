@@ -301,7 +301,7 @@ public final class ExternalTraining {
     List<DataRow> train = data.train();
     Map<String, Integer> index = new HashMap<>(train.size() * 2);
     for (int i = 0; i < train.size(); i++) {
-      index.put(train instanceof Rows r ? r.id(i) : train.get(i).id(), i);
+      index.put(Rows.id(train, i), i);
     }
     return index;
   }

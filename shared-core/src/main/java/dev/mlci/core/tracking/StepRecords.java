@@ -106,8 +106,7 @@ public final class StepRecords {
       key.append(f.sha256()).append('\n');
     }
     for (int i = 0; i < rows.size(); i++) {
-      // The id alone, from the loader's columns: not a copy of every cell of the row.
-      key.append(rows instanceof Rows r ? r.id(i) : rows.get(i).id()).append('\n');
+      key.append(Rows.id(rows, i)).append('\n');
     }
     String digest = Digests.sha256Hex(key.toString().getBytes(StandardCharsets.UTF_8));
     ObjectNode source = JsonNodeFactory.instance.objectNode();

@@ -29,7 +29,7 @@ abstract class FullBatchTrainer<T extends Output<T>> implements Trainer<T> {
    * @param provenance builds the model's provenance from {@code instance} once it is complete
    */
   abstract Model<T> fit(
-      Dataset<T> examples,
+      FitInput<T> examples,
       Map<String, Provenance> instance,
       Function<Map<String, Provenance>, ModelProvenance> provenance);
 
@@ -42,8 +42,21 @@ abstract class FullBatchTrainer<T extends Output<T>> implements Trainer<T> {
   }
 
   @Override
-  public final synchronized Model<T> train(
+  public final Model<T> train(
       Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+    return train(FitInput.of(examples), runProvenance, invocationCount);
+  }
+
+  /**
+   * Trains on {@code examples} as {@link #train(Dataset)} trains on the Tribuo dataset they were
+   * read from: the same model, with no dataset built.
+   */
+  final Model<T> train(FitInput<T> examples) {
+    return train(examples, Map.of(), INCREMENT_INVOCATION_COUNT);
+  }
+
+  private synchronized Model<T> train(
+      FitInput<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
     if (invocationCount != INCREMENT_INVOCATION_COUNT) {
       setInvocationCount(invocationCount);
     }
@@ -56,7 +69,7 @@ abstract class FullBatchTrainer<T extends Output<T>> implements Trainer<T> {
             new ModelProvenance(
                 modelClass().getName(),
                 OffsetDateTime.now(),
-                examples.getProvenance(),
+                examples.provenance(),
                 trainerProvenance,
                 instance));
   }

@@ -7,7 +7,6 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.tribuo.Dataset;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.math.la.DenseMatrix;
@@ -54,22 +53,22 @@ public final class LeastSquaresTrainer extends FullBatchTrainer<Regressor> {
 
   @Override
   Model<Regressor> fit(
-      Dataset<Regressor> examples,
+      FitInput<Regressor> examples,
       Map<String, Provenance> instance,
       Function<Map<String, Provenance>, ModelProvenance> provenance) {
-    ImmutableOutputInfo<Regressor> outputs = examples.getOutputIDInfo();
+    ImmutableOutputInfo<Regressor> outputs = examples.outputs();
     if (outputs.size() != 1) {
       throw new IllegalArgumentException(
           "least squares fits one target; the data has " + outputs.size() + " dimensions");
     }
     String dimension = outputs.getDomain().iterator().next().getNames()[0];
-    Solution s = solve(DesignMatrix.of(examples));
+    Solution s = solve(examples.matrix());
     instance.put("solver", new StringProvenance("solver", "normal-equations-eigen"));
     instance.put("rank", new IntProvenance("rank", s.rank));
     return LinearModels.regressor(
         "linear-regression",
         provenance.apply(instance),
-        examples.getFeatureIDMap(),
+        examples.features(),
         outputs,
         new double[][] {s.weights},
         new String[] {dimension});

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
-import org.tribuo.Dataset;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
@@ -82,11 +81,11 @@ public final class LogisticLbfgsTrainer extends FullBatchTrainer<Label> {
 
   @Override
   Model<Label> fit(
-      Dataset<Label> examples,
+      FitInput<Label> examples,
       Map<String, Provenance> instance,
       Function<Map<String, Provenance>, ModelProvenance> provenance) {
-    DesignMatrix x = DesignMatrix.of(examples);
-    ImmutableOutputInfo<Label> outputs = examples.getOutputIDInfo();
+    DesignMatrix x = examples.matrix();
+    ImmutableOutputInfo<Label> outputs = examples.outputs();
     int classes = outputs.size();
     Fit fit = fit(x, classes);
 
@@ -99,7 +98,7 @@ public final class LogisticLbfgsTrainer extends FullBatchTrainer<Label> {
     return LinearModels.classifier(
         "logistic-regression",
         provenance.apply(instance),
-        examples.getFeatureIDMap(),
+        examples.features(),
         outputs,
         fit.weights);
   }

@@ -48,7 +48,6 @@ public final class ModelTraining {
             + data.files().stream()
                 .map(f -> f.role() + "=" + f.path() + "@sha256:" + f.sha256())
                 .collect(Collectors.joining(","));
-    MutableDataset dataset = TribuoData.dataset(spec, data.train(), description);
     TrainerCatalog.Built built =
         TrainerCatalog.build(config.task(), config.model(), data.train().size(), spec);
     String unit =
@@ -63,7 +62,13 @@ public final class ModelTraining {
     Model<?> model;
     double lossSign = config.task() == Task.CLASSIFICATION ? -1 : 1;
     try (ProgressBridge bridge = ProgressBridge.open(built.progress(), progress, lossSign)) {
-      model = ((Trainer) built.trainer()).train(dataset);
+      if (built.trainer() instanceof FullBatchTrainer fullBatch) {
+        // The linear solvers take the design matrix: built from the columns, no Tribuo dataset.
+        model = fullBatch.train(FitInput.fromRows(spec, data.train(), description));
+      } else {
+        MutableDataset dataset = TribuoData.dataset(spec, data.train(), description);
+        model = ((Trainer) built.trainer()).train(dataset);
+      }
       if (total > 0) {
         progress.advance(total);
       }
