@@ -34,7 +34,7 @@ class HistTreesTest {
     Booster booster = booster(HistTrees.classifier(forestParams(1, 5.0), 3, 2, true).train(data()));
 
     // Tribuo trains two classes as a two-class softmax: one tree per class per forest tree.
-    assertThat(booster.getModelDump((String) null, true)).hasSize(2 * 13);
+    assertThat(booster.getModelDump((String) null, true)).hasSize(2 * 5);
   }
 
   @Test
@@ -50,7 +50,8 @@ class HistTreesTest {
         smallest = Math.min(smallest, Double.parseDouble(m.group(1)));
       }
     }
-    assertThat(smallest).isGreaterThanOrEqualTo(n * 0.5 * (1 - 1e-5));
+    // ... and the trees grow down to it: some leaf holds fewer than 2n examples.
+    assertThat(smallest).isGreaterThanOrEqualTo(n * 0.5 * (1 - 1e-5)).isLessThan(2 * n * 0.5);
   }
 
   @Test
@@ -119,7 +120,7 @@ class HistTreesTest {
     return new Params(
         Map.of(
             "n_trees",
-            13,
+            5,
             "min_child_weight",
             minLeaf,
             "min_impurity_decrease",
