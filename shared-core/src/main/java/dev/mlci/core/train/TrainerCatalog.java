@@ -94,13 +94,15 @@ public final class TrainerCatalog {
         model.trainer().equals("mlp")
             ? mlp(p, seed, spec)
             : switch (task) {
-              case CLASSIFICATION -> classification(model.trainer(), p, seed, examples);
+              case CLASSIFICATION ->
+                  classification(
+                      model.trainer(), p, seed, examples, spec.target().classes().size());
               case REGRESSION -> regression(model.trainer(), p, seed, examples);
             };
     return new Built(made.trainer, made.progress, made.totalUnits, p.read());
   }
 
-  private static Made classification(String name, Params p, long seed, int examples) {
+  private static Made classification(String name, Params p, long seed, int examples, int classes) {
     return switch (name) {
       case "logistic" -> {
         LogisticLbfgsTrainer t =
@@ -109,9 +111,15 @@ public final class TrainerCatalog {
       }
       case "logistic-sgd" -> sgdClassifier(new LogMulticlass(), p, seed, examples);
       case "linear-svm" -> sgdClassifier(new Hinge(p.real("margin")), p, seed, examples);
-      case "cart" -> new Made(cartClassifier(p, seed, false), Progress.NONE, -1);
+      case "cart" ->
+          HistTrees.applies(Task.CLASSIFICATION, p, false)
+              ? new Made(HistTrees.classifier(p, seed, classes, false), Progress.NONE, -1)
+              : new Made(cartClassifier(p, seed, false), Progress.NONE, -1);
       case "random-forest" -> {
         int trees = p.integer("n_trees");
+        if (HistTrees.applies(Task.CLASSIFICATION, p, true)) {
+          yield new Made(HistTrees.classifier(p, seed, classes, true), Progress.NONE, -1);
+        }
         Trainer<Label> forest =
             new RandomForestTrainer<>(
                 cartClassifier(p, seed, true), new FullyWeightedVotingCombiner(), trees, seed);
@@ -152,9 +160,15 @@ public final class TrainerCatalog {
         t.setShuffle(sgd.shuffle);
         yield new Made(t, Progress.SGD_ITERATIONS, sgd.iterations);
       }
-      case "cart" -> new Made(cartRegressor(p, seed, false), Progress.NONE, -1);
+      case "cart" ->
+          HistTrees.applies(Task.REGRESSION, p, false)
+              ? new Made(HistTrees.regressor(p, seed, false), Progress.NONE, -1)
+              : new Made(cartRegressor(p, seed, false), Progress.NONE, -1);
       case "random-forest" -> {
         int trees = p.integer("n_trees");
+        if (HistTrees.applies(Task.REGRESSION, p, true)) {
+          yield new Made(HistTrees.regressor(p, seed, true), Progress.NONE, -1);
+        }
         Trainer<Regressor> forest =
             new RandomForestTrainer<>(
                 cartRegressor(p, seed, true), new AveragingCombiner(), trees, seed);
