@@ -15,7 +15,7 @@ export PATH="$PATH:$root/.ci/bin"   # vegeta, when .ci/run installed it there
 mkdir -p "$root/bench/out"
 failed=()
 summary=()
-for b in gate datagate http ceiling tail serve serve-external startup train-evaluate data-load mlp training-noise external action-setup; do
+for b in gate datagate http ceiling tail serve serve-external startup train-evaluate data-load mlp training-noise external action-setup drift; do
   echo "== bench/$b (quick) =="
   start=$(date +%s)
   if bash "$root/bench/$b/run.sh" > "$root/bench/out/quick-$b.log" 2>&1; then
