@@ -25,6 +25,8 @@ class StepsTest {
 
   JenkinsfileTest repos = new JenkinsfileTest()
 
+  static final String KFP_RUNNER_IMAGE = 'registry.example.com/mlci/runner@sha256:' + ('ab' * 32)
+
   @Before
   void start() {
     repos.tmp = tmp
@@ -181,5 +183,31 @@ class StepsTest {
     assertTrue(log, failure != null || (log.contains('sorted ') && !log.contains('sorted [a, b, c]')))
     // The same code in plain Groovy:
     assertEquals(['a', 'b', 'c'], ['b', 'c', 'a'].toSorted { x, y -> x <=> y })
+  }
+
+  // mlGate on: 'kfp': it becomes mlci run --on kfp with the endpoint, the runner image and the
+  // token credential as KFP_TOKEN (never in the log). The client itself is tested against the KFP
+  // API stand-in in example-repos (KfpRunIT).
+  @Test
+  void onKfpWithoutTheEndpointSaysWhatToGive() {
+    Path repo = repos.repository('iris', false)
+    PipelineHarness h = repos.harness(repo, repos.env([BRANCH_NAME: 'main']))
+    Throwable failure = runScript(h, repo, "mlGate on: 'kfp', runnerImage: '${KFP_RUNNER_IMAGE}'")
+    assertNotNull(failure)
+    assertTrue(failure.message, failure.message.contains("mlGate on: 'kfp' needs kfpEndpoint:"))
+  }
+
+  @Test
+  void onKfpRunsMlciRunOnKfpWithTheTokenCredential() {
+    Path repo = repos.repository('iris', false)
+    PipelineHarness h = repos.harness(repo, repos.env([BRANCH_NAME: 'main']))
+    h.credentials['kfp-token'] = 'kfp-token-value-31337'
+    Throwable failure = runScript(h, repo,
+        "mlGate on: 'kfp', kfpEndpoint: 'http://127.0.0.1:9', runnerImage: '${KFP_RUNNER_IMAGE}', kfpCredentialsId: 'kfp-token', kfpTimeout: '5m'")
+    assertNotNull(failure)
+    String log = h.log.toString()
+    assertTrue(failure.message, failure.message.startsWith('mlci run failed (exit 3):'))
+    assertTrue(failure.message, failure.message.contains('cannot reach the Kubeflow Pipelines API at http://127.0.0.1:9'))
+    assertTrue(log, !(log + failure.message).contains('kfp-token-value-31337'))
   }
 }
