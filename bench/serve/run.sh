@@ -19,6 +19,7 @@ podman_run_args=(--runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4096:
 export MLCI_CONTAINER_RUN_ARGS="${podman_run_args[*]}"
 
 build action-runner model-server
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
 seconds() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
 now() { date +%s.%N; }
@@ -113,6 +114,7 @@ for u in "http://127.0.0.1:$mlci_port/invocations" "http://127.0.0.1:$mlflow_por
   MLCI_BENCH_BODY="$out/split.json" wrk -t2 -c8 -d5s -s bench/serve/body.lua "$u" > /dev/null   # warm-up
 done
 {
+  echo "load average: $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) now"
   echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), mlflow $(python3 -c 'import mlflow; print(mlflow.__version__)'), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo
   echo "| server | concurrency | requests/s | p50 | p99 | non-2xx |"
@@ -160,6 +162,7 @@ alive=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$lp/v2/health/re
        "non-2xx: $(awk '/Non-2xx/ {print $5}' "$out/load.txt" | grep . || echo 0), socket errors: $(awk '/Socket errors/ {print $0}' "$out/load.txt" | grep . || echo none)"
   echo "heap after a full GC: ${heap_before} KB before the ${load_seconds} s, ${heap_after} KB after"
   echo "malformed: $(awk '/requests in/ {print $1}' "$out/malformed.txt") requests, $(grep '^status' "$out/malformed.txt"); ready afterwards: HTTP $alive"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee -a "$out/results.md"
 if [ "$alive" != 200 ] || grep -q "Non-2xx" "$out/load.txt" || ! grep -q "Requests/sec" "$out/load.txt"; then
   echo "bench/serve: the server failed under load (see $out/load.txt, $out/load-server.log)" >&2; exit 1
