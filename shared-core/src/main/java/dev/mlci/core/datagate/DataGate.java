@@ -106,10 +106,29 @@ public final class DataGate {
     double alpha = 1 - confidence;
     double tail = alpha / (2 * m);
     rules.addAll(schemaIndex, schema(base, cand, tail));
+    // The numeric checks' intervals in one batch (they share their resamples' weights where the
+    // sketches have the same sizes, DriftBootstrap); the categorical ones one by one.
+    List<DriftBootstrap.Check> numeric = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      Pair p = pairs.get(i);
+      if (p.base.kind() == ColumnProfile.Kind.NUMBER && measurable(p)) {
+        numeric.add(new DriftBootstrap.Check(p.base, p.cand, seed + 7919L * i));
+      }
+    }
+    java.util.Iterator<Interval> numericIntervals =
+        DriftBootstrap.wasserstein(numeric, tail, resamples).iterator();
     Map<String, List<DataRuleResult>> bySplit = new java.util.LinkedHashMap<>();
     int index = 0;
     for (Pair p : pairs) {
-      DataRuleResult r = drift(p, tail, seed + 7919L * index++);
+      long pairSeed = seed + 7919L * index++;
+      DataRuleResult r =
+          drift(
+              p,
+              tail,
+              () ->
+                  p.base.kind() == ColumnProfile.Kind.NUMBER
+                      ? numericIntervals.next()
+                      : DriftBootstrap.jensenShannon(p.base, p.cand, tail, resamples, pairSeed));
       rules.add(r);
       if (!p.label) {
         bySplit.computeIfAbsent(p.split, k -> new ArrayList<>()).add(r);
@@ -160,7 +179,13 @@ public final class DataGate {
     return new DataGateResult(true, v, rules, notes);
   }
 
-  private DataRuleResult drift(Pair p, double tail, long seed) {
+  /** Whether a pair has the values a drift check needs ({@link #MIN_VALUES} a side). */
+  private static boolean measurable(Pair p) {
+    return p.base.count() >= MIN_VALUES && p.cand.count() >= MIN_VALUES;
+  }
+
+  private DataRuleResult drift(
+      Pair p, double tail, java.util.function.Supplier<Interval> interval) {
     boolean numeric = p.base.kind() == ColumnProfile.Kind.NUMBER;
     double threshold = numeric ? config.wasserstein() : config.jensenShannon();
     String statistic = numeric ? "normed_wasserstein" : "jensen_shannon";
@@ -170,7 +195,7 @@ public final class DataGate {
             : numeric ? "gate.data_rules.wasserstein" : "gate.data_rules.jensen_shannon";
     String id = (p.label ? "label." : "drift.") + p.split + "." + p.cand.name();
     DataRuleResult.Kind kind = p.label ? DataRuleResult.Kind.LABEL : DataRuleResult.Kind.DRIFT;
-    if (p.base.count() < MIN_VALUES || p.cand.count() < MIN_VALUES) {
+    if (!measurable(p)) {
       return new DataRuleResult(
           id,
           kind,
@@ -193,10 +218,7 @@ public final class DataGate {
           config.line(key),
           Optional.empty());
     }
-    Interval ci =
-        numeric
-            ? DriftBootstrap.wasserstein(p.base, p.cand, tail, resamples, seed)
-            : DriftBootstrap.jensenShannon(p.base, p.cand, tail, resamples, seed);
+    Interval ci = interval.get();
     Verdict v;
     List<String> reasons = new ArrayList<>();
     String what =
