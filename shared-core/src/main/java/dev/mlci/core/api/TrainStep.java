@@ -8,6 +8,7 @@ import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
+import dev.mlci.core.external.EarlyTrainingRows;
 import dev.mlci.core.external.ExternalModel;
 import dev.mlci.core.external.ExternalTraining;
 import dev.mlci.core.external.OnnxRuntimeLibrary;
@@ -75,12 +76,25 @@ public final class TrainStep extends Step<TrainResult> {
         plan.config().model().isExternal()
             ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
             : null;
-    LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
-    read.data = data;
-    context.progress().info(describe(data));
-    if (onnxRuntime != null) {
-      return trainExternal(output, data, onnxRuntime, read);
+    // trainer: external: MLCI_TRAIN_DATA written on the other core while the data is read and
+    // checked, so the command can start right after (used only if it matches what was loaded).
+    Optional<EarlyTrainingRows> early =
+        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded()) : Optional.empty();
+    try {
+      LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
+      read.data = data;
+      context.progress().info(describe(data));
+      if (onnxRuntime != null) {
+        return trainExternal(output, data, onnxRuntime, read, early);
+      }
+      return trainOwn(output, data);
+    } finally {
+      early.ifPresent(EarlyTrainingRows::close);
     }
+  }
+
+  private TrainResult trainOwn(StepOutput output, LoadedData data) throws MlciException {
+    Workspace ws = plan.workspace();
     List<RunData.MetricPoint> curve = new ArrayList<>();
     TrainedModel trained;
     try {
@@ -114,7 +128,11 @@ public final class TrainStep extends Step<TrainResult> {
    * it as a model directory that evaluate, gate and containerize read like any other.
    */
   private TrainResult trainExternal(
-      StepOutput output, LoadedData data, CompletableFuture<Void> onnxRuntime, Read read)
+      StepOutput output,
+      LoadedData data,
+      CompletableFuture<Void> onnxRuntime,
+      Read read,
+      Optional<EarlyTrainingRows> early)
       throws MlciException {
     Workspace ws = plan.workspace();
     // While the command runs, the data profile the next evaluate step of this engine writes (mlci
@@ -128,13 +146,20 @@ public final class TrainStep extends Step<TrainResult> {
           t.start();
         };
     ExternalModel trained =
-        ExternalTraining.train(plan.loaded(), data, context.progress(), onnxRuntime, meanwhile);
+        ExternalTraining.train(
+            plan.loaded(), data, context.progress(), onnxRuntime, meanwhile, early);
     Optional<GitInfo> git = GitInfo.of(ws.repository());
+    // The model directory's data-profile.json is the training split of that profile: not computed
+    // a second time.
+    Optional<DataProfile> profile =
+        read.profile == null ? Optional.empty() : EvaluateStep.computed(read.profile);
     String[] digest = new String[1];
     output.write(
         ws.modelDir(),
         "the model",
-        dir -> digest[0] = ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git),
+        dir ->
+            digest[0] =
+                ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git, profile),
         info -> info.set("command", ExternalModelDirectory.commandJson(trained.run())));
     removePreviousEvaluation(output);
     Recording r = begin(output, data, git, digest[0], ModelConfig.EXTERNAL);
