@@ -28,7 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 
 /**
  * {@code mlci train}: trains the model and writes the model directory, then starts the model's
@@ -63,7 +64,7 @@ public final class TrainStep extends Step<TrainResult> {
   /** What the step read, for the hand-over: the data, and its profile when computed meanwhile. */
   private static final class Read {
     LoadedData data;
-    FutureTask<DataProfile> profile;
+    Future<DataProfile> profile;
   }
 
   private TrainResult train(Read read) throws MlciException {
@@ -138,12 +139,13 @@ public final class TrainStep extends Step<TrainResult> {
     // While the command runs, the data profile the next evaluate step of this engine writes (mlci
     // run): the same data, the same profile, computed on a core the command leaves idle.
     boolean classification = plan.config().task() == Task.CLASSIFICATION;
+    // One thread: the profile's columns are otherwise profiled in parallel on both cores, and the
+    // command (which has the machine to itself when run alone) would lose one of them.
     Runnable meanwhile =
         () -> {
-          read.profile = new FutureTask<>(() -> DataProfiles.of(data, classification));
-          Thread t = new Thread(read.profile, "mlci-data-profile");
-          t.setDaemon(true);
-          t.start();
+          ForkJoinPool one = new ForkJoinPool(1);
+          read.profile = one.submit(() -> DataProfiles.of(data, classification));
+          one.shutdown();
         };
     ExternalModel trained =
         ExternalTraining.train(
