@@ -164,7 +164,7 @@ public final class ExternalTraining {
       boolean ready =
           early.isPresent()
               && early.get().csv().equals(csv)
-              && early.get().matches(data, idColumn, config.data().target());
+              && early.get().matches(data, idColumn, data.target().name());
       TrainingRows.Written written =
           ready
               ? new TrainingRows.Written(data.train().size(), data.train().size())
