@@ -186,7 +186,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
    * The profile train computed meanwhile, once done; empty when that failed (then it is computed
    * here, and fails here if it must).
    */
-  private static Optional<DataProfile> computed(Future<DataProfile> profile) {
+  static Optional<DataProfile> computed(Future<DataProfile> profile) {
     try {
       return Optional.of(profile.get());
     } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
+import dev.mlci.core.external.EarlyTrainingRows;
 import dev.mlci.core.external.ExternalModel;
 import dev.mlci.core.external.ExternalTraining;
 import dev.mlci.core.external.OnnxRuntimeLibrary;
@@ -27,7 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 
 /**
  * {@code mlci train}: trains the model and writes the model directory, then starts the model's
@@ -62,7 +64,7 @@ public final class TrainStep extends Step<TrainResult> {
   /** What the step read, for the hand-over: the data, and its profile when computed meanwhile. */
   private static final class Read {
     LoadedData data;
-    FutureTask<DataProfile> profile;
+    Future<DataProfile> profile;
   }
 
   private TrainResult train(Read read) throws MlciException {
@@ -75,12 +77,25 @@ public final class TrainStep extends Step<TrainResult> {
         plan.config().model().isExternal()
             ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
             : null;
-    LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
-    read.data = data;
-    context.progress().info(describe(data));
-    if (onnxRuntime != null) {
-      return trainExternal(output, data, onnxRuntime, read);
+    // trainer: external: MLCI_TRAIN_DATA written on the other core while the data is read and
+    // checked, so the command can start right after (used only if it matches what was loaded).
+    Optional<EarlyTrainingRows> early =
+        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded()) : Optional.empty();
+    try {
+      LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
+      read.data = data;
+      context.progress().info(describe(data));
+      if (onnxRuntime != null) {
+        return trainExternal(output, data, onnxRuntime, read, early);
+      }
+      return trainOwn(output, data);
+    } finally {
+      early.ifPresent(EarlyTrainingRows::close);
     }
+  }
+
+  private TrainResult trainOwn(StepOutput output, LoadedData data) throws MlciException {
+    Workspace ws = plan.workspace();
     List<RunData.MetricPoint> curve = new ArrayList<>();
     TrainedModel trained;
     try {
@@ -114,27 +129,39 @@ public final class TrainStep extends Step<TrainResult> {
    * it as a model directory that evaluate, gate and containerize read like any other.
    */
   private TrainResult trainExternal(
-      StepOutput output, LoadedData data, CompletableFuture<Void> onnxRuntime, Read read)
+      StepOutput output,
+      LoadedData data,
+      CompletableFuture<Void> onnxRuntime,
+      Read read,
+      Optional<EarlyTrainingRows> early)
       throws MlciException {
     Workspace ws = plan.workspace();
     // While the command runs, the data profile the next evaluate step of this engine writes (mlci
     // run): the same data, the same profile, computed on a core the command leaves idle.
     boolean classification = plan.config().task() == Task.CLASSIFICATION;
+    // One thread: the profile's columns are otherwise profiled in parallel on both cores, and the
+    // command (which has the machine to itself when run alone) would lose one of them.
     Runnable meanwhile =
         () -> {
-          read.profile = new FutureTask<>(() -> DataProfiles.of(data, classification));
-          Thread t = new Thread(read.profile, "mlci-data-profile");
-          t.setDaemon(true);
-          t.start();
+          ForkJoinPool one = new ForkJoinPool(1);
+          read.profile = one.submit(() -> DataProfiles.of(data, classification));
+          one.shutdown();
         };
     ExternalModel trained =
-        ExternalTraining.train(plan.loaded(), data, context.progress(), onnxRuntime, meanwhile);
+        ExternalTraining.train(
+            plan.loaded(), data, context.progress(), onnxRuntime, meanwhile, early);
     Optional<GitInfo> git = GitInfo.of(ws.repository());
+    // The model directory's data-profile.json is the training split of that profile: not computed
+    // a second time.
+    Optional<DataProfile> profile =
+        read.profile == null ? Optional.empty() : EvaluateStep.computed(read.profile);
     String[] digest = new String[1];
     output.write(
         ws.modelDir(),
         "the model",
-        dir -> digest[0] = ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git),
+        dir ->
+            digest[0] =
+                ExternalModelDirectory.write(dir, trained, plan.loaded(), data, git, profile),
         info -> info.set("command", ExternalModelDirectory.commandJson(trained.run())));
     removePreviousEvaluation(output);
     Recording r = begin(output, data, git, digest[0], ModelConfig.EXTERNAL);

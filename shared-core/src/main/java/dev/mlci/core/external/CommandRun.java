@@ -11,7 +11,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +57,22 @@ public record CommandRun(
       Duration timeout,
       Consumer<String> lines)
       throws IOException, InterruptedException {
+    return run(argv, dir, env, timeout, lines, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #run(List, Path, Map, Duration, Consumer)}, also stopping the command and every process
+   * it started as soon as {@code stop} completes (normally or not): a check that runs beside the
+   * command found the input bad. Such a run reports exit code -1; the caller reports the check.
+   */
+  public static CommandRun run(
+      List<String> argv,
+      Path dir,
+      Map<String, String> env,
+      Duration timeout,
+      Consumer<String> lines,
+      CompletableFuture<?> stop)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -86,14 +105,22 @@ public record CommandRun(
     reader.setDaemon(true);
     reader.start();
     boolean timedOut = false;
+    boolean stopped = false;
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        timedOut = true;
-        stopTree(process);
-      }
+      CompletableFuture.anyOf(process.onExit(), stop)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      timedOut = true;
+      stopTree(process);
+    } catch (ExecutionException e) {
+      // stop completed with an error: stopped below.
     } catch (InterruptedException e) {
       stopTree(process);
       throw e;
+    }
+    if (!timedOut && process.isAlive()) {
+      stopped = true;
+      stopTree(process);
     }
     reader.join(GRACE.toMillis());
     long millis = (System.nanoTime() - start) / 1_000_000;
@@ -101,7 +128,8 @@ public record CommandRun(
     synchronized (last) {
       kept = List.copyOf(last);
     }
-    return new CommandRun(argv, timedOut ? -1 : process.exitValue(), millis, kept, timedOut);
+    return new CommandRun(
+        argv, timedOut || stopped ? -1 : process.exitValue(), millis, kept, timedOut);
   }
 
   /** Stops {@code process} and all its descendants: SIGTERM, then SIGKILL after the grace. */

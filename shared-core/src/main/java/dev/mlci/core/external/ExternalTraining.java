@@ -83,6 +83,23 @@ public final class ExternalTraining {
       CompletableFuture<Void> onnxRuntime,
       Runnable meanwhile)
       throws BadInputException, EnvironmentException {
+    return train(loaded, data, progress, onnxRuntime, meanwhile, Optional.empty());
+  }
+
+  /**
+   * {@link #train(LoadedConfig, LoadedData, ProgressListener, CompletableFuture, Runnable)} with
+   * {@code MLCI_TRAIN_DATA} written while {@code data} was read ({@link EarlyTrainingRows#start},
+   * before the load): used when it holds exactly the training rows of {@code data}, written again
+   * otherwise. Its folder is the command's temporary folder, deleted afterwards.
+   */
+  public static ExternalModel train(
+      LoadedConfig loaded,
+      LoadedData data,
+      ProgressListener progress,
+      CompletableFuture<Void> onnxRuntime,
+      Runnable meanwhile,
+      Optional<EarlyTrainingRows> early)
+      throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String command = config.model().command().orElseThrow();
     List<String> argv;
@@ -92,15 +109,33 @@ public final class ExternalTraining {
       throw bad(
           loaded, e.getMessage() + ".", "quote as a shell would, e.g. python3 'my script.py'.");
     }
-    FeatureSpec spec = SpecFitter.fit(config, data, false);
+    // The feature spec (each column's mean for imputing; its checks: no column all missing or too
+    // large to average) is fitted on the other core while the command starts and runs; when its
+    // checks fail the command is stopped and their message is the step's, as if it had not run.
+    CompletableFuture<FeatureSpec> spec = new CompletableFuture<>();
+    CompletableFuture<Void> specFailed = new CompletableFuture<>();
+    Thread fitting =
+        new Thread(
+            () -> {
+              try {
+                spec.complete(SpecFitter.fit(config, data, false));
+              } catch (BadInputException | RuntimeException | Error e) {
+                spec.completeExceptionally(e);
+                specFailed.complete(null);
+              }
+            },
+            "mlci-feature-spec");
+    fitting.setDaemon(true);
+    fitting.start();
     Path work;
     try {
-      work = Files.createTempDirectory("mlci-external-");
+      work = early.isPresent() ? early.get().dir() : Files.createTempDirectory("mlci-external-");
     } catch (IOException e) {
       throw new EnvironmentException("cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
-      return run(loaded, data, spec, argv, work, progress, onnxRuntime, meanwhile);
+      return run(
+          loaded, data, spec, specFailed, argv, work, progress, onnxRuntime, meanwhile, early);
     } finally {
       deleteTree(work);
     }
@@ -109,12 +144,14 @@ public final class ExternalTraining {
   private static ExternalModel run(
       LoadedConfig loaded,
       LoadedData data,
-      FeatureSpec spec,
+      CompletableFuture<FeatureSpec> fitting,
+      CompletableFuture<Void> specFailed,
       List<String> argv,
       Path work,
       ProgressListener progress,
       CompletableFuture<Void> onnxRuntime,
-      Runnable meanwhile)
+      Runnable meanwhile,
+      Optional<EarlyTrainingRows> early)
       throws BadInputException, EnvironmentException {
     MlConfig config = loaded.config();
     String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
@@ -123,21 +160,29 @@ public final class ExternalTraining {
     long handOff = System.nanoTime();
     try {
       Files.createDirectories(output);
+      // Written while the data was read, and exactly what TrainingRows writes: ready.
+      boolean ready =
+          early.isPresent()
+              && early.get().csv().equals(csv)
+              && early.get().matches(data, idColumn, data.target().name());
       TrainingRows.Written written =
-          TrainingRows.write(
-              csv,
-              idColumn,
-              data,
-              spec,
-              trainingFile(loaded),
-              config.data().id().isEmpty(),
-              new HashSet<>(config.data().naValues()));
+          ready
+              ? new TrainingRows.Written(data.train().size(), data.train().size())
+              : TrainingRows.write(
+                  csv,
+                  idColumn,
+                  data,
+                  fitted(fitting),
+                  trainingFile(loaded),
+                  config.data().id().isEmpty(),
+                  new HashSet<>(config.data().naValues()));
       progress.info(
           "handed "
               + written.rows()
               + " training rows to the command in "
               + seconds(handOff)
-              + " (MLCI_TRAIN_DATA; "
+              + " (MLCI_TRAIN_DATA"
+              + (ready ? ", written while the data was read and checked against it; " : "; ")
               + written.copied()
               + " copied from the source file, the others written from the parsed values)");
     } catch (IOException e) {
@@ -154,7 +199,7 @@ public final class ExternalTraining {
         "MLCI_CLASSES",
         Json.mapper()
             .writeValueAsString(
-                spec.target().isClassification() ? spec.target().classes() : List.of()));
+                data.target().isClassification() ? data.target().classes() : List.of()));
     env.put("MLCI_PARAMS", Json.mapper().writeValueAsString(config.model().params()));
     env.put("MLCI_SEED", Long.toString(config.model().seed()));
     env.put("MLCI_OUTPUT", output.toString());
@@ -167,8 +212,14 @@ public final class ExternalTraining {
     try {
       run =
           CommandRun.run(
-              argv, loaded.folder(), env, config.model().timeout(), l -> progress.info(prefix + l));
+              argv,
+              loaded.folder(),
+              env,
+              config.model().timeout(),
+              l -> progress.info(prefix + l),
+              specFailed);
     } catch (IOException e) {
+      fitted(fitting);
       throw bad(
           loaded,
           "cannot run '" + argv.get(0) + "': " + e.getMessage() + ".",
@@ -180,6 +231,8 @@ public final class ExternalTraining {
     } finally {
       progress.finish();
     }
+    // The data's checks first, as before the command ran.
+    FeatureSpec spec = fitted(fitting);
     if (run.timedOut()) {
       throw bad(
           loaded,
@@ -259,6 +312,29 @@ public final class ExternalTraining {
         nativeScores.cancel(true);
       }
       ids.cancel(true);
+    }
+  }
+
+  /** The fitted feature spec, or the data's problem it found. */
+  private static FeatureSpec fitted(CompletableFuture<FeatureSpec> spec)
+      throws BadInputException, EnvironmentException {
+    try {
+      return spec.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while checking the training rows", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BadInputException b) {
+        throw b;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new EnvironmentException("cannot check the training rows: " + cause, cause);
     }
   }
 

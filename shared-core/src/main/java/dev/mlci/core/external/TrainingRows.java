@@ -34,8 +34,7 @@ import org.apache.commons.csv.CSVFormat;
  * values to a CSV reader; copying is several times faster on 100,000 rows (bench/external).
  */
 final class TrainingRows {
-  private static final CSVFormat FORMAT =
-      CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
+  static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
 
   private TrainingRows() {}
 
@@ -294,7 +293,7 @@ final class TrainingRows {
       return true;
     }
 
-    private static boolean isNa(byte[] b, int from, int to, byte[][] na) {
+    static boolean isNa(byte[] b, int from, int to, byte[][] na) {
       for (byte[] token : na) {
         if (token.length == to - from && Arrays.equals(b, from, to, token, 0, token.length)) {
           return true;
@@ -321,7 +320,7 @@ final class TrainingRows {
    * quotes, records at LF or CRLF outside quotes, empty lines skipped. {@link #next} stops (false)
    * at the end, or at a bare CR (a line ending the copy does not handle).
    */
-  private static final class Records {
+  static final class Records {
     private final byte[] b;
     int position;
     int fields;

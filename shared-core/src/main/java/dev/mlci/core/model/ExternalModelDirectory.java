@@ -13,10 +13,14 @@ import dev.mlci.format.FeatureSpec;
 import dev.mlci.format.FeatureSpecFormat;
 import dev.mlci.format.ModelFormat;
 import dev.mlci.format.ServingSpec;
+import dev.mlci.format.profile.DataProfile;
+import dev.mlci.format.profile.ProfileJson;
+import dev.mlci.format.profile.TableProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -45,6 +49,23 @@ public final class ExternalModelDirectory {
   public static String write(
       Path dir, ExternalModel model, LoadedConfig loaded, LoadedData data, Optional<GitInfo> git)
       throws IOException {
+    return write(dir, model, loaded, data, git, Optional.empty());
+  }
+
+  /**
+   * {@link #write(Path, ExternalModel, LoadedConfig, LoadedData, Optional)} with {@code data}'s
+   * profile already computed ({@link dev.mlci.core.datagate.DataProfiles#of}, while the command
+   * ran): its training split is {@value DataProfile#FILE}, the same table {@link
+   * dev.mlci.core.datagate.DataProfiles#training} would compute again.
+   */
+  public static String write(
+      Path dir,
+      ExternalModel model,
+      LoadedConfig loaded,
+      LoadedData data,
+      Optional<GitInfo> git,
+      Optional<DataProfile> profile)
+      throws IOException {
     FeatureSpec spec = model.spec();
     MlConfig config = loaded.config();
     Files.write(dir.resolve(ModelFormat.ONNX_MODEL), model.onnx());
@@ -67,7 +88,15 @@ public final class ExternalModelDirectory {
     serving.set("dataframe_split", example);
     Json.write(dir.resolve(MlModelFile.SERVING_INPUT_EXAMPLE), serving);
     Json.write(dir.resolve(ModelFormat.PROVENANCE), provenance(model, loaded, data, git));
-    dev.mlci.core.datagate.DataProfiles.writeTraining(dir, data, spec.target().isClassification());
+    Optional<TableProfile> train = profile.flatMap(p -> p.split(DataProfile.TRAIN));
+    if (train.isPresent()) {
+      Json.write(
+          dir.resolve(DataProfile.FILE),
+          ProfileJson.write(new DataProfile(Map.of(DataProfile.TRAIN, train.get()))));
+    } else {
+      dev.mlci.core.datagate.DataProfiles.writeTraining(
+          dir, data, spec.target().isClassification());
+    }
     Checksums.write(dir);
     String partial = Checksums.digest(dir);
     Files.writeString(

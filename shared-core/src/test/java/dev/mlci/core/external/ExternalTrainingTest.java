@@ -6,6 +6,8 @@ import dev.mlci.core.api.EvaluateResult;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.Plan;
 import dev.mlci.core.api.Workspace;
+import dev.mlci.core.data.DataLoader;
+import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.ExitCode;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.progress.ProgressListener;
@@ -174,6 +176,13 @@ class ExternalTrainingTest {
     // The predictions of the test rows are ONNX Runtime's: 1 - P(a) = P(b) in every row.
     List<String> lines = Files.readAllLines(repo.resolve("mlci-out/eval/predictions.csv"));
     assertThat(lines).hasSizeGreaterThan(20);
+    // data-profile.json is the training profile computed while the command ran: the bytes the
+    // profile of the loaded training rows gives.
+    Path fresh = tmp.resolve("fresh");
+    Files.createDirectories(fresh);
+    DataProfiles.writeTraining(fresh, new DataLoader(repo).load(plan.loaded()), true);
+    assertThat(Files.readString(model.resolve("data-profile.json")))
+        .isEqualTo(Files.readString(fresh.resolve("data-profile.json")));
   }
 
   /**
