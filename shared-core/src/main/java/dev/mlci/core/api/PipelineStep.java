@@ -65,6 +65,11 @@ public final class PipelineStep extends Step<PipelineResult> {
     params.put("git_commit", d.commit());
     params.put("data_digest", d.dataDigest());
     params.put("target_branch", d.targetBranch());
+    if (options.kind() == PipelineOptions.Kind.KFP) {
+      params.put("branch", d.delivery().branch());
+      params.put("serving_base", d.delivery().base());
+      params.put("image_target", d.delivery().target());
+    }
     return new PipelineResult(
         dir.resolve(file),
         options.kind() == PipelineOptions.Kind.KFP ? d.name() : KubernetesJob.name(d),
@@ -147,6 +152,24 @@ public final class PipelineStep extends Step<PipelineResult> {
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the data to digest it: " + e.getMessage(), e);
     }
+    String imageTarget = options.imageTarget().orElse("");
+    if (!imageTarget.isEmpty() && !imageTarget.startsWith("registry://")) {
+      throw new BadInputException(
+          Problem.in(
+              "--image-target",
+              "",
+              "'"
+                  + imageTarget
+                  + "' is not a registry target; the cluster's containerize task pushes.",
+              "pass registry://REGISTRY/NAME:TAG, or leave it out for a tarball artifact."));
+    }
+    String branch = options.branch().or(() -> git.map(GitInfo::branch)).orElse("");
+    PipelineDefinition.Delivery delivery =
+        new PipelineDefinition.Delivery(
+            branch,
+            options.servingBase().orElse(ContainerizeOptions.DEFAULT_BASE),
+            imageTarget,
+            options.allowInsecureRegistries());
     return new PipelineDefinition(
         PipelineDefinition.pipelineName(plan.name()),
         options.image(),
@@ -157,7 +180,8 @@ public final class PipelineStep extends Step<PipelineResult> {
         digest,
         target,
         compute,
-        plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION);
+        plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION,
+        delivery);
   }
 
   /** ml.yaml's data files: {@code path}, or {@code train} and {@code test}. */
