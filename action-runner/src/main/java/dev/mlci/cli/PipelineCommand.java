@@ -149,7 +149,8 @@ final class PipelineCommand implements Runnable {
           Optional.ofNullable(branch),
           Optional.ofNullable(servingBase),
           Optional.ofNullable(imageTarget),
-          allowInsecureRegistries);
+          allowInsecureRegistries,
+          Optional.empty());
     }
 
     @Override
@@ -162,11 +163,15 @@ final class PipelineCommand implements Runnable {
       name = "k8s",
       mixinStandardHelpOptions = true,
       description = {
-        "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster.",
+        "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster,",
+        "or with --kind trainjob OUT/pipeline/k8s-trainjob.yaml, a Kubeflow Trainer TrainJob.",
         "It clones the commit, trains and evaluates with ml.yaml's compute (kubectl apply -f)."
       },
       footerHeading = "%nExamples:%n",
-      footer = {"  mlci pipeline k8s . --image REF@sha256:... --claim mlci-out"})
+      footer = {
+        "  mlci pipeline k8s . --image REF@sha256:... --claim mlci-out",
+        "  mlci pipeline k8s . --image REF@sha256:... --kind trainjob --runtime torch-distributed"
+      })
   static final class K8s extends Kind {
     @Option(
         names = "--claim",
@@ -174,9 +179,45 @@ final class PipelineCommand implements Runnable {
         description = "A PersistentVolumeClaim for the Job's output. Default: an emptyDir.")
     String claim;
 
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        defaultValue = "job",
+        description = "job (batch/v1 Job, the default) or trainjob (Kubeflow Trainer TrainJob).")
+    String manifest;
+
+    @Option(
+        names = "--runtime",
+        paramLabel = "NAME",
+        description =
+            "The TrainJob's ClusterTrainingRuntime (--kind trainjob). Default: torch-distributed.")
+    String runtime;
+
     @Override
     PipelineOptions.Kind kind() {
-      return PipelineOptions.Kind.K8S;
+      return switch (manifest) {
+        case "job" -> PipelineOptions.Kind.K8S;
+        case "trainjob" -> PipelineOptions.Kind.TRAINJOB;
+        default ->
+            throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--kind '" + manifest + "' is not a kind; use job or trainjob");
+      };
+    }
+
+    @Override
+    PipelineOptions withDelivery(PipelineOptions o) {
+      return new PipelineOptions(
+          o.kind(),
+          o.image(),
+          o.repository(),
+          o.commit(),
+          o.targetBranch(),
+          o.claim(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          Optional.ofNullable(runtime));
     }
 
     @Override

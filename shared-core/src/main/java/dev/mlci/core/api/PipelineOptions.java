@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param imageTarget (Kubeflow only) where containerize puts the serving image, {@code
  *     registry://REF}; default: a Docker tarball in the task's {@code image} artifact
  * @param allowInsecureRegistries (Kubeflow only) plain-HTTP registries for containerize
+ * @param runtime (TrainJob only) the Kubeflow Trainer {@code ClusterTrainingRuntime}; default
+ *     {@value dev.mlci.core.pipeline.TrainJob#DEFAULT_RUNTIME}
  */
 public record PipelineOptions(
     Kind kind,
@@ -33,13 +35,16 @@ public record PipelineOptions(
     Optional<String> branch,
     Optional<String> servingBase,
     Optional<String> imageTarget,
-    boolean allowInsecureRegistries) {
+    boolean allowInsecureRegistries,
+    Optional<String> runtime) {
   /** What {@code mlci pipeline} writes. */
   public enum Kind {
     /** A Kubeflow Pipelines v2 pipeline (IR YAML), {@value PipelineStep#KFP_FILE}. */
     KFP,
     /** A Kubernetes batch/v1 Job, {@value PipelineStep#JOB_FILE}. */
-    K8S
+    K8S,
+    /** A Kubeflow Trainer TrainJob, {@value PipelineStep#TRAINJOB_FILE}. */
+    TRAINJOB
   }
 
   public PipelineOptions {
@@ -52,6 +57,7 @@ public record PipelineOptions(
     Objects.requireNonNull(branch, "branch");
     Objects.requireNonNull(servingBase, "servingBase");
     Objects.requireNonNull(imageTarget, "imageTarget");
+    Objects.requireNonNull(runtime, "runtime");
   }
 
   /** Options with the containerize task's defaults. */
@@ -72,6 +78,7 @@ public record PipelineOptions(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        false);
+        false,
+        Optional.empty());
   }
 }

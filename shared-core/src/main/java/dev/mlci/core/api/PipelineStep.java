@@ -38,6 +38,9 @@ public final class PipelineStep extends Step<PipelineResult> {
   /** The Kubernetes Job's file. */
   public static final String JOB_FILE = "k8s-job.yaml";
 
+  /** The Kubeflow Trainer TrainJob's file. */
+  public static final String TRAINJOB_FILE = "k8s-trainjob.yaml";
+
   private final PipelineOptions options;
 
   public PipelineStep(StepContext context, Plan plan, PipelineOptions options) {
@@ -50,11 +53,28 @@ public final class PipelineStep extends Step<PipelineResult> {
     Workspace ws = plan.workspace();
     StepOutput output = StepOutput.claimUntracked(context, "pipeline", ws, DIR);
     PipelineDefinition d = definition(plan, options);
-    String file = options.kind() == PipelineOptions.Kind.KFP ? KFP_FILE : JOB_FILE;
+    if (options.kind() == PipelineOptions.Kind.TRAINJOB && options.claim().isPresent()) {
+      throw new BadInputException(
+          Problem.in(
+              "--claim",
+              "",
+              "a TrainJob's volumes come from its training runtime, not from mlci.",
+              "leave it out, or write a batch/v1 Job, which mounts the claim."));
+    }
+    String file =
+        switch (options.kind()) {
+          case KFP -> KFP_FILE;
+          case K8S -> JOB_FILE;
+          case TRAINJOB -> TRAINJOB_FILE;
+        };
     String text =
-        options.kind() == PipelineOptions.Kind.KFP
-            ? KfpPipeline.render(d)
-            : KubernetesJob.render(d, options.claim());
+        switch (options.kind()) {
+          case KFP -> KfpPipeline.render(d);
+          case K8S -> KubernetesJob.render(d, options.claim());
+          case TRAINJOB ->
+              dev.mlci.core.pipeline.TrainJob.render(
+                  d, options.runtime().orElse(dev.mlci.core.pipeline.TrainJob.DEFAULT_RUNTIME));
+        };
     Path dir = ws.out().resolve(DIR);
     output.write(
         dir,
@@ -72,7 +92,11 @@ public final class PipelineStep extends Step<PipelineResult> {
     }
     return new PipelineResult(
         dir.resolve(file),
-        options.kind() == PipelineOptions.Kind.KFP ? d.name() : KubernetesJob.name(d),
+        switch (options.kind()) {
+          case KFP -> d.name();
+          case K8S -> KubernetesJob.name(d);
+          case TRAINJOB -> dev.mlci.core.pipeline.TrainJob.name(d);
+        },
         params,
         Digests.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
   }

@@ -73,6 +73,15 @@ class FixWordingTest {
               "--project",
               "--repository",
               "--workspace"),
+          "pipeline/TrainJob.java",
+          Set.of(
+              "--commit",
+              "--config",
+              "--data-digest",
+              "--out",
+              "--project",
+              "--repository",
+              "--workspace"),
           "pipeline/RunnerImage.java",
           Set.of("--help"),
           // jlink's options, for the base image's runtime.
@@ -110,7 +119,7 @@ class FixWordingTest {
           // The runner image and the commit the user gave to mlci pipeline, and the arguments a
           // pipeline task was given (the source of a problem, as the pipeline passed them).
           "api/PipelineStep.java",
-          Set.of("--image", "--commit", "--repository", "--image-target"),
+          Set.of("--image", "--commit", "--repository", "--image-target", "--claim"),
           "api/RunnerImageStep.java",
           Set.of("--base", "--jar", "--target"),
           // The KFP API server the user gave to run --on kfp, as the source of its answers.
