@@ -179,12 +179,20 @@ final class PipelineCommand implements Runnable {
         description = "A PersistentVolumeClaim for the Job's output. Default: an emptyDir.")
     String claim;
 
+    String manifest = "job";
+
     @Option(
         names = "--kind",
         paramLabel = "KIND",
         defaultValue = "job",
         description = "job (batch/v1 Job, the default) or trainjob (Kubeflow Trainer TrainJob).")
-    String manifest;
+    void manifest(String value) {
+      if (!value.equals("job") && !value.equals("trainjob")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--kind '" + value + "' is not a kind; use job or trainjob");
+      }
+      manifest = value;
+    }
 
     @Option(
         names = "--runtime",

@@ -218,6 +218,30 @@ class PipelineRenderingTest {
   }
 
   @Test
+  void trainJob_hasOneNodeOfTheRuntime_computeAsResourcesPerNode_andAnRfc1035Name() {
+    ComputeConfig c =
+        new ComputeConfig(
+            Optional.of("4"), Optional.of("16Gi"), 1, "nvidia.com/gpu", 2, Duration.ofHours(3));
+    String tj = TrainJob.render(definition("wine", c), "my-runtime");
+    assertThat(tj)
+        .contains("apiVersion: trainer.kubeflow.org/v1alpha1")
+        .contains("kind: TrainJob")
+        .contains("name: my-runtime")
+        .contains("kind: ClusterTrainingRuntime")
+        .contains("numNodes: 1")
+        .contains("activeDeadlineSeconds: 10800")
+        .contains("nvidia.com/gpu: \"1\"")
+        .contains("/tmp/mlci/out")
+        .doesNotContain("backoffLimit");
+    assertThat(TrainJob.render(definition("wine", c), "my-runtime")).isEqualTo(tj);
+    for (String model : new String[] {"wine", "2024", "9".repeat(64), "x".repeat(128)}) {
+      String name = TrainJob.name(definition(PipelineDefinition.pipelineName(model), c));
+      assertThat(name).as(model).matches("^[a-z]([-a-z0-9]*[a-z0-9])?$").hasSizeLessThan(64);
+    }
+    assertThat(TrainJob.name(definition("2024", c))).isEqualTo("m-2024-train");
+  }
+
+  @Test
   void quantities_asTheSdkConvertsThem() {
     assertThat(Quantities.cores("4")).isEqualTo(4.0);
     assertThat(Quantities.cores("250m")).isEqualTo(0.25);
