@@ -163,8 +163,8 @@ final class PipelineCommand implements Runnable {
       name = "k8s",
       mixinStandardHelpOptions = true,
       description = {
-        "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster,",
-        "or with --kind trainjob OUT/pipeline/k8s-trainjob.yaml, a Kubeflow Trainer TrainJob.",
+        "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster.",
+        "With --kind trainjob: OUT/pipeline/k8s-trainjob.yaml, a Kubeflow Trainer TrainJob.",
         "It clones the commit, trains and evaluates with ml.yaml's compute (kubectl apply -f)."
       },
       footerHeading = "%nExamples:%n",
