@@ -1,5 +1,6 @@
 package dev.mlci.cli;
 
+import dev.mlci.core.api.ContainerizeOptions;
 import dev.mlci.core.api.Mlci;
 import dev.mlci.core.api.PipelineOptions;
 import dev.mlci.core.api.PipelineResult;
@@ -18,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
     mixinStandardHelpOptions = true,
     description = {
       "Write the steps for a cluster, for when the CI runner is too small.",
-      "  kfp  a Kubeflow Pipelines v2 pipeline (checkout, train, evaluate, gate)",
+      "  kfp  a Kubeflow Pipelines v2 pipeline (checkout, train, evaluate, gate, containerize)",
       "  k8s  a Kubernetes batch/v1 Job that trains and evaluates"
     },
     subcommands = {PipelineCommand.Kfp.class, PipelineCommand.K8s.class})
@@ -67,19 +68,25 @@ final class PipelineCommand implements Runnable {
       return Optional.empty();
     }
 
+    /** The containerize task's options: (branch, base, target, insecure); Kubeflow only. */
+    PipelineOptions withDelivery(PipelineOptions o) {
+      return o;
+    }
+
     @Override
     int execute(Mlci mlci, Plan plan, ObjectNode summary) throws MlciException {
       PipelineResult r =
           new PipelineStep(
                   stepContext(),
                   plan,
-                  new PipelineOptions(
-                      kind(),
-                      flags.image,
-                      Optional.ofNullable(flags.repository),
-                      Optional.ofNullable(flags.commit),
-                      Optional.ofNullable(flags.target),
-                      claim()))
+                  withDelivery(
+                      new PipelineOptions(
+                          kind(),
+                          flags.image,
+                          Optional.ofNullable(flags.repository),
+                          Optional.ofNullable(flags.commit),
+                          Optional.ofNullable(flags.target),
+                          claim())))
               .call();
       summary.set("pipeline", CliJson.tree(r));
       if (!options.json) {
@@ -97,11 +104,55 @@ final class PipelineCommand implements Runnable {
       description = {
         "Write OUT/pipeline/kfp-pipeline.yaml, a Kubeflow Pipelines v2 pipeline (IR YAML).",
         "Its tasks checkout, train (with ml.yaml's compute), evaluate and gate run the runner",
-        "image; the verdict is its output parameter. Upload it in the KFP UI or with the kfp SDK."
+        "image; the verdict is its output parameter. On the target branch, unless the gate",
+        "FAILs, containerize builds the serving image. Upload it in the KFP UI or the kfp SDK."
       },
       footerHeading = "%nExamples:%n",
       footer = {"  mlci pipeline kfp . --image ghcr.io/acme/mlci-runner@sha256:..."})
   static final class Kfp extends Kind {
+    @Option(
+        names = "--branch",
+        paramLabel = "BRANCH",
+        description =
+            "The branch the pipeline runs for (its 'branch' parameter); containerize runs when it"
+                + " is the target branch. Default: the checkout's branch.")
+    String branch;
+
+    @Option(
+        names = "--serving-base",
+        paramLabel = "IMAGE",
+        description = "The serving image's base. Default: " + ContainerizeOptions.DEFAULT_BASE)
+    String servingBase;
+
+    @Option(
+        names = "--image-target",
+        paramLabel = "registry://REF",
+        description =
+            "Where containerize pushes the serving image. Default: a Docker tarball in its"
+                + " 'image' artifact.")
+    String imageTarget;
+
+    @Option(
+        names = "--allow-insecure-registries",
+        description = "Let containerize use plain-HTTP registries.")
+    boolean allowInsecureRegistries;
+
+    @Override
+    PipelineOptions withDelivery(PipelineOptions o) {
+      return new PipelineOptions(
+          o.kind(),
+          o.image(),
+          o.repository(),
+          o.commit(),
+          o.targetBranch(),
+          o.claim(),
+          Optional.ofNullable(branch),
+          Optional.ofNullable(servingBase),
+          Optional.ofNullable(imageTarget),
+          allowInsecureRegistries,
+          Optional.empty());
+    }
+
     @Override
     PipelineOptions.Kind kind() {
       return PipelineOptions.Kind.KFP;
@@ -113,10 +164,14 @@ final class PipelineCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Write OUT/pipeline/k8s-job.yaml, a Kubernetes batch/v1 Job that trains on a cluster.",
+        "With --kind trainjob: OUT/pipeline/k8s-trainjob.yaml, a Kubeflow Trainer TrainJob.",
         "It clones the commit, trains and evaluates with ml.yaml's compute (kubectl apply -f)."
       },
       footerHeading = "%nExamples:%n",
-      footer = {"  mlci pipeline k8s . --image REF@sha256:... --claim mlci-out"})
+      footer = {
+        "  mlci pipeline k8s . --image REF@sha256:... --claim mlci-out",
+        "  mlci pipeline k8s . --image REF@sha256:... --kind trainjob --runtime torch-distributed"
+      })
   static final class K8s extends Kind {
     @Option(
         names = "--claim",
@@ -124,9 +179,53 @@ final class PipelineCommand implements Runnable {
         description = "A PersistentVolumeClaim for the Job's output. Default: an emptyDir.")
     String claim;
 
+    String manifest = "job";
+
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        defaultValue = "job",
+        description = "job (batch/v1 Job, the default) or trainjob (Kubeflow Trainer TrainJob).")
+    void manifest(String value) {
+      if (!value.equals("job") && !value.equals("trainjob")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--kind '" + value + "' is not a kind; use job or trainjob");
+      }
+      manifest = value;
+    }
+
+    @Option(
+        names = "--runtime",
+        paramLabel = "NAME",
+        description =
+            "The TrainJob's ClusterTrainingRuntime (--kind trainjob). Default: torch-distributed.")
+    String runtime;
+
     @Override
     PipelineOptions.Kind kind() {
-      return PipelineOptions.Kind.K8S;
+      return switch (manifest) {
+        case "job" -> PipelineOptions.Kind.K8S;
+        case "trainjob" -> PipelineOptions.Kind.TRAINJOB;
+        default ->
+            throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--kind '" + manifest + "' is not a kind; use job or trainjob");
+      };
+    }
+
+    @Override
+    PipelineOptions withDelivery(PipelineOptions o) {
+      return new PipelineOptions(
+          o.kind(),
+          o.image(),
+          o.repository(),
+          o.commit(),
+          o.targetBranch(),
+          o.claim(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          Optional.ofNullable(runtime));
     }
 
     @Override

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one task of a pipeline 'mlci pipeline' wrote, inside the runner image.",
-      "Tasks: checkout, train, evaluate, gate (Kubeflow) or job (a Kubernetes Job)."
+      "Tasks: checkout, train, evaluate, gate, containerize (Kubeflow) or job (a Kubernetes Job)."
     })
 final class TaskCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,7 +30,7 @@ final class TaskCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "TASK",
-      description = "checkout, train, evaluate, gate or job")
+      description = "checkout, train, evaluate, gate, containerize or job")
   String task;
 
   @Option(names = "--workspace", required = true, paramLabel = "DIR")
@@ -87,6 +87,21 @@ final class TaskCommand implements Callable<Integer> {
       description = "Kubeflow's {{$.outputs.output_file}}.")
   Path executorOutput;
 
+  @Option(names = "--base", paramLabel = "IMAGE", description = "The serving image's base.")
+  String base;
+
+  @Option(
+      names = "--image-target",
+      paramLabel = "registry://REF",
+      description = "Where the serving image goes; empty: a tarball in --image.")
+  String imageTarget;
+
+  @Option(names = "--image", paramLabel = "DIR", description = "The image artifact.")
+  Path image;
+
+  @Option(names = "--allow-insecure-registries")
+  boolean allowInsecureRegistries;
+
   @Override
   public Integer call() throws MlciException {
     TaskOptions.Task kind;
@@ -95,7 +110,7 @@ final class TaskCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "'" + task + "' is not a task; use checkout, train, evaluate, gate or job");
+          "'" + task + "' is not a task; use checkout, train, evaluate, gate, containerize or job");
     }
     TaskResult r =
         new TaskStep(
@@ -119,7 +134,11 @@ final class TaskCommand implements Callable<Integer> {
                     Optional.ofNullable(out),
                     Optional.ofNullable(executorInput),
                     Optional.ofNullable(executorOutput),
-                    System.getenv()))
+                    System.getenv(),
+                    Optional.ofNullable(base),
+                    Optional.ofNullable(imageTarget),
+                    Optional.ofNullable(image),
+                    allowInsecureRegistries))
             .call();
     spec.commandLine().getOut().println(task + ": " + r.summary());
     r.verdict().ifPresent(v -> spec.commandLine().getOut().println("verdict: " + v));

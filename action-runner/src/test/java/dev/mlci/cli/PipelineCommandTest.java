@@ -18,6 +18,21 @@ class PipelineCommandTest {
   }
 
   @Test
+  void pipelineK8s_unknownKind_namesTheKinds() {
+    CliRun r =
+        CliRun.of(
+            "pipeline",
+            "k8s",
+            tmp.toString(),
+            "--kind",
+            "cronjob",
+            "--image",
+            "r.example.com/x@sha256:" + "ab".repeat(32));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("'cronjob' is not a kind").contains("job or trainjob");
+  }
+
+  @Test
   void task_unknown_namesTheTasks() {
     CliRun r = CliRun.of("task", "deploy", "--workspace", tmp.toString());
     assertThat(r.exit()).isEqualTo(2);

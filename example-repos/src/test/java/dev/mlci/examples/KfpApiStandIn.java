@@ -44,7 +44,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>It "runs" the pipeline spec of a run as KFP's driver would, in the DAG's order: each task's
  * container args with the placeholders filled in ({@code {{$}}}, inputs, output paths, output
  * files), executed by the runner image's CLI, this build's mlci.jar, as a local process instead of
- * a container. The artifacts it hands out are the files the tasks wrote.
+ * a container. The artifacts it hands out are the files the tasks wrote. A task with a {@code
+ * triggerPolicy.condition} (a condition group) has its condition evaluated over its input
+ * parameters, for the one form mlci writes ({@code inputs.parameter_values['A'] == / !=
+ * inputs.parameter_values['B']} or a quoted string); when false it is SKIPPED, as KFP's driver
+ * skips it; when true the stand-in fails the run, since it does not run a group's sub-DAG
+ * (KfpPipelineIT runs the groups with Kubeflow's own local runner).
  */
 final class KfpApiStandIn implements AutoCloseable {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -367,6 +372,10 @@ final class KfpApiStandIn implements AutoCloseable {
       throws Exception {
     JsonNode task = spec.path("root").path("dag").path("tasks").path(name);
     JsonNode comp = spec.path("components").path(task.path("componentRef").path("name").asString());
+    String condition = task.path("triggerPolicy").path("condition").asString("");
+    if (!condition.isEmpty()) {
+      return conditionTask(runId, run, task, name, condition, params);
+    }
     JsonNode container =
         spec.path("deploymentSpec")
             .path("executors")
@@ -494,6 +503,65 @@ final class KfpApiStandIn implements AutoCloseable {
       detail.put("end_time", Instant.now().toString());
     }
     return true;
+  }
+
+  private static final Pattern OPERAND =
+      Pattern.compile("inputs\\.parameter_values\\['([^']+)'\\]|'([^']*)'");
+
+  /** A condition group: SKIPPED when its condition is false (see the class's comment). */
+  private boolean conditionTask(
+      String runId,
+      ObjectNode run,
+      JsonNode task,
+      String name,
+      String condition,
+      Map<String, String> params)
+      throws IOException {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    for (var e : task.path("inputs").path("parameters").properties()) {
+      JsonNode v = e.getValue();
+      if (v.has("componentInputParameter")) {
+        inputs.put(e.getKey(), params.get(v.path("componentInputParameter").asString()));
+      } else {
+        JsonNode src = v.path("taskOutputParameter");
+        Path file =
+            root.resolve(runId)
+                .resolve(src.path("producerTask").asString())
+                .resolve("parameters")
+                .resolve(src.path("outputParameterKey").asString());
+        inputs.put(e.getKey(), Files.readString(file));
+      }
+    }
+    String op = condition.contains(" == ") ? " == " : " != ";
+    String[] sides = condition.split(op, 2);
+    List<String> values = new ArrayList<>();
+    for (String side : sides) {
+      java.util.regex.Matcher m = OPERAND.matcher(side.strip());
+      if (sides.length != 2 || !m.matches()) {
+        fail(run, null, "the stand-in does not evaluate the condition " + condition);
+        return false;
+      }
+      values.add(m.group(1) != null ? inputs.get(m.group(1)) : m.group(2));
+    }
+    boolean holds = values.get(0).equals(values.get(1)) == op.equals(" == ");
+    ObjectNode detail;
+    synchronized (run) {
+      detail = ((ArrayNode) run.path("run_details").path("task_details")).addObject();
+      detail.put("run_id", runId);
+      detail.put("task_id", UUID.randomUUID().toString());
+      detail.put("display_name", name);
+      detail.put("create_time", Instant.now().toString());
+      detail.put("start_time", Instant.now().toString());
+      detail.put("execution_id", String.valueOf(ids.incrementAndGet()));
+      if (!holds) {
+        detail.put("state", "SKIPPED");
+        detail.put("end_time", Instant.now().toString());
+        return true;
+      }
+      detail.put("state", "RUNNING");
+    }
+    fail(run, detail, "the stand-in does not run a condition group's sub-DAG (" + name + ")");
+    return false;
   }
 
   private static void fail(ObjectNode run, ObjectNode detail, String message) {

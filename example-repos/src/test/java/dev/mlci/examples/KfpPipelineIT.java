@@ -20,7 +20,11 @@ import tools.jackson.databind.JsonNode;
  * runner ({@code kfp.local.DockerRunner}) runs it against podman's Docker-compatible API ({@code
  * podman system service}) on the runner image {@code mlci image cli} built (on the jlink'd test
  * base, since no base image can be pulled here). The run's verdict and metrics must equal those of
- * {@code mlci run} on the same commit, gated against the same baseline.
+ * {@code mlci run} on the same commit, gated against the same baseline. The containerize task runs
+ * only on the target branch and when the gate did not FAIL: the SDK's own {@code dsl.If} compiles
+ * the same condition groups, and the local runner skips the task on a pull request's branch and
+ * runs it on the target branch, where it pushes a serving image that {@code mlci verify-image} then
+ * checks with podman.
  */
 class KfpPipelineIT {
   @TempDir static Path tmp;
@@ -139,7 +143,17 @@ class KfpPipelineIT {
         .isEqualTo("[\"checkout\",\"evaluate\",\"train\"]");
     assertThat(v.path("outputs").toString()).isEqualTo("[\"verdict\"]");
     assertThat(v.path("inputs").toString())
-        .isEqualTo("[\"data_digest\",\"git_commit\",\"repository\",\"target_branch\"]");
+        .isEqualTo(
+            "[\"branch\",\"data_digest\",\"git_commit\",\"image_target\",\"repository\","
+                + "\"serving_base\",\"target_branch\"]");
+    assertThat(v.path("tasks").path("condition-1").path("deps").toString())
+        .isEqualTo("[\"checkout\",\"gate\",\"train\"]");
+    // The condition groups of containerize are what the SDK compiles from its own dsl.If.
+    JsonNode c = kfp("conditions", file.toString(), tmp.resolve("sdk-conditions.yaml").toString());
+    assertThat(c.path("root_task").asBoolean()).as(c.toPrettyString()).isTrue();
+    assertThat(c.path("comp-condition-1").asBoolean()).as(c.toPrettyString()).isTrue();
+    assertThat(c.path("comp-condition-2").asBoolean()).as(c.toPrettyString()).isTrue();
+    assertThat(c.path("comp-containerize").asBoolean()).as(c.toPrettyString()).isTrue();
     assertThat(v.path("executors").path("exec-train").path("image").asString())
         .isEqualTo(FAKE_IMAGE);
     assertThat(v.path("compiled_components").toString()).contains("comp-breast-cancer");
@@ -245,6 +259,11 @@ class KfpPipelineIT {
             pinned,
             "--repository",
             repo.toString(),
+            "--serving-base",
+            base,
+            "--image-target",
+            "registry://" + registry.host() + "/mlci/served:test",
+            "--allow-insecure-registries",
             "--out",
             out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
@@ -267,6 +286,8 @@ class KfpPipelineIT {
       Thread.sleep(100);
     }
     assertThat(socket).exists();
+    // A pull request's run: the branch parameter is the checkout's (feature), so containerize is
+    // skipped.
     long started = System.currentTimeMillis() / 1000 - 1;
     JsonNode run =
         kfp(
@@ -276,14 +297,93 @@ class KfpPipelineIT {
             root.toString(),
             repo.toString(),
             commit);
+    assertThat(runnerContainersExited(started, 4)).hasSize(4).allMatch(l -> l.startsWith("0 "));
+    assertThat(run.path("images").size()).as(run.toPrettyString()).isZero();
+    assertThat(servedTags().statusCode())
+        .as("no serving image was pushed from the pull request's run")
+        .isEqualTo(404);
 
-    // The runner removes each container as it exits, so podman's events hold the exit codes: four
-    // containers of the runner image, each exited 0 (kfp_check.py says why it needs them). podman
-    // 4.3's file event log once read back empty while other test classes' podman runs wrote to it
-    // (CI, two classes at a time; the four events were in the log): read it again, a few times.
+    checkVerdictAndMetrics(repo, run);
+
+    // The target branch's run (its branch parameter main): the gate PASSes, so containerize runs
+    // and
+    // pushes the serving image, which verify-image then runs with podman.
+    Thread.sleep(1100);
+    long startedMain = System.currentTimeMillis() / 1000;
+    JsonNode onMain =
+        kfp(
+            Map.of("DOCKER_HOST", "unix://" + socket),
+            "run",
+            out.resolve("pipeline/kfp-pipeline.yaml").toString(),
+            root.toString(),
+            repo.toString(),
+            commit,
+            "main");
+    assertThat(onMain.path("verdict").asString()).isEqualTo("PASS");
+    assertThat(runnerContainersExited(startedMain, 5)).hasSize(5).allMatch(l -> l.startsWith("0 "));
+    assertThat(onMain.path("images").size()).as(onMain.toPrettyString()).isEqualTo(1);
+    Path image = Path.of(onMain.path("images").get(0).asString());
+    JsonNode described = Tools.JSON.readTree(image.resolve("image.json").toFile());
+    String served = described.path("reference").asString();
+    assertThat(served).startsWith(registry.host() + "/mlci/served");
+    assertThat(image.resolve("deploy")).isDirectory();
+    assertThat(servedTags().body()).contains("\"test\"");
+    // verify-image on the host, on what the tasks handed on: the model, the evaluation, the image.
+    Path verifyOut = tmp.resolve("verify-out");
+    Path runDir = image.getParent().getParent();
+    dev.mlci.core.pipeline.TreeCopy.copy(
+        onlyOne(runDir, "train", "model"), verifyOut.resolve("model"));
+    dev.mlci.core.pipeline.TreeCopy.copy(
+        onlyOne(runDir, "evaluate", "evaluation"), verifyOut.resolve("eval"));
+    dev.mlci.core.pipeline.TreeCopy.copy(image, verifyOut.resolve("image"));
+    Tools.Result verified =
+        Tools.mlci(
+            Map.of(
+                "MLCI_CONTAINER_RUNTIME",
+                "podman",
+                "MLCI_CONTAINER_RUN_ARGS",
+                ImageIT.RUN_ARGS,
+                "MLCI_CACHE_DIR",
+                tmp.resolve("cache").toString()),
+            "verify-image",
+            repo.toString(),
+            "--out",
+            verifyOut.toString(),
+            "--json",
+            "-q");
+    assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+  }
+
+  /** The registry's tags of the serving image (the Distribution API; 404 if none was pushed). */
+  static java.net.http.HttpResponse<String> servedTags() throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + registry.host() + "/v2/mlci/served/tags/list"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The one {@code TASK/NAME} artifact under a run's folder, wherever the runner nested it. */
+  static Path onlyOne(Path runDir, String task, String name) throws Exception {
+    try (var s = Files.walk(runDir)) {
+      List<Path> found = s.filter(p -> p.endsWith(Path.of(task, name)) && Files.exists(p)).toList();
+      assertThat(found).as(runDir + ": " + task + "/" + name).hasSize(1);
+      return found.get(0);
+    }
+  }
+
+  /**
+   * The runner image's containers that died since {@code since}, as {@code EXIT IMAGE} lines. The
+   * runner removes each container as it exits, so podman's events hold the exit codes (kfp_check.py
+   * says why it needs them). podman 4.3's file event log once read back empty while other test
+   * classes' podman runs wrote to it (CI, two classes at a time; the events were in the log): read
+   * it again, a few times, until {@code expected} are there.
+   */
+  static List<String> runnerContainersExited(long since, int expected) throws Exception {
     Tools.Result events = null;
     List<String> died = List.of();
-    for (int attempt = 0; attempt < 10 && died.size() < 4; attempt++) {
+    for (int attempt = 0; attempt < 10 && died.size() < expected; attempt++) {
       if (attempt > 0) {
         Thread.sleep(1000);
       }
@@ -294,7 +394,7 @@ class KfpPipelineIT {
                   "events",
                   "--stream=false",
                   "--since",
-                  String.valueOf(started),
+                  String.valueOf(since),
                   "--filter",
                   "event=died",
                   "--format",
@@ -303,8 +403,12 @@ class KfpPipelineIT {
       died =
           events.out().lines().filter(l -> l.contains(registry.host() + "/mlci/runner")).toList();
     }
-    assertThat(died).as(events.out() + events.err()).hasSize(4).allMatch(l -> l.startsWith("0 "));
+    assertThat(died).as(events.out() + events.err()).hasSize(expected);
+    return died;
+  }
 
+  /** The run's verdict and metrics equal those of {@code mlci run} on the same commit. */
+  static void checkVerdictAndMetrics(Path repo, JsonNode run) throws Exception {
     // mlci run on the runner, same commit, same baseline.
     Path local = tmp.resolve("local-out");
     Tools.Result direct = Tools.mlci("run", repo.toString(), "--out", local.toString(), "--json");

@@ -81,7 +81,7 @@ class KfpRunIT {
     assertThat(kfp.path("tasks").toString())
         .isEqualTo(
             "{\"checkout\":\"SUCCEEDED\",\"train\":\"SUCCEEDED\",\"evaluate\":\"SUCCEEDED\","
-                + "\"gate\":\"SUCCEEDED\"}");
+                + "\"gate\":\"SUCCEEDED\",\"condition-1\":\"SKIPPED\"}");
     String runnerVerdict = r.json().path("gate").path("verdict").asString();
 
     // mlci run on the runner, same commit, same baseline.

@@ -48,15 +48,22 @@ class KubernetesJobIT {
     Tools.skipIf(skip);
   }
 
+  static final String KSERVE_CRD =
+      "src/test/resources/conformance/kserve/serving.kserve.io_inferenceservices.yaml";
+
+  /** Kubeflow Trainer's TrainJob CRD (SOURCES.md beside it says whence). */
+  static final String TRAINJOB_CRD =
+      "src/test/resources/conformance/kubeflow-trainer/trainer.kubeflow.org_trainjobs.yaml";
+
   static JsonNode check(List<Path> files) throws Exception {
+    return check(KSERVE_CRD, files);
+  }
+
+  static JsonNode check(String crd, List<Path> files) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(python);
     cmd.add(Tools.examples().resolve("src/test/python/manifest_check.py").toString());
-    cmd.add(
-        Tools.examples()
-            .resolve(
-                "src/test/resources/conformance/kserve/serving.kserve.io_inferenceservices.yaml")
-            .toString());
+    cmd.add(Tools.examples().resolve(crd).toString());
     cmd.add(ManifestSchemaIT.KUBERNETES);
     files.forEach(f -> cmd.add(f.toString()));
     Tools.Result r = Tools.exec(cmd, Path.of("."));
@@ -112,6 +119,158 @@ class KubernetesJobIT {
       assertThat(r.path("kind").asString()).isEqualTo("Job");
       assertThat(r.path("errors").size()).as(r.toString()).isZero();
     }
+  }
+
+  /** The CRD's CEL rules on the name, which a JSON schema cannot state: read from the CRD. */
+  static List<java.util.regex.Pattern> nameRules() throws Exception {
+    JsonNode crd =
+        new tools.jackson.dataformat.yaml.YAMLMapper()
+            .readTree(Tools.examples().resolve(TRAINJOB_CRD).toFile());
+    List<java.util.regex.Pattern> rules = new ArrayList<>();
+    for (JsonNode v :
+        crd.path("spec")
+            .path("versions")
+            .get(0)
+            .path("schema")
+            .path("openAPIV3Schema")
+            .path("x-kubernetes-validations")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("self\\.metadata\\.name\\.matches\\('(.*)'\\)")
+              .matcher(v.path("rule").asString());
+      if (m.matches()) {
+        rules.add(java.util.regex.Pattern.compile(m.group(1)));
+      }
+    }
+    assertThat(rules).as("the CRD's metadata.name rule").hasSize(1);
+    return rules;
+  }
+
+  @Test
+  void everyRenderedTrainJob_isValidStrictlyAgainstTheTrainJobCrd() throws Exception {
+    // Through the CLI (example-repos compiles against the released engine, not this build's):
+    // model names that need fixing for the CRD's name rule, and compute with and without GPUs.
+    List<String[]> variants =
+        List.of(
+            new String[] {"wine", ""},
+            new String[] {
+              "Breast.Cancer_v2",
+              "compute:\n  cpu: \"4\"\n  memory: 16Gi\n  gpu: 1\n  retries: 3\n  timeout: 2h\n"
+            },
+            new String[] {"2024", "compute:\n  memory: 512Mi\n  gpu: 2\n  gpu_type: amd.com/gpu\n"},
+            new String[] {"9".repeat(64), "compute:\n  cpu: 500m\n  timeout: 90s\n"});
+    List<Path> files = new ArrayList<>();
+    List<java.util.regex.Pattern> rules = nameRules();
+    int i = 0;
+    for (String[] v : variants) {
+      Path repo =
+          Tools.copyExample("breast-cancer", Files.createDirectories(tmp.resolve("tj-" + i)));
+      Path yaml = repo.resolve("ml.yaml");
+      Files.writeString(
+          yaml,
+          Files.readString(yaml).replaceFirst("(?m)^name: .*$", "name: \"" + v[0] + "\"") + v[1]);
+      Tools.commitAll(repo, "variant").close();
+      Path out = tmp.resolve("tj-out-" + i);
+      Tools.Result r =
+          Tools.mlci(
+              "pipeline",
+              "k8s",
+              repo.toString(),
+              "--kind",
+              "trainjob",
+              "--image",
+              IMAGE,
+              "--repository",
+              "https://git.example.com/acme/m.git",
+              "--out",
+              out.toString());
+      assertThat(r.exit()).as(r.err()).isZero();
+      Path file = out.resolve("pipeline/k8s-trainjob.yaml");
+      String name =
+          new tools.jackson.dataformat.yaml.YAMLMapper()
+              .readTree(file.toFile())
+              .path("metadata")
+              .path("name")
+              .asString();
+      assertThat(name).hasSizeLessThanOrEqualTo(63);
+      rules.forEach(rule -> assertThat(name).matches(rule));
+      files.add(file);
+      i++;
+    }
+    JsonNode results = check(TRAINJOB_CRD, files);
+    assertThat(results).hasSize(8);
+    for (JsonNode r : results) {
+      assertThat(r.path("kind").asString()).isEqualTo("TrainJob");
+      assertThat(r.path("errors").size()).as(r.toString()).isZero();
+    }
+    // Strict: an unknown field, a misspelt one and a string count are refused.
+    String good = Files.readString(files.get(1));
+    assertThat(good).contains("numNodes: 1").contains("resourcesPerNode:");
+    List<Path> bad =
+        List.of(
+            Files.writeString(
+                tmp.resolve("tj-unknown.yaml"), good.replace("numNodes: 1", "numNode: 1")),
+            Files.writeString(
+                tmp.resolve("tj-string.yaml"), good.replace("numNodes: 1", "numNodes: \"1\"")),
+            Files.writeString(
+                tmp.resolve("tj-runtime.yaml"),
+                good.replace("  runtimeRef:\n", "  runtimeRefs:\n")));
+    JsonNode refused = check(TRAINJOB_CRD, bad);
+    StringBuilder all = new StringBuilder();
+    for (JsonNode r : refused) {
+      assertThat(r.path("errors").size()).as(r.toString()).isPositive();
+      all.append(r.path("errors")).append('\n');
+    }
+    assertThat(all.toString())
+        .contains("'numNode' was unexpected")
+        .contains("is not of type 'integer'")
+        .contains("'runtimeRef' is a required property");
+  }
+
+  @Test
+  void mlciPipelineK8sKindTrainjob_writesTheTrainJob_andItValidates() throws Exception {
+    Path repo = Tools.copyExample("breast-cancer", Files.createDirectories(tmp.resolve("tj-cli")));
+    Tools.commitAll(repo, "init").close();
+    Path out = tmp.resolve("tj-cli-out");
+    Tools.Result r =
+        Tools.mlci(
+            "pipeline",
+            "k8s",
+            repo.toString(),
+            "--kind",
+            "trainjob",
+            "--image",
+            IMAGE,
+            "--repository",
+            "https://git.example.com/acme/bc.git",
+            "--out",
+            out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path job = out.resolve("pipeline/k8s-trainjob.yaml");
+    JsonNode results = check(TRAINJOB_CRD, List.of(job));
+    results.forEach(x -> assertThat(x.path("errors").size()).as(x.toString()).isZero());
+    assertThat(Files.readString(job))
+        .contains("kind: TrainJob")
+        .contains("name: torch-distributed")
+        .contains("name: breast-cancer-train");
+
+    // A claim is the Job's; a TrainJob's volumes are its runtime's: exit 2, naming the flag.
+    r =
+        Tools.mlci(
+            "pipeline",
+            "k8s",
+            repo.toString(),
+            "--kind",
+            "trainjob",
+            "--claim",
+            "pvc",
+            "--image",
+            IMAGE,
+            "--repository",
+            "x",
+            "--out",
+            out.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--claim").doesNotContain("Exception");
   }
 
   @Test

@@ -38,6 +38,9 @@ public final class PipelineStep extends Step<PipelineResult> {
   /** The Kubernetes Job's file. */
   public static final String JOB_FILE = "k8s-job.yaml";
 
+  /** The Kubeflow Trainer TrainJob's file. */
+  public static final String TRAINJOB_FILE = "k8s-trainjob.yaml";
+
   private final PipelineOptions options;
 
   public PipelineStep(StepContext context, Plan plan, PipelineOptions options) {
@@ -50,11 +53,28 @@ public final class PipelineStep extends Step<PipelineResult> {
     Workspace ws = plan.workspace();
     StepOutput output = StepOutput.claimUntracked(context, "pipeline", ws, DIR);
     PipelineDefinition d = definition(plan, options);
-    String file = options.kind() == PipelineOptions.Kind.KFP ? KFP_FILE : JOB_FILE;
+    if (options.kind() == PipelineOptions.Kind.TRAINJOB && options.claim().isPresent()) {
+      throw new BadInputException(
+          Problem.in(
+              "--claim",
+              "",
+              "a TrainJob's volumes come from its training runtime, not from mlci.",
+              "leave it out, or write a batch/v1 Job, which mounts the claim."));
+    }
+    String file =
+        switch (options.kind()) {
+          case KFP -> KFP_FILE;
+          case K8S -> JOB_FILE;
+          case TRAINJOB -> TRAINJOB_FILE;
+        };
     String text =
-        options.kind() == PipelineOptions.Kind.KFP
-            ? KfpPipeline.render(d)
-            : KubernetesJob.render(d, options.claim());
+        switch (options.kind()) {
+          case KFP -> KfpPipeline.render(d);
+          case K8S -> KubernetesJob.render(d, options.claim());
+          case TRAINJOB ->
+              dev.mlci.core.pipeline.TrainJob.render(
+                  d, options.runtime().orElse(dev.mlci.core.pipeline.TrainJob.DEFAULT_RUNTIME));
+        };
     Path dir = ws.out().resolve(DIR);
     output.write(
         dir,
@@ -65,9 +85,18 @@ public final class PipelineStep extends Step<PipelineResult> {
     params.put("git_commit", d.commit());
     params.put("data_digest", d.dataDigest());
     params.put("target_branch", d.targetBranch());
+    if (options.kind() == PipelineOptions.Kind.KFP) {
+      params.put("branch", d.delivery().branch());
+      params.put("serving_base", d.delivery().base());
+      params.put("image_target", d.delivery().target());
+    }
     return new PipelineResult(
         dir.resolve(file),
-        options.kind() == PipelineOptions.Kind.KFP ? d.name() : KubernetesJob.name(d),
+        switch (options.kind()) {
+          case KFP -> d.name();
+          case K8S -> KubernetesJob.name(d);
+          case TRAINJOB -> dev.mlci.core.pipeline.TrainJob.name(d);
+        },
         params,
         Digests.sha256Hex(text.getBytes(StandardCharsets.UTF_8)));
   }
@@ -147,6 +176,24 @@ public final class PipelineStep extends Step<PipelineResult> {
     } catch (IOException e) {
       throw new EnvironmentException("cannot read the data to digest it: " + e.getMessage(), e);
     }
+    String imageTarget = options.imageTarget().orElse("");
+    if (!imageTarget.isEmpty() && !imageTarget.startsWith("registry://")) {
+      throw new BadInputException(
+          Problem.in(
+              "--image-target",
+              "",
+              "'"
+                  + imageTarget
+                  + "' is not a registry target; the cluster's containerize task pushes.",
+              "pass registry://REGISTRY/NAME:TAG, or leave it out for a tarball artifact."));
+    }
+    String branch = options.branch().or(() -> git.map(GitInfo::branch)).orElse("");
+    PipelineDefinition.Delivery delivery =
+        new PipelineDefinition.Delivery(
+            branch,
+            options.servingBase().orElse(ContainerizeOptions.DEFAULT_BASE),
+            imageTarget,
+            options.allowInsecureRegistries());
     return new PipelineDefinition(
         PipelineDefinition.pipelineName(plan.name()),
         options.image(),
@@ -157,7 +204,8 @@ public final class PipelineStep extends Step<PipelineResult> {
         digest,
         target,
         compute,
-        plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION);
+        plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION,
+        delivery);
   }
 
   /** ml.yaml's data files: {@code path}, or {@code train} and {@code test}. */

@@ -32,6 +32,11 @@ import java.util.Optional;
  * @param executorInput Kubeflow's {@code ExecutorInput} of the task (JSON, {@code {{$}}})
  * @param executorOutput where Kubeflow reads the task's {@code ExecutorOutput}
  * @param env the environment (MLflow, git credentials)
+ * @param base the serving image's base ({@code containerize})
+ * @param imageTarget where the serving image goes, {@code registry://REF}; empty: a Docker tarball
+ *     in the {@code image} artifact ({@code containerize})
+ * @param image the image artifact: description, deploy manifests, tarball ({@code containerize})
+ * @param allowInsecureRegistries plain-HTTP registries ({@code containerize})
  */
 public record TaskOptions(
     Task task,
@@ -52,7 +57,11 @@ public record TaskOptions(
     Optional<Path> out,
     Optional<String> executorInput,
     Optional<Path> executorOutput,
-    Map<String, String> env) {
+    Map<String, String> env,
+    Optional<String> base,
+    Optional<String> imageTarget,
+    Optional<Path> image,
+    boolean allowInsecureRegistries) {
   /** The tasks of a pipeline. */
   public enum Task {
     /** Clone the repository at the commit into the workspace. */
@@ -63,6 +72,8 @@ public record TaskOptions(
     EVALUATE,
     /** Gate the evaluation; reports and the verdict parameter. */
     GATE,
+    /** On the target branch: build the serving image of the model artifact. */
+    CONTAINERIZE,
     /** A Kubernetes Job's work: checkout, train and evaluate into {@code out}. */
     JOB
   }
@@ -87,5 +98,55 @@ public record TaskOptions(
     Objects.requireNonNull(executorInput, "executorInput");
     Objects.requireNonNull(executorOutput, "executorOutput");
     env = Map.copyOf(env);
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(imageTarget, "imageTarget");
+    Objects.requireNonNull(image, "image");
+  }
+
+  /** Options of a task that builds no image. */
+  public TaskOptions(
+      Task task,
+      Path workspace,
+      Optional<String> repository,
+      Optional<String> commit,
+      String project,
+      String config,
+      Optional<String> dataDigest,
+      Optional<Path> model,
+      Optional<Path> evaluation,
+      Optional<Path> metrics,
+      Optional<Path> classificationMetrics,
+      Optional<Path> reports,
+      Optional<Path> verdict,
+      Optional<Path> bundle,
+      Optional<String> targetBranch,
+      Optional<Path> out,
+      Optional<String> executorInput,
+      Optional<Path> executorOutput,
+      Map<String, String> env) {
+    this(
+        task,
+        workspace,
+        repository,
+        commit,
+        project,
+        config,
+        dataDigest,
+        model,
+        evaluation,
+        metrics,
+        classificationMetrics,
+        reports,
+        verdict,
+        bundle,
+        targetBranch,
+        out,
+        executorInput,
+        executorOutput,
+        env,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false);
   }
 }

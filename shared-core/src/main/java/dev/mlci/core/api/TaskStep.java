@@ -190,6 +190,11 @@ public final class TaskStep {
     Plan plan = plan(repo, out);
     Workspace ws = plan.workspace();
     Files.createDirectories(out);
+    if (options.task() == TaskOptions.Task.CONTAINERIZE) {
+      // ContainerizeStep reads the model from OUT/model; nothing else of the earlier tasks.
+      TreeCopy.copy(required(options.model(), "--model"), ws.modelDir());
+      return containerize(plan, scratch);
+    }
     if (options.task() != TaskOptions.Task.TRAIN) {
       TreeCopy.copy(required(options.model(), "--model"), ws.modelDir());
     }
@@ -243,6 +248,47 @@ public final class TaskStep {
       }
       default -> throw new IllegalStateException("not a step task: " + options.task());
     };
+  }
+
+  /**
+   * Builds the serving image with {@link ContainerizeStep} (as {@code mlci containerize}: not
+   * verified, since no container engine runs inside the task) into the registry target, or into a
+   * Docker tarball; publishes {@code OUT/image} (and the tarball) as the image artifact.
+   */
+  private TaskResult containerize(Plan plan, Path scratch) throws MlciException, IOException {
+    Path artifact = required(options.image(), "--image");
+    String target = options.imageTarget().orElse("");
+    Path tar = scratch.resolve(dev.mlci.core.pipeline.KfpPipeline.IMAGE_TAR);
+    boolean tarball = target.isEmpty();
+    if (tarball) {
+      target = "tar://" + tar;
+    }
+    ContainerizeResult r;
+    try {
+      r =
+          new ContainerizeStep(context)
+              .call(
+                  plan,
+                  new ContainerizeOptions(
+                      options.base().orElse(ContainerizeOptions.DEFAULT_BASE),
+                      target,
+                      tarball
+                          ? Optional.of("mlci/" + plan.name().toLowerCase(java.util.Locale.ROOT))
+                          : Optional.empty(),
+                      options.allowInsecureRegistries(),
+                      options.env()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while building the serving image", e);
+    }
+    publish(plan.workspace().imageDir(), artifact);
+    if (tarball) {
+      Files.move(tar, artifact.resolve(dev.mlci.core.pipeline.KfpPipeline.IMAGE_TAR));
+    }
+    return new TaskResult(
+        options.task(),
+        "built " + r.reference() + " (" + r.digest() + ") into " + r.target(),
+        Optional.empty());
   }
 
   private Plan plan(Path repo, Path out) throws BadInputException {

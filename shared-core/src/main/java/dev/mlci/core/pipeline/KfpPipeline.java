@@ -14,9 +14,14 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 /**
  * A Kubeflow Pipelines v2 pipeline in its intermediate representation (the {@code PipelineSpec} of
  * kubeflow/pipelines {@code api/v2alpha1/pipeline_spec.proto}, schema 2.1.0, as the {@code kfp} SDK
- * compiles it): four container components on the runner image, {@code checkout → train → evaluate →
- * gate}, handing the repository, the model, the evaluation and the reports on as KFP artifacts and
- * the gate's verdict as an output parameter of the pipeline.
+ * compiles it): container components on the runner image, {@code checkout → train → evaluate → gate
+ * → containerize}, handing the repository, the model, the evaluation and the reports on as KFP
+ * artifacts and the gate's verdict as an output parameter of the pipeline. The containerize task
+ * runs only on the target branch and when the gate did not FAIL: two nested condition groups with a
+ * {@code triggerPolicy.condition} each, exactly as the SDK compiles {@code with dsl.If(branch ==
+ * target_branch): with dsl.If(gate.outputs['verdict'] != 'FAIL'):} (the branch outside: kfp.local
+ * resolves a task's output named other than {@code Output} in a condition only inside a group,
+ * where it is the group's input).
  *
  * <p>Every key is written in sorted order and nothing depends on the time or the machine: the same
  * definition gives the same bytes. Example-repos' KfpPipelineIT loads the file with the SDK and
@@ -40,6 +45,26 @@ public final class KfpPipeline {
 
   /** The pipeline's output parameter that carries the gate's verdict. */
   public static final String VERDICT = "verdict";
+
+  /** The task that builds the serving image on the target branch. */
+  public static final String CONTAINERIZE_TASK = "containerize";
+
+  /**
+   * The containerize task's output artifact: the image's description, deploy manifests, tarball.
+   */
+  public static final String IMAGE = "image";
+
+  /** The serving image's Docker tarball inside {@link #IMAGE} when no registry target is given. */
+  public static final String IMAGE_TAR = "image.tar";
+
+  /** The condition of the outer group: the pipeline runs for the target branch. */
+  static final String ON_TARGET =
+      "inputs.parameter_values['pipelinechannel--branch'] =="
+          + " inputs.parameter_values['pipelinechannel--target_branch']";
+
+  /** The condition of the inner group: the gate's verdict is not FAIL. */
+  static final String NOT_FAILED =
+      "inputs.parameter_values['pipelinechannel--gate-verdict'] != 'FAIL'";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -71,6 +96,9 @@ public final class KfpPipeline {
     p.put("git_commit", d.commit());
     p.put("data_digest", d.dataDigest());
     p.put("target_branch", d.targetBranch());
+    p.put("branch", d.delivery().branch());
+    p.put("serving_base", d.delivery().base());
+    p.put("image_target", d.delivery().target());
     return p;
   }
 
@@ -168,6 +196,28 @@ public final class KfpPipeline {
                     out("bundle"),
                     "--verdict",
                     "{{$.outputs.parameters['" + VERDICT + "'].output_file}}"))));
+    List<String> insecure =
+        d.delivery().allowInsecureRegistries() ? List.of("--allow-insecure-registries") : List.of();
+    c.add(
+        new Component(
+            CONTAINERIZE_TASK,
+            List.of("image_target", "serving_base"),
+            List.of(model, workspace),
+            List.of(new Art(IMAGE, "system.Artifact")),
+            List.of(),
+            concat(
+                List.of("task", CONTAINERIZE_TASK, "--workspace", in("workspace")),
+                project,
+                List.of(
+                    "--model",
+                    in("model"),
+                    "--base",
+                    param("serving_base"),
+                    "--image-target",
+                    param("image_target"),
+                    "--image",
+                    out(IMAGE)),
+                insecure)));
     return c;
   }
 
@@ -193,7 +243,9 @@ public final class KfpPipeline {
   public static String render(PipelineDefinition d) {
     StringBuilder header = new StringBuilder();
     header.append("# PIPELINE DEFINITION\n# Name: ").append(d.name()).append('\n');
-    header.append("# Written by mlci pipeline kfp; runs checkout, train, evaluate, gate\n");
+    header.append(
+        "# Written by mlci pipeline kfp; runs checkout, train, evaluate, gate; on the target"
+            + " branch unless the gate FAILs, containerize\n");
     header.append("# Inputs:\n");
     parameters(d).forEach((k, v) -> header.append("#    ").append(k).append(": str\n"));
     header.append("# Outputs:\n#    ").append(VERDICT).append(": str\n");
@@ -239,10 +291,15 @@ public final class KfpPipeline {
         resources(container, d.compute());
       }
 
-      ObjectNode task = tasks.putObject(c.task());
+      ObjectNode task =
+          c.task().equals(CONTAINERIZE_TASK) ? F.objectNode() : tasks.putObject(c.task());
       task.putObject("cachingOptions").put("enableCache", true);
       task.putObject("componentRef").put("name", "comp-" + c.task());
       task.putObject("taskInfo").put("name", c.task());
+      if (c.task().equals(CONTAINERIZE_TASK)) {
+        conditionGroups(comps, tasks, task, c, producers);
+        continue;
+      }
       ObjectNode taskInputs = F.objectNode();
       java.util.TreeSet<String> dependsOn = new java.util.TreeSet<>();
       for (Art a : c.artsIn()) {
@@ -299,6 +356,109 @@ public final class KfpPipeline {
     spec.put("schemaVersion", SCHEMA_VERSION);
     spec.put("sdkVersion", "mlci-" + dev.mlci.format.ModelFormat.mlciVersion());
     return spec;
+  }
+
+  /**
+   * The containerize task inside two condition groups, as the SDK compiles nested {@code dsl.If}:
+   * the root's {@code condition-1} (on the target branch) takes every channel the groups use as
+   * {@code pipelinechannel--...} inputs, its component's DAG holds {@code condition-2} (not
+   * FAILed), whose DAG holds the task, wired to the channels.
+   */
+  private static void conditionGroups(
+      ObjectNode comps,
+      ObjectNode rootTasks,
+      ObjectNode task,
+      Component c,
+      Map<String, String> producers) {
+    // Channels: artifacts from their producers, parameters from the pipeline's inputs, and the
+    // gate's verdict; named as the SDK names them.
+    Map<String, Art> artChannels = new TreeMap<>();
+    for (Art a : c.artsIn()) {
+      artChannels.put("pipelinechannel--" + producers.get(a.name()) + "-" + a.name(), a);
+    }
+    List<String> paramChannels = new ArrayList<>();
+    for (String p : List.of("branch", "target_branch")) {
+      paramChannels.add(p);
+    }
+    paramChannels.addAll(c.paramsIn());
+    String verdictChannel = "pipelinechannel--" + GATE_TASK + "-" + VERDICT;
+
+    ObjectNode outer = rootTasks.putObject("condition-1");
+    outer.putObject("componentRef").put("name", "comp-condition-1");
+    java.util.TreeSet<String> deps = new java.util.TreeSet<>();
+    artChannels.values().forEach(a -> deps.add(producers.get(a.name())));
+    deps.add(GATE_TASK);
+    ArrayNode depArray = outer.putArray("dependentTasks");
+    deps.forEach(depArray::add);
+    ObjectNode outerIn = outer.putObject("inputs");
+    artChannels.forEach(
+        (ch, a) ->
+            outerIn
+                .withObject("artifacts")
+                .putObject(ch)
+                .putObject("taskOutputArtifact")
+                .put("outputArtifactKey", a.name())
+                .put("producerTask", producers.get(a.name())));
+    for (String p : paramChannels) {
+      outerIn
+          .withObject("parameters")
+          .putObject("pipelinechannel--" + p)
+          .put("componentInputParameter", p);
+    }
+    outerIn
+        .withObject("parameters")
+        .putObject(verdictChannel)
+        .putObject("taskOutputParameter")
+        .put("outputParameterKey", VERDICT)
+        .put("producerTask", GATE_TASK);
+    outer.putObject("taskInfo").put("name", "condition-1");
+    outer.putObject("triggerPolicy").put("condition", ON_TARGET);
+
+    ObjectNode inner = F.objectNode();
+    inner.putObject("componentRef").put("name", "comp-condition-2");
+    ObjectNode innerIn = inner.putObject("inputs");
+    artChannels
+        .keySet()
+        .forEach(
+            ch -> innerIn.withObject("artifacts").putObject(ch).put("componentInputArtifact", ch));
+    List<String> allParams = new ArrayList<>();
+    paramChannels.forEach(p -> allParams.add("pipelinechannel--" + p));
+    allParams.add(verdictChannel);
+    for (String p : allParams) {
+      innerIn.withObject("parameters").putObject(p).put("componentInputParameter", p);
+    }
+    inner.putObject("taskInfo").put("name", "condition-2");
+    inner.putObject("triggerPolicy").put("condition", NOT_FAILED);
+
+    ObjectNode taskIn = task.putObject("inputs");
+    artChannels.forEach(
+        (ch, a) ->
+            taskIn.withObject("artifacts").putObject(a.name()).put("componentInputArtifact", ch));
+    for (String p : c.paramsIn()) {
+      taskIn
+          .withObject("parameters")
+          .putObject(p)
+          .put("componentInputParameter", "pipelinechannel--" + p);
+    }
+
+    comps
+        .putObject("comp-condition-1")
+        .putObject("dag")
+        .putObject("tasks")
+        .set("condition-2", inner);
+    comps.putObject("comp-condition-2").putObject("dag").putObject("tasks").set(c.task(), task);
+    for (String group : List.of("comp-condition-1", "comp-condition-2")) {
+      ObjectNode defs = comps.withObject(group).putObject("inputDefinitions");
+      artChannels.forEach(
+          (ch, a) ->
+              defs.withObject("artifacts")
+                  .putObject(ch)
+                  .putObject("artifactType")
+                  .put("schemaTitle", a.type())
+                  .put("schemaVersion", "0.0.1"));
+      allParams.forEach(
+          p -> defs.withObject("parameters").putObject(p).put("parameterType", "STRING"));
+    }
   }
 
   private static void artifacts(ObjectNode into, List<Art> arts) {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param compute the resources and retries of the training step
  * @param classification whether the model is a classifier: the evaluate task then also writes a
  *     {@code system.ClassificationMetrics} artifact
+ * @param delivery the serving image the pipeline builds when it runs on the target branch
  */
 public record PipelineDefinition(
     String name,
@@ -33,7 +34,8 @@ public record PipelineDefinition(
     String dataDigest,
     String targetBranch,
     ComputeConfig compute,
-    boolean classification) {
+    boolean classification,
+    Delivery delivery) {
   /** Kubeflow's rule for pipeline names. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
 
@@ -56,6 +58,40 @@ public record PipelineDefinition(
         dataDigest);
     require(!Objects.requireNonNull(targetBranch, "targetBranch").isBlank(), "targetBranch", "");
     Objects.requireNonNull(compute, "compute");
+    Objects.requireNonNull(delivery, "delivery");
+  }
+
+  /**
+   * The containerize task's settings, each a pipeline parameter with this as its default: it runs
+   * only when {@code branch} equals the target branch and the gate did not FAIL.
+   *
+   * @param branch the branch the pipeline runs for (the checkout's branch when written; a run on a
+   *     pull request passes its head branch)
+   * @param base the serving image's base ({@code registry://REF}, bare {@code REF} or {@code
+   *     tar://PATH} the container can read)
+   * @param target where the serving image goes ({@code registry://REF}); empty: a Docker tarball in
+   *     the task's {@code image} artifact ({@value KfpPipeline#IMAGE_TAR})
+   * @param allowInsecureRegistries plain-HTTP registries (loopback test registries)
+   */
+  public record Delivery(
+      String branch, String base, String target, boolean allowInsecureRegistries) {
+    /** The serving image's base when none is given, as {@code mlci containerize}'s. */
+    public static final String DEFAULT_BASE = "eclipse-temurin:17-jre";
+
+    public Delivery {
+      Objects.requireNonNull(branch, "branch");
+      require(!Objects.requireNonNull(base, "base").isBlank(), "base", base);
+      Objects.requireNonNull(target, "target");
+      require(
+          target.isEmpty() || target.startsWith("registry://"),
+          "target (registry://REF or empty for a tarball artifact)",
+          target);
+    }
+
+    /** No branch known, the default base, a tarball artifact. */
+    public static Delivery defaults() {
+      return new Delivery("", DEFAULT_BASE, "", false);
+    }
   }
 
   /** A definition of a model that is not a classifier. */
@@ -71,6 +107,32 @@ public record PipelineDefinition(
       ComputeConfig compute) {
     this(
         name, image, project, config, repository, commit, dataDigest, targetBranch, compute, false);
+  }
+
+  /** A definition with the default {@link Delivery}. */
+  public PipelineDefinition(
+      String name,
+      String image,
+      String project,
+      String config,
+      String repository,
+      String commit,
+      String dataDigest,
+      String targetBranch,
+      ComputeConfig compute,
+      boolean classification) {
+    this(
+        name,
+        image,
+        project,
+        config,
+        repository,
+        commit,
+        dataDigest,
+        targetBranch,
+        compute,
+        classification,
+        Delivery.defaults());
   }
 
   private static void require(boolean ok, String field, String value) {

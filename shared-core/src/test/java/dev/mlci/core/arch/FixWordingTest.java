@@ -59,8 +59,21 @@ class FixWordingTest {
               "--repository",
               "--target-branch",
               "--verdict",
-              "--workspace"),
+              "--workspace",
+              "--base",
+              "--image-target",
+              "--image",
+              "--allow-insecure-registries"),
           "pipeline/KubernetesJob.java",
+          Set.of(
+              "--commit",
+              "--config",
+              "--data-digest",
+              "--out",
+              "--project",
+              "--repository",
+              "--workspace"),
+          "pipeline/TrainJob.java",
           Set.of(
               "--commit",
               "--config",
@@ -106,7 +119,7 @@ class FixWordingTest {
           // The runner image and the commit the user gave to mlci pipeline, and the arguments a
           // pipeline task was given (the source of a problem, as the pipeline passed them).
           "api/PipelineStep.java",
-          Set.of("--image", "--commit", "--repository"),
+          Set.of("--image", "--commit", "--repository", "--image-target", "--claim"),
           "api/RunnerImageStep.java",
           Set.of("--base", "--jar", "--target"),
           // The KFP API server the user gave to run --on kfp, as the source of its answers.
@@ -125,7 +138,8 @@ class FixWordingTest {
               "--reports",
               "--repository",
               "--verdict",
-              "--workspace"));
+              "--workspace",
+              "--image"));
 
   /** Files not converted yet (none: keep it so). */
   private static final Set<String> NOT_YET_CONVERTED = Set.of();

@@ -90,6 +90,81 @@ class PipelineRenderingTest {
   }
 
   @Test
+  void containerize_isInTwoConditionGroups_onTheTargetBranch_andNotAfterAFail() throws Exception {
+    PipelineDefinition d =
+        new PipelineDefinition(
+            "m",
+            IMAGE,
+            ".",
+            "ml.yaml",
+            "r",
+            COMMIT,
+            DIGEST,
+            "main",
+            ComputeConfig.defaults(),
+            true,
+            new PipelineDefinition.Delivery(
+                "feature", "registry.example.com/jre:17", "registry://r.example.com/m:1", true));
+    tools.jackson.databind.JsonNode spec = KfpPipeline.pipelineSpec(d);
+    tools.jackson.databind.JsonNode root = spec.path("root");
+    assertThat(root.path("dag").path("tasks").has("containerize")).isFalse();
+    tools.jackson.databind.JsonNode outer = root.path("dag").path("tasks").path("condition-1");
+    assertThat(outer.path("triggerPolicy").path("condition").asString())
+        .isEqualTo(
+            "inputs.parameter_values['pipelinechannel--branch'] =="
+                + " inputs.parameter_values['pipelinechannel--target_branch']");
+    assertThat(outer.path("dependentTasks").toString())
+        .isEqualTo("[\"checkout\",\"gate\",\"train\"]");
+    assertThat(
+            outer
+                .path("inputs")
+                .path("parameters")
+                .path("pipelinechannel--gate-verdict")
+                .path("taskOutputParameter")
+                .path("producerTask")
+                .asString())
+        .isEqualTo("gate");
+    tools.jackson.databind.JsonNode inner =
+        spec.path("components").path("comp-condition-1").path("dag").path("tasks");
+    assertThat(inner.path("condition-2").path("triggerPolicy").path("condition").asString())
+        .isEqualTo("inputs.parameter_values['pipelinechannel--gate-verdict'] != 'FAIL'");
+    tools.jackson.databind.JsonNode task =
+        spec.path("components")
+            .path("comp-condition-2")
+            .path("dag")
+            .path("tasks")
+            .path("containerize");
+    assertThat(task.path("inputs").path("artifacts").path("model").toString())
+        .contains("pipelinechannel--train-model");
+    assertThat(root.path("inputDefinitions").path("parameters").path("branch").toString())
+        .contains("feature");
+    assertThat(
+            root.path("inputDefinitions")
+                .path("parameters")
+                .path("image_target")
+                .path("defaultValue")
+                .asString())
+        .isEqualTo("registry://r.example.com/m:1");
+    assertThat(
+            spec.path("deploymentSpec")
+                .path("executors")
+                .path("exec-containerize")
+                .path("container")
+                .path("args")
+                .toString())
+        .contains("--allow-insecure-registries")
+        .contains("{{$.inputs.parameters['image_target']}}")
+        .contains("{{$.outputs.artifacts['image'].path}}");
+  }
+
+  @Test
+  void delivery_refusesATargetOtherThanARegistry() {
+    assertThatThrownBy(() -> new PipelineDefinition.Delivery("main", "b", "tar:///x.tar", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registry://");
+  }
+
+  @Test
   void compute_becomesTheTrainingTasksResourcesAndRetry_asTheSdkWritesThem() throws Exception {
     ComputeConfig c =
         ComputeConfig.of(
@@ -140,6 +215,30 @@ class PipelineRenderingTest {
         .contains("claimName: mlci-out");
     String name = KubernetesJob.name(definition("x".repeat(128), c));
     assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith("-train");
+  }
+
+  @Test
+  void trainJob_hasOneNodeOfTheRuntime_computeAsResourcesPerNode_andAnRfc1035Name() {
+    ComputeConfig c =
+        new ComputeConfig(
+            Optional.of("4"), Optional.of("16Gi"), 1, "nvidia.com/gpu", 2, Duration.ofHours(3));
+    String tj = TrainJob.render(definition("wine", c), "my-runtime");
+    assertThat(tj)
+        .contains("apiVersion: trainer.kubeflow.org/v1alpha1")
+        .contains("kind: TrainJob")
+        .contains("name: my-runtime")
+        .contains("kind: ClusterTrainingRuntime")
+        .contains("numNodes: 1")
+        .contains("activeDeadlineSeconds: 10800")
+        .contains("nvidia.com/gpu: \"1\"")
+        .contains("/tmp/mlci/out")
+        .doesNotContain("backoffLimit");
+    assertThat(TrainJob.render(definition("wine", c), "my-runtime")).isEqualTo(tj);
+    for (String model : new String[] {"wine", "2024", "9".repeat(64), "x".repeat(128)}) {
+      String name = TrainJob.name(definition(PipelineDefinition.pipelineName(model), c));
+      assertThat(name).as(model).matches("^[a-z]([-a-z0-9]*[a-z0-9])?$").hasSizeLessThan(64);
+    }
+    assertThat(TrainJob.name(definition("2024", c))).isEqualTo("m-2024-train");
   }
 
   @Test
