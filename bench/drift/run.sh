@@ -7,6 +7,8 @@
 #
 #   bash bench/drift/run.sh             (needs: wrk; 10 s per measurement, 2 rounds)
 #   QUICK=1 bash bench/drift/run.sh     (3 s per measurement, 2 rounds)
+#   BASELINE_DIST=DIR bash bench/drift/run.sh   (also serves, monitor on, with another build's server-dist, e.g.
+#                                        main's model-server/target/server-dist copied aside: mode "base")
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 out="$root/bench/out/drift"
@@ -46,11 +48,15 @@ measure() { # mode round body concurrency url
     "$(awk '/Requests\/sec/ {print $2}' "$f")" "$(awk '$1=="50%" {print $2}' "$f")" "$(awk '$1=="99%" {print $2}' "$f")" \
     | tee -a "$out/rows.txt"
 }
+modes="on off"
+if [ -n "${BASELINE_DIST:-}" ]; then modes="on off base"; fi
 for round in 1 2; do
-  for mode in on off; do
+  for mode in $modes; do
     port=$(free_port)
-    MLCI_DRIFT_MONITOR=$mode MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT=$port MLCI_HOST=127.0.0.1 \
-      java "${jvm[@]}" -cp "$dist/app/*:$dist/lib/*" dev.mlci.server.Main > "$out/server-$mode-$round.log" 2>&1 &
+    d="$dist"; monitor=$mode
+    if [ "$mode" = base ]; then d="$BASELINE_DIST"; monitor=on; fi
+    MLCI_DRIFT_MONITOR=$monitor MLCI_MODEL_DIR="$repo/mlci-out/model" MLCI_PORT=$port MLCI_HOST=127.0.0.1 \
+      java "${jvm[@]}" -cp "$d/app/*:$d/lib/*" dev.mlci.server.Main > "$out/server-$mode-$round.log" 2>&1 &
     pid=$!
     url="http://127.0.0.1:$port/v2/models/breast-cancer/infer"
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break; sleep 0.2; done

@@ -53,6 +53,7 @@ final class DriftMonitor {
 
   private final FeatureSpec spec;
   private final Feature[] features;
+  private final int[] numericFeatures;
   private final Stripe[] stripes;
   private final double nanosPerHalfLife;
   private final LongSupplier clock;
@@ -154,6 +155,10 @@ final class DriftMonitor {
       }
     }
     this.features = list.toArray(Feature[]::new);
+    this.numericFeatures =
+        java.util.stream.IntStream.range(0, features.length)
+            .filter(f -> features[f].numeric)
+            .toArray();
     int n = Math.max(1, Math.min(MAX_STRIPES, stripes));
     int pow = Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1;
     this.stripes = new Stripe[Math.min(MAX_STRIPES, pow)];
@@ -222,40 +227,45 @@ final class DriftMonitor {
       int rows = batch.rows();
       s.rows += w * rows;
       s.rowsTotal += rows;
+      // Row by row over the numeric features (each row's values are one array), then the
+      // categorical ones column by column (rare, and a map look-up each).
+      double[][] numeric = batch.numeric();
+      for (int r = 0; r < rows; r++) {
+        double[] row = numeric[r];
+        for (int k = 0; k < numericFeatures.length; k++) {
+          int f = numericFeatures[k];
+          double x = row[features[f].column];
+          if (Double.isNaN(x)) {
+            s.missingTotal[f]++;
+            continue;
+          }
+          int b = upperBound(features[f].edges, x);
+          s.weight[f][b] += w;
+          s.sum[f][b] += w * x;
+        }
+      }
       for (int f = 0; f < features.length; f++) {
         Feature feature = features[f];
+        if (feature.numeric) {
+          continue;
+        }
         double[] weight = s.weight[f];
         int c = feature.column;
-        if (feature.numeric) {
-          double[] sum = s.sum[f];
-          double[] edges = feature.edges;
-          for (int r = 0; r < rows; r++) {
-            double x = batch.numeric()[r][c];
-            if (Double.isNaN(x)) {
-              s.missingTotal[f]++;
-              continue;
-            }
-            int b = upperBound(edges, x);
-            weight[b] += w;
-            sum[b] += w * x;
+        int other = feature.bins - 2;
+        for (int r = 0; r < rows; r++) {
+          String level = batch.categorical()[r][c];
+          if (level == null) {
+            s.missingTotal[f]++;
+            continue;
           }
-        } else {
-          int other = feature.bins - 2;
-          for (int r = 0; r < rows; r++) {
-            String level = batch.categorical()[r][c];
-            if (level == null) {
-              s.missingTotal[f]++;
-              continue;
-            }
-            Integer b = feature.categories.get(level);
-            if (b != null) {
-              weight[b] += w;
-            } else if (spec.knowsLevel(c, level)) {
-              weight[other] += w;
-            } else {
-              weight[other + 1] += w;
-              s.unseenTotal[f]++;
-            }
+          Integer b = feature.categories.get(level);
+          if (b != null) {
+            weight[b] += w;
+          } else if (spec.knowsLevel(c, level)) {
+            weight[other] += w;
+          } else {
+            weight[other + 1] += w;
+            s.unseenTotal[f]++;
           }
         }
       }
@@ -266,17 +276,22 @@ final class DriftMonitor {
    * The number of {@code edges} at most {@code x}: the bin where the reference's CDF is constant.
    */
   static int upperBound(double[] edges, double x) {
-    int lo = 0;
-    int hi = edges.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (edges[mid] <= x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    // Branch-free halving (the JIT makes the choice a conditional move): served values fall
+    // anywhere between the training quantiles, so a branch on each comparison is mispredicted
+    // about half the time, and on a 256-row batch of 30 features with 200 quantiles those
+    // mispredictions were most of the monitor's cost (bench/drift).
+    int n = edges.length;
+    if (n == 0) {
+      return 0;
     }
-    return lo;
+    int base = 0;
+    while (n > 1) {
+      int half = n >>> 1;
+      // The answer lies in [base, base + n]; one comparison halves that range.
+      base = edges[base + half - 1] <= x ? base + half : base;
+      n -= half;
+    }
+    return edges[base] <= x ? base + 1 : base;
   }
 
   /**

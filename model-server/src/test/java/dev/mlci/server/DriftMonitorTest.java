@@ -162,6 +162,32 @@ class DriftMonitorTest {
   }
 
   @Test
+  void upperBound_countsTheEdgesAtMostTheValue_asALinearScanDoes() {
+    java.util.Random random = new java.util.Random(21);
+    for (int trial = 0; trial < 2000; trial++) {
+      // Few distinct values, so edges repeat and values land on them, as with integer features.
+      double[] edges = new double[random.nextInt(40)];
+      for (int i = 0; i < edges.length; i++) {
+        edges[i] = random.nextInt(12) - 6;
+      }
+      java.util.Arrays.sort(edges);
+      for (double x :
+          new double[] {
+            random.nextInt(16) - 8,
+            random.nextInt(16) - 8 + 0.5,
+            -0.0,
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY
+          }) {
+        long atMost = java.util.Arrays.stream(edges).filter(e -> e <= x).count();
+        assertThat(DriftMonitor.upperBound(edges, x))
+            .as("edges %s, x %s", java.util.Arrays.toString(edges), x)
+            .isEqualTo((int) atMost);
+      }
+    }
+  }
+
+  @Test
   void badSettingsAreNamed() {
     assertThatThrownBy(() -> DriftMonitor.halfLife(Map.of("MLCI_DRIFT_HALF_LIFE_SECONDS", "-1")))
         .hasMessageContaining("MLCI_DRIFT_HALF_LIFE_SECONDS must be a number of seconds > 0");
