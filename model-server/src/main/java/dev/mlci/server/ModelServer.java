@@ -60,6 +60,7 @@ final class ModelServer {
   private final BodyReceiver receiver;
   private final ExecutorService inference;
   private final AtomicInteger waiting = new AtomicInteger();
+  private final InlineScoring inlineScoring = new InlineScoring();
   private final int maxWaiting;
   private final QuietLog quiet = new QuietLog(LOG);
   private final GracefulShutdownHandler graceful;
@@ -511,13 +512,19 @@ final class ModelServer {
           ex,
           refuse,
           (exchange, body, start) -> {
-            if (inline(exchange, body)) {
+            int bytes = body.bytes().length;
+            boolean compressed =
+                exchange.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING) != null;
+            if (inlineScoring.inline(bytes, compressed)) {
+              long began = System.nanoTime();
               try {
                 work.run(exchange, body);
               } catch (BadRequest e) {
                 refuse(exchange, e, mlflowErrors);
               } catch (Exception | Error e) {
                 fail(exchange, e, mlflowErrors);
+              } finally {
+                inlineScoring.observed(bytes, compressed, System.nanoTime() - began);
               }
               return;
             }
@@ -547,7 +554,12 @@ final class ModelServer {
                                   + config.requestTimeout().toSeconds()
                                   + " s (MLCI_REQUEST_TIMEOUT_SECONDS) for inference; retry shortly");
                         }
-                        work.run(exchange, body);
+                        long began = System.nanoTime();
+                        try {
+                          work.run(exchange, body);
+                        } finally {
+                          inlineScoring.observed(bytes, compressed, System.nanoTime() - began);
+                        }
                       } catch (BadRequest e) {
                         refuse(exchange, e, mlflowErrors);
                       } catch (Exception | Error e) {
@@ -557,23 +569,6 @@ final class ModelServer {
           });
     };
   }
-
-  /**
-   * Whether a received body is small enough to decode and score on the I/O thread that received it
-   * (at most {@link #INLINE_BODY_BYTES}, not compressed). A few rows cost tens of microseconds
-   * there; handing them to an inference thread costs more: a context switch each way, and Undertow
-   * ending the exchange from another thread, where its I/O thread spins on the connection's state
-   * until the inference thread is scheduled again (on 2 cores that was most of the server's CPU at
-   * concurrency 32: bench/ceiling, JFR). Larger or compressed bodies go to the inference threads,
-   * so a big batch never holds up the connections that share an I/O thread.
-   */
-  private static boolean inline(HttpServerExchange ex, RequestBody body) {
-    return body.bytes().length <= INLINE_BODY_BYTES
-        && ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING) == null;
-  }
-
-  /** Bodies up to this size are scored on the I/O thread (about 20 rows of 30 numbers). */
-  static final int INLINE_BODY_BYTES = 16 * 1024;
 
   private void refuse(HttpServerExchange ex, BadRequest e, boolean mlflowErrors) {
     refuse(ex, e.status(), e.getMessage(), e.mlflowCode(), mlflowErrors);
