@@ -123,13 +123,19 @@ public final class EvaluateStep extends Step<EvaluateResult> {
                             + r.sha256().substring(0, 12)
                             + ")"));
     requireSameInputs(bundle, data);
-    context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
+    context
+        .progress()
+        .start(
+            "scoring " + data.test().size() + " test examples",
+            bundle.externalOnnx().isPresent() ? -1 : data.test().size(),
+            "rows");
     Evaluation evaluation;
     try {
       evaluation =
           bundle.externalOnnx().isPresent()
               ? evaluateExternal(bundle, data, onnxRuntime)
-              : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
+              : ModelEvaluation.evaluate(
+                  plan.config(), bundle.spec(), bundle.model(), data.test(), context.progress());
     } catch (OutOfMemoryError e) {
       throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
     } finally {

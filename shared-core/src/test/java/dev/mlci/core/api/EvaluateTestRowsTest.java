@@ -29,13 +29,23 @@ class EvaluateTestRowsTest {
 
   private final List<String> lines = new ArrayList<>();
 
+  /** Each task started ("task total unit") and the units it last reported done. */
+  private final List<String> tasks = new ArrayList<>();
+
+  private final List<Long> done = new ArrayList<>();
+
   private final ProgressListener progress =
       new ProgressListener() {
         @Override
-        public void start(String task, long total, String unit) {}
+        public void start(String task, long total, String unit) {
+          tasks.add(task + " " + total + " " + unit);
+          done.add(0L);
+        }
 
         @Override
-        public void advance(long done) {}
+        public void advance(long units) {
+          done.set(done.size() - 1, units);
+        }
 
         @Override
         public void finish() {}
@@ -72,8 +82,15 @@ class EvaluateTestRowsTest {
     Plan apart = example(example, csv, "apart");
     new Mlci(progress, Clock.systemUTC()).train(apart);
     lines.clear();
-    new Mlci(progress, Clock.systemUTC()).evaluate(apart);
+    tasks.clear();
+    done.clear();
+    EvaluateResult result = new Mlci(progress, Clock.systemUTC()).evaluate(apart);
     assertThat(lines).anyMatch(l -> l.startsWith("test rows only"));
+    // Scoring shows the rows scored, up to every test row.
+    int n = result.testExamples();
+    String scoring = "scoring " + n + " test examples " + n + " rows";
+    assertThat(tasks).contains(scoring);
+    assertThat(done.get(tasks.indexOf(scoring))).isEqualTo(n);
 
     Path a = together.workspace().evalDir();
     Path b = apart.workspace().evalDir();
