@@ -43,7 +43,7 @@ class LinearVsSklearnIT {
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
 
     JsonNode rows = Tools.JSON.readTree(out.toFile());
-    assertThat(rows.size()).isEqualTo(4);
+    assertThat(rows.size()).isEqualTo(5);
     for (JsonNode row : rows) {
       String example = row.path("example").asString();
       if (row.has("mlci_roc_auc")) {

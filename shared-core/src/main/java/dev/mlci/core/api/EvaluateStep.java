@@ -4,6 +4,7 @@ import dev.mlci.core.config.Task;
 import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.InputSignature;
 import dev.mlci.core.data.LoadedData;
+import dev.mlci.core.data.TrainingRecord;
 import dev.mlci.core.datagate.DataProfiles;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
@@ -29,11 +30,15 @@ import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
 import dev.mlci.core.train.TrainingReplicates;
 import dev.mlci.format.ModelFormat;
+import dev.mlci.format.TargetSpec;
+import dev.mlci.format.profile.ColumnProfile;
 import dev.mlci.format.profile.DataProfile;
+import dev.mlci.format.profile.TableProfile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,18 +97,45 @@ public final class EvaluateStep extends Step<EvaluateResult> {
                     "the rows train read, unchanged (SHA-256 of "
                         + String.join(", ", d.data().files().stream().map(f -> f.path()).toList())
                         + " checked): not read again"));
+    // Read again: only the test rows, when the model directory says what train read of the others.
+    Optional<TableProfile> trainProfile =
+        trained.isPresent() ? Optional.empty() : DataProfiles.recordedTraining(bundle.dir());
+    Optional<TrainingRecord> record =
+        trained.isPresent() ? Optional.empty() : trainingRecord(bundle, trainProfile);
+    DataLoader loader = new DataLoader(ws.repository(), context.progress());
     LoadedData data =
         trained.isPresent()
             ? trained.get().data()
-            : new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
+            : record.isPresent()
+                ? loader.loadTestRows(plan.loaded(), record.get())
+                : loader.load(plan.loaded());
+    data.trainingRecord()
+        .ifPresent(
+            r ->
+                context
+                    .progress()
+                    .info(
+                        "test rows only: the "
+                            + r.rows()
+                            + " training rows of "
+                            + data.files().get(0).path()
+                            + " were passed over unparsed (the file train checked, SHA-256 "
+                            + r.sha256().substring(0, 12)
+                            + ")"));
     requireSameInputs(bundle, data);
-    context.progress().start("scoring " + data.test().size() + " test examples", -1, "");
+    context
+        .progress()
+        .start(
+            "scoring " + data.test().size() + " test examples",
+            bundle.externalOnnx().isPresent() ? -1 : data.test().size(),
+            "rows");
     Evaluation evaluation;
     try {
       evaluation =
           bundle.externalOnnx().isPresent()
               ? evaluateExternal(bundle, data, onnxRuntime)
-              : ModelEvaluation.evaluate(plan.config(), bundle.spec(), bundle.model(), data.test());
+              : ModelEvaluation.evaluate(
+                  plan.config(), bundle.spec(), bundle.model(), data.test(), context.progress());
     } catch (OutOfMemoryError e) {
       throw OutOfMemory.of("evaluate on", data.test().size(), data.features().size(), e);
     } finally {
@@ -136,7 +168,14 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         trained
             .flatMap(DataHandOver.Handed::profile)
             .flatMap(EvaluateStep::computed)
-            .orElseGet(() -> DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION));
+            .orElseGet(
+                () ->
+                    data.trainingRecord().isPresent()
+                        ? DataProfiles.of(
+                            trainProfile.orElseThrow(),
+                            data,
+                            plan.config().task() == Task.CLASSIFICATION)
+                        : DataProfiles.of(data, plan.config().task() == Task.CLASSIFICATION));
     EvaluationFiles.Context files =
         new EvaluationFiles.Context(
             plan.config(),
@@ -195,6 +234,52 @@ public final class EvaluateStep extends Step<EvaluateResult> {
     } catch (ExecutionException | CancellationException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What train recorded in the model directory of the training rows of a hash-split file (its
+   * digest, the row counts, the classes and each one's rows): with it evaluate reads only the test
+   * rows. Empty where evaluate needs the training rows themselves (gate.training_noise trains
+   * replicates on them) or the model directory lacks a part of the record (then every row is read).
+   */
+  private Optional<TrainingRecord> trainingRecord(
+      ModelBundle bundle, Optional<TableProfile> profile) {
+    if (plan.config().gate().trainingNoise()
+        || !plan.config().data().singleFile()
+        || profile.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode provenance = bundle.provenance();
+    JsonNode files = provenance.path("inputs").path("files");
+    JsonNode examples = provenance.path("training_examples");
+    JsonNode dropped = provenance.path("dropped_rows");
+    if (!files.isArray()
+        || files.size() != 1
+        || !files.get(0).path("sha256").isString()
+        || !examples.canConvertToInt()
+        || !dropped.canConvertToInt()
+        || profile.get().rows() != examples.asLong()) {
+      return Optional.empty();
+    }
+    TargetSpec target = bundle.spec().target();
+    Map<String, Long> counts = Map.of();
+    if (target.isClassification()) {
+      Optional<ColumnProfile> labels = profile.get().target();
+      // The profile keeps the most frequent categories; every class must be among them.
+      if (labels.isEmpty()
+          || labels.get().other() != 0
+          || !labels.get().categories().keySet().equals(new HashSet<>(target.classes()))) {
+        return Optional.empty();
+      }
+      counts = labels.get().categories();
+    }
+    return Optional.of(
+        new TrainingRecord(
+            files.get(0).path("sha256").asString(),
+            examples.asInt(),
+            dropped.asInt(),
+            target,
+            counts));
   }
 
   /** The files the evaluation directory holds, in report order. */

@@ -61,6 +61,74 @@ public final class DataLoader {
     }
   }
 
+  /**
+   * Reads only the test rows of {@code loaded}'s data, when {@code record} says train read the same
+   * file: under a hash split each row's set follows from its key alone, so a training row is passed
+   * over once its id (or content key) is read, its cells neither checked nor kept. Train checked
+   * every row of the file; whether it is that file shows at the end of the pass (its SHA-256). When
+   * it is not, or a row fails a check, or the split is not a hash split of one file, every row is
+   * read and checked as {@link #load} does (so a bad cell of a changed file is reported wherever it
+   * is).
+   *
+   * @throws BadInputException when the data is wrong (exit 2)
+   * @throws dev.mlci.core.errors.EnvironmentException when the heap cannot hold it (exit 3)
+   */
+  public LoadedData loadTestRows(LoadedConfig loaded, TrainingRecord record) throws MlciException {
+    DataConfig data = loaded.config().data();
+    if (!data.singleFile() || data.split().strategy() != SplitStrategy.HASH) {
+      return load(loaded);
+    }
+    Optional<LoadedData> testRows;
+    try {
+      testRows = testRowsUnguarded(loaded, record);
+    } catch (BadInputException e) {
+      // Not the file train checked: the full read below reports the problem as train would.
+      testRows = Optional.empty();
+    } catch (OutOfMemoryError e) {
+      throw OutOfMemory.of("load the test rows of " + loaded.displayName(), e);
+    }
+    return testRows.isPresent() ? testRows.get() : load(loaded);
+  }
+
+  private Optional<LoadedData> testRowsUnguarded(LoadedConfig loaded, TrainingRecord record)
+      throws MlciException {
+    DataConfig data = loaded.config().data();
+    RowParser.Parsed parsed =
+        read(
+            loaded,
+            "data.path",
+            data.path().orElseThrow(),
+            h -> Columns.resolve(loaded, h),
+            data.split().seed(),
+            true);
+    int trainDropped = record.dropped() - parsed.dropped;
+    if (!parsed.sha256.equals(record.sha256())
+        || parsed.skipped - trainDropped != record.rows()
+        || parsed.frame.size() == 0) {
+      return Optional.empty();
+    }
+    Rows test = new Rows(parsed.frame, null);
+    if (record.target().isClassification()) {
+      for (int i = 0; i < test.size(); i++) {
+        if (!record.target().classes().contains(test.label(i))) {
+          return Optional.empty();
+        }
+      }
+    }
+    List<DataFile> files =
+        List.of(new DataFile("data", parsed.display, parsed.sha256, parsed.fileRows));
+    return Optional.of(
+        new LoadedData(
+            files,
+            parsed.columns.features,
+            parsed.columns.categoricalFlags(),
+            record.target(),
+            List.of(),
+            test,
+            record.dropped(),
+            Optional.of(record)));
+  }
+
   private LoadedData loadUnguarded(LoadedConfig loaded) throws MlciException {
     MlConfig config = loaded.config();
     DataConfig data = config.data();
@@ -72,7 +140,8 @@ public final class DataLoader {
               "data.path",
               data.path().orElseThrow(),
               h -> Columns.resolve(loaded, h),
-              seed);
+              seed,
+              false);
       Frame frame = parsed.frame;
       boolean[] test = Splitter.split(data.split(), frame.size(), parsed.units, frame::label);
       int held = 0;
@@ -107,7 +176,7 @@ public final class DataLoader {
     String trainPath = data.train().orElseThrow();
     String testPath = data.test().orElseThrow();
     RowParser.Parsed trainFile =
-        read(loaded, "data.train", trainPath, h -> Columns.resolve(loaded, h), null);
+        read(loaded, "data.train", trainPath, h -> Columns.resolve(loaded, h), null, false);
     if (loaded
         .folder()
         .resolve(trainPath)
@@ -124,7 +193,7 @@ public final class DataLoader {
     }
     Columns columns = trainFile.columns;
     RowParser.Parsed testFile =
-        read(loaded, "data.test", testPath, h -> columns.within(loaded, h), null);
+        read(loaded, "data.test", testPath, h -> columns.within(loaded, h), null, false);
     Rows train = new Rows(trainFile.frame, null);
     Rows test = new Rows(testFile.frame, null);
     if (columns.id >= 0) {
@@ -154,7 +223,12 @@ public final class DataLoader {
 
   /** Opens, checks and streams one data file into columns. */
   private RowParser.Parsed read(
-      LoadedConfig loaded, String field, String written, ColumnsOf columnsOf, Long hashSeed)
+      LoadedConfig loaded,
+      String field,
+      String written,
+      ColumnsOf columnsOf,
+      Long hashSeed,
+      boolean testOnly)
       throws MlciException {
     return dataFiles.read(
         loaded,
@@ -166,7 +240,8 @@ public final class DataLoader {
                   ? ParquetSource.open(file, display)
                   : CsvReader.open(file, display)) {
             Columns columns = columnsOf.of(new Columns.Header(display, opened.header()));
-            RowParser.Parsed parsed = RowParser.parse(loaded, opened, columns, hashSeed, progress);
+            RowParser.Parsed parsed =
+                RowParser.parse(loaded, opened, columns, hashSeed, testOnly, progress);
             parsed.columns = columns;
             parsed.display = display;
             parsed.sha256 = opened.sha256();

@@ -43,6 +43,12 @@ final class RowParser {
     /** Rows dropped for missing values. */
     int dropped;
 
+    /**
+     * Rows the hash split puts in the training set, passed over unparsed ({@link #parse} with
+     * {@code testOnly}): only their id or content key was read.
+     */
+    int skipped;
+
     /** Per kept row, its hash-split coordinate ({@link Splitter#hashUnit}); null unless asked. */
     double[] units;
 
@@ -76,6 +82,29 @@ final class RowParser {
   static Parsed parse(
       LoadedConfig loaded, RowSource opened, Columns columns, Long hashSeed, Progress progress)
       throws MlciException, IOException {
+    return parse(loaded, opened, columns, hashSeed, false, progress);
+  }
+
+  /**
+   * Streams the rows of {@code opened} into columns.
+   *
+   * @param hashSeed the seed of a hash split, to compute each row's coordinate, or null
+   * @param testOnly with a hash seed: keep only the rows the split puts in the test set; the others
+   *     are passed over once their key is read (their cells neither checked nor kept, their ids not
+   *     checked for repeats), for a file whose rows {@code mlci train} already checked
+   */
+  static Parsed parse(
+      LoadedConfig loaded,
+      RowSource opened,
+      Columns columns,
+      Long hashSeed,
+      boolean testOnly,
+      Progress progress)
+      throws MlciException, IOException {
+    if (testOnly && hashSeed == null) {
+      throw new IllegalArgumentException(
+          "only a hash split tells the test rows apart as they pass");
+    }
     String display = opened.display();
     int width = columns.features.size();
     boolean[] categoricalColumn = new boolean[width];
@@ -95,12 +124,26 @@ final class RowParser {
     if (rowsAtMost >= 0) {
       rows = Math.max(0, rows);
       requireRowLimit(display, rows);
-      budget.require(display, opened.fileBytes(), rows, rows + " rows", columnCount);
-      capacity = (int) Math.max(16, Math.min(rowsAtMost, MAX_ROWS));
+      // Test rows only: the test fraction of them, and a margin for the hash's spread.
+      long kept =
+          testOnly
+              ? Math.min(
+                  rows, (long) (rows * loaded.config().data().split().testFraction() * 1.05) + 1024)
+              : rows;
+      budget.require(display, opened.fileBytes(), kept, kept + " rows", columnCount);
+      capacity = (int) Math.max(16, Math.min(testOnly ? kept : rowsAtMost, MAX_ROWS));
     }
     try {
       return parse(
-          loaded, opened, columns, hashSeed, progress, categoricalColumn, budget, capacity);
+          loaded,
+          opened,
+          columns,
+          hashSeed,
+          testOnly,
+          progress,
+          categoricalColumn,
+          budget,
+          capacity);
     } catch (OutOfMemoryError e) {
       // The columns are unreachable once parse() has unwound, so there is memory to say so.
       throw OutOfMemory.of(
@@ -133,6 +176,7 @@ final class RowParser {
       RowSource opened,
       Columns columns,
       Long hashSeed,
+      boolean testOnly,
       Progress progress,
       boolean[] categoricalColumn,
       HeapBudget budget,
@@ -148,7 +192,10 @@ final class RowParser {
     int columnCount = opened.header().size();
     Builder b =
         new Builder(width, categoricalColumn, columns.id >= 0, classification, hashSeed, capacity);
-    IdIndex idRows = columns.id >= 0 ? new IdIndex(Math.max(opened.rowsAtMost(), 1024)) : null;
+    IdIndex idRows =
+        columns.id >= 0
+            ? new IdIndex(testOnly ? capacity : Math.max(opened.rowsAtMost(), 1024))
+            : null;
     // A cell that is a plain decimal is a number, read from the bytes, unless na_values lists one.
     boolean plainNumbers = na.stream().noneMatch(Numbers::isDecimal);
     byte[] seedPrefix = hashSeed == null ? null : (hashSeed + ":").getBytes(StandardCharsets.UTF_8);
@@ -158,6 +205,8 @@ final class RowParser {
     long[] allLo = columns.id >= 0 ? null : new long[1024];
     int fileRows = 0;
     int dropped = 0;
+    int skipped = 0;
+    double testFraction = data.split().testFraction();
     double[] numeric = new double[width];
     int[] codes = new int[width];
     String[] content = columns.id >= 0 ? null : new String[columnCount];
@@ -207,6 +256,11 @@ final class RowParser {
               rowProblem(
                   at, row, line, idName, "the id is missing.", "give every row a unique id."));
         }
+        keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
+        if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
+          skipped++;
+          continue;
+        }
         int first = idRows.putIfAbsent(id, row);
         if (first >= 0) {
           throw new BadInputException(
@@ -218,7 +272,6 @@ final class RowParser {
                   "the id '" + id + "' is also the id of row " + first + ".",
                   "make ids unique, or remove 'data.id' to key rows by their content."));
         }
-        keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
       } else {
         for (int c = 0; c < columnCount; c++) {
           String t = opened.text(c);
@@ -233,6 +286,10 @@ final class RowParser {
         }
         allHi[fileRows - 1] = hi;
         allLo[fileRows - 1] = digest.getLong();
+        if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
+          skipped++;
+          continue;
+        }
       }
       String rawTarget = opened.text(columns.target);
       rawTarget = rawTarget == null ? null : rawTarget.trim();
@@ -309,12 +366,7 @@ final class RowParser {
         dropped++;
         continue;
       }
-      double unit = Double.NaN;
-      if (seedPrefix != null) {
-        sha.update(seedPrefix);
-        byte[] d = sha.digest(keyBytes);
-        unit = (ByteBuffer.wrap(d, 0, 8).getLong() >>> 11) * 0x1.0p-53;
-      }
+      double unit = seedPrefix == null ? Double.NaN : unit(sha, seedPrefix, keyBytes);
       b.add(fileRows, line, id, hi, label, target, numeric, codes, unit);
     }
     if (progress != null) {
@@ -327,7 +379,15 @@ final class RowParser {
     parsed.units = b.units();
     parsed.fileRows = fileRows;
     parsed.dropped = dropped;
+    parsed.skipped = skipped;
     return parsed;
+  }
+
+  /** The row's {@link Splitter#hashUnit}, from the bytes of its key. */
+  private static double unit(MessageDigest sha, byte[] seedPrefix, byte[] keyBytes) {
+    sha.update(seedPrefix);
+    byte[] d = sha.digest(keyBytes);
+    return (ByteBuffer.wrap(d, 0, 8).getLong() >>> 11) * 0x1.0p-53;
   }
 
   /**

@@ -34,6 +34,34 @@ public final class DataProfiles {
   }
 
   /**
+   * The profile of training rows profiled before ({@code train}, as the model directory records
+   * them) and of {@code data}'s test rows: what {@link #of} gives for the same rows, for data whose
+   * training rows were not read again.
+   */
+  public static DataProfile of(TableProfile train, LoadedData data, boolean classification) {
+    Map<String, TableProfile> splits = new LinkedHashMap<>();
+    splits.put(DataProfile.TRAIN, train);
+    splits.put(DataProfile.TEST, table(data, data.test(), classification));
+    return new DataProfile(splits);
+  }
+
+  /**
+   * The training rows' profile that {@code mlci train} wrote into the model directory {@code dir};
+   * empty when it has none or cannot be read (then the rows are profiled again).
+   */
+  public static Optional<TableProfile> recordedTraining(Path dir) {
+    Path file = dir.resolve(DataProfile.FILE);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return ProfileJson.read(Json.read(file)).split(DataProfile.TRAIN);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * The profile of {@code data}'s training rows alone: what {@code mlci train} writes into the
    * model directory as {@value DataProfile#FILE}, the reference the serving image measures drift
    * against.

@@ -2,9 +2,7 @@ package dev.mlci.core.eval;
 
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataFile;
-import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
-import dev.mlci.core.data.Rows;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.io.Json;
 import dev.mlci.format.ModelFormat;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,7 +79,7 @@ public final class EvaluationFiles {
     root.put("name", config.name());
     root.put("task", config.task().yamlName());
     root.put("n", evaluation.predictions().size());
-    root.put("n_train", context.data().train().size());
+    root.put("n_train", context.data().trainSize());
     root.put("dropped_rows", context.data().dropped());
     ObjectNode values = root.putObject("metrics");
     evaluation.metrics().values().forEach(values::put);
@@ -109,11 +106,7 @@ public final class EvaluationFiles {
         pc.put("support", support);
       }
       ObjectNode trainCounts = root.putObject("train_class_counts");
-      List<DataRow> train = context.data().train();
-      Map<String, Long> trainClasses = new HashMap<>();
-      for (int i = 0; i < train.size(); i++) {
-        trainClasses.merge(Rows.label(train, i), 1L, Long::sum);
-      }
+      Map<String, Long> trainClasses = context.data().trainClassCounts();
       for (String c : p.classes()) {
         trainCounts.put(c, trainClasses.getOrDefault(c, 0L).longValue());
       }
@@ -206,7 +199,7 @@ public final class EvaluationFiles {
     md.append("- test examples: ")
         .append(evaluation.predictions().size())
         .append(", training examples: ")
-        .append(context.data().train().size());
+        .append(context.data().trainSize());
     if (context.data().dropped() > 0) {
       md.append(", rows dropped for missing values: ").append(context.data().dropped());
     }

@@ -4,6 +4,7 @@ import dev.mlci.core.config.Metric;
 import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.TribuoData;
+import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.util.ArrayList;
@@ -32,9 +33,22 @@ public final class ModelEvaluation {
    * scored in blocks of {@value #BLOCK}, each row turned into an example once; what is kept of the
    * whole set is the id, the truth and the scores of each row.
    */
-  @SuppressWarnings("unchecked")
   public static Evaluation evaluate(
       MlConfig config, FeatureSpec spec, Model<?> model, List<DataRow> test) {
+    return evaluate(config, spec, model, test, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #evaluate(MlConfig, FeatureSpec, Model, List)}, telling {@code progress} the rows
+   * scored after each block (a task of {@code test.size()} rows the caller started).
+   */
+  @SuppressWarnings("unchecked")
+  public static Evaluation evaluate(
+      MlConfig config,
+      FeatureSpec spec,
+      Model<?> model,
+      List<DataRow> test,
+      ProgressListener progress) {
     List<Metric> metrics =
         config.metrics().stream().map(id -> Metric.byId(id).orElseThrow()).toList();
     List<String> unseen = unseenLevels(spec, test);
@@ -71,6 +85,7 @@ public final class ModelEvaluation {
           }
           guess[i] = classIndex.getOrDefault(p.getOutput().getLabel(), -1);
         }
+        progress.advance(to);
       }
       int positive = spec.target().positiveClass().map(classes::indexOf).orElse(-1);
       ClassificationPredictions p =
@@ -101,6 +116,7 @@ public final class ModelEvaluation {
       for (int i = from; i < to; i++) {
         guess[i] = predicted.get(i - from).getOutput().getValues()[0];
       }
+      progress.advance(to);
     }
     RegressionPredictions p = new RegressionPredictions(Arrays.asList(ids), truth, guess);
     return new Evaluation(p, RegressionMetrics.compute(metrics, p, null), unseen);
