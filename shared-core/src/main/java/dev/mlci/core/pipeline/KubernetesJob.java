@@ -1,6 +1,5 @@
 package dev.mlci.core.pipeline;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.node.ArrayNode;
@@ -84,26 +83,7 @@ public final class KubernetesJob {
     ArrayNode command = c.putArray("command");
     RunnerImage.COMMAND.forEach(command::add);
     ArrayNode args = c.putArray("args");
-    List<String> a =
-        new ArrayList<>(
-            List.of(
-                "task",
-                "job",
-                "--repository",
-                d.repository(),
-                "--commit",
-                d.commit(),
-                "--workspace",
-                WORKSPACE,
-                "--project",
-                d.project(),
-                "--config",
-                d.config(),
-                "--data-digest",
-                d.dataDigest(),
-                "--out",
-                OUT));
-    a.forEach(args::add);
+    taskJobArgs(d, WORKSPACE, OUT).forEach(args::add);
     ObjectNode resources = resources(d.compute());
     if (!resources.isEmpty()) {
       c.set("resources", resources);
@@ -126,6 +106,31 @@ public final class KubernetesJob {
     }
     volumes.addObject().put("name", "tmp").putObject("emptyDir");
     return job;
+  }
+
+  /**
+   * The runner image's arguments for the training step ({@code mlci task job}), which the Job and
+   * the Kubeflow Trainer TrainJob both run: clone {@code d}'s commit into {@code workspace}, train
+   * and evaluate into {@code out}.
+   */
+  static List<String> taskJobArgs(PipelineDefinition d, String workspace, String out) {
+    return List.of(
+        "task",
+        "job",
+        "--repository",
+        d.repository(),
+        "--commit",
+        d.commit(),
+        "--workspace",
+        workspace,
+        "--project",
+        d.project(),
+        "--config",
+        d.config(),
+        "--data-digest",
+        d.dataDigest(),
+        "--out",
+        out);
   }
 
   private static void labels(ObjectNode labels, PipelineDefinition d) {

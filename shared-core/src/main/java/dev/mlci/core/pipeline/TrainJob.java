@@ -1,6 +1,5 @@
 package dev.mlci.core.pipeline;
 
-import java.util.List;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -91,24 +90,7 @@ public final class TrainJob {
     ArrayNode command = trainer.putArray("command");
     RunnerImage.COMMAND.forEach(command::add);
     ArrayNode args = trainer.putArray("args");
-    List.of(
-            "task",
-            "job",
-            "--repository",
-            d.repository(),
-            "--commit",
-            d.commit(),
-            "--workspace",
-            ROOT + "/workspace",
-            "--project",
-            d.project(),
-            "--config",
-            d.config(),
-            "--data-digest",
-            d.dataDigest(),
-            "--out",
-            ROOT + "/out")
-        .forEach(args::add);
+    KubernetesJob.taskJobArgs(d, ROOT + "/workspace", ROOT + "/out").forEach(args::add);
     trainer.put("numNodes", 1);
     ObjectNode resources = KubernetesJob.resources(d.compute());
     if (!resources.isEmpty()) {
