@@ -8,8 +8,9 @@
 #   2. vegeta (open-loop, from the Go module proxy) at 50% and 90% of that rate over at most 32 keep-alive
 #      connections: p50 / p99 / p99.9 latency measured from each request's intended send time (its slot in
 #      the constant-rate schedule, as wrk2 does), the rate actually sent, the share of 2xx answers, and the CPU
-#      of the generator and of the server. A row whose generator could not keep to the schedule (sent < 98% of
-#      the target, or its core >= 90% busy) or that got a non-2xx answer is printed as invalid, not as latency.
+#      of the generator and of the server; each measured run follows a discarded 5 s run at the same rate.
+#      A row whose generator could not keep to the schedule (sent < 98% of the target, or its core >= 90%
+#      busy) or that got a non-2xx answer is printed as invalid, not as latency.
 # Same model directory for both (the breast-cancer example's ONNX export; MLflow serves it with its onnx
 # flavor), same request, one server at a time; mlci's server runs on the host JVM from server-dist (the jars
 # the image carries), with the JVM's own ergonomics for one CPU (what a 1-CPU container gets).
@@ -29,7 +30,11 @@ for tool in wrk taskset "$vegeta" mlflow; do
   command -v "$tool" >/dev/null || { echo "bench/tail: needs $tool (see .ci/run)" >&2; exit 3; }
 done
 max_seconds=10; seconds=30; warm=20   # C2 is still compiling the model path after 5 s under load
-if [ "$quick" = 1 ]; then max_seconds=2; seconds=2; warm=1; fi
+# Before each measured constant-rate run, the same attack for settle seconds, discarded: the switch from wrk's
+# connections to vegeta's 32 new ones, and the new rate, gave the first seconds of a measured run p99 outliers
+# of up to 0.3 s that the other 27 s did not have (BENCHMARKS.md, the tail row).
+settle=5
+if [ "$quick" = 1 ]; then max_seconds=2; seconds=2; warm=1; settle=1; fi
 connections=32   # wrk's for the maximum, and vegeta's bound: the same concurrency on both sides of the ratio
 
 if [ "$(nproc)" -ge 2 ]; then
@@ -87,14 +92,16 @@ load() { # name url: max rate with wrk, then vegeta at 50% and 90% of it
   for share in 50 90; do
     local rate=$((max * share / 100))
     [ "$rate" -ge 1 ] || rate=1
-    c0=$(tree_cpu "$pid")
     # At most $connections requests in flight, on kept-alive HTTP/1.1 connections: when the server falls
     # behind, vegeta's schedule slips (sent < target: the row is invalid) instead of opening ever more
     # connections. Latency is then taken from the schedule, not from the late send (see the analysis below).
+    local attack=("$vegeta" attack -targets="$out/$name.targets" -rate="$rate/s" -timeout=10s
+      -workers="$connections" -max-workers="$connections" -connections="$connections"
+      -max-connections="$connections" -keepalive=true -http2=false -max-body=0)
+    "${on_client[@]}" "${attack[@]}" -duration="${settle}s" > /dev/null   # settle at the target rate, discarded
+    c0=$(tree_cpu "$pid")
     /usr/bin/time -f '%U %S %e' -o "$out/$name-$share.time" "${on_client[@]}" \
-      "$vegeta" attack -targets="$out/$name.targets" -rate="$rate/s" -duration="${seconds}s" -timeout=10s \
-      -workers="$connections" -max-workers="$connections" -connections="$connections" \
-      -max-connections="$connections" -keepalive=true -http2=false -max-body=0 > "$out/$name-$share.bin"
+      "${attack[@]}" -duration="${seconds}s" > "$out/$name-$share.bin"
     echo "$c0 $(tree_cpu "$pid")" > "$out/$name-$share.server"
     "$vegeta" report -type=json "$out/$name-$share.bin" > "$out/$name-$share.json"
     "$vegeta" encode -to csv "$out/$name-$share.bin" > "$out/$name-$share.csv"
