@@ -78,9 +78,10 @@ public final class TrainStep extends Step<TrainResult> {
             ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
             : null;
     // trainer: external: MLCI_TRAIN_DATA written on the other core while the data is read and
-    // checked, so the command can start right after (used only if it matches what was loaded).
+    // checked, and the command started on it as soon as it is complete (used only if the file and
+    // the command's environment match what was loaded; stopped when a check of the data fails).
     Optional<EarlyTrainingRows> early =
-        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded()) : Optional.empty();
+        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded(), true) : Optional.empty();
     try {
       LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
       read.data = data;
