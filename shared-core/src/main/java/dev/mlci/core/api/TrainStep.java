@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * {@code mlci train}: trains the model and writes the model directory, then starts the model's
@@ -78,9 +80,10 @@ public final class TrainStep extends Step<TrainResult> {
             ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
             : null;
     // trainer: external: MLCI_TRAIN_DATA written on the other core while the data is read and
-    // checked, so the command can start right after (used only if it matches what was loaded).
+    // checked, and the command started on it as soon as it is complete (used only if the file and
+    // the command's environment match what was loaded; stopped when a check of the data fails).
     Optional<EarlyTrainingRows> early =
-        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded()) : Optional.empty();
+        onnxRuntime != null ? EarlyTrainingRows.start(plan.loaded(), true) : Optional.empty();
     try {
       LoadedData data = new DataLoader(ws.repository(), context.progress()).load(plan.loaded());
       read.data = data;
@@ -141,16 +144,21 @@ public final class TrainStep extends Step<TrainResult> {
     boolean classification = plan.config().task() == Task.CLASSIFICATION;
     // One thread: the profile's columns are otherwise profiled in parallel on both cores, and the
     // command (which has the machine to itself when run alone) would lose one of them.
+    // The commit and the dirty check too (JGit's classes, cold, and a walk of the working tree):
+    // the repository as the command starts on it, not a second later.
+    AtomicReference<Supplier<Optional<GitInfo>>> gitInfo = new AtomicReference<>();
     Runnable meanwhile =
         () -> {
           ForkJoinPool one = new ForkJoinPool(1);
           read.profile = one.submit(() -> DataProfiles.of(data, classification));
           one.shutdown();
+          gitInfo.set(GitInfo.inBackground(ws.repository()));
         };
     ExternalModel trained =
         ExternalTraining.train(
             plan.loaded(), data, context.progress(), onnxRuntime, meanwhile, early);
-    Optional<GitInfo> git = GitInfo.of(ws.repository());
+    Optional<GitInfo> git =
+        gitInfo.get() == null ? GitInfo.of(ws.repository()) : gitInfo.get().get();
     // The model directory's data-profile.json is the training split of that profile: not computed
     // a second time.
     Optional<DataProfile> profile =

@@ -73,6 +73,19 @@ public record CommandRun(
       Consumer<String> lines,
       CompletableFuture<?> stop)
       throws IOException, InterruptedException {
+    return start(argv, dir, env, lines).await(timeout, stop);
+  }
+
+  /**
+   * Starts {@code argv} as {@link #run(List, Path, Map, Duration, Consumer)} does and returns at
+   * once: {@link Started#await} waits for it, {@link Started#stop} stops it with every process it
+   * started.
+   *
+   * @throws IOException when the program cannot be started (not found, not executable)
+   */
+  public static Started start(
+      List<String> argv, Path dir, Map<String, String> env, Consumer<String> lines)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -104,32 +117,73 @@ public record CommandRun(
             "mlci-command-output");
     reader.setDaemon(true);
     reader.start();
-    boolean timedOut = false;
-    boolean stopped = false;
-    try {
-      CompletableFuture.anyOf(process.onExit(), stop)
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      timedOut = true;
-      stopTree(process);
-    } catch (ExecutionException e) {
-      // stop completed with an error: stopped below.
-    } catch (InterruptedException e) {
-      stopTree(process);
-      throw e;
+    return new Started(List.copyOf(argv), process, reader, last, start);
+  }
+
+  /** A started command: waited for once ({@link #await}), or stopped ({@link #stop}). */
+  public static final class Started {
+    private final List<String> argv;
+    private final Process process;
+    private final Thread reader;
+    private final Deque<String> last;
+    private final long startNanos;
+
+    private Started(
+        List<String> argv, Process process, Thread reader, Deque<String> last, long startNanos) {
+      this.argv = argv;
+      this.process = process;
+      this.reader = reader;
+      this.last = last;
+      this.startNanos = startNanos;
     }
-    if (!timedOut && process.isAlive()) {
-      stopped = true;
-      stopTree(process);
+
+    /** When it started, as {@link System#nanoTime()}. */
+    public long startNanos() {
+      return startNanos;
     }
-    reader.join(GRACE.toMillis());
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    List<String> kept;
-    synchronized (last) {
-      kept = List.copyOf(last);
+
+    /**
+     * Waits until it exits, {@code timeout} after it started (then it and every process it started
+     * are stopped: SIGTERM, then after {@link #GRACE} SIGKILL), or {@code stop} completes (stopped
+     * the same way; exit code -1).
+     */
+    public CommandRun await(Duration timeout, CompletableFuture<?> stop)
+        throws InterruptedException {
+      boolean timedOut = false;
+      boolean stopped = false;
+      long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+      try {
+        CompletableFuture.anyOf(process.onExit(), stop)
+            .get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        timedOut = true;
+        stopTree(process);
+      } catch (ExecutionException e) {
+        // stop completed with an error: stopped below.
+      } catch (InterruptedException e) {
+        stopTree(process);
+        throw e;
+      }
+      if (!timedOut && process.isAlive()) {
+        stopped = true;
+        stopTree(process);
+      }
+      reader.join(GRACE.toMillis());
+      long millis = (System.nanoTime() - startNanos) / 1_000_000;
+      List<String> kept;
+      synchronized (last) {
+        kept = List.copyOf(last);
+      }
+      return new CommandRun(
+          argv, timedOut || stopped ? -1 : process.exitValue(), millis, kept, timedOut);
     }
-    return new CommandRun(
-        argv, timedOut || stopped ? -1 : process.exitValue(), millis, kept, timedOut);
+
+    /** Stops it and every process it started (SIGTERM, then SIGKILL after {@link #GRACE}). */
+    public void stop() throws InterruptedException {
+      if (process.isAlive()) {
+        stopTree(process);
+      }
+    }
   }
 
   /** Stops {@code process} and all its descendants: SIGTERM, then SIGKILL after the grace. */

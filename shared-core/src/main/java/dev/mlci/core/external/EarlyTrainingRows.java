@@ -2,8 +2,11 @@ package dev.mlci.core.external;
 
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
+import dev.mlci.core.config.MlConfig;
 import dev.mlci.core.config.SplitStrategy;
+import dev.mlci.core.config.Task;
 import dev.mlci.core.data.DataFile;
+import dev.mlci.core.data.DataLoader;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.Rows;
@@ -18,11 +21,15 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +43,17 @@ import java.util.stream.Stream;
  * would write from the loaded data (the source's SHA-256 is the one the loader read, the header is
  * the id, the loaded features and the target, and the rows written are the loader's training rows,
  * in order, each of whose cells could be copied). Otherwise {@link TrainingRows} writes the file
- * again. Every check of the data is the loader's, made before the command starts: bad input fails
- * with the same message as without this, and the command never sees it.
+ * again.
+ *
+ * <p>When asked ({@link #start(LoadedConfig, boolean)}), the training command is started as soon as
+ * the file is complete, with the environment this pass can tell (the features and, for
+ * classification, the training rows' classes), while the loader still reads and checks the data:
+ * the command's start-up (an interpreter's imports) overlaps the checks. Its output is held back
+ * until the step takes it over ({@link #adopt}), which it does only when the file {@link #matches}
+ * and the environment is exactly the one the step would give it; otherwise it is stopped with every
+ * process it started and run again. When a check of the data fails it is stopped the same way
+ * ({@link #close}) and the loader's message is the step's, unchanged (exit 2): the command may have
+ * started, but its run counts for nothing and its output is not shown.
  *
  * <p>Used only where a copy can apply: one CSV file split by mlci (data.path), the hash strategy,
  * an id column, and a file small enough beside the loaded data (a sixteenth of the heap).
@@ -47,6 +63,56 @@ public final class EarlyTrainingRows implements AutoCloseable {
   private final Path csv;
   private final FutureTask<Outcome> task;
   private final Thread thread;
+  private final LoadedConfig loaded;
+  private final boolean withCommand;
+
+  /**
+   * The command started when the file was complete (stopped by {@link #close} unless it has
+   * exited); guarded by {@code this}.
+   */
+  private Running running;
+
+  /**
+   * Set by {@link #adopt} and {@link #close}: no command starts after it; guarded by {@code this}.
+   */
+  private boolean closed;
+
+  /**
+   * A command started when {@code MLCI_TRAIN_DATA} was complete, its output held back until {@link
+   * #attach}.
+   *
+   * @param started the process
+   * @param env the environment it was given (beside the build's)
+   * @param held its output so far
+   */
+  record Running(CommandRun.Started started, Map<String, String> env, HeldLines held) {
+    /** Passes its output held so far, then every further line, to {@code lines}. */
+    CommandRun.Started attach(Consumer<String> lines) {
+      held.release(lines);
+      return started;
+    }
+  }
+
+  /** Lines kept until {@link #release}, then passed on as they come. */
+  static final class HeldLines implements Consumer<String> {
+    private final List<String> held = new ArrayList<>();
+    private Consumer<String> to;
+
+    @Override
+    public synchronized void accept(String line) {
+      if (to == null) {
+        held.add(line);
+      } else {
+        to.accept(line);
+      }
+    }
+
+    synchronized void release(Consumer<String> lines) {
+      held.forEach(lines);
+      held.clear();
+      to = lines;
+    }
+  }
 
   /**
    * What the pass wrote: {@code null} fields when it gave up (a record the copy cannot take).
@@ -55,14 +121,26 @@ public final class EarlyTrainingRows implements AutoCloseable {
    * @param fileRows per row written, its data row in the file (1-based, as the loader numbers them)
    * @param rows rows written
    * @param sha256 the SHA-256 of the bytes read
+   * @param classes the training rows' classes in mlci's order (classification; else empty)
    */
-  private record Outcome(List<String> header, int[] fileRows, int rows, String sha256) {}
+  private record Outcome(
+      List<String> header, int[] fileRows, int rows, String sha256, List<String> classes) {}
 
-  private EarlyTrainingRows(Path dir, Path source, LoadedConfig loaded) {
+  private EarlyTrainingRows(Path dir, Path source, LoadedConfig loaded, boolean withCommand) {
     this.dir = dir;
     this.csv = dir.resolve("train.csv");
+    this.loaded = loaded;
+    this.withCommand = withCommand;
     DataConfig data = loaded.config().data();
-    this.task = new FutureTask<>(() -> write(source, data));
+    this.task =
+        new FutureTask<>(
+            () -> {
+              Outcome o = write(source, data);
+              if (withCommand && o.header() != null) {
+                startCommand(o);
+              }
+              return o;
+            });
     this.thread = new Thread(task, "mlci-train-data-early");
     thread.setDaemon(true);
   }
@@ -72,6 +150,14 @@ public final class EarlyTrainingRows implements AutoCloseable {
    * data is not of the form this handles (then {@link TrainingRows} writes them after the load).
    */
   public static Optional<EarlyTrainingRows> start(LoadedConfig loaded) {
+    return start(loaded, false);
+  }
+
+  /**
+   * {@link #start(LoadedConfig)}, and when {@code withCommand}, also starts {@code model.command}
+   * as soon as the file is written (see the class comment).
+   */
+  public static Optional<EarlyTrainingRows> start(LoadedConfig loaded, boolean withCommand) {
     DataConfig data = loaded.config().data();
     if (!data.singleFile()
         || data.id().isEmpty()
@@ -86,7 +172,8 @@ public final class EarlyTrainingRows implements AutoCloseable {
         return Optional.empty();
       }
       EarlyTrainingRows early =
-          new EarlyTrainingRows(Files.createTempDirectory("mlci-external-"), source, loaded);
+          new EarlyTrainingRows(
+              Files.createTempDirectory("mlci-external-"), source, loaded, withCommand);
       early.thread.start();
       return Optional.of(early);
     } catch (IOException | RuntimeException e) {
@@ -145,9 +232,73 @@ public final class EarlyTrainingRows implements AutoCloseable {
     return true;
   }
 
-  /** Stops the pass (when still running) and deletes the folder. */
+  /**
+   * The command started when the file was written, taken over by the caller when it was given
+   * exactly {@code env}; empty otherwise (then it is stopped, with every process it started, and
+   * the output folder emptied: the caller runs it again). Call after {@link #matches} held.
+   */
+  Optional<Running> adopt(Map<String, String> env, Path output) throws InterruptedException {
+    Running r;
+    synchronized (this) {
+      closed = true; // no command starts after this
+      r = running;
+    }
+    if (r != null && r.env().equals(env)) {
+      return Optional.of(r);
+    }
+    if (r != null) {
+      r.started().stop();
+      deleteTree(output);
+    }
+    return Optional.empty();
+  }
+
+  /** Starts the command on the file just written, unless {@link #close} came first. */
+  private void startCommand(Outcome o) {
+    MlConfig config = loaded.config();
+    List<String> argv;
+    try {
+      argv = Argv.split(config.model().command().orElseThrow());
+    } catch (IllegalArgumentException e) {
+      return; // the step reports it
+    }
+    List<String> header = o.header();
+    Path output = dir.resolve(ExternalTraining.OUTPUT);
+    Map<String, String> env =
+        ExternalTraining.environment(
+            config, csv, header.get(0), header.subList(1, header.size() - 1), o.classes(), output);
+    HeldLines held = new HeldLines();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        Files.createDirectories(output);
+        running = new Running(CommandRun.start(argv, loaded.folder(), env, held), env, held);
+      } catch (IOException e) {
+        // Not startable: the step starts it again and reports why.
+      }
+    }
+  }
+
+  /**
+   * Stops the pass (when still running) and the command it started (unless it has exited), and
+   * deletes the folder.
+   */
   @Override
   public void close() {
+    Running r;
+    synchronized (this) {
+      closed = true;
+      r = running;
+    }
+    if (r != null) {
+      try {
+        r.started().stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     task.cancel(true);
     try {
       // It checks for the interrupt every 16,384 records: then nothing writes into the folder.
@@ -155,6 +306,10 @@ public final class EarlyTrainingRows implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -162,7 +317,7 @@ public final class EarlyTrainingRows implements AutoCloseable {
     }
   }
 
-  private static final Outcome GAVE_UP = new Outcome(null, null, 0, null);
+  private static final Outcome GAVE_UP = new Outcome(null, null, 0, null, null);
 
   /** The pass: reads the file, hashes it, copies the training records. */
   private Outcome write(Path source, DataConfig data) throws IOException {
@@ -217,6 +372,11 @@ public final class EarlyTrainingRows implements AutoCloseable {
     byte[] seedPrefix = (data.split().seed() + ":").getBytes(StandardCharsets.UTF_8);
     double testFraction = data.split().testFraction();
     MessageDigest sha = Digests.sha256();
+    // The training rows' distinct labels (the loader's classes): only when the command starts here.
+    boolean classification = withCommand && loaded.config().task() == Task.CLASSIFICATION;
+    int targetAt = header.size() - 2;
+    Set<String> labels = new HashSet<>();
+    byte[] lastLabel = new byte[0];
     int[] fileRows = new int[1024];
     int rows = 0;
     int row = 0;
@@ -263,6 +423,14 @@ public final class EarlyTrainingRows implements AutoCloseable {
             return GAVE_UP; // a cell the loader reads differently from its bytes
           }
         }
+        if (classification) {
+          int lf = s[columns[targetAt]];
+          int lt = e[columns[targetAt]];
+          if (!Arrays.equals(b, lf, lt, lastLabel, 0, lastLabel.length)) {
+            lastLabel = Arrays.copyOfRange(b, lf, lt);
+            labels.add(new String(lastLabel, StandardCharsets.UTF_8));
+          }
+        }
         out.write(b, from, to - from);
         for (int f : columns) {
           out.write(',');
@@ -278,7 +446,7 @@ public final class EarlyTrainingRows implements AutoCloseable {
     if (records.position < b.length) {
       return GAVE_UP; // a bare CR: the reader's records end where these do not
     }
-    return new Outcome(List.copyOf(header), fileRows, rows, sha256);
+    return new Outcome(List.copyOf(header), fileRows, rows, sha256, DataLoader.sortClasses(labels));
   }
 
   private static boolean isNa(byte[] b, int from, int to, byte[][] na) {

@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -52,6 +53,9 @@ import tools.jackson.databind.JsonNode;
 public final class ExternalTraining {
   /** The id column of MLCI_TRAIN_DATA when ml.yaml names none (ids are then content hashes). */
   public static final String DEFAULT_ID_COLUMN = "mlci_id";
+
+  /** The command's output folder (MLCI_OUTPUT) in its temporary folder. */
+  static final String OUTPUT = "output";
 
   /** Rows compared against the native scores in the parity message. */
   static final int WORST_ROWS = 5;
@@ -156,15 +160,32 @@ public final class ExternalTraining {
     MlConfig config = loaded.config();
     String idColumn = config.data().id().orElse(DEFAULT_ID_COLUMN);
     Path csv = work.resolve("train.csv");
-    Path output = work.resolve("output");
+    Path output = work.resolve(OUTPUT);
     long handOff = System.nanoTime();
+    Map<String, String> env =
+        environment(
+            config,
+            csv,
+            idColumn,
+            data.features(),
+            data.target().isClassification() ? data.target().classes() : List.of(),
+            output);
+    // Written while the data was read, and exactly what TrainingRows writes: ready.
+    boolean ready =
+        early.isPresent()
+            && early.get().csv().equals(csv)
+            && early.get().matches(data, idColumn, data.target().name());
+    // The command started on it as soon as it was written, with the same environment: taken over.
+    Optional<EarlyTrainingRows.Running> running;
+    try {
+      running =
+          early.isPresent() ? early.get().adopt(ready ? env : Map.of(), output) : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EnvironmentException("interrupted while stopping the training command", e);
+    }
     try {
       Files.createDirectories(output);
-      // Written while the data was read, and exactly what TrainingRows writes: ready.
-      boolean ready =
-          early.isPresent()
-              && early.get().csv().equals(csv)
-              && early.get().matches(data, idColumn, data.target().name());
       TrainingRows.Written written =
           ready
               ? new TrainingRows.Written(data.train().size(), data.train().size())
@@ -184,25 +205,19 @@ public final class ExternalTraining {
               + " (MLCI_TRAIN_DATA"
               + (ready ? ", written while the data was read and checked against it; " : "; ")
               + written.copied()
-              + " copied from the source file, the others written from the parsed values)");
+              + " copied from the source file, the others written from the parsed values"
+              + running
+                  .map(
+                      r ->
+                          "; the command started on it "
+                              + seconds(r.started().startNanos())
+                              + " ago, as soon as it was written, while the data was checked")
+                  .orElse("")
+              + ")");
     } catch (IOException e) {
       throw new EnvironmentException(
           "cannot write the training rows for the command: " + e.getMessage(), e);
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("MLCI_TRAIN_DATA", csv.toString());
-    env.put("MLCI_ID", idColumn);
-    env.put("MLCI_FEATURES", Json.mapper().writeValueAsString(data.features()));
-    env.put("MLCI_TARGET", config.data().target());
-    env.put("MLCI_TASK", config.task().yamlName());
-    env.put(
-        "MLCI_CLASSES",
-        Json.mapper()
-            .writeValueAsString(
-                data.target().isClassification() ? data.target().classes() : List.of()));
-    env.put("MLCI_PARAMS", Json.mapper().writeValueAsString(config.model().params()));
-    env.put("MLCI_SEED", Long.toString(config.model().seed()));
-    env.put("MLCI_OUTPUT", output.toString());
     String prefix = "[" + Path.of(argv.get(argv.size() > 1 ? 1 : 0)).getFileName() + "] ";
     // While the command runs (on the other core): the training rows by id, for the parity check.
     FutureTask<Map<String, Integer>> ids = background("mlci-parity-ids", () -> idIndex(data));
@@ -210,14 +225,12 @@ public final class ExternalTraining {
     CommandRun run;
     meanwhile.run();
     try {
-      run =
-          CommandRun.run(
-              argv,
-              loaded.folder(),
-              env,
-              config.model().timeout(),
-              l -> progress.info(prefix + l),
-              specFailed);
+      Consumer<String> lines = l -> progress.info(prefix + l);
+      CommandRun.Started started =
+          running.isPresent()
+              ? running.get().attach(lines)
+              : CommandRun.start(argv, loaded.folder(), env, lines);
+      run = started.await(config.model().timeout(), specFailed);
     } catch (IOException e) {
       fitted(fitting);
       throw bad(
@@ -313,6 +326,31 @@ public final class ExternalTraining {
       }
       ids.cancel(true);
     }
+  }
+
+  /**
+   * The command's environment (beside the build's): MLCI_TRAIN_DATA {@code csv} with the id column
+   * {@code idColumn}, {@code features} and the target, {@code classes} (empty for regression),
+   * MLCI_OUTPUT {@code output}, and ml.yaml's task, params and seed.
+   */
+  static Map<String, String> environment(
+      MlConfig config,
+      Path csv,
+      String idColumn,
+      List<String> features,
+      List<String> classes,
+      Path output) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MLCI_TRAIN_DATA", csv.toString());
+    env.put("MLCI_ID", idColumn);
+    env.put("MLCI_FEATURES", Json.mapper().writeValueAsString(features));
+    env.put("MLCI_TARGET", config.data().target());
+    env.put("MLCI_TASK", config.task().yamlName());
+    env.put("MLCI_CLASSES", Json.mapper().writeValueAsString(classes));
+    env.put("MLCI_PARAMS", Json.mapper().writeValueAsString(config.model().params()));
+    env.put("MLCI_SEED", Long.toString(config.model().seed()));
+    env.put("MLCI_OUTPUT", output.toString());
+    return env;
   }
 
   /** The fitted feature spec, or the data's problem it found. */

@@ -19,18 +19,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link EarlyTrainingRows}: MLCI_TRAIN_DATA written while the data is read is used only when it is
  * byte for byte what {@link TrainingRows} writes from the loaded data; every other case (a cell the
- * copy cannot take, rows the loader dropped, a file that changed) is told apart, and bad input
- * fails with the loader's own message before any command runs.
+ * copy cannot take, rows the loader dropped, a file that changed) is told apart; the command
+ * started on it is taken over only with the environment the loaded data gives, and stopped with
+ * every process it started otherwise and when bad input fails with the loader's own message.
  */
 class EarlyTrainingRowsTest {
   @TempDir Path tmp;
@@ -53,6 +60,10 @@ class EarlyTrainingRowsTest {
   }
 
   private LoadedConfig config(String source, String extra) throws Exception {
+    return config(source, extra, "python3 never-run.py");
+  }
+
+  private LoadedConfig config(String source, String extra, String command) throws Exception {
     Files.writeString(tmp.resolve("d.csv"), source, StandardCharsets.UTF_8);
     Path yaml =
         Files.writeString(
@@ -71,7 +82,7 @@ class EarlyTrainingRowsTest {
                 "    test_fraction: 0.3",
                 "model:",
                 "  trainer: external",
-                "  command: python3 never-run.py",
+                "  command: " + command,
                 ""));
     return new ConfigLoader(tmp).load(yaml);
   }
@@ -199,8 +210,92 @@ class EarlyTrainingRowsTest {
             () -> mlci.train(Mlci.plan(Workspace.of(tmp, Optional.empty(), Optional.empty()))));
     assertThat(viaTrain.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(viaTrain.getMessage()).isEqualTo(direct.getMessage());
-    // The command never ran: it does not exist, and that would have been the message.
+    // The command may have started on the early file (the bad cell is copied as it is): its run
+    // counts for nothing, and its failure (it does not exist) is not the message.
     assertThat(viaTrain.getMessage()).doesNotContain("never-run.py");
+  }
+
+  /** A command that records its own pid and its child's, then sleeps. */
+  private static final String SLEEPER =
+      "sh -c 'sleep 120 & echo $! > child.pid; echo $$ > started.pid; echo hello;"
+          + " echo MLCI_CLASSES=$MLCI_CLASSES; wait'";
+
+  /** The process whose pid {@code name} holds, once the command has written it. */
+  private ProcessHandle started(String name) throws Exception {
+    Path file = tmp.resolve(name);
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!(Files.exists(file) && Files.readString(file).endsWith("\n"))) {
+      assertThat(System.nanoTime()).as("the command wrote " + name).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    long pid = Long.parseLong(Files.readString(file).strip());
+    return ProcessHandle.of(pid).orElseThrow();
+  }
+
+  private static void assertStopped(ProcessHandle p) throws Exception {
+    p.onExit().get(10, TimeUnit.SECONDS);
+    assertThat(p.isAlive()).isFalse();
+  }
+
+  @Test
+  void commandStartedOnTheFile_isTakenOverWithTheEnvironmentTheLoadedDataGives() throws Exception {
+    LoadedConfig loaded = config(plain(2000), "", SLEEPER);
+    try (EarlyTrainingRows early = EarlyTrainingRows.start(loaded, true).orElseThrow()) {
+      // Started before the load: it runs while the data is read and checked.
+      ProcessHandle sh = started("started.pid");
+      ProcessHandle child = started("child.pid");
+      LoadedData data = new DataLoader(tmp).load(loaded);
+      assertThat(early.matches(data, "id", "y")).isTrue();
+      Path output = early.dir().resolve(ExternalTraining.OUTPUT);
+      Map<String, String> env =
+          ExternalTraining.environment(
+              loaded.config(), early.csv(), "id", data.features(), data.target().classes(), output);
+      EarlyTrainingRows.Running running = early.adopt(env, output).orElseThrow();
+      assertThat(sh.isAlive()).isTrue();
+      List<String> lines = new CopyOnWriteArrayList<>();
+      CommandRun.Started command = running.attach(lines::add);
+      child.destroy();
+      CommandRun run = command.await(Duration.ofSeconds(60), new CompletableFuture<>());
+      assertThat(run.exitCode()).isZero();
+      // Its output before the take-over was held back, none of it lost.
+      assertThat(data.target().classes()).containsExactly("a", "b");
+      assertThat(lines).containsExactly("hello", "MLCI_CLASSES=" + env.get("MLCI_CLASSES"));
+    }
+  }
+
+  @Test
+  void badInput_commandStartedOnTheFile_isStoppedWithEveryProcessItStarted() throws Exception {
+    String source = plain(400).replaceFirst("\nr9,[^,]*,", "\nr9,abc,");
+    LoadedConfig loaded = config(source, "", SLEEPER);
+    ProcessHandle sh;
+    ProcessHandle child;
+    try (EarlyTrainingRows early = EarlyTrainingRows.start(loaded, true).orElseThrow()) {
+      sh = started("started.pid");
+      child = started("child.pid");
+      BadInputException e =
+          catchThrowableOfType(BadInputException.class, () -> new DataLoader(tmp).load(loaded));
+      assertThat(e.getMessage()).contains("x1").contains("abc");
+    }
+    assertStopped(sh);
+    assertStopped(child);
+  }
+
+  @Test
+  void rowsTheLoaderDrops_commandStartedOnTheFile_isStoppedNotTakenOver() throws Exception {
+    String id = trainingId(config(plain(1), ""), "r");
+    String source = plain(300).replaceFirst("\n" + id + ",[^,]*,", "\n" + id + ",,");
+    LoadedConfig loaded = config(source, "  missing: drop", SLEEPER);
+    try (EarlyTrainingRows early = EarlyTrainingRows.start(loaded, true).orElseThrow()) {
+      ProcessHandle sh = started("started.pid");
+      ProcessHandle child = started("child.pid");
+      LoadedData data = new DataLoader(tmp).load(loaded);
+      assertThat(early.matches(data, "id", "y")).isFalse();
+      Path output = early.dir().resolve(ExternalTraining.OUTPUT);
+      assertThat(early.adopt(Map.of(), output)).isEmpty();
+      assertStopped(sh);
+      assertStopped(child);
+      assertThat(output).doesNotExist();
+    }
   }
 
   @Test

@@ -237,6 +237,12 @@ class ExternalTrainingTest {
                 + (300 - test)
                 + " rows, features ['x1', 'x2'], params {'n_estimators': 100, 'nested':"
                 + " {'depth': 3}}");
+    // Started as soon as MLCI_TRAIN_DATA was written, while the data was checked, and taken over.
+    assertThat(progress)
+        .anyMatch(
+            l ->
+                l.startsWith("handed " + (300 - test) + " training rows")
+                    && l.contains("the command started on it"));
     List<String> seen = Files.readAllLines(repo.resolve("seen_ids.txt"));
     List<String> testIds = evalLines.stream().skip(1).map(l -> l.split(",")[0]).toList();
     assertThat(testIds).hasSize(test).allMatch(id -> id.startsWith("r"));
