@@ -1,7 +1,7 @@
 package dev.mlci.core.config;
 
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -55,13 +55,21 @@ final class SchemaConformance {
     if (!schema.isObject()) {
       return Answer.UNSURE;
     }
+    return every(
+        schema.properties(),
+        e ->
+            ANNOTATIONS.contains(e.getKey())
+                    || e.getKey().equals("then")
+                    || e.getKey().equals("else")
+                ? Answer.CONFORMS
+                : keyword(e.getKey(), e.getValue(), schema, instance));
+  }
+
+  /** The answers of {@code each} over {@code items} together, up to the first certain failure. */
+  private static <T> Answer every(Iterable<T> items, Function<T, Answer> each) {
     Answer answer = Answer.CONFORMS;
-    for (Map.Entry<String, JsonNode> e : schema.properties()) {
-      String keyword = e.getKey();
-      if (ANNOTATIONS.contains(keyword) || keyword.equals("then") || keyword.equals("else")) {
-        continue;
-      }
-      answer = answer.and(keyword(keyword, e.getValue(), schema, instance));
+    for (T item : items) {
+      answer = answer.and(each.apply(item));
       if (answer == Answer.VIOLATES) {
         return answer;
       }
@@ -106,17 +114,22 @@ final class SchemaConformance {
     if (!types.isArray()) {
       return Answer.UNSURE;
     }
-    Answer any = Answer.VIOLATES;
-    for (JsonNode t : types) {
-      Answer a = type(t.asString(), node);
+    return any(types, t -> type(t.asString(), node));
+  }
+
+  /** Whether one answer of {@code each} over {@code items} conforms: certain, or unsure. */
+  private static Answer any(JsonNode items, Function<JsonNode, Answer> each) {
+    Answer answer = Answer.VIOLATES;
+    for (JsonNode item : items) {
+      Answer a = each.apply(item);
       if (a == Answer.CONFORMS) {
         return a;
       }
       if (a == Answer.UNSURE) {
-        any = a;
+        answer = a;
       }
     }
-    return any;
+    return answer;
   }
 
   private static Answer type(String type, JsonNode node) {
@@ -150,17 +163,7 @@ final class SchemaConformance {
     if (!values.isArray()) {
       return Answer.UNSURE;
     }
-    Answer any = Answer.VIOLATES;
-    for (JsonNode v : values) {
-      Answer a = same(v, node);
-      if (a == Answer.CONFORMS) {
-        return a;
-      }
-      if (a == Answer.UNSURE) {
-        any = a;
-      }
-    }
-    return any;
+    return any(values, v -> same(v, node));
   }
 
   /**
@@ -207,33 +210,18 @@ final class SchemaConformance {
     if (!properties.isObject()) {
       return Answer.UNSURE;
     }
-    Answer answer = Answer.CONFORMS;
-    for (Map.Entry<String, JsonNode> p : properties.properties()) {
-      JsonNode value = node.get(p.getKey());
-      if (value != null) {
-        answer = answer.and(check(p.getValue(), value));
-        if (answer == Answer.VIOLATES) {
-          return answer;
-        }
-      }
-    }
-    return answer;
+    return every(
+        properties.properties(),
+        p -> node.has(p.getKey()) ? check(p.getValue(), node.get(p.getKey())) : Answer.CONFORMS);
   }
 
   private static Answer additional(JsonNode additional, JsonNode properties, JsonNode node) {
     if (!node.isObject()) {
       return Answer.CONFORMS;
     }
-    Answer answer = Answer.CONFORMS;
-    for (String name : node.propertyNames()) {
-      if (!properties.has(name)) {
-        answer = answer.and(check(additional, node.get(name)));
-        if (answer == Answer.VIOLATES) {
-          return answer;
-        }
-      }
-    }
-    return answer;
+    return every(
+        node.propertyNames(),
+        name -> properties.has(name) ? Answer.CONFORMS : check(additional, node.get(name)));
   }
 
   private static Answer required(JsonNode names, JsonNode node) {
@@ -258,14 +246,7 @@ final class SchemaConformance {
     if (!items.isObject() && !items.isBoolean()) {
       return Answer.UNSURE;
     }
-    Answer answer = Answer.CONFORMS;
-    for (JsonNode item : node) {
-      answer = answer.and(check(items, item));
-      if (answer == Answer.VIOLATES) {
-        return answer;
-      }
-    }
-    return answer;
+    return every(node, item -> check(items, item));
   }
 
   /** A size against a minimum ({@code atLeast}) or maximum count. */
@@ -340,14 +321,7 @@ final class SchemaConformance {
     if (!schemas.isArray()) {
       return Answer.UNSURE;
     }
-    Answer answer = Answer.CONFORMS;
-    for (JsonNode s : schemas) {
-      answer = answer.and(check(s, node));
-      if (answer == Answer.VIOLATES) {
-        return answer;
-      }
-    }
-    return answer;
+    return every(schemas, s -> check(s, node));
   }
 
   /** {@code if}, with the {@code then} or {@code else} beside it in {@code schema}. */
