@@ -94,7 +94,7 @@ final class RunCommand extends StepCommand {
                     poll,
                     System.getenv()))
             .call();
-    summary.set("kfp", CliJson.tree(r));
+    summarise(summary, "kfp", r);
     if (!options.json) {
       out()
           .printf(

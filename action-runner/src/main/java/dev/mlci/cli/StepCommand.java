@@ -78,8 +78,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   int reportGate(GateOutcome g, ObjectNode summary) {
-    ObjectNode n = (ObjectNode) CliJson.tree(g);
-    summary.set("gate", n);
+    summarise(summary, "gate", g);
     if (!options.json) {
       PrintWriter out = out();
       // The engine's text of the gate: the same numbers, signs and notes as gate.md and gate.json.
@@ -115,7 +114,7 @@ abstract class StepCommand implements Callable<Integer> {
   int reportShip(ShipResult r, ObjectNode summary) {
     r.verify().ifPresent(v -> reportVerify(v, summary));
     r.delivered().ifPresent(c -> reportContainerize(c, summary));
-    summary.set("ship", CliJson.tree(r));
+    summarise(summary, "ship", r);
     if (!options.json) {
       PrintWriter out = out();
       switch (r.verification()) {
@@ -144,7 +143,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportContainerize(ContainerizeResult r, ObjectNode summary) {
-    summary.set("containerize", CliJson.tree(r));
+    summarise(summary, "containerize", r);
     if (!options.json && options.quiet) {
       out().printf("image:  %s (%s)%n", r.deployReference(), r.digest());
       r.warnings().forEach(w -> err().println("warning: " + w));
@@ -176,7 +175,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   int reportVerify(VerifyResult r, ObjectNode summary) {
-    summary.set("verify_image", CliJson.tree(r));
+    summarise(summary, "verify_image", r);
     if (!options.json) {
       PrintWriter out = out();
       if (r.checks().isPresent()) {
@@ -215,6 +214,17 @@ abstract class StepCommand implements Callable<Integer> {
     return r.exitCode();
   }
 
+  /**
+   * Adds {@code result} to the {@code --json} summary under {@code field}; without {@code --json}
+   * nothing prints the summary, and serialising a result (Jackson's introspection of its records)
+   * is skipped.
+   */
+  void summarise(ObjectNode summary, String field, Object result) {
+    if (options.json) {
+      summary.set(field, CliJson.tree(result));
+    }
+  }
+
   PrintWriter out() {
     return spec.commandLine().getOut();
   }
@@ -224,7 +234,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportTrain(TrainResult r, ObjectNode summary) {
-    summary.set("train", CliJson.tree(r));
+    summarise(summary, "train", r);
     if (!options.json && options.quiet) {
       out()
           .printf(
@@ -269,7 +279,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   void reportEvaluate(EvaluateResult r, ObjectNode summary) {
-    summary.set("evaluate", CliJson.tree(r));
+    summarise(summary, "evaluate", r);
     if (!options.json && options.quiet) {
       List<String> metrics = new ArrayList<>();
       r.metrics().forEach((k, v) -> metrics.add(String.format(Locale.ROOT, "%s %.4f", k, v)));

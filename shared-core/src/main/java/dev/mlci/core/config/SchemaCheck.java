@@ -6,6 +6,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import dev.mlci.core.errors.Problem;
+import dev.mlci.core.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Validates an ml.yaml tree against {@code schema/ml.schema.json}, the same schema editors use, and
@@ -35,10 +35,17 @@ final class SchemaCheck {
 
   private static final class Holder {
     static final JsonNode SCHEMA_JSON = readSchema();
-    static final SchemaKeys KEYS = SchemaKeys.of(SCHEMA_JSON);
+  }
+
+  /**
+   * The full validator and the key index of its messages, built on first use: only for a config
+   * that {@link SchemaConformance} does not pass.
+   */
+  private static final class Validator {
+    static final SchemaKeys KEYS = SchemaKeys.of(Holder.SCHEMA_JSON);
     static final Schema SCHEMA =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-            .getSchema(SCHEMA_JSON);
+            .getSchema(Holder.SCHEMA_JSON);
   }
 
   private SchemaCheck() {}
@@ -54,15 +61,27 @@ final class SchemaCheck {
         throw new IllegalStateException(
             "mlci is built wrongly: " + SCHEMA_RESOURCE + " is not on the classpath");
       }
-      return new ObjectMapper().readTree(in);
+      return Json.mapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The problems of {@code doc}, ordered by position; empty when it conforms. */
+  /**
+   * The problems of {@code doc}, ordered by position; empty when it conforms. A config that {@link
+   * SchemaConformance} finds conforming for certain is not validated again.
+   */
   static List<Problem> check(YamlDocument doc) {
-    List<Error> errors = Holder.SCHEMA.validate(doc.root());
+    if (SchemaConformance.check(Holder.SCHEMA_JSON, doc.root())
+        == SchemaConformance.Answer.CONFORMS) {
+      return List.of();
+    }
+    return validate(doc);
+  }
+
+  /** The full validator's problems of {@code doc}, ordered by position. */
+  static List<Problem> validate(YamlDocument doc) {
+    List<Error> errors = errors(doc.root());
     // The same instance can fail a general and a task-specific rule (e.g. an unknown trainer fails
     // both the list of
     // all trainers and the list for the task); keep the specific one.
@@ -99,6 +118,11 @@ final class SchemaCheck {
     return problems;
   }
 
+  /** The full validator's verdict on a tree: its violations, none when it conforms. */
+  static List<Error> errors(JsonNode root) {
+    return Validator.SCHEMA.validate(root);
+  }
+
   private static Problem translate(YamlDocument doc, Error e) {
     String at = pointer(e.getInstanceLocation());
     JsonNode value = doc.root().at(at);
@@ -125,7 +149,7 @@ final class SchemaCheck {
         List<String> elsewhere =
             param || near.isPresent()
                 ? List.of()
-                : Holder.KEYS.elsewhere(
+                : Validator.KEYS.elsewhere(
                     property, YamlDocument.displayPath(at).replaceAll("\\[\\d+\\]", "[]"));
         String fix =
             near.map(s -> "did you mean '" + s + "'? ").orElse("")
