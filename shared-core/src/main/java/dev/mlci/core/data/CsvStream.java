@@ -74,6 +74,17 @@ final class CsvStream implements Closeable {
     this.header = readHeader();
   }
 
+  /**
+   * Opens a stream of data records that continues a file whose header was read already: the rest of
+   * a file after a line break (its lines and rows counted from 1 again).
+   */
+  CsvStream(InputStream in, String display, List<String> header) throws IOException {
+    this.in = in;
+    this.display = display;
+    this.header = List.copyOf(header);
+    fill();
+  }
+
   /** The column names, trimmed, unique, at most {@link CsvReader#MAX_COLUMNS}. */
   List<String> header() {
     return header;
