@@ -132,14 +132,15 @@ public final class CsvReader {
    */
   record Layout(long lines, boolean quoted, long split, long splitLines) {}
 
-  private static final VarHandle LONGS =
+  static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
   private static final long QUOTES = 0x2222222222222222L;
 
   /** 0x80 in each byte of {@code word} that equals the byte repeated in {@code pattern}, else 0. */
-  private static long matches(long word, long pattern) {
+  static long matches(long word, long pattern) {
     long x = word ^ pattern;
     return ~(((x & LOW7) + LOW7) | x | LOW7);
   }
@@ -314,6 +315,25 @@ public final class CsvReader {
     @Override
     public boolean next() throws IOException, BadInputException {
       return CsvReader.advance(this);
+    }
+
+    /**
+     * In a file without quotes, reads the next row only as far as column {@code c}; else as {@link
+     * #next}.
+     */
+    @Override
+    public boolean nextUpTo(int c) throws IOException, BadInputException {
+      return layout != null && !layout.quoted() ? csv.advanceTo(c + 1) : next();
+    }
+
+    @Override
+    public void finishRow() throws IOException, BadInputException {
+      csv.finishRecord();
+    }
+
+    @Override
+    public void skipRest() throws IOException, BadInputException {
+      csv.skipRecord();
     }
 
     @Override

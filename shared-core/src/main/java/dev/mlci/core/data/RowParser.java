@@ -380,7 +380,9 @@ final class RowParser {
         Arrays.fill(used, true);
       }
       opened.use(used);
-      while (opened.next()) {
+      // Test rows by id: a training row is passed over once its id is read.
+      boolean idFirst = testOnly && columns.id >= 0;
+      while (idFirst ? opened.nextUpTo(columns.id) : opened.next()) {
         int row = opened.row();
         int line = opened.line();
         String at = opened.rowDisplay();
@@ -424,8 +426,10 @@ final class RowParser {
           keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
           if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
             skipped++;
+            opened.skipRest();
             continue;
           }
+          opened.finishRow();
           int first = idRows.putIfAbsent(id, row);
           if (first >= 0) {
             throw new BadInputException(

@@ -97,6 +97,24 @@ class HalvesLoadTest {
     return String.join("\n", out);
   }
 
+  private static List<String> rows(List<DataRow> rows) {
+    return rows.stream()
+        .map(
+            r ->
+                r.id()
+                    + " "
+                    + r.row()
+                    + " "
+                    + r.line()
+                    + " "
+                    + r.label()
+                    + " "
+                    + Arrays.toString(r.numeric())
+                    + " "
+                    + Arrays.toString(r.categorical()))
+        .toList();
+  }
+
   private String loaded(long halvesBytes, LoadedConfig config) throws Exception {
     return describe(new DataLoader(dir, null, halvesBytes).load(config));
   }
@@ -150,21 +168,30 @@ class HalvesLoadTest {
   }
 
   @Test
-  void testRowsOnly_areThoseOfOnePass() throws Exception {
-    Files.writeString(dir.resolve("d.csv"), withIds(3000, "\n"));
-    LoadedConfig config = config(IDS);
-    LoadedData full = new DataLoader(dir, null, NEVER).load(config);
-    TrainingRecord record =
-        new TrainingRecord(
-            full.files().get(0).sha256(),
-            full.train().size(),
-            full.dropped(),
-            full.target(),
-            full.trainClassCounts());
-    LoadedData halves = new DataLoader(dir, null, ALWAYS).loadTestRows(config, record);
-    LoadedData one = new DataLoader(dir, null, NEVER).loadTestRows(config, record);
-    assertThat(halves.trainingRecord()).isPresent();
-    assertThat(describe(halves)).isEqualTo(describe(one));
+  void testRowsOnly_areThoseOfOnePass_andOfAFullRead() throws Exception {
+    for (String csv :
+        List.of(
+            withIds(3000, "\n"),
+            withIds(3000, "\r\n"),
+            withIds(3000, "\r"), // old Mac line ends: no line breaks, no halves
+            withIds(3000, "\n").strip())) { // no line break after the last row
+      Files.writeString(dir.resolve("d.csv"), csv);
+      LoadedConfig config = config(IDS);
+      LoadedData full = new DataLoader(dir, null, NEVER).load(config);
+      TrainingRecord record =
+          new TrainingRecord(
+              full.files().get(0).sha256(),
+              full.train().size(),
+              full.dropped(),
+              full.target(),
+              full.trainClassCounts());
+      LoadedData halves = new DataLoader(dir, null, ALWAYS).loadTestRows(config, record);
+      LoadedData one = new DataLoader(dir, null, NEVER).loadTestRows(config, record);
+      assertThat(halves.trainingRecord()).isPresent();
+      assertThat(one.trainingRecord()).isPresent();
+      assertThat(describe(halves)).isEqualTo(describe(one));
+      assertThat(rows(halves.test())).isEqualTo(rows(full.test())).isNotEmpty();
+    }
   }
 
   /** The message of loading {@code csv} whole, in two halves or in one pass. */
