@@ -54,6 +54,7 @@ final class CsvStream implements Closeable {
   private final List<String> header;
   private int rows;
   private int recordLine;
+  private boolean partial; // the current record has fields not read yet (advanceTo)
   private CharsetDecoder decoder;
 
   /**
@@ -72,6 +73,17 @@ final class CsvStream implements Closeable {
       pos += 3;
     }
     this.header = readHeader();
+  }
+
+  /**
+   * Opens a stream of data records that continues a file whose header was read already: the rest of
+   * a file after a line break (its lines and rows counted from 1 again).
+   */
+  CsvStream(InputStream in, String display, List<String> header) throws IOException {
+    this.in = in;
+    this.display = display;
+    this.header = List.copyOf(header);
+    fill();
   }
 
   /** The column names, trimmed, unique, at most {@link CsvReader#MAX_COLUMNS}. */
@@ -126,7 +138,16 @@ final class CsvStream implements Closeable {
    * @throws BadInputException as {@link #next}
    */
   boolean advance() throws IOException, BadInputException {
-    if (!readRecord()) {
+    return advanceTo(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Moves to the next data row as {@link #advance} does, but reads its fields only as far as {@code
+   * fields} of them: the rest are read by {@link #finishRecord} (which then checks their count) or
+   * passed over by {@link #skipRecord}.
+   */
+  boolean advanceTo(int fields) throws IOException, BadInputException {
+    if (!startRecord()) {
       if (rows == 0) {
         throw new BadInputException(
             Problem.atLine(
@@ -139,6 +160,56 @@ final class CsvStream implements Closeable {
       return false;
     }
     rows++;
+    readFields(fields);
+    if (!partial) {
+      requireWidth();
+    }
+    return true;
+  }
+
+  /** Reads the fields of the current record that {@link #advanceTo} left, checking their count. */
+  void finishRecord() throws IOException, BadInputException {
+    if (partial) {
+      readFields(Integer.MAX_VALUE);
+      requireWidth();
+    }
+  }
+
+  /**
+   * Passes over the rest of the current record without reading its fields: to the next line break,
+   * so only for a file without quotes, whose rows were checked before (their field count, line
+   * length and UTF-8 are not checked again). Eight bytes at a time.
+   */
+  void skipRecord() throws IOException, BadInputException {
+    if (!partial) {
+      return;
+    }
+    partial = false;
+    while (pos < limit || fill()) {
+      int p = pos;
+      for (; p + Long.BYTES <= limit; p += Long.BYTES) {
+        long word = (long) CsvReader.LONGS.get(buf, p);
+        long ends =
+            CsvReader.matches(word, CsvReader.NEWLINES)
+                | CsvReader.matches(word, CsvReader.RETURNS);
+        if (ends != 0) {
+          pos = p + (Long.numberOfTrailingZeros(ends) >>> 3);
+          take();
+          return;
+        }
+      }
+      for (; p < limit; p++) {
+        if (buf[p] == '\n' || buf[p] == '\r') {
+          pos = p;
+          take();
+          return;
+        }
+      }
+      pos = limit;
+    }
+  }
+
+  private void requireWidth() throws BadInputException {
     if (fieldCount != header.size()) {
       throw new BadInputException(
           Problem.atRow(
@@ -151,7 +222,6 @@ final class CsvStream implements Closeable {
                       : "add the missing fields; leave a field empty (a,,c) to mark a missing value.")
               .onLine(recordLine));
     }
-    return true;
   }
 
   /** The text of field {@code c} of the current record. */
@@ -260,6 +330,18 @@ final class CsvStream implements Closeable {
 
   /** Reads one record into the fields; false at the end of the stream. */
   private boolean readRecord() throws IOException, BadInputException {
+    if (!startRecord()) {
+      return false;
+    }
+    readFields(Integer.MAX_VALUE);
+    return true;
+  }
+
+  /** Moves to the start of the next record (past empty lines); false at the end of the stream. */
+  private boolean startRecord() throws IOException, BadInputException {
+    if (partial) {
+      readFields(Integer.MAX_VALUE);
+    }
     fieldCount = 0;
     fieldLength = 0;
     int b = peek();
@@ -271,8 +353,17 @@ final class CsvStream implements Closeable {
       return false;
     }
     recordLine = line;
+    return true;
+  }
+
+  /**
+   * Reads fields of the current record until it ends or {@code upTo} fields are read; {@link
+   * #partial} says whether fields are left.
+   */
+  private void readFields(int upTo) throws IOException, BadInputException {
     boolean inHeader = header == null;
-    while (true) {
+    int b;
+    while (fieldCount < upTo) {
       int fieldStart = fieldLength;
       fieldAscii = true;
       int fieldLine = line;
@@ -331,9 +422,11 @@ final class CsvStream implements Closeable {
         throw tooWide(recordLine);
       }
       if (end != ',') {
-        return true;
+        partial = false;
+        return;
       }
     }
+    partial = true;
   }
 
   /**

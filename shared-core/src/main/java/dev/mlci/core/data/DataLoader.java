@@ -30,6 +30,7 @@ import java.util.TreeMap;
 public final class DataLoader {
   private final DataFiles dataFiles;
   private final RowParser.Progress progress;
+  private final long halvesBytes;
 
   /**
    * @param repository the ML repository; data files must lie inside it
@@ -43,8 +44,17 @@ public final class DataLoader {
    * @param progress shown the rows read (and an estimate of the rows left) while a file streams in
    */
   public DataLoader(Path repository, ProgressListener progress) {
+    this(repository, progress, CsvReader.HALVES_BYTES);
+  }
+
+  /**
+   * As {@link #DataLoader(Path, ProgressListener)}, reading plain CSV files of at least {@code
+   * halvesBytes} bytes in two halves (tests: 0 for every file, {@link Long#MAX_VALUE} for none).
+   */
+  DataLoader(Path repository, ProgressListener progress, long halvesBytes) {
     this.dataFiles = new DataFiles(repository.toAbsolutePath().normalize());
     this.progress = progress == null ? null : new LoadingProgress(progress);
+    this.halvesBytes = halvesBytes;
   }
 
   /**
@@ -238,7 +248,7 @@ public final class DataLoader {
           try (RowSource opened =
               ParquetSource.isParquet(file)
                   ? ParquetSource.open(file, display)
-                  : CsvReader.open(file, display)) {
+                  : CsvReader.open(file, display, halvesBytes)) {
             Columns columns = columnsOf.of(new Columns.Header(display, opened.header()));
             RowParser.Parsed parsed =
                 RowParser.parse(loaded, opened, columns, hashSeed, testOnly, progress);

@@ -60,6 +60,9 @@ final class RowParser {
 
     /** SHA-256 of the file's bytes. */
     String sha256;
+
+    /** Whether the file was read in two halves at once ({@link CsvReader.Opened#halves}). */
+    boolean halves;
   }
 
   /** Receives the count of rows read so far, now and then (progress). */
@@ -171,6 +174,15 @@ final class RowParser {
     }
   }
 
+  /** What every pass over one file shares. */
+  private record Job(
+      LoadedConfig loaded,
+      Columns columns,
+      Long hashSeed,
+      boolean testOnly,
+      boolean[] categoricalColumn,
+      HeapBudget budget) {}
+
   private static Parsed parse(
       LoadedConfig loaded,
       RowSource opened,
@@ -182,205 +194,391 @@ final class RowParser {
       HeapBudget budget,
       int capacity)
       throws MlciException, IOException {
-    MlConfig config = loaded.config();
-    DataConfig data = config.data();
-    Set<String> na = new HashSet<>(data.naValues());
-    boolean classification = config.task() == Task.CLASSIFICATION;
-    String targetName = data.target();
-    String display = opened.display();
-    int width = columns.features.size();
-    int columnCount = opened.header().size();
-    Builder b =
-        new Builder(width, categoricalColumn, columns.id >= 0, classification, hashSeed, capacity);
-    IdIndex idRows =
-        columns.id >= 0
-            ? new IdIndex(testOnly ? capacity : Math.max(opened.rowsAtMost(), 1024))
-            : null;
-    // A cell that is a plain decimal is a number, read from the bytes, unless na_values lists one.
-    boolean plainNumbers = na.stream().noneMatch(Numbers::isDecimal);
-    byte[] seedPrefix = hashSeed == null ? null : (hashSeed + ":").getBytes(StandardCharsets.UTF_8);
-    MessageDigest sha = Digests.sha256();
-    // For content ids: per file row, the first 16 bytes of the content digest, to number repeats.
-    long[] allHi = columns.id >= 0 ? null : new long[1024];
-    long[] allLo = columns.id >= 0 ? null : new long[1024];
-    int fileRows = 0;
-    int dropped = 0;
-    int skipped = 0;
-    double testFraction = data.split().testFraction();
-    double[] numeric = new double[width];
-    int[] codes = new int[width];
-    String[] content = columns.id >= 0 ? null : new String[columnCount];
-    boolean[] used = new boolean[columnCount];
-    if (columns.id >= 0) {
-      used[columns.id] = true;
-      used[columns.target] = true;
-      for (int c : columns.featureIndex) {
-        used[c] = true;
+    Job job = new Job(loaded, columns, hashSeed, testOnly, categoricalColumn, budget);
+    if (opened instanceof CsvReader.Opened csv && csv.halves()) {
+      Parsed parsed = halves(job, csv, progress, capacity);
+      if (parsed != null) {
+        return parsed;
       }
-    } else {
-      // Content ids hash the whole row.
-      Arrays.fill(used, true);
+      // A problem somewhere: read the file again in order, one row after the other, so it is
+      // reported exactly as a single pass reports it (the first problem, its row, line and column).
+      try (CsvReader.Opened again = CsvReader.open(csv.file(), csv.display(), Long.MAX_VALUE)) {
+        return single(job, again, progress, capacity);
+      }
     }
-    opened.use(used);
-    while (opened.next()) {
-      int row = opened.row();
-      int line = opened.line();
-      String at = opened.rowDisplay();
-      fileRows++;
-      if (fileRows % PROGRESS_ROWS == 0) {
-        double fraction = opened.fractionRead();
-        if (progress != null && fraction > 0) {
-          progress.rows(display, fileRows, Math.round(fraction * 1e6), 1_000_000);
-        }
-        if (opened.rowsAtMost() < 0 && fraction > 0) {
-          // Compressed: the size is known only as it streams; project it from the bytes so far.
-          long projected = Math.round(fileRows / fraction);
-          requireRowLimit(display, projected);
-          budget.require(
-              display,
-              opened.fileBytes(),
-              Math.max(0, projected - fileRows),
-              "about " + projected + " rows",
-              columnCount);
-        }
+    return single(job, opened, progress, capacity);
+  }
+
+  private static Parsed single(Job job, RowSource opened, Progress progress, int capacity)
+      throws MlciException, IOException {
+    long ids = job.testOnly ? capacity : Math.max(opened.rowsAtMost(), 1024);
+    Pass pass = new Pass(job, opened, capacity, ids);
+    pass.read(progress, null);
+    if (progress != null) {
+      progress.done(opened.display(), pass.fileRows);
+    }
+    return pass.parsed();
+  }
+
+  /**
+   * Reads the two halves of {@code first} at once, the second on a thread of its own, and joins
+   * them into the columns a single pass gives (rows and lines renumbered, ids checked across the
+   * halves, class and level codes in order of first appearance); the file's digest is finished on
+   * this thread meanwhile. Null on any problem (bad input in either half, an id in both), for the
+   * caller to read the file again in order.
+   */
+  private static Parsed halves(Job job, CsvReader.Opened first, Progress progress, int capacity)
+      throws MlciException, IOException {
+    double share = first.lines <= 0 ? 0.5 : (double) first.splitLines() / first.lines;
+    int firstCapacity = (int) Math.max(16, Math.min(capacity, Math.round(capacity * share) + 16));
+    int secondCapacity = (int) Math.max(16, Math.min(capacity, capacity - firstCapacity + 32L));
+    CsvReader.Opened rest = first.secondHalf();
+    Pass second = new Pass(job, rest, secondCapacity, secondCapacity);
+    java.util.concurrent.FutureTask<Pass> task =
+        new java.util.concurrent.FutureTask<>(
+            () -> {
+              second.read(null, null);
+              return second;
+            });
+    Thread thread = new Thread(task, "mlci-csv-second-half");
+    thread.setDaemon(true);
+    thread.start();
+    try (rest) {
+      Pass pass = new Pass(job, first, firstCapacity, firstCapacity);
+      try {
+        pass.read(progress, second);
+        first.sha256();
+      } catch (BadInputException e) {
+        rest.close(); // ends the other thread's reading
+        join(task);
+        return null;
       }
-      String id = null;
-      long hi = 0;
-      byte[] keyBytes;
+      Pass done;
+      try {
+        done = task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + first.display());
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof MlciException || cause instanceof IOException) {
+          return null;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw new IllegalStateException("reading the second half of " + first.display(), cause);
+      }
+      if (!pass.append(done, (int) first.splitLines())) {
+        return null;
+      }
+      if (progress != null) {
+        progress.done(first.display(), pass.fileRows);
+      }
+      Parsed parsed = pass.parsed();
+      parsed.halves = true;
+      return parsed;
+    }
+  }
+
+  /** Waits for {@code task} to end, whatever its outcome. */
+  private static void join(java.util.concurrent.FutureTask<Pass> task) {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      // Its reading was ended on purpose.
+    }
+  }
+
+  /** One pass over the rows of a source (a file, or one half of it) into columns. */
+  private static final class Pass {
+    private final Job job;
+    private final RowSource opened;
+    private final MlConfig config;
+    private final DataConfig data;
+    private final Set<String> na;
+    private final boolean plainNumbers;
+    private final byte[] seedPrefix;
+    private final MessageDigest sha = Digests.sha256();
+    final Builder b;
+    final IdIndex idRows;
+    // For content ids: per file row, the first 16 bytes of the content digest, to number repeats.
+    long[] allHi;
+    long[] allLo;
+    int fileRows;
+    int dropped;
+    int skipped;
+
+    /**
+     * Rows read so far and the fraction of the file they took, now and then, for the other half's
+     * progress reports.
+     */
+    private volatile int published;
+
+    private volatile double publishedFraction;
+
+    Pass(Job job, RowSource opened, int capacity, long expectedIds) {
+      this.job = job;
+      this.opened = opened;
+      this.config = job.loaded.config();
+      this.data = config.data();
+      this.na = new HashSet<>(data.naValues());
+      // A cell that is a plain decimal is a number, read from the bytes, unless na_values lists
+      // one.
+      this.plainNumbers = na.stream().noneMatch(Numbers::isDecimal);
+      this.seedPrefix =
+          job.hashSeed == null ? null : (job.hashSeed + ":").getBytes(StandardCharsets.UTF_8);
+      Columns columns = job.columns;
+      this.b =
+          new Builder(
+              columns.features.size(),
+              job.categoricalColumn,
+              columns.id >= 0,
+              config.task() == Task.CLASSIFICATION,
+              job.hashSeed,
+              capacity);
+      this.idRows = columns.id >= 0 ? new IdIndex(expectedIds) : null;
+      this.allHi = columns.id >= 0 ? null : new long[1024];
+      this.allLo = columns.id >= 0 ? null : new long[1024];
+    }
+
+    /**
+     * Reads every row of the source.
+     *
+     * @param progress told the rows read now and then, or null
+     * @param other the pass over the file's other half, whose rows and bytes the reports add, or
+     *     null
+     */
+    void read(Progress progress, Pass other) throws MlciException, IOException {
+      LoadedConfig loaded = job.loaded;
+      Columns columns = job.columns;
+      boolean[] categoricalColumn = job.categoricalColumn;
+      boolean testOnly = job.testOnly;
+      boolean classification = config.task() == Task.CLASSIFICATION;
+      String targetName = data.target();
+      String display = opened.display();
+      int width = columns.features.size();
+      int columnCount = opened.header().size();
+      double testFraction = data.split().testFraction();
+      double[] numeric = new double[width];
+      int[] codes = new int[width];
+      String[] content = columns.id >= 0 ? null : new String[columnCount];
+      boolean[] used = new boolean[columnCount];
       if (columns.id >= 0) {
-        String idName = data.id().orElseThrow();
-        String idText = opened.text(columns.id);
-        id = idText == null ? "" : idText.trim();
-        if (idText == null || na.contains(id)) {
-          throw new BadInputException(
-              rowProblem(
-                  at, row, line, idName, "the id is missing.", "give every row a unique id."));
-        }
-        keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
-        if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
-          skipped++;
-          continue;
-        }
-        int first = idRows.putIfAbsent(id, row);
-        if (first >= 0) {
-          throw new BadInputException(
-              rowProblem(
-                  at,
-                  row,
-                  line,
-                  idName,
-                  "the id '" + id + "' is also the id of row " + first + ".",
-                  "make ids unique, or remove 'data.id' to key rows by their content."));
+        used[columns.id] = true;
+        used[columns.target] = true;
+        for (int c : columns.featureIndex) {
+          used[c] = true;
         }
       } else {
-        for (int c = 0; c < columnCount; c++) {
-          String t = opened.text(c);
-          content[c] = t == null ? "" : t;
-        }
-        keyBytes = String.join("\u001f", content).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer digest = ByteBuffer.wrap(sha.digest(keyBytes));
-        hi = digest.getLong();
-        if (fileRows > allHi.length) {
-          allHi = Arrays.copyOf(allHi, allHi.length + (allHi.length >> 1));
-          allLo = Arrays.copyOf(allLo, allHi.length);
-        }
-        allHi[fileRows - 1] = hi;
-        allLo[fileRows - 1] = digest.getLong();
-        if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
-          skipped++;
-          continue;
-        }
+        // Content ids hash the whole row.
+        Arrays.fill(used, true);
       }
-      String rawTarget = opened.text(columns.target);
-      rawTarget = rawTarget == null ? null : rawTarget.trim();
-      boolean missing = false;
-      String label = null;
-      double target = Double.NaN;
-      if (rawTarget == null || na.contains(rawTarget)) {
-        if (data.missing() != MissingPolicy.DROP) {
-          throw new BadInputException(
-              rowProblem(
-                  at,
-                  row,
-                  line,
-                  targetName,
-                  "the target value is missing.",
-                  "fill it in, or set 'missing: drop' under 'data' in "
-                      + loaded.displayName()
-                      + " to drop such rows."));
-        }
-        missing = true;
-      } else if (classification) {
-        label = rawTarget;
-      } else if (opened.typed(columns.target)) {
-        target = finite(at, row, line, targetName, opened.number(columns.target), loaded);
-      } else {
-        target = plainNumbers ? opened.decimal(columns.target) : Double.NaN;
-        if (target != target) {
-          target = number(at, row, line, targetName, rawTarget, loaded, false);
-        }
-      }
-      for (int f = 0; f < width; f++) {
-        int c = columns.featureIndex[f];
-        boolean typed = opened.typed(c);
-        if (plainNumbers && !typed && !categoricalColumn[f]) {
-          double value = opened.decimal(c);
-          if (value == value) {
-            numeric[f] = value;
-            codes[f] = -1;
-            continue;
+      opened.use(used);
+      // Test rows by id: a training row is passed over once its id is read.
+      boolean idFirst = testOnly && columns.id >= 0;
+      while (idFirst ? opened.nextUpTo(columns.id) : opened.next()) {
+        int row = opened.row();
+        int line = opened.line();
+        String at = opened.rowDisplay();
+        fileRows++;
+        if (fileRows % PROGRESS_ROWS == 0) {
+          double fraction = opened.fractionRead();
+          publishedFraction = fraction;
+          published = fileRows;
+          long rows = fileRows;
+          if (other != null) {
+            rows += other.published;
+            fraction += other.publishedFraction;
+          }
+          if (progress != null && fraction > 0) {
+            progress.rows(display, rows, Math.round(fraction * 1e6), 1_000_000);
+          }
+          if (opened.rowsAtMost() < 0 && fraction > 0) {
+            // Compressed: the size is known only as it streams; project it from the bytes so far.
+            long projected = Math.round(fileRows / fraction);
+            requireRowLimit(display, projected);
+            job.budget.require(
+                display,
+                opened.fileBytes(),
+                Math.max(0, projected - fileRows),
+                "about " + projected + " rows",
+                columnCount);
           }
         }
-        String name = columns.features.get(f);
-        String cell = typed ? null : opened.text(c);
-        cell = cell == null ? null : cell.trim();
-        numeric[f] = Double.NaN;
-        codes[f] = -1;
-        if (typed ? opened.isNull(c) : cell == null || na.contains(cell)) {
-          if (data.missing() == MissingPolicy.ERROR) {
+        String id = null;
+        long hi = 0;
+        byte[] keyBytes;
+        if (columns.id >= 0) {
+          String idName = data.id().orElseThrow();
+          String idText = opened.text(columns.id);
+          id = idText == null ? "" : idText.trim();
+          if (idText == null || na.contains(id)) {
+            throw new BadInputException(
+                rowProblem(
+                    at, row, line, idName, "the id is missing.", "give every row a unique id."));
+          }
+          keyBytes = seedPrefix == null ? null : id.getBytes(StandardCharsets.UTF_8);
+          if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
+            skipped++;
+            opened.skipRest();
+            continue;
+          }
+          opened.finishRow();
+          int first = idRows.putIfAbsent(id, row);
+          if (first >= 0) {
             throw new BadInputException(
                 rowProblem(
                     at,
                     row,
                     line,
-                    name,
-                    "the value is missing"
-                        + (cell == null || cell.isEmpty()
-                            ? ""
-                            : " ('" + cell + "' is listed in data.na_values)")
-                        + ".",
-                    "fill it in, or set 'missing: drop' or 'missing: impute-mean' under 'data' in "
+                    idName,
+                    "the id '" + id + "' is also the id of row " + first + ".",
+                    "make ids unique, or remove 'data.id' to key rows by their content."));
+          }
+        } else {
+          for (int c = 0; c < columnCount; c++) {
+            String t = opened.text(c);
+            content[c] = t == null ? "" : t;
+          }
+          keyBytes = String.join("\u001f", content).getBytes(StandardCharsets.UTF_8);
+          ByteBuffer digest = ByteBuffer.wrap(sha.digest(keyBytes));
+          hi = digest.getLong();
+          if (fileRows > allHi.length) {
+            allHi = Arrays.copyOf(allHi, allHi.length + (allHi.length >> 1));
+            allLo = Arrays.copyOf(allLo, allHi.length);
+          }
+          allHi[fileRows - 1] = hi;
+          allLo[fileRows - 1] = digest.getLong();
+          if (testOnly && unit(sha, seedPrefix, keyBytes) >= testFraction) {
+            skipped++;
+            continue;
+          }
+        }
+        String rawTarget = opened.text(columns.target);
+        rawTarget = rawTarget == null ? null : rawTarget.trim();
+        boolean missing = false;
+        String label = null;
+        double target = Double.NaN;
+        if (rawTarget == null || na.contains(rawTarget)) {
+          if (data.missing() != MissingPolicy.DROP) {
+            throw new BadInputException(
+                rowProblem(
+                    at,
+                    row,
+                    line,
+                    targetName,
+                    "the target value is missing.",
+                    "fill it in, or set 'missing: drop' under 'data' in "
                         + loaded.displayName()
-                        + "."));
+                        + " to drop such rows."));
           }
           missing = true;
-        } else if (categoricalColumn[f]) {
-          codes[f] = b.code(f, typed ? opened.text(c) : cell);
-        } else if (typed) {
-          numeric[f] = finite(at, row, line, name, opened.number(c), loaded);
+        } else if (classification) {
+          label = rawTarget;
+        } else if (opened.typed(columns.target)) {
+          target = finite(at, row, line, targetName, opened.number(columns.target), loaded);
         } else {
-          numeric[f] = number(at, row, line, name, cell, loaded, true);
+          target = plainNumbers ? opened.decimal(columns.target) : Double.NaN;
+          if (target != target) {
+            target = number(at, row, line, targetName, rawTarget, loaded, false);
+          }
         }
+        for (int f = 0; f < width; f++) {
+          int c = columns.featureIndex[f];
+          boolean typed = opened.typed(c);
+          if (plainNumbers && !typed && !categoricalColumn[f]) {
+            double value = opened.decimal(c);
+            if (value == value) {
+              numeric[f] = value;
+              codes[f] = -1;
+              continue;
+            }
+          }
+          String name = columns.features.get(f);
+          String cell = typed ? null : opened.text(c);
+          cell = cell == null ? null : cell.trim();
+          numeric[f] = Double.NaN;
+          codes[f] = -1;
+          if (typed ? opened.isNull(c) : cell == null || na.contains(cell)) {
+            if (data.missing() == MissingPolicy.ERROR) {
+              throw new BadInputException(
+                  rowProblem(
+                      at,
+                      row,
+                      line,
+                      name,
+                      "the value is missing"
+                          + (cell == null || cell.isEmpty()
+                              ? ""
+                              : " ('" + cell + "' is listed in data.na_values)")
+                          + ".",
+                      "fill it in, or set 'missing: drop' or 'missing: impute-mean' under 'data'"
+                          + " in "
+                          + loaded.displayName()
+                          + "."));
+            }
+            missing = true;
+          } else if (categoricalColumn[f]) {
+            codes[f] = b.code(f, typed ? opened.text(c) : cell);
+          } else if (typed) {
+            numeric[f] = finite(at, row, line, name, opened.number(c), loaded);
+          } else {
+            numeric[f] = number(at, row, line, name, cell, loaded, true);
+          }
+        }
+        if (missing && data.missing() == MissingPolicy.DROP) {
+          dropped++;
+          continue;
+        }
+        double unit = seedPrefix == null ? Double.NaN : unit(sha, seedPrefix, keyBytes);
+        b.add(fileRows, line, id, hi, label, target, numeric, codes, unit);
       }
-      if (missing && data.missing() == MissingPolicy.DROP) {
-        dropped++;
-        continue;
+    }
+
+    /**
+     * Adds the rows of {@code second}, the pass over the rest of the file after this one's {@code
+     * lines} line breaks: false when an id of it is an id of this pass too (a single pass in order
+     * reports that).
+     */
+    boolean append(Pass second, int lines) {
+      if (idRows != null && second.idRows.anyIn(idRows)) {
+        return false;
       }
-      double unit = seedPrefix == null ? Double.NaN : unit(sha, seedPrefix, keyBytes);
-      b.add(fileRows, line, id, hi, label, target, numeric, codes, unit);
+      if (allHi != null) {
+        allHi = join(allHi, fileRows, second.allHi, second.fileRows);
+        allLo = join(allLo, fileRows, second.allLo, second.fileRows);
+      }
+      b.append(second.b, fileRows, lines);
+      fileRows += second.fileRows;
+      dropped += second.dropped;
+      skipped += second.skipped;
+      return true;
     }
-    if (progress != null) {
-      progress.done(display, fileRows);
+
+    private static long[] join(long[] a, int n, long[] b, int m) {
+      long[] out = Arrays.copyOf(a, n + m);
+      System.arraycopy(b, 0, out, n, m);
+      return out;
     }
-    Map<Integer, Integer> repeats =
-        allHi == null ? Map.of() : repeats(Arrays.copyOf(allHi, fileRows), allLo);
-    Parsed parsed = new Parsed();
-    parsed.frame = b.build(display, repeats);
-    parsed.units = b.units();
-    parsed.fileRows = fileRows;
-    parsed.dropped = dropped;
-    parsed.skipped = skipped;
-    return parsed;
+
+    /** The rows read, as columns. */
+    Parsed parsed() {
+      Map<Integer, Integer> repeats =
+          allHi == null ? Map.of() : repeats(Arrays.copyOf(allHi, fileRows), allLo);
+      Parsed parsed = new Parsed();
+      parsed.frame = b.build(opened.display(), repeats);
+      parsed.units = b.units();
+      parsed.fileRows = fileRows;
+      parsed.dropped = dropped;
+      parsed.skipped = skipped;
+      return parsed;
+    }
   }
 
   /** The row's {@link Splitter#hashUnit}, from the bytes of its key. */
@@ -455,6 +653,27 @@ final class RowParser {
       rows[h] = row;
       size++;
       return -1;
+    }
+
+    /** The row of {@code id}, or -1 when it is not recorded. */
+    int get(String id) {
+      int mask = keys.length - 1;
+      for (int h = slot(id) & mask; keys[h] != null; h = (h + 1) & mask) {
+        if (keys[h].equals(id)) {
+          return rows[h];
+        }
+      }
+      return -1;
+    }
+
+    /** Whether some id recorded here is recorded in {@code other} too. */
+    boolean anyIn(IdIndex other) {
+      for (String k : keys) {
+        if (k != null && other.get(k) >= 0) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static int slot(String id) {
@@ -539,6 +758,17 @@ final class RowParser {
       }
     }
 
+    /** The code of class {@code label}, a new one for a class not seen before. */
+    int classCode(String label) {
+      Integer code = classCodes.get(label);
+      if (code == null) {
+        code = classes.size();
+        classCodes.put(label, code);
+        classes.add(label);
+      }
+      return code;
+    }
+
     int code(int f, String level) {
       Map<String, Integer> dict = levelCodes.get(f);
       Integer code = dict.get(level);
@@ -571,13 +801,7 @@ final class RowParser {
         idHash[size] = hash;
       }
       if (classification) {
-        Integer code = classCodes.get(label);
-        if (code == null) {
-          code = classes.size();
-          classCodes.put(label, code);
-          classes.add(label);
-        }
-        labels[size] = code;
+        labels[size] = classCode(label);
       } else {
         targets[size] = target;
       }
@@ -617,6 +841,75 @@ final class RowParser {
 
     double[] units() {
       return units;
+    }
+
+    /**
+     * Appends the rows of {@code o}, read after this builder's rows: its file rows after {@code
+     * rowOffset} rows, its lines after {@code lineOffset} lines, its classes and levels coded as if
+     * read here in order (codes in order of first appearance). One column at a time, so the peak is
+     * one extra column.
+     */
+    void append(Builder o, int rowOffset, int lineOffset) {
+      int[] classMap = null;
+      if (classification) {
+        classMap = new int[o.classes.size()];
+        for (int k = 0; k < classMap.length; k++) {
+          classMap[k] = classCode(o.classes.get(k));
+        }
+      }
+      int n = size + o.size;
+      rows = join(rows, size, o.rows, o.size, rowOffset);
+      lines = join(lines, size, o.lines, o.size, lineOffset);
+      if (ids != null) {
+        ids = Arrays.copyOf(ids, n);
+        System.arraycopy(o.ids, 0, ids, size, o.size);
+      } else {
+        idHash = Arrays.copyOf(idHash, n);
+        System.arraycopy(o.idHash, 0, idHash, size, o.size);
+      }
+      if (classification) {
+        labels = Arrays.copyOf(labels, n);
+        for (int i = 0; i < o.size; i++) {
+          labels[size + i] = classMap[o.labels[i]];
+        }
+      } else {
+        targets = Arrays.copyOf(targets, n);
+        System.arraycopy(o.targets, 0, targets, size, o.size);
+      }
+      for (int f = 0; f < categorical.length; f++) {
+        if (categorical[f]) {
+          List<String> theirs = o.levels.get(f);
+          int[] map = new int[theirs.size()];
+          for (int k = 0; k < map.length; k++) {
+            map[k] = code(f, theirs.get(k));
+          }
+          int[] column = Arrays.copyOf(codes[f], n);
+          int[] from = o.codes[f];
+          for (int i = 0; i < o.size; i++) {
+            column[size + i] = from[i] < 0 ? from[i] : map[from[i]];
+          }
+          codes[f] = column;
+        } else {
+          double[] column = Arrays.copyOf(numeric[f], n);
+          System.arraycopy(o.numeric[f], 0, column, size, o.size);
+          numeric[f] = column;
+          o.numeric[f] = null;
+        }
+      }
+      if (units != null) {
+        units = Arrays.copyOf(units, n);
+        System.arraycopy(o.units, 0, units, size, o.size);
+      }
+      size = n;
+      capacity = n;
+    }
+
+    private static int[] join(int[] a, int n, int[] b, int m, int offset) {
+      int[] out = Arrays.copyOf(a, n + m);
+      for (int i = 0; i < m; i++) {
+        out[n + i] = b[i] + offset;
+      }
+      return out;
     }
 
     Frame build(String display, Map<Integer, Integer> repeats) {

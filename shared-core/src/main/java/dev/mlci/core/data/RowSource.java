@@ -22,6 +22,21 @@ interface RowSource extends Closeable {
   /** Moves to the next row; false at the end. */
   boolean next() throws IOException, MlciException;
 
+  /**
+   * Moves to the next row, perhaps reading its cells only as far as column {@code c}: then {@link
+   * #finishRow} reads the rest (and checks the row), or {@link #skipRest} passes over it, for a
+   * file whose rows were checked before. By default, {@link #next}.
+   */
+  default boolean nextUpTo(int c) throws IOException, MlciException {
+    return next();
+  }
+
+  /** Reads the cells {@link #nextUpTo} left and checks the row. */
+  default void finishRow() throws IOException, MlciException {}
+
+  /** Passes over the cells {@link #nextUpTo} left, unread and unchecked. */
+  default void skipRest() throws IOException, MlciException {}
+
   /** The 1-based data row of the current row in {@link #rowDisplay()}. */
   int row();
 
