@@ -81,6 +81,19 @@ final class SchemaCheck {
 
   /** The full validator's problems of {@code doc}, ordered by position. */
   static List<Problem> validate(YamlDocument doc) {
+    // The validator compares a whole number with a schema's integer bound as a long, and throws on
+    // one beyond a long's range (seed: -9.3e18): such a number is reported here, never validated.
+    Optional<String> huge = beyondLong(doc.root(), "");
+    if (huge.isPresent()) {
+      String at = huge.get();
+      return List.of(
+          located(
+              doc,
+              doc.valueAt(at),
+              at,
+              doc.root().at(at).asString() + " is out of range: it is beyond a 64-bit integer.",
+              "Give a whole number between -9223372036854775808 and 9223372036854775807."));
+    }
     List<Error> errors = errors(doc.root());
     // The same instance can fail a general and a task-specific rule (e.g. an unknown trainer fails
     // both the list of
@@ -116,6 +129,36 @@ final class SchemaCheck {
     }
     problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
     return problems;
+  }
+
+  /**
+   * The first floating-point whole number in {@code node} outside a long's range, as a JSON pointer
+   * (the validator reports big integers itself).
+   */
+  private static Optional<String> beyondLong(JsonNode node, String pointer) {
+    if (node.isFloatingPointNumber()) {
+      double v = node.asDouble();
+      return Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) >= 0x1p63
+          ? Optional.of(pointer)
+          : Optional.empty();
+    }
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        Optional<String> found =
+            beyondLong(e.getValue(), pointer + "/" + YamlDocument.escape(e.getKey()));
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        Optional<String> found = beyondLong(node.get(i), pointer + "/" + i);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The full validator's verdict on a tree: its violations, none when it conforms. */

@@ -125,6 +125,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_aWholeNumberBeyondALong_isRefusedWithItsLine_notAnInternalError() throws Exception {
+    // networknt's minimum check converted -9.3e18 with asLong() and threw: "internal error".
+    for (String seed : List.of("-9.3e18", "1e19", "1.5e300")) {
+      List<Problem> p = problems(VALID + "  seed: " + seed + "\n");
+      assertThat(p).as(seed).hasSize(1);
+      assertThat(p.get(0).render())
+          .as(seed)
+          .contains("ml.yaml:8:")
+          .contains("model.seed: ")
+          .contains("is out of range: it is beyond a 64-bit integer");
+    }
+  }
+
+  @Test
   void load_regression_defaultsToRegressionMetrics() throws Exception {
     MlConfig c =
         load(VALID.replace("classification", "regression").replace("logistic", "xgboost")).config();
