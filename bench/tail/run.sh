@@ -16,7 +16,7 @@
 #
 #   bash bench/tail/run.sh             (needs: wrk, taskset, vegeta on PATH or in .ci/bin, pip mlflow onnxruntime;
 #                                       about 4 minutes after the build)
-#   QUICK=1 bash bench/tail/run.sh     (2 s per measurement)
+#   QUICK=1 bash bench/tail/run.sh     (1 s per measurement)
 #   SERVER_CPU=1 CLIENT_CPU=0          (the defaults: which core each side gets)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
@@ -29,7 +29,7 @@ for tool in wrk taskset "$vegeta" mlflow; do
   command -v "$tool" >/dev/null || { echo "bench/tail: needs $tool (see .ci/run)" >&2; exit 3; }
 done
 max_seconds=10; seconds=30; warm=20   # C2 is still compiling the model path after 5 s under load
-if [ "$quick" = 1 ]; then max_seconds=2; seconds=2; warm=1; fi
+if [ "$quick" = 1 ]; then max_seconds=1; seconds=1; warm=1; fi
 connections=32   # wrk's for the maximum, and vegeta's bound: the same concurrency on both sides of the ratio
 
 if [ "$(nproc)" -ge 2 ]; then
