@@ -105,6 +105,10 @@ final class LocalMlflow implements AutoCloseable {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    // MLflow 3's job execution (GenAI scorers and trace jobs, nothing mlci calls) starts a job
+    // runner and a pool of huey consumers with every server, each a Python process importing
+    // mlflow: eight processes more per server, where each start already takes 10-30 s.
+    pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
     if (adminPassword != null) {
       pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", adminPassword);
       pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "mlci-tests-only");
