@@ -7,7 +7,7 @@
 # concurrency 1 and 32 after a warm-up. Reports requests/s, p50/p99 and the model/ceiling ratio.
 #
 #   bash bench/ceiling/run.sh             (needs: wrk)
-#   QUICK=1 bash bench/ceiling/run.sh     (2 s per measurement)
+#   QUICK=1 bash bench/ceiling/run.sh     (1 s per measurement)
 #   JFR=1 bash bench/ceiling/run.sh       (also records a JFR profile of the model server at concurrency 32)
 #   BASELINE_DIST=DIR bash bench/ceiling/run.sh   (also serves the model with another build's server-dist, e.g.
 #                                          main's model-server/target/server-dist copied aside, in the same run;
@@ -21,7 +21,7 @@ jar="$root/bench/target/benchmarks.jar"
 dist="$root/model-server/target/server-dist"
 command -v wrk >/dev/null || { echo "bench/ceiling: needs wrk (apt-get install wrk)" >&2; exit 3; }
 seconds=15; warm=20   # the model path has far more code for C2 to compile than the canned reply
-if [ "$quick" = 1 ]; then seconds=2; warm=1; fi
+if [ "$quick" = 1 ]; then seconds=1; warm=1; fi
 jvm=(-Xmx512m)
 
 repo="$out/breast-cancer"

@@ -9,7 +9,7 @@
 #   - the breast-cancer-sklearn example (RandomForestClassifier, 100 trees, skl2onnx, ZipMap).
 #
 #   bash bench/serve-external/run.sh          (needs: wrk; python3 with scikit-learn, skl2onnx, pandas)
-#   QUICK=1 bash bench/serve-external/run.sh  (2 s per measurement)
+#   QUICK=1 bash bench/serve-external/run.sh  (1 s per measurement)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 out="$root/bench/out/serve-external"
@@ -18,7 +18,7 @@ build action-runner model-server
 dist="$root/model-server/target/server-dist"
 command -v wrk >/dev/null || { echo "bench/serve-external: needs wrk (apt-get install wrk)" >&2; exit 3; }
 seconds=15; warm=10
-if [ "$quick" = 1 ]; then seconds=2; warm=1; fi
+if [ "$quick" = 1 ]; then seconds=1; warm=1; fi
 jvm=(-Xmx512m)
 mlci() { java -jar "$root/action-runner/target/mlci.jar" "$@"; }
 

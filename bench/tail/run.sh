@@ -17,7 +17,7 @@
 #
 #   bash bench/tail/run.sh             (needs: wrk, taskset, vegeta on PATH or in .ci/bin, pip mlflow onnxruntime;
 #                                       about 4 minutes after the build)
-#   QUICK=1 bash bench/tail/run.sh     (2 s per measurement)
+#   QUICK=1 bash bench/tail/run.sh     (1 s per measurement)
 #   SERVER_CPU=1 CLIENT_CPU=0          (the defaults: which core each side gets)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
@@ -34,7 +34,7 @@ max_seconds=10; seconds=30; warm=20   # C2 is still compiling the model path aft
 # connections to vegeta's 32 new ones, and the new rate, gave the first seconds of a measured run p99 outliers
 # of up to 0.3 s that the other 27 s did not have (BENCHMARKS.md, the tail row).
 settle=5
-if [ "$quick" = 1 ]; then max_seconds=2; seconds=2; warm=1; settle=1; fi
+if [ "$quick" = 1 ]; then max_seconds=1; seconds=1; warm=1; settle=1; fi
 connections=32   # wrk's for the maximum, and vegeta's bound: the same concurrency on both sides of the ratio
 
 if [ "$(nproc)" -ge 2 ]; then
