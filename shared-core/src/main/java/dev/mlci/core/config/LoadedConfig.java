@@ -104,4 +104,23 @@ public final class LoadedConfig {
             config.tracking());
     return new LoadedConfig(c, file, displayName, sha256, document);
   }
+
+  /**
+   * The same ml.yaml with {@code uri} as {@code tracking.uri} (empty: no server): a pipeline task
+   * tracks on the server of its pipeline parameter, whatever ml.yaml says.
+   */
+  public LoadedConfig withTrackingUri(java.util.Optional<String> uri) {
+    TrackingConfig t = config.tracking();
+    MlConfig c =
+        new MlConfig(
+            config.version(),
+            config.name(),
+            config.task(),
+            config.data(),
+            config.model(),
+            config.metrics(),
+            config.gate(),
+            new TrackingConfig(uri, t.experiment(), t.required()));
+    return new LoadedConfig(c, file, displayName, sha256, document);
+  }
 }
