@@ -13,9 +13,11 @@ conditions PIPELINE.yaml OUT.yaml
     gate FAILs, register after it when mlflow_tracking_uri is set), compiles it and prints whether
     the condition groups it compiles (the root's condition task, the groups' components, the
     containerize and register components in them) and the MLflow link's wiring equal ours.
-run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT [BRANCH]
+run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT [NAME=VALUE ...]
     Runs the pipeline with kfp.local's DockerRunner (the Docker API at DOCKER_HOST, here podman's
-    service) and prints the pipeline's verdict output and where the task outputs lie.
+    service), its parameters repository and git_commit and any NAME=VALUE given (branch=main,
+    mlflow_tracking_uri=...), and prints the pipeline's verdict output, where the task outputs lie
+    and the register task's model_version output parameter(s).
 """
 import glob
 import json
@@ -196,7 +198,7 @@ def podman_compatible_errors():
     api_client.create_api_error_from_http_exception = mapped
 
 
-def run(path, root, repository, commit, branch=None):
+def run(path, root, repository, commit, *params):
     import docker
     from kfp import local
     podman_compatible_errors()
@@ -211,8 +213,7 @@ def run(path, root, repository, commit, branch=None):
     comp = components.load_component_from_file(path)
     before = set(os.listdir(root))
     args = {'repository': repository, 'git_commit': commit}
-    if branch is not None:
-        args['branch'] = branch
+    args.update(p.split('=', 1) for p in params)
     task = comp(**args)
     # This run's folder only (the root may hold earlier runs' folders and the repository).
     runs = sorted(set(os.listdir(root)) - before)
@@ -225,8 +226,13 @@ def run(path, root, repository, commit, branch=None):
     images = find('containerize', 'image')
     reports = find('gate', 'reports')
     classification = find('evaluate', 'classification_metrics')
+    versions = []
+    for f in find('register', 'model_version'):
+        with open(f) as v:
+            versions.append(v.read())
     print(json.dumps({'verdict': task.output, 'metrics': metrics, 'reports': reports,
-                      'classification_metrics': classification, 'images': images}))
+                      'classification_metrics': classification, 'images': images,
+                      'model_versions': versions}))
 
 
 if __name__ == '__main__':
@@ -237,4 +243,4 @@ if __name__ == '__main__':
     elif sys.argv[1] == 'classification':
         classification(sys.argv[2])
     else:
-        run(*sys.argv[2:7])
+        run(*sys.argv[2:])
