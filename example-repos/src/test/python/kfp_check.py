@@ -10,11 +10,14 @@ classification FILE
     whether the SDK writes exactly the same.
 conditions PIPELINE.yaml OUT.yaml
     Writes the same pipeline with the SDK's own dsl.If (containerize on the target branch unless the
-    gate FAILs), compiles it and prints whether the condition groups it compiles (the root's
-    condition task, the groups' components, the containerize task in them) equal ours.
-run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT [BRANCH]
+    gate FAILs, register after it when mlflow_tracking_uri is set), compiles it and prints whether
+    the condition groups it compiles (the root's condition task, the groups' components, the
+    containerize and register components in them) and the MLflow link's wiring equal ours.
+run PIPELINE.yaml PIPELINE_ROOT REPOSITORY COMMIT [NAME=VALUE ...]
     Runs the pipeline with kfp.local's DockerRunner (the Docker API at DOCKER_HOST, here podman's
-    service) and prints the pipeline's verdict output and where the task outputs lie.
+    service), its parameters repository and git_commit and any NAME=VALUE given (branch=main,
+    mlflow_tracking_uri=...), and prints the pipeline's verdict output, where the task outputs lie
+    and the register task's model_version output parameter(s).
 """
 import glob
 import json
@@ -75,8 +78,9 @@ def classification(path):
 
 def conditions(path, out):
     """The SDK's compilation of mlci's pipeline shape: container components with the signatures
-    of mlci's (their images and commands do not matter here), the containerize task under
-    dsl.If(branch == target_branch) and, inside, dsl.If(gate verdict != 'FAIL')."""
+    of mlci's (their images and commands do not matter here), the MLflow link handed from train to
+    evaluate to gate, the containerize task under dsl.If(branch == target_branch) and, inside,
+    dsl.If(gate verdict != 'FAIL'), and after it register, inside dsl.If(mlflow_tracking_uri != '')."""
     A, M = dsl.Artifact, dsl.Model
 
     def spec():
@@ -87,12 +91,22 @@ def conditions(path, out):
         return spec()
 
     @dsl.container_component
-    def train(data_digest: str, workspace: dsl.Input[A], model: dsl.Output[M]):
+    def train(data_digest: str, mlflow_tracking_uri: str, workspace: dsl.Input[A],
+              model: dsl.Output[M], tracking: dsl.Output[A]):
         return spec()
 
     @dsl.container_component
-    def gate(target_branch: str, model: dsl.Input[M], workspace: dsl.Input[A],
-             reports: dsl.Output[A], verdict: dsl.OutputPath(str)):
+    def evaluate(mlflow_tracking_uri: str, model: dsl.Input[M], tracking_in: dsl.Input[A],
+                 workspace: dsl.Input[A], classification_metrics: dsl.Output[dsl.ClassificationMetrics],
+                 evaluation: dsl.Output[A], metrics: dsl.Output[dsl.Metrics],
+                 tracking: dsl.Output[A]):
+        return spec()
+
+    @dsl.container_component
+    def gate(mlflow_tracking_uri: str, target_branch: str, evaluation: dsl.Input[A],
+             model: dsl.Input[M], tracking_in: dsl.Input[A], workspace: dsl.Input[A],
+             bundle: dsl.Output[A], reports: dsl.Output[A], tracking: dsl.Output[A],
+             verdict: dsl.OutputPath(str)):
         return spec()
 
     @dsl.container_component
@@ -100,17 +114,32 @@ def conditions(path, out):
                      workspace: dsl.Input[A], image: dsl.Output[A]):
         return spec()
 
+    @dsl.container_component
+    def register(mlflow_tracking_uri: str, model_alias: str, image: dsl.Input[A],
+                 model: dsl.Input[M], tracking_in: dsl.Input[A], workspace: dsl.Input[A],
+                 model_version: dsl.OutputPath(str)):
+        return spec()
+
     @dsl.pipeline(name='sdk')
     def sdk(repository: str, git_commit: str, data_digest: str, target_branch: str, branch: str,
-            serving_base: str, image_target: str) -> str:
+            serving_base: str, image_target: str, mlflow_tracking_uri: str,
+            model_alias: str) -> str:
         c = checkout(git_commit=git_commit, repository=repository)
-        t = train(data_digest=data_digest, workspace=c.outputs['workspace'])
-        g = gate(target_branch=target_branch, model=t.outputs['model'],
-                 workspace=c.outputs['workspace'])
+        w = c.outputs['workspace']
+        t = train(data_digest=data_digest, mlflow_tracking_uri=mlflow_tracking_uri, workspace=w)
+        e = evaluate(mlflow_tracking_uri=mlflow_tracking_uri, model=t.outputs['model'],
+                     tracking_in=t.outputs['tracking'], workspace=w)
+        g = gate(mlflow_tracking_uri=mlflow_tracking_uri, target_branch=target_branch,
+                 evaluation=e.outputs['evaluation'], model=t.outputs['model'],
+                 tracking_in=e.outputs['tracking'], workspace=w)
         with dsl.If(branch == target_branch):
             with dsl.If(g.outputs['verdict'] != 'FAIL'):
-                containerize(image_target=image_target, serving_base=serving_base,
-                             model=t.outputs['model'], workspace=c.outputs['workspace'])
+                image = containerize(image_target=image_target, serving_base=serving_base,
+                                     model=t.outputs['model'], workspace=w)
+                with dsl.If(mlflow_tracking_uri != ''):
+                    register(mlflow_tracking_uri=mlflow_tracking_uri, model_alias=model_alias,
+                             image=image.outputs['image'], model=t.outputs['model'],
+                             tracking_in=g.outputs['tracking'], workspace=w)
         return g.outputs['verdict']
 
     compiler.Compiler().compile(sdk, out)
@@ -122,11 +151,25 @@ def conditions(path, out):
         'root_task': lambda p: p['root']['dag']['tasks']['condition-1'],
         'comp-condition-1': lambda p: p['components']['comp-condition-1'],
         'comp-condition-2': lambda p: p['components']['comp-condition-2'],
+        'comp-condition-3': lambda p: p['components']['comp-condition-3'],
         'comp-containerize': lambda p: p['components']['comp-containerize'],
+        'comp-register': lambda p: p['components']['comp-register'],
+        'root_tasks': lambda p: sorted(p['root']['dag']['tasks']),
     }
+    # The MLflow link handed from train to evaluate to gate: their components (inputs and outputs,
+    # for a classifier as the pipeline here is) and their tasks (inputs, dependencies).
+    for task in ('train', 'evaluate', 'gate'):
+        parts['comp-' + task] = (
+            lambda p, task=task: {k: v for k, v in p['components']['comp-' + task].items()
+                                  if k != 'executorLabel'})
+        parts['task-' + task] = lambda p, task=task: p['root']['dag']['tasks'][task]
     result = {}
     for name, get in parts.items():
-        a, b = get(ours), get(theirs)
+        try:
+            a = get(ours)
+        except KeyError as e:
+            a = 'missing ' + str(e)
+        b = get(theirs)
         result[name] = a == b
         if a != b:
             result[name + '_ours'] = a
@@ -155,7 +198,7 @@ def podman_compatible_errors():
     api_client.create_api_error_from_http_exception = mapped
 
 
-def run(path, root, repository, commit, branch=None):
+def run(path, root, repository, commit, *params):
     import docker
     from kfp import local
     podman_compatible_errors()
@@ -170,8 +213,7 @@ def run(path, root, repository, commit, branch=None):
     comp = components.load_component_from_file(path)
     before = set(os.listdir(root))
     args = {'repository': repository, 'git_commit': commit}
-    if branch is not None:
-        args['branch'] = branch
+    args.update(p.split('=', 1) for p in params)
     task = comp(**args)
     # This run's folder only (the root may hold earlier runs' folders and the repository).
     runs = sorted(set(os.listdir(root)) - before)
@@ -184,8 +226,13 @@ def run(path, root, repository, commit, branch=None):
     images = find('containerize', 'image')
     reports = find('gate', 'reports')
     classification = find('evaluate', 'classification_metrics')
+    versions = []
+    for f in find('register', 'model_version'):
+        with open(f) as v:
+            versions.append(v.read())
     print(json.dumps({'verdict': task.output, 'metrics': metrics, 'reports': reports,
-                      'classification_metrics': classification, 'images': images}))
+                      'classification_metrics': classification, 'images': images,
+                      'model_versions': versions}))
 
 
 if __name__ == '__main__':
@@ -196,4 +243,4 @@ if __name__ == '__main__':
     elif sys.argv[1] == 'classification':
         classification(sys.argv[2])
     else:
-        run(*sys.argv[2:7])
+        run(*sys.argv[2:])

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
     mixinStandardHelpOptions = true,
     description = {
       "Write the steps for a cluster, for when the CI runner is too small.",
-      "  kfp  a Kubeflow Pipelines v2 pipeline (checkout, train, evaluate, gate, containerize)",
+      "  kfp  a Kubeflow Pipelines v2 pipeline (checkout, train, evaluate, gate, containerize,"
+          + " register)",
       "  k8s  a Kubernetes batch/v1 Job that trains and evaluates"
     },
     subcommands = {PipelineCommand.Kfp.class, PipelineCommand.K8s.class})
@@ -105,7 +106,12 @@ final class PipelineCommand implements Runnable {
         "Write OUT/pipeline/kfp-pipeline.yaml, a Kubeflow Pipelines v2 pipeline (IR YAML).",
         "Its tasks checkout, train (with ml.yaml's compute), evaluate and gate run the runner",
         "image; the verdict is its output parameter. On the target branch, unless the gate",
-        "FAILs, containerize builds the serving image. Upload it in the KFP UI or the kfp SDK."
+        "FAILs, containerize builds the serving image. Upload it in the KFP UI or the kfp SDK.",
+        "Train, evaluate and gate record into one MLflow run on the parameter",
+        "mlflow_tracking_uri (default: tracking.uri in ml.yaml); after containerize, register",
+        "registers that model and moves model_alias (default champion); without a server it is",
+        "skipped. Credentials: MLFLOW_TRACKING_TOKEN or _USERNAME/_PASSWORD in the containers'",
+        "environment (a Kubernetes secret), never in the file."
       },
       footerHeading = "%nExamples:%n",
       footer = {"  mlci pipeline kfp . --image ghcr.io/acme/mlci-runner@sha256:..."})

@@ -22,7 +22,11 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one task of a pipeline 'mlci pipeline' wrote, inside the runner image.",
-      "Tasks: checkout, train, evaluate, gate, containerize (Kubeflow) or job (a Kubernetes Job)."
+      "Tasks: checkout, train, evaluate, gate, containerize, register (Kubeflow) or job (a"
+          + " Kubernetes Job). Train, evaluate and gate record into one MLflow run, handing the"
+          + " link to it on (--tracking-in, --tracking-out); register registers the model from"
+          + " that run and moves --alias. MLflow credentials come from the environment"
+          + " (MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)."
     })
 final class TaskCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -30,7 +34,7 @@ final class TaskCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "TASK",
-      description = "checkout, train, evaluate, gate, containerize or job")
+      description = "checkout, train, evaluate, gate, containerize, register or job")
   String task;
 
   @Option(names = "--workspace", required = true, paramLabel = "DIR")
@@ -102,6 +106,38 @@ final class TaskCommand implements Callable<Integer> {
   @Option(names = "--allow-insecure-registries")
   boolean allowInsecureRegistries;
 
+  @Option(
+      names = "--mlflow-tracking-uri",
+      paramLabel = "URL",
+      description =
+          "The MLflow tracking server (the pipeline's mlflow_tracking_uri); replaces tracking.uri"
+              + " and MLFLOW_TRACKING_URI, empty: none.")
+  String mlflowTrackingUri;
+
+  @Option(
+      names = "--tracking-in",
+      paramLabel = "FILE",
+      description = "The link to the model's MLflow run the task before wrote.")
+  Path trackingIn;
+
+  @Option(
+      names = "--tracking-out",
+      paramLabel = "FILE",
+      description = "Where the task writes the link on.")
+  Path trackingOut;
+
+  @Option(
+      names = "--alias",
+      paramLabel = "ALIAS",
+      description = "The alias register moves to the new version. Default: champion.")
+  String alias;
+
+  @Option(
+      names = "--model-version",
+      paramLabel = "FILE",
+      description = "The file of register's output parameter: the new version.")
+  Path modelVersion;
+
   @Override
   public Integer call() throws MlciException {
     TaskOptions.Task kind;
@@ -110,7 +146,10 @@ final class TaskCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "'" + task + "' is not a task; use checkout, train, evaluate, gate, containerize or job");
+          "'"
+              + task
+              + "' is not a task; use checkout, train, evaluate, gate, containerize, register or"
+              + " job");
     }
     TaskResult r =
         new TaskStep(
@@ -138,7 +177,13 @@ final class TaskCommand implements Callable<Integer> {
                     Optional.ofNullable(base),
                     Optional.ofNullable(imageTarget),
                     Optional.ofNullable(image),
-                    allowInsecureRegistries))
+                    allowInsecureRegistries,
+                    new TaskOptions.Mlflow(
+                        Optional.ofNullable(mlflowTrackingUri),
+                        Optional.ofNullable(trackingIn),
+                        Optional.ofNullable(trackingOut),
+                        Optional.ofNullable(alias),
+                        Optional.ofNullable(modelVersion))))
             .call();
     spec.commandLine().getOut().println(task + ": " + r.summary());
     r.verdict().ifPresent(v -> spec.commandLine().getOut().println("verdict: " + v));

@@ -54,6 +54,27 @@ class PipelineCommandTest {
   }
 
   @Test
+  void task_registerWithoutTheLinkArtifact_isExit2NamingIt() {
+    CliRun r =
+        CliRun.of(
+            "task",
+            "register",
+            "--workspace",
+            tmp.toString(),
+            "--model",
+            tmp.toString(),
+            "--tracking-in",
+            tmp.resolve("no-link").toString(),
+            "--mlflow-tracking-uri",
+            "http://127.0.0.1:5000");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--tracking-in")
+        .contains("no-link does not exist")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void imageCli_withAJarThatIsNotThere_isTheUsersError() {
     CliRun r =
         CliRun.of(

@@ -35,8 +35,13 @@ class KfpPipelineIT {
 
   static LocalRegistry registry;
 
+  static LocalMlflow mlflow;
+
   @AfterAll
   static void stop() throws Exception {
+    if (mlflow != null) {
+      mlflow.close();
+    }
     if (podmanService != null) {
       podmanService.destroy();
       podmanService.waitFor(10, TimeUnit.SECONDS);
@@ -144,16 +149,31 @@ class KfpPipelineIT {
     assertThat(v.path("outputs").toString()).isEqualTo("[\"verdict\"]");
     assertThat(v.path("inputs").toString())
         .isEqualTo(
-            "[\"branch\",\"data_digest\",\"git_commit\",\"image_target\",\"repository\","
+            "[\"branch\",\"data_digest\",\"git_commit\",\"image_target\","
+                + "\"mlflow_tracking_uri\",\"model_alias\",\"repository\","
                 + "\"serving_base\",\"target_branch\"]");
     assertThat(v.path("tasks").path("condition-1").path("deps").toString())
         .isEqualTo("[\"checkout\",\"gate\",\"train\"]");
-    // The condition groups of containerize are what the SDK compiles from its own dsl.If.
+    // The condition groups of containerize and register, and the MLflow link's wiring from train
+    // to evaluate to gate, are what the SDK compiles from its own dsl.If and components.
     JsonNode c = kfp("conditions", file.toString(), tmp.resolve("sdk-conditions.yaml").toString());
-    assertThat(c.path("root_task").asBoolean()).as(c.toPrettyString()).isTrue();
-    assertThat(c.path("comp-condition-1").asBoolean()).as(c.toPrettyString()).isTrue();
-    assertThat(c.path("comp-condition-2").asBoolean()).as(c.toPrettyString()).isTrue();
-    assertThat(c.path("comp-containerize").asBoolean()).as(c.toPrettyString()).isTrue();
+    for (String part :
+        List.of(
+            "root_task",
+            "root_tasks",
+            "comp-condition-1",
+            "comp-condition-2",
+            "comp-condition-3",
+            "comp-containerize",
+            "comp-register",
+            "comp-train",
+            "task-train",
+            "comp-evaluate",
+            "task-evaluate",
+            "comp-gate",
+            "task-gate")) {
+      assertThat(c.path(part).asBoolean()).as(part + ": " + c.toPrettyString()).isTrue();
+    }
     assertThat(v.path("executors").path("exec-train").path("image").asString())
         .isEqualTo(FAKE_IMAGE);
     assertThat(v.path("compiled_components").toString()).contains("comp-breast-cancer");
@@ -226,7 +246,26 @@ class KfpPipelineIT {
     // repository lies there so that the checkout task can clone it.
     Path repo = repository(Files.createDirectories(root.resolve("source")));
     String commit = commit(repo);
-
+    // A real MLflow server for the tasks to track on and register in, started while the images
+    // are built. On a loaded machine (load 20 on 2 cores) its start-up alone took 95 s and twice
+    // missed LocalMlflow's 120 s limit: a start that times out is tried again, at most 3 times.
+    Tools.mlflowPython();
+    var mlflowStarting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              for (int attempt = 1; ; attempt++) {
+                try {
+                  return LocalMlflow.start(tmp.resolve("mlflow-" + attempt));
+                } catch (java.io.IOException e) {
+                  if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("did not answer")) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              }
+            });
     registry = LocalRegistry.start(Files.createDirectories(tmp.resolve("registry")));
     String base = registry.host() + "/mlci-test/jre17-cli:latest";
     // The base as an air-gapped team makes it: mlci base-image (its modules serve the CLI too).
@@ -286,8 +325,10 @@ class KfpPipelineIT {
       Thread.sleep(100);
     }
     assertThat(socket).exists();
-    // A pull request's run: the branch parameter is the checkout's (feature), so containerize is
-    // skipped.
+    mlflow = mlflowStarting.join();
+    String tracking = "mlflow_tracking_uri=" + mlflow.uri();
+    // A pull request's run: the branch parameter is the checkout's (feature), so containerize and
+    // register are skipped; train, evaluate and gate still track on the server.
     long started = System.currentTimeMillis() / 1000 - 1;
     JsonNode run =
         kfp(
@@ -296,18 +337,29 @@ class KfpPipelineIT {
             out.resolve("pipeline/kfp-pipeline.yaml").toString(),
             root.toString(),
             repo.toString(),
-            commit);
+            commit,
+            tracking);
     assertThat(runnerContainersExited(started, 4)).hasSize(4).allMatch(l -> l.startsWith("0 "));
     assertThat(run.path("images").size()).as(run.toPrettyString()).isZero();
+    assertThat(run.path("model_versions").size()).as(run.toPrettyString()).isZero();
     assertThat(servedTags().statusCode())
         .as("no serving image was pushed from the pull request's run")
         .isEqualTo(404);
+    JsonNode afterFeature =
+        Tools.mlflowCheck("count", mlflow.uri(), "breast-cancer", "breast-cancer", "test_examples");
+    assertThat(afterFeature.path("runs").size())
+        .as("one MLflow run for train, evaluate and gate: " + afterFeature.toPrettyString())
+        .isEqualTo(1);
+    assertThat(afterFeature.path("versions").size())
+        .as("the pull request's run registered nothing")
+        .isZero();
+    String featureRun = afterFeature.path("runs").get(0).path("run_id").asString();
 
     checkVerdictAndMetrics(repo, run);
 
     // The target branch's run (its branch parameter main): the gate PASSes, so containerize runs
-    // and
-    // pushes the serving image, which verify-image then runs with podman.
+    // and pushes the serving image, which verify-image then runs with podman; then register
+    // registers the model from the run train, evaluate and gate recorded.
     Thread.sleep(1100);
     long startedMain = System.currentTimeMillis() / 1000;
     JsonNode onMain =
@@ -318,9 +370,10 @@ class KfpPipelineIT {
             root.toString(),
             repo.toString(),
             commit,
-            "main");
+            "branch=main",
+            tracking);
     assertThat(onMain.path("verdict").asString()).isEqualTo("PASS");
-    assertThat(runnerContainersExited(startedMain, 5)).hasSize(5).allMatch(l -> l.startsWith("0 "));
+    assertThat(runnerContainersExited(startedMain, 6)).hasSize(6).allMatch(l -> l.startsWith("0 "));
     assertThat(onMain.path("images").size()).as(onMain.toPrettyString()).isEqualTo(1);
     Path image = Path.of(onMain.path("images").get(0).asString());
     JsonNode described = Tools.JSON.readTree(image.resolve("image.json").toFile());
@@ -328,6 +381,7 @@ class KfpPipelineIT {
     assertThat(served).startsWith(registry.host() + "/mlci/served");
     assertThat(image.resolve("deploy")).isDirectory();
     assertThat(servedTags().body()).contains("\"test\"");
+    checkRegistered(onMain, featureRun, described);
     // verify-image on the host, on what the tasks handed on: the model, the evaluation, the image.
     Path verifyOut = tmp.resolve("verify-out");
     Path runDir = image.getParent().getParent();
@@ -352,6 +406,65 @@ class KfpPipelineIT {
             "--json",
             "-q");
     assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+  }
+
+  /**
+   * What the main branch's register task did, read with MLflow's own client: the alias champion
+   * points at a new version, the register task's output parameter; its run is the one train,
+   * evaluate and gate of that pipeline run recorded into (train's parameters, evaluate's metrics,
+   * the gate's verdict), not the pull request's; one run per pipeline run; the version is tagged
+   * with the serving image containerize pushed.
+   */
+  static void checkRegistered(JsonNode onMain, String featureRun, JsonNode described)
+      throws Exception {
+    assertThat(onMain.path("model_versions").size()).as(onMain.toPrettyString()).isEqualTo(1);
+    String version = onMain.path("model_versions").get(0).asString();
+    JsonNode alias = Tools.mlflowCheck("alias", mlflow.uri(), "breast-cancer", "champion");
+    assertThat(alias.path("version").asString()).isEqualTo(version).isEqualTo("1");
+    JsonNode all =
+        Tools.mlflowCheck("count", mlflow.uri(), "breast-cancer", "breast-cancer", "test_examples");
+    assertThat(all.path("runs").size()).as(all.toPrettyString()).isEqualTo(2);
+    assertThat(all.path("versions").size()).isEqualTo(1);
+    String runId = alias.path("run_id").asString();
+    assertThat(runId).isNotEqualTo(featureRun);
+    JsonNode registered = null;
+    for (JsonNode r : all.path("runs")) {
+      if (r.path("run_id").asString().equals(runId)) {
+        registered = r;
+      }
+    }
+    assertThat(registered).as(all.toPrettyString()).isNotNull();
+    assertThat(registered.path("params").path("model.trainer").asString()).isNotEmpty();
+    JsonNode metrics =
+        Tools.JSON
+            .readTree(Path.of(onMain.path("metrics").get(0).asString()).toFile())
+            .path("metrics");
+    for (var m : metrics.properties()) {
+      if (m.getValue().isNumber()) {
+        assertThat(registered.path("metrics").has(m.getKey())).as(m.getKey()).isTrue();
+      }
+    }
+    assertThat(registered.path("tags").path("mlci.gate.verdict").asString()).isEqualTo("PASS");
+    assertThat(registered.path("artifacts").toString()).contains("model/").contains("eval/");
+    Tools.Result tags =
+        Tools.exec(
+            List.of(
+                Tools.mlflowPython(),
+                "-c",
+                "import json, sys\n"
+                    + "from mlflow import MlflowClient\n"
+                    + "c = MlflowClient(tracking_uri=sys.argv[1], registry_uri=sys.argv[1])\n"
+                    + "print(json.dumps(c.get_model_version('breast-cancer', sys.argv[2]).tags))\n",
+                mlflow.uri(),
+                version),
+            tmp);
+    assertThat(tags.exit()).as(tags.err()).isZero();
+    JsonNode versionTags = Tools.JSON.readTree(tags.out().strip());
+    assertThat(versionTags.path("mlci.image").asString())
+        .isEqualTo(described.path("reference").asString());
+    assertThat(versionTags.path("mlci.image.digest").asString())
+        .isEqualTo(described.path("digest").asString())
+        .startsWith("sha256:");
   }
 
   /** The registry's tags of the serving image (the Distribution API; 404 if none was pushed). */

@@ -89,6 +89,8 @@ public final class PipelineStep extends Step<PipelineResult> {
       params.put("branch", d.delivery().branch());
       params.put("serving_base", d.delivery().base());
       params.put("image_target", d.delivery().target());
+      params.put(KfpPipeline.TRACKING_URI, d.registration().trackingUri());
+      params.put(KfpPipeline.ALIAS, d.registration().alias());
     }
     return new PipelineResult(
         dir.resolve(file),
@@ -205,7 +207,36 @@ public final class PipelineStep extends Step<PipelineResult> {
         target,
         compute,
         plan.config().task() == dev.mlci.core.config.Task.CLASSIFICATION,
-        delivery);
+        delivery,
+        new PipelineDefinition.Registration(
+            trackingUri(plan), PipelineDefinition.Registration.DEFAULT_ALIAS));
+  }
+
+  /**
+   * The default of the pipeline's tracking server: ml.yaml's {@code tracking.uri} (not the
+   * environment's MLFLOW_TRACKING_URI, so that the file depends on ml.yaml alone); empty when it
+   * names none or no MLflow server (what the steps ignore too). Credentials in it are refused: the
+   * file would carry them to everyone who can read the pipeline.
+   */
+  static String trackingUri(Plan plan) throws BadInputException {
+    String uri = plan.config().tracking().uri().map(String::strip).orElse("");
+    if (!uri.matches("(?i)^https?://\\S+$")) {
+      return "";
+    }
+    if (uri.matches("(?i)^https?://[^/]*@.*")) {
+      String field = "tracking.uri";
+      throw new BadInputException(
+          Problem.atLine(
+              plan.loaded().displayName(),
+              plan.loaded().lineOf(field),
+              field,
+              "tracking.uri carries a user or password, which the pipeline would hand to everyone"
+                  + " who can read it.",
+              "write the server without them (http://HOST:PORT) and give the tasks"
+                  + " MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN from a Kubernetes"
+                  + " secret."));
+    }
+    return uri.replaceAll("/+$", "");
   }
 
   /** ml.yaml's data files: {@code path}, or {@code train} and {@code test}. */

@@ -68,6 +68,7 @@ public final class RegisterStep extends Step<RegisterResult> {
       Map<String, String> tags = new LinkedHashMap<>();
       GitInfo.of(ws.repository()).ifPresent(g -> tags.put("mlci.git.commit", g.commit()));
       tags.put("mlci.model_digest", digest);
+      new java.util.TreeMap<>(options.tags()).forEach(tags::put);
       try {
         MlflowServer.ModelVersion v =
             server.register(model, linked.run(), Workspace.MODEL_DIR, tags);

@@ -35,8 +35,10 @@ import java.util.Optional;
  * @param base the serving image's base ({@code containerize})
  * @param imageTarget where the serving image goes, {@code registry://REF}; empty: a Docker tarball
  *     in the {@code image} artifact ({@code containerize})
- * @param image the image artifact: description, deploy manifests, tarball ({@code containerize})
+ * @param image the image artifact: description, deploy manifests, tarball (written by {@code
+ *     containerize}, read by {@code register} for the image's reference and digest)
  * @param allowInsecureRegistries plain-HTTP registries ({@code containerize})
+ * @param mlflow the MLflow run the task records into, and what {@code register} registers as
  */
 public record TaskOptions(
     Task task,
@@ -61,7 +63,45 @@ public record TaskOptions(
     Optional<String> base,
     Optional<String> imageTarget,
     Optional<Path> image,
-    boolean allowInsecureRegistries) {
+    boolean allowInsecureRegistries,
+    Mlflow mlflow) {
+  /**
+   * The MLflow side of a task: train starts a run on the server, evaluate and gate add to it,
+   * register registers the model from it; each hands on the link to the run ({@code tracking.json})
+   * as an artifact.
+   *
+   * @param trackingUri the tracking server, the pipeline's parameter; given, it replaces ml.yaml's
+   *     {@code tracking.uri} and the environment's MLFLOW_TRACKING_URI, and empty means no server
+   *     (the environment still gives the credentials and the experiment); absent: as {@code mlci
+   *     run}
+   * @param trackingIn the link the task before wrote ({@code evaluate}, {@code gate}, {@code
+   *     register})
+   * @param trackingOut where the task writes the link on ({@code train}, {@code evaluate}, {@code
+   *     gate})
+   * @param alias the alias {@code register} moves to the new version
+   * @param modelVersion the file of {@code register}'s output parameter: the new version
+   */
+  public record Mlflow(
+      Optional<String> trackingUri,
+      Optional<Path> trackingIn,
+      Optional<Path> trackingOut,
+      Optional<String> alias,
+      Optional<Path> modelVersion) {
+    public Mlflow {
+      Objects.requireNonNull(trackingUri, "trackingUri");
+      Objects.requireNonNull(trackingIn, "trackingIn");
+      Objects.requireNonNull(trackingOut, "trackingOut");
+      Objects.requireNonNull(alias, "alias");
+      Objects.requireNonNull(modelVersion, "modelVersion");
+    }
+
+    /** Tracked as {@code mlci run} tracks, no link handed on. */
+    public static Mlflow none() {
+      return new Mlflow(
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
   /** The tasks of a pipeline. */
   public enum Task {
     /** Clone the repository at the commit into the workspace. */
@@ -74,6 +114,8 @@ public record TaskOptions(
     GATE,
     /** On the target branch: build the serving image of the model artifact. */
     CONTAINERIZE,
+    /** After containerize: register the model from its MLflow run and move the alias. */
+    REGISTER,
     /** A Kubernetes Job's work: checkout, train and evaluate into {@code out}. */
     JOB
   }
@@ -101,6 +143,59 @@ public record TaskOptions(
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(imageTarget, "imageTarget");
     Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(mlflow, "mlflow");
+  }
+
+  /** Options with no MLflow link handed on. */
+  public TaskOptions(
+      Task task,
+      Path workspace,
+      Optional<String> repository,
+      Optional<String> commit,
+      String project,
+      String config,
+      Optional<String> dataDigest,
+      Optional<Path> model,
+      Optional<Path> evaluation,
+      Optional<Path> metrics,
+      Optional<Path> classificationMetrics,
+      Optional<Path> reports,
+      Optional<Path> verdict,
+      Optional<Path> bundle,
+      Optional<String> targetBranch,
+      Optional<Path> out,
+      Optional<String> executorInput,
+      Optional<Path> executorOutput,
+      Map<String, String> env,
+      Optional<String> base,
+      Optional<String> imageTarget,
+      Optional<Path> image,
+      boolean allowInsecureRegistries) {
+    this(
+        task,
+        workspace,
+        repository,
+        commit,
+        project,
+        config,
+        dataDigest,
+        model,
+        evaluation,
+        metrics,
+        classificationMetrics,
+        reports,
+        verdict,
+        bundle,
+        targetBranch,
+        out,
+        executorInput,
+        executorOutput,
+        env,
+        base,
+        imageTarget,
+        image,
+        allowInsecureRegistries,
+        Mlflow.none());
   }
 
   /** Options of a task that builds no image. */

@@ -5,10 +5,14 @@ import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.Problem;
 import dev.mlci.core.eval.EvaluationFiles;
+import dev.mlci.core.io.OutputDirectory;
 import dev.mlci.core.pipeline.Checkout;
 import dev.mlci.core.pipeline.DataDigest;
 import dev.mlci.core.pipeline.ExecutorOutput;
+import dev.mlci.core.pipeline.KfpPipeline;
+import dev.mlci.core.pipeline.PipelineDefinition;
 import dev.mlci.core.pipeline.TreeCopy;
+import dev.mlci.core.tracking.Tracking;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +26,17 @@ import java.util.stream.Stream;
  * runs the step ({@link TrainStep}, {@link EvaluateStep}, {@link GateStep}) exactly as {@code mlci
  * run} does on a runner, and copies what the step wrote to the task's output artifacts. The gate
  * task writes the verdict to its output parameter and succeeds whatever the verdict: the verdict is
- * the pipeline's result, for whoever started it to act on.
+ * the pipeline's result, for whoever started it to act on. Train, evaluate and gate record into one
+ * MLflow run, as on a runner: each is handed the link to it ({@code tracking.json}) by the task
+ * before and hands it on; register registers the model from that run ({@link RegisterStep}).
  */
 public final class TaskStep {
+  /** The registered version's tag holding the serving image's reference. */
+  public static final String IMAGE_TAG = "mlci.image";
+
+  /** The registered version's tag holding the serving image's digest. */
+  public static final String IMAGE_DIGEST_TAG = "mlci.image.digest";
+
   private final StepContext context;
   private final TaskOptions options;
 
@@ -173,6 +185,12 @@ public final class TaskStep {
                 "--evaluation",
                 options.task() == TaskOptions.Task.GATE
                     ? options.evaluation()
+                    : Optional.<Path>empty()),
+            java.util.Map.entry("--tracking-in", options.mlflow().trackingIn()),
+            java.util.Map.entry(
+                "--image",
+                options.task() == TaskOptions.Task.REGISTER
+                    ? options.image()
                     : Optional.<Path>empty()))) {
       if (in.getValue().isPresent() && !Files.exists(in.getValue().get())) {
         throw new BadInputException(
@@ -201,6 +219,19 @@ public final class TaskStep {
     if (options.task() == TaskOptions.Task.GATE) {
       TreeCopy.copy(required(options.evaluation(), "--evaluation"), ws.evalDir());
     }
+    StepContext tracked = trackedContext();
+    handIn(out);
+    if (options.task() == TaskOptions.Task.REGISTER) {
+      return register(tracked, plan);
+    }
+    TaskResult result = step(tracked, plan, ws);
+    handOn(out);
+    return result;
+  }
+
+  /** Train, evaluate or gate in the scratch output folder, published to the output artifacts. */
+  private TaskResult step(StepContext context, Plan plan, Workspace ws)
+      throws MlciException, IOException {
     return switch (options.task()) {
       case TRAIN -> {
         checkData(plan);
@@ -301,8 +332,221 @@ public final class TaskStep {
               "'" + options.project() + "' leaves the repository.",
               "give the folder of ml.yaml relative to the repository's root."));
     }
-    return Mlci.plan(
-        Workspace.of(project, Optional.of(project.resolve(options.config())), Optional.of(out)));
+    Plan plan =
+        Mlci.plan(
+            Workspace.of(
+                project, Optional.of(project.resolve(options.config())), Optional.of(out)));
+    if (options.mlflow().trackingUri().isEmpty()) {
+      return plan;
+    }
+    return new Plan(plan.workspace(), plan.loaded().withTrackingUri(pipelineServer()));
+  }
+
+  /** The pipeline parameter's tracking server; empty when it is empty (no server). */
+  private Optional<String> pipelineServer() {
+    return options.mlflow().trackingUri().map(String::strip).filter(u -> !u.isEmpty());
+  }
+
+  /**
+   * The context the steps run with: given the pipeline's tracking server, the environment's
+   * MLFLOW_TRACKING_URI no longer applies (the plan's {@code tracking.uri} is the parameter); the
+   * credentials and MLFLOW_EXPERIMENT_NAME still come from the environment.
+   */
+  private StepContext trackedContext() {
+    if (options.mlflow().trackingUri().isEmpty()) {
+      return context;
+    }
+    java.util.Map<String, String> env = new java.util.HashMap<>(context.env());
+    env.remove("MLFLOW_TRACKING_URI");
+    return new StepContext(context.progress(), context.clock(), env, context.track());
+  }
+
+  /** Puts the link the task before handed on where the steps look for it: OUT/tracking.json. */
+  private void handIn(Path out) throws MlciException, IOException {
+    if (options.mlflow().trackingIn().isEmpty()) {
+      return;
+    }
+    Path link = options.mlflow().trackingIn().get();
+    if (!Files.isRegularFile(link)) {
+      throw new BadInputException(
+          Problem.in(
+              "--tracking-in",
+              "",
+              link + " is not a file; the tracking link is the file the task before wrote.",
+              "give the task before's "
+                  + KfpPipeline.TRACKING
+                  + " artifact, as the pipeline does."));
+    }
+    OutputDirectory.writeFile(out.resolve(Tracking.STATE_FILE), Files.readAllBytes(link));
+  }
+
+  /**
+   * Hands the link to the model's run on ({@code {}} when the step kept none: tracking off, or its
+   * file could not be written, which the step warned about).
+   */
+  private void handOn(Path out) throws IOException {
+    if (options.mlflow().trackingOut().isEmpty()) {
+      return;
+    }
+    Path to = options.mlflow().trackingOut().get();
+    Path link = out.resolve(Tracking.STATE_FILE);
+    byte[] bytes =
+        Files.isRegularFile(link)
+            ? Files.readAllBytes(link)
+            : "{}\n".getBytes(StandardCharsets.UTF_8);
+    if (Files.isDirectory(to) && isEmptyDir(to)) {
+      Files.delete(to);
+    }
+    Files.createDirectories(to.toAbsolutePath().getParent());
+    Files.write(to, bytes);
+  }
+
+  /**
+   * Registers the shipped model from the MLflow run train, evaluate and gate recorded, tagged with
+   * the serving image containerize built, as {@code mlci register} does; writes the new version to
+   * the output parameter. Refuses (exit 2) without a server, without the link, or with a link to a
+   * run on another server, before calling any server.
+   */
+  private TaskResult register(StepContext context, Plan plan) throws MlciException, IOException {
+    if (options.mlflow().trackingUri().isPresent() && pipelineServer().isEmpty()) {
+      throw new BadInputException(
+          Problem.in(
+              "--mlflow-tracking-uri",
+              "",
+              "register needs an MLflow tracking server, and the pipeline parameter "
+                  + KfpPipeline.TRACKING_URI
+                  + " is empty (the pipeline skips register then).",
+              "set "
+                  + KfpPipeline.TRACKING_URI
+                  + " to the server train, evaluate and gate recorded on, e.g."
+                  + " http://mlflow.internal:5000."));
+    }
+    if (options.mlflow().trackingIn().isEmpty()) {
+      throw new BadInputException(
+          Problem.in(
+              "--tracking-in",
+              "",
+              "register needs the link to the model's MLflow run, which it registers from.",
+              "give it the gate task's "
+                  + KfpPipeline.TRACKING
+                  + " artifact, as the pipeline does."));
+    }
+    checkLink(context, plan, options.mlflow().trackingIn().get());
+    java.util.Map<String, String> tags = new java.util.TreeMap<>();
+    if (options.image().isPresent()) {
+      Path described = options.image().get().resolve(ContainerizeStep.IMAGE_JSON);
+      tools.jackson.databind.JsonNode image;
+      try {
+        image = dev.mlci.core.io.Json.read(described);
+      } catch (IOException | RuntimeException e) {
+        throw new BadInputException(
+            Problem.in(
+                "--image",
+                "",
+                "cannot read "
+                    + described
+                    + " ("
+                    + e.getMessage()
+                    + "); this is not containerize's image artifact.",
+                "give the containerize task's " + KfpPipeline.IMAGE + " artifact."));
+      }
+      tags.put(IMAGE_TAG, image.path("reference").asString(""));
+      tags.put(IMAGE_DIGEST_TAG, image.path("digest").asString(""));
+      tags.values().removeIf(String::isEmpty);
+    }
+    String alias = options.mlflow().alias().orElse(PipelineDefinition.Registration.DEFAULT_ALIAS);
+    RegisterResult r =
+        new RegisterStep(context, plan, new RegisterOptions(Optional.empty(), alias, tags)).call();
+    if (options.mlflow().modelVersion().isPresent()) {
+      Path file = options.mlflow().modelVersion().get();
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, r.version(), StandardCharsets.UTF_8);
+    }
+    return new TaskResult(
+        options.task(),
+        "registered "
+            + r.name()
+            + " version "
+            + r.version()
+            + " from run "
+            + r.runUrl()
+            + "; alias "
+            + r.alias()
+            + " -> version "
+            + r.version(),
+        Optional.empty());
+  }
+
+  /**
+   * The link is mlci's and to a run on this task's server: a link from another server (the tasks
+   * before ran with another {@code mlflow_tracking_uri}) or with no server run is refused here,
+   * naming the pipeline's parameter.
+   */
+  private void checkLink(StepContext context, Plan plan, Path link) throws BadInputException {
+    tools.jackson.databind.JsonNode state;
+    try {
+      state = dev.mlci.core.io.Json.read(link);
+    } catch (IOException | RuntimeException e) {
+      state = null;
+    }
+    if (state == null || !state.isObject()) {
+      throw new BadInputException(
+          Problem.in(
+              "--tracking-in",
+              "",
+              link + " is not a tracking link mlci wrote (not a JSON object).",
+              "give it the gate task's " + KfpPipeline.TRACKING + " artifact."));
+    }
+    String linked = state.path("server").path("uri").asString("");
+    if (linked.isEmpty()) {
+      throw new BadInputException(
+          Problem.in(
+              "--tracking-in",
+              "",
+              "train, evaluate and gate recorded no run on an MLflow server (it was unreachable,"
+                  + " or "
+                  + KfpPipeline.TRACKING_URI
+                  + " was empty when they ran), so there is no run to register from.",
+              "run the pipeline again with the server reachable; set tracking.required: true in"
+                  + " ml.yaml to make train fail when it is not."));
+    }
+    Optional<String> server = pipelineServer();
+    if (server.isEmpty()) {
+      return;
+    }
+    String ours;
+    try {
+      ours =
+          dev.mlci.core.tracking.MlflowServer.connect(
+                  server.get(), context.env(), dev.mlci.core.io.Retry.DEFAULT)
+              .display();
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(
+          Problem.in(
+              "--mlflow-tracking-uri",
+              "",
+              e.getMessage() + ".",
+              "set " + KfpPipeline.TRACKING_URI + " to the server, e.g. http://mlflow:5000."));
+    }
+    if (!linked.equals(ours)) {
+      throw new BadInputException(
+          Problem.in(
+              "--tracking-in",
+              "",
+              "the model's run is on "
+                  + linked
+                  + ", not on "
+                  + ours
+                  + ": train, evaluate and gate ran with another "
+                  + KfpPipeline.TRACKING_URI
+                  + ".",
+              "run register with the "
+                  + KfpPipeline.TRACKING_URI
+                  + " the tasks before had (one pipeline run gives all the same), or run the"
+                  + " pipeline again on "
+                  + ours
+                  + "."));
+    }
   }
 
   /** Refuses data other than the data the pipeline was written for. */

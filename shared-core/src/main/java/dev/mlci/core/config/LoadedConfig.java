@@ -91,17 +91,32 @@ public final class LoadedConfig {
    */
   public LoadedConfig withModelSeed(long seed) {
     ModelConfig m = config.model();
+    return with(
+        new ModelConfig(m.trainer(), m.params(), seed, m.standardize(), m.command(), m.timeout()),
+        config.tracking());
+  }
+
+  /** The same ml.yaml with {@code model} and {@code tracking}; errors still point at this file. */
+  private LoadedConfig with(ModelConfig model, TrackingConfig tracking) {
     MlConfig c =
         new MlConfig(
             config.version(),
             config.name(),
             config.task(),
             config.data(),
-            new ModelConfig(
-                m.trainer(), m.params(), seed, m.standardize(), m.command(), m.timeout()),
+            model,
             config.metrics(),
             config.gate(),
-            config.tracking());
+            tracking);
     return new LoadedConfig(c, file, displayName, sha256, document);
+  }
+
+  /**
+   * The same ml.yaml with {@code uri} as {@code tracking.uri} (empty: no server): a pipeline task
+   * tracks on the server of its pipeline parameter, whatever ml.yaml says.
+   */
+  public LoadedConfig withTrackingUri(java.util.Optional<String> uri) {
+    TrackingConfig t = config.tracking();
+    return with(config.model(), new TrackingConfig(uri, t.experiment(), t.required()));
   }
 }

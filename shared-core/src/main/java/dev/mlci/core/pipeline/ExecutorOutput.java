@@ -37,10 +37,11 @@ public final class ExecutorOutput {
     } catch (JacksonException e) {
       throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
     }
-    JsonNode artifacts = input.path("outputs").path("artifacts");
-    if (!artifacts.isObject()) {
-      throw new IllegalArgumentException("it has no outputs.artifacts");
+    if (!input.path("outputs").isObject()) {
+      throw new IllegalArgumentException("it has no outputs");
     }
+    // A task with output parameters only (register) has no outputs.artifacts: none to list.
+    JsonNode artifacts = input.path("outputs").path("artifacts");
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     ObjectNode outArtifacts = out.putObject("artifacts");
     for (var e : artifacts.properties()) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param classification whether the model is a classifier: the evaluate task then also writes a
  *     {@code system.ClassificationMetrics} artifact
  * @param delivery the serving image the pipeline builds when it runs on the target branch
+ * @param registration where the tasks track their MLflow run and under which alias the register
+ *     task registers the shipped model
  */
 public record PipelineDefinition(
     String name,
@@ -35,7 +37,8 @@ public record PipelineDefinition(
     String targetBranch,
     ComputeConfig compute,
     boolean classification,
-    Delivery delivery) {
+    Delivery delivery,
+    Registration registration) {
   /** Kubeflow's rule for pipeline names. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
 
@@ -59,6 +62,65 @@ public record PipelineDefinition(
     require(!Objects.requireNonNull(targetBranch, "targetBranch").isBlank(), "targetBranch", "");
     Objects.requireNonNull(compute, "compute");
     Objects.requireNonNull(delivery, "delivery");
+    Objects.requireNonNull(registration, "registration");
+  }
+
+  /**
+   * The MLflow side of the pipeline, each a pipeline parameter with this as its default: the
+   * tracking server train, evaluate and gate record their one run on (and register registers from),
+   * and the alias register moves. Credentials are never here: the tasks read {@code
+   * MLFLOW_TRACKING_TOKEN} or {@code MLFLOW_TRACKING_USERNAME}/{@code PASSWORD} from their
+   * container's environment.
+   *
+   * @param trackingUri the MLflow tracking server ({@code http(s)://HOST...}, no user or password
+   *     in it); empty: no server, and the register task is skipped
+   * @param alias the alias the register task points at the new version
+   */
+  public record Registration(String trackingUri, String alias) {
+    /** The alias when none is given, as {@code mlci register}'s. */
+    public static final String DEFAULT_ALIAS = "champion";
+
+    public Registration {
+      Objects.requireNonNull(trackingUri, "trackingUri");
+      require(
+          trackingUri.isEmpty() || trackingUri.matches("(?i)https?://[^/@\\s]+(/\\S*)?"),
+          "trackingUri (http(s)://HOST[:PORT][/PATH] without credentials, or empty)",
+          trackingUri);
+      require(!Objects.requireNonNull(alias, "alias").isBlank(), "alias", alias);
+    }
+
+    /** No tracking server; the default alias. */
+    public static Registration defaults() {
+      return new Registration("", DEFAULT_ALIAS);
+    }
+  }
+
+  /** A definition with the default {@link Registration}. */
+  public PipelineDefinition(
+      String name,
+      String image,
+      String project,
+      String config,
+      String repository,
+      String commit,
+      String dataDigest,
+      String targetBranch,
+      ComputeConfig compute,
+      boolean classification,
+      Delivery delivery) {
+    this(
+        name,
+        image,
+        project,
+        config,
+        repository,
+        commit,
+        dataDigest,
+        targetBranch,
+        compute,
+        classification,
+        delivery,
+        Registration.defaults());
   }
 
   /**

@@ -89,8 +89,11 @@ class TaskStepTest {
     Path art = Files.createDirectories(tmp.resolve("artifacts"));
     Path ws = art.resolve("workspace");
     for (TaskOptions.Task t : TaskOptions.Task.values()) {
-      // containerize needs a base image and builds with Jib: KfpPipelineIT runs it in the pipeline.
-      if (t != TaskOptions.Task.JOB && t != TaskOptions.Task.CONTAINERIZE) {
+      // containerize needs a base image and builds with Jib, register an MLflow server:
+      // KfpPipelineIT runs both in the pipeline.
+      if (t != TaskOptions.Task.JOB
+          && t != TaskOptions.Task.CONTAINERIZE
+          && t != TaskOptions.Task.REGISTER) {
         new TaskStep(CONTEXT, task(t, ws, art, repo.toString(), commit, null)).call();
       }
     }
@@ -170,5 +173,144 @@ class TaskStepTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("--commit")
         .hasMessageContaining(missing);
+  }
+
+  /** {@code o} with the MLflow side {@code m}. */
+  static TaskOptions with(TaskOptions o, TaskOptions.Mlflow m) {
+    return new TaskOptions(
+        o.task(),
+        o.workspace(),
+        o.repository(),
+        o.commit(),
+        o.project(),
+        o.config(),
+        o.dataDigest(),
+        o.model(),
+        o.evaluation(),
+        o.metrics(),
+        o.classificationMetrics(),
+        o.reports(),
+        o.verdict(),
+        o.bundle(),
+        o.targetBranch(),
+        o.out(),
+        o.executorInput(),
+        o.executorOutput(),
+        o.env(),
+        o.base(),
+        o.imageTarget(),
+        Optional.of(o.workspace().resolveSibling("image")),
+        o.allowInsecureRegistries(),
+        m);
+  }
+
+  static TaskOptions.Mlflow mlflow(String uri, Path in, Path out) {
+    return new TaskOptions.Mlflow(
+        Optional.ofNullable(uri),
+        Optional.ofNullable(in),
+        Optional.ofNullable(out),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  @Test
+  void theLink_isHandedFromTrainToEvaluateToGate_andTheParameterReplacesMlYamlsServer()
+      throws Exception {
+    Path repo = repository();
+    // ml.yaml names a server that is not there and requires it: the pipeline's empty
+    // mlflow_tracking_uri replaces it, so no task tries it.
+    Files.writeString(
+        repo.resolve("ml.yaml"),
+        Files.readString(repo.resolve("ml.yaml"))
+            + "tracking: {uri: 'http://127.0.0.1:9', required: true}\n");
+    try (Git git = Git.open(repo.toFile())) {
+      git.add().addFilepattern(".").call();
+      commit =
+          git.commit()
+              .setMessage("tracking")
+              .setAuthor("t", "t@example.com")
+              .setCommitter("t", "t@example.com")
+              .call()
+              .name();
+    }
+    StepContext tracked = StepContext.of(ProgressListener.NONE, Clock.systemUTC(), Map.of());
+    Path art = Files.createDirectories(tmp.resolve("artifacts"));
+    Path ws = art.resolve("workspace");
+    String r = repo.toString();
+    new TaskStep(tracked, task(TaskOptions.Task.CHECKOUT, ws, art, r, commit, null)).call();
+    Path fromTrain = art.resolve("train-tracking");
+    Path fromEvaluate = art.resolve("evaluate-tracking");
+    Path fromGate = art.resolve("gate-tracking");
+    new TaskStep(
+            tracked,
+            with(
+                task(TaskOptions.Task.TRAIN, ws, art, r, commit, null),
+                mlflow("", null, fromTrain)))
+        .call();
+    new TaskStep(
+            tracked,
+            with(
+                task(TaskOptions.Task.EVALUATE, ws, art, r, commit, null),
+                mlflow("", fromTrain, fromEvaluate)))
+        .call();
+    new TaskStep(
+            tracked,
+            with(
+                task(TaskOptions.Task.GATE, ws, art, r, commit, null),
+                mlflow("", fromEvaluate, fromGate)))
+        .call();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode train = json.readTree(fromTrain.toFile());
+    JsonNode gate = json.readTree(fromGate.toFile());
+    assertThat(train.path("model_digest").asString()).matches("[0-9a-f]{64}");
+    assertThat(gate.path("model_digest")).isEqualTo(train.path("model_digest"));
+    assertThat(gate.path("experiment").asString()).isEqualTo("tiny-model");
+    assertThat(gate.has("server")).as(gate.toString()).isFalse();
+  }
+
+  @Test
+  void register_withoutAServer_withoutTheLink_orWithALinkToAnotherServer_isRefused()
+      throws Exception {
+    Path repo = repository();
+    Path art = Files.createDirectories(tmp.resolve("artifacts"));
+    Path ws = art.resolve("workspace");
+    String r = repo.toString();
+    for (TaskOptions.Task t :
+        new TaskOptions.Task[] {TaskOptions.Task.CHECKOUT, TaskOptions.Task.TRAIN}) {
+      new TaskStep(CONTEXT, task(t, ws, art, r, commit, null)).call();
+    }
+    Files.createDirectories(art.resolve("image"));
+    Path link = art.resolve("tracking");
+    Files.writeString(
+        link,
+        "{\"model_digest\": \"sha256:00\", \"server\": {\"uri\": \"http://mlflow-a:5000\","
+            + " \"run_id\": \"r1\"}}");
+    TaskOptions register = task(TaskOptions.Task.REGISTER, ws, art, r, commit, null);
+
+    assertThatThrownBy(() -> new TaskStep(CONTEXT, with(register, mlflow("", link, null))).call())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("--mlflow-tracking-uri")
+        .hasMessageContaining("mlflow_tracking_uri is empty");
+    assertThatThrownBy(
+            () ->
+                new TaskStep(CONTEXT, with(register, mlflow("http://mlflow-a:5000", null, null)))
+                    .call())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("--tracking-in")
+        .hasMessageContaining("link to the model's MLflow run");
+    assertThatThrownBy(
+            () ->
+                new TaskStep(CONTEXT, with(register, mlflow("http://mlflow-b:5000/", link, null)))
+                    .call())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("--tracking-in")
+        .hasMessageContaining("is on http://mlflow-a:5000, not on http://mlflow-b:5000");
+    Files.writeString(link, "{}\n");
+    assertThatThrownBy(
+            () ->
+                new TaskStep(CONTEXT, with(register, mlflow("http://mlflow-a:5000", link, null)))
+                    .call())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("recorded no run on an MLflow server");
   }
 }

@@ -63,7 +63,12 @@ class FixWordingTest {
               "--base",
               "--image-target",
               "--image",
-              "--allow-insecure-registries"),
+              "--allow-insecure-registries",
+              "--mlflow-tracking-uri",
+              "--tracking-in",
+              "--tracking-out",
+              "--alias",
+              "--model-version"),
           "pipeline/KubernetesJob.java",
           Set.of(
               "--commit",
@@ -139,7 +144,9 @@ class FixWordingTest {
               "--repository",
               "--verdict",
               "--workspace",
-              "--image"));
+              "--image",
+              "--tracking-in",
+              "--mlflow-tracking-uri"));
 
   /** Files not converted yet (none: keep it so). */
   private static final Set<String> NOT_YET_CONVERTED = Set.of();

@@ -157,6 +157,105 @@ class PipelineRenderingTest {
         .contains("{{$.outputs.artifacts['image'].path}}");
   }
 
+  static PipelineDefinition withServer(String uri) {
+    return new PipelineDefinition(
+        "m",
+        IMAGE,
+        ".",
+        "ml.yaml",
+        "r",
+        COMMIT,
+        DIGEST,
+        "main",
+        ComputeConfig.defaults(),
+        true,
+        PipelineDefinition.Delivery.defaults(),
+        new PipelineDefinition.Registration(uri, "champion"));
+  }
+
+  @Test
+  void register_isAfterContainerize_inAThirdGroup_onlyWhenATrackingServerIsSet() {
+    tools.jackson.databind.JsonNode spec =
+        KfpPipeline.pipelineSpec(withServer("https://mlflow.example.com"));
+    tools.jackson.databind.JsonNode comps = spec.path("components");
+    tools.jackson.databind.JsonNode inner =
+        comps.path("comp-condition-2").path("dag").path("tasks");
+    assertThat(inner.has("containerize")).isTrue();
+    assertThat(inner.has("register")).isFalse();
+    tools.jackson.databind.JsonNode third = inner.path("condition-3");
+    assertThat(third.path("triggerPolicy").path("condition").asString())
+        .isEqualTo("inputs.parameter_values['pipelinechannel--mlflow_tracking_uri'] != ''");
+    assertThat(third.path("dependentTasks").toString()).isEqualTo("[\"containerize\"]");
+    assertThat(
+            third
+                .path("inputs")
+                .path("artifacts")
+                .path("pipelinechannel--containerize-image")
+                .path("taskOutputArtifact")
+                .path("producerTask")
+                .asString())
+        .isEqualTo("containerize");
+    tools.jackson.databind.JsonNode register =
+        comps.path("comp-condition-3").path("dag").path("tasks").path("register");
+    assertThat(register.path("inputs").path("artifacts").path("tracking_in").toString())
+        .contains("pipelinechannel--gate-tracking");
+    assertThat(register.path("inputs").path("parameters").path("model_alias").toString())
+        .contains("pipelinechannel--model_alias");
+    assertThat(
+            comps
+                .path("comp-register")
+                .path("outputDefinitions")
+                .path("parameters")
+                .has("model_version"))
+        .isTrue();
+    tools.jackson.databind.JsonNode params =
+        spec.path("root").path("inputDefinitions").path("parameters");
+    assertThat(params.path("mlflow_tracking_uri").path("defaultValue").asString())
+        .isEqualTo("https://mlflow.example.com");
+    assertThat(params.path("model_alias").path("defaultValue").asString()).isEqualTo("champion");
+    // Without a server the task is still there, skipped by its condition at run time.
+    assertThat(
+            KfpPipeline.pipelineSpec(withServer(""))
+                .path("root")
+                .path("inputDefinitions")
+                .path("parameters")
+                .path("mlflow_tracking_uri")
+                .path("defaultValue")
+                .asString())
+        .isEmpty();
+  }
+
+  @Test
+  void theMlflowLink_goesFromTrainToEvaluateToGate_andEachTracksOnTheParametersServer() {
+    tools.jackson.databind.JsonNode spec =
+        KfpPipeline.pipelineSpec(withServer("http://mlflow:5000"));
+    tools.jackson.databind.JsonNode tasks = spec.path("root").path("dag").path("tasks");
+    assertThat(
+            tasks.path("evaluate").path("inputs").path("artifacts").path("tracking_in").toString())
+        .isEqualTo(
+            "{\"taskOutputArtifact\":{\"outputArtifactKey\":\"tracking\",\"producerTask\":\"train\"}}");
+    assertThat(tasks.path("gate").path("inputs").path("artifacts").path("tracking_in").toString())
+        .contains("\"producerTask\":\"evaluate\"");
+    tools.jackson.databind.JsonNode executors = spec.path("deploymentSpec").path("executors");
+    for (String task : new String[] {"train", "evaluate", "gate", "register"}) {
+      assertThat(executors.path("exec-" + task).path("container").path("args").toString())
+          .as(task)
+          .contains("\"--mlflow-tracking-uri\",\"{{$.inputs.parameters['mlflow_tracking_uri']}}\"");
+    }
+    String yaml = KfpPipeline.render(withServer("http://mlflow:5000"));
+    assertThat(yaml).contains("# MLflow credentials are not here").doesNotContain("PASSWORD:");
+    assertThat(yaml).isEqualTo(KfpPipeline.render(withServer("http://mlflow:5000")));
+  }
+
+  @Test
+  void registration_refusesAServerWithCredentialsInIt() {
+    assertThatThrownBy(() -> withServer("http://admin:secret@mlflow:5000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trackingUri");
+    assertThatThrownBy(() -> withServer("file:///tmp/mlruns"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void delivery_refusesATargetOtherThanARegistry() {
     assertThatThrownBy(() -> new PipelineDefinition.Delivery("main", "b", "tar:///x.tar", false))
