@@ -80,7 +80,12 @@ class TaskStepTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        TaskOptions.Mlflow.none());
   }
 
   @Test
