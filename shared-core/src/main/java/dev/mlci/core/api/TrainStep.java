@@ -73,12 +73,11 @@ public final class TrainStep extends Step<TrainResult> {
     Workspace ws = plan.workspace();
     StepOutput output =
         StepOutput.claim(context, NAME, ws, Workspace.MODEL_DIR, Workspace.EVAL_DIR);
-    // trainer: external scores the command's model through ONNX Runtime: started while the data
-    // is read and the command runs.
+    // trainer: external scores the command's model through ONNX Runtime: its native library is
+    // loaded while the command runs (trainExternal's meanwhile), not while the data is read, where
+    // it took CPU from the two threads the command's start waits for (the loader, the early copy).
     CompletableFuture<Void> onnxRuntime =
-        plan.config().model().isExternal()
-            ? OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
-            : null;
+        plan.config().model().isExternal() ? new CompletableFuture<>() : null;
     // trainer: external: MLCI_TRAIN_DATA written on the other core while the data is read and
     // checked, and the command started on it as soon as it is complete (used only if the file and
     // the command's environment match what was loaded; stopped when a check of the data fails).
@@ -149,6 +148,8 @@ public final class TrainStep extends Step<TrainResult> {
     AtomicReference<Supplier<Optional<GitInfo>>> gitInfo = new AtomicReference<>();
     Runnable meanwhile =
         () -> {
+          OnnxRuntimeLibrary.startInBackground(ContainerizeStep.cacheDir(context.env()))
+              .whenComplete((ignored, e) -> onnxRuntime.complete(null));
           ForkJoinPool one = new ForkJoinPool(1);
           read.profile = one.submit(() -> DataProfiles.of(data, classification));
           one.shutdown();

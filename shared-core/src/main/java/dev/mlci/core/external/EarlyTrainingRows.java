@@ -124,7 +124,11 @@ public final class EarlyTrainingRows implements AutoCloseable {
    * @param classes the training rows' classes in mlci's order (classification; else empty)
    */
   private record Outcome(
-      List<String> header, int[] fileRows, int rows, String sha256, List<String> classes) {}
+      List<String> header, int[] fileRows, int rows, String sha256, List<String> classes) {
+    Outcome withSha256(String sha) {
+      return new Outcome(header, fileRows, rows, sha, classes);
+    }
+  }
 
   private EarlyTrainingRows(Path dir, Path source, LoadedConfig loaded, boolean withCommand) {
     this.dir = dir;
@@ -135,11 +139,14 @@ public final class EarlyTrainingRows implements AutoCloseable {
     this.task =
         new FutureTask<>(
             () -> {
-              Outcome o = write(source, data);
+              byte[] bytes = Files.readAllBytes(source);
+              Outcome o = write(bytes, data);
               if (withCommand && o.header() != null) {
                 startCommand(o);
               }
-              return o;
+              // The source's SHA-256 (for matches) after the command's start: it does not decide
+              // what the file holds, and the command need not wait for it.
+              return o.header() == null ? o : o.withSha256(Digests.sha256Hex(bytes));
             });
     this.thread = new Thread(task, "mlci-train-data-early");
     thread.setDaemon(true);
@@ -319,10 +326,11 @@ public final class EarlyTrainingRows implements AutoCloseable {
 
   private static final Outcome GAVE_UP = new Outcome(null, null, 0, null, null);
 
-  /** The pass: reads the file, hashes it, copies the training records. */
-  private Outcome write(Path source, DataConfig data) throws IOException {
-    byte[] b = Files.readAllBytes(source);
-    String sha256 = Digests.sha256Hex(b);
+  /**
+   * The pass: copies the training records of the file's bytes {@code b}; its SHA-256 is left null
+   * (the caller adds it once the command has started).
+   */
+  private Outcome write(byte[] b, DataConfig data) throws IOException {
     int start =
         b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF
             ? 3
@@ -446,7 +454,7 @@ public final class EarlyTrainingRows implements AutoCloseable {
     if (records.position < b.length) {
       return GAVE_UP; // a bare CR: the reader's records end where these do not
     }
-    return new Outcome(List.copyOf(header), fileRows, rows, sha256, DataLoader.sortClasses(labels));
+    return new Outcome(List.copyOf(header), fileRows, rows, null, DataLoader.sortClasses(labels));
   }
 
   private static boolean isNa(byte[] b, int from, int to, byte[][] na) {
