@@ -69,9 +69,29 @@ final class PipelineCommand implements Runnable {
       return Optional.empty();
     }
 
-    /** The containerize task's options: (branch, base, target, insecure); Kubeflow only. */
-    PipelineOptions withDelivery(PipelineOptions o) {
-      return o;
+    /**
+     * The containerize task's options, Kubeflow only: its branch, serving base, image target and
+     * whether plain-HTTP registries are allowed.
+     */
+    Optional<String> branch() {
+      return Optional.empty();
+    }
+
+    Optional<String> servingBase() {
+      return Optional.empty();
+    }
+
+    Optional<String> imageTarget() {
+      return Optional.empty();
+    }
+
+    boolean allowInsecureRegistries() {
+      return false;
+    }
+
+    /** The TrainJob's runtime: TrainJob only. */
+    Optional<String> runtime() {
+      return Optional.empty();
     }
 
     @Override
@@ -80,14 +100,18 @@ final class PipelineCommand implements Runnable {
           new PipelineStep(
                   stepContext(),
                   plan,
-                  withDelivery(
-                      new PipelineOptions(
-                          kind(),
-                          flags.image,
-                          Optional.ofNullable(flags.repository),
-                          Optional.ofNullable(flags.commit),
-                          Optional.ofNullable(flags.target),
-                          claim())))
+                  new PipelineOptions(
+                      kind(),
+                      flags.image,
+                      Optional.ofNullable(flags.repository),
+                      Optional.ofNullable(flags.commit),
+                      Optional.ofNullable(flags.target),
+                      claim(),
+                      branch(),
+                      servingBase(),
+                      imageTarget(),
+                      allowInsecureRegistries(),
+                      runtime()))
               .call();
       summary.set("pipeline", CliJson.tree(r));
       if (!options.json) {
@@ -144,19 +168,23 @@ final class PipelineCommand implements Runnable {
     boolean allowInsecureRegistries;
 
     @Override
-    PipelineOptions withDelivery(PipelineOptions o) {
-      return new PipelineOptions(
-          o.kind(),
-          o.image(),
-          o.repository(),
-          o.commit(),
-          o.targetBranch(),
-          o.claim(),
-          Optional.ofNullable(branch),
-          Optional.ofNullable(servingBase),
-          Optional.ofNullable(imageTarget),
-          allowInsecureRegistries,
-          Optional.empty());
+    Optional<String> branch() {
+      return Optional.ofNullable(branch);
+    }
+
+    @Override
+    Optional<String> servingBase() {
+      return Optional.ofNullable(servingBase);
+    }
+
+    @Override
+    Optional<String> imageTarget() {
+      return Optional.ofNullable(imageTarget);
+    }
+
+    @Override
+    boolean allowInsecureRegistries() {
+      return allowInsecureRegistries;
     }
 
     @Override
@@ -219,19 +247,8 @@ final class PipelineCommand implements Runnable {
     }
 
     @Override
-    PipelineOptions withDelivery(PipelineOptions o) {
-      return new PipelineOptions(
-          o.kind(),
-          o.image(),
-          o.repository(),
-          o.commit(),
-          o.targetBranch(),
-          o.claim(),
-          Optional.empty(),
-          Optional.empty(),
-          Optional.empty(),
-          false,
-          Optional.ofNullable(runtime));
+    Optional<String> runtime() {
+      return Optional.ofNullable(runtime);
     }
 
     @Override

@@ -72,7 +72,7 @@ class KubernetesJobIT {
   }
 
   static PipelineDefinition definition(String model, ComputeConfig compute) {
-    return new PipelineDefinition(
+    return PipelineDefinition.of(
         PipelineDefinition.pipelineName(model),
         IMAGE,
         "models/churn",

@@ -95,34 +95,6 @@ public record PipelineDefinition(
     }
   }
 
-  /** A definition with the default {@link Registration}. */
-  public PipelineDefinition(
-      String name,
-      String image,
-      String project,
-      String config,
-      String repository,
-      String commit,
-      String dataDigest,
-      String targetBranch,
-      ComputeConfig compute,
-      boolean classification,
-      Delivery delivery) {
-    this(
-        name,
-        image,
-        project,
-        config,
-        repository,
-        commit,
-        dataDigest,
-        targetBranch,
-        compute,
-        classification,
-        delivery,
-        Registration.defaults());
-  }
-
   /**
    * The containerize task's settings, each a pipeline parameter with this as its default: it runs
    * only when {@code branch} equals the target branch and the gate did not FAIL.
@@ -156,8 +128,11 @@ public record PipelineDefinition(
     }
   }
 
-  /** A definition of a model that is not a classifier. */
-  public PipelineDefinition(
+  /**
+   * A definition of a model that is not a classifier, with the default {@link Delivery} and {@link
+   * Registration}: what a pipeline needs when only its training side matters.
+   */
+  public static PipelineDefinition of(
       String name,
       String image,
       String project,
@@ -167,23 +142,7 @@ public record PipelineDefinition(
       String dataDigest,
       String targetBranch,
       ComputeConfig compute) {
-    this(
-        name, image, project, config, repository, commit, dataDigest, targetBranch, compute, false);
-  }
-
-  /** A definition with the default {@link Delivery}. */
-  public PipelineDefinition(
-      String name,
-      String image,
-      String project,
-      String config,
-      String repository,
-      String commit,
-      String dataDigest,
-      String targetBranch,
-      ComputeConfig compute,
-      boolean classification) {
-    this(
+    return new PipelineDefinition(
         name,
         image,
         project,
@@ -193,8 +152,9 @@ public record PipelineDefinition(
         dataDigest,
         targetBranch,
         compute,
-        classification,
-        Delivery.defaults());
+        false,
+        Delivery.defaults(),
+        Registration.defaults());
   }
 
   private static void require(boolean ok, String field, String value) {

@@ -26,7 +26,7 @@ class PipelineRenderingTest {
   @TempDir Path tmp;
 
   static PipelineDefinition definition(String name, ComputeConfig compute) {
-    return new PipelineDefinition(
+    return PipelineDefinition.of(
         name,
         IMAGE,
         ".",
@@ -64,7 +64,7 @@ class PipelineRenderingTest {
   void definition_refusesAnImageNotPinnedByDigest() {
     assertThatThrownBy(
             () ->
-                new PipelineDefinition(
+                PipelineDefinition.of(
                     "m",
                     "registry.example.com/mlci/runner:latest",
                     ".",
@@ -92,19 +92,10 @@ class PipelineRenderingTest {
   @Test
   void containerize_isInTwoConditionGroups_onTheTargetBranch_andNotAfterAFail() throws Exception {
     PipelineDefinition d =
-        new PipelineDefinition(
-            "m",
-            IMAGE,
-            ".",
-            "ml.yaml",
-            "r",
-            COMMIT,
-            DIGEST,
-            "main",
-            ComputeConfig.defaults(),
-            true,
+        classifier(
             new PipelineDefinition.Delivery(
-                "feature", "registry.example.com/jre:17", "registry://r.example.com/m:1", true));
+                "feature", "registry.example.com/jre:17", "registry://r.example.com/m:1", true),
+            PipelineDefinition.Registration.defaults());
     tools.jackson.databind.JsonNode spec = KfpPipeline.pipelineSpec(d);
     tools.jackson.databind.JsonNode root = spec.path("root");
     assertThat(root.path("dag").path("tasks").has("containerize")).isFalse();
@@ -157,7 +148,9 @@ class PipelineRenderingTest {
         .contains("{{$.outputs.artifacts['image'].path}}");
   }
 
-  static PipelineDefinition withServer(String uri) {
+  /** A classifier's definition with this delivery and registration. */
+  static PipelineDefinition classifier(
+      PipelineDefinition.Delivery delivery, PipelineDefinition.Registration registration) {
     return new PipelineDefinition(
         "m",
         IMAGE,
@@ -169,6 +162,12 @@ class PipelineRenderingTest {
         "main",
         ComputeConfig.defaults(),
         true,
+        delivery,
+        registration);
+  }
+
+  static PipelineDefinition withServer(String uri) {
+    return classifier(
         PipelineDefinition.Delivery.defaults(),
         new PipelineDefinition.Registration(uri, "champion"));
   }
