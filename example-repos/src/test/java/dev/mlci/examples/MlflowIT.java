@@ -22,7 +22,9 @@ import tools.jackson.databind.JsonNode;
  * mlci against a real MLflow server ({@code mlflow server}, SQLite, artifact proxy), checked with
  * MLflow's own Python client: a run with every field, a registered version with its alias, the
  * gate's baseline taken from it, the local record read by MLflow, models loaded by {@code
- * mlflow.pyfunc}, and an outage in the middle of a run.
+ * mlflow.pyfunc}; the outage and credentials tests, each with a server of its own, are {@link
+ * MlflowFaultsIT} (a class of their own so that the two integration-test threads share the MLflow
+ * work: together they were the run's longest class, 406 s, which ended the run alone).
  */
 class MlflowIT {
   @TempDir static Path serverDir;
@@ -71,7 +73,7 @@ class MlflowIT {
     return env;
   }
 
-  private static List<String> strings(JsonNode array) {
+  static List<String> strings(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asString()));
     return out;
@@ -268,10 +270,16 @@ class MlflowIT {
    */
   @Test
   void runsAreRecordedOnUvicornsHttptoolsParser() throws Exception {
-    runsAreRecordedOn(server, LocalMlflow.Parser.HTTPTOOLS);
+    runsAreRecordedOn(server, LocalMlflow.Parser.HTTPTOOLS, tmp);
   }
 
-  private void runsAreRecordedOn(LocalMlflow s, LocalMlflow.Parser parser) throws Exception {
+  /**
+   * A tracked train on server {@code s}, whose uvicorn parses HTTP with {@code parser}: the
+   * server's answer to an h2c upgrade shows the parser is the one asked for, and the run is
+   * FINISHED with its metrics and model artifacts, read back by MLflow's own client.
+   */
+  static void runsAreRecordedOn(LocalMlflow s, LocalMlflow.Parser parser, Path tmp)
+      throws Exception {
     // The server really is the one that refuses upgrades (or not): Java's default client.
     java.net.http.HttpResponse<String> h2c =
         java.net.http.HttpClient.newHttpClient()
@@ -442,93 +450,6 @@ class MlflowIT {
         agreed++;
       }
       assertThat(agreed).isEqualTo(11);
-    }
-  }
-
-  @Test
-  void onUvicornsH11_runsAreRecorded_andAServerOutageMidRunKeepsResultsAndTheLocalRecord()
-      throws Exception {
-    Path repo = Tools.copyExample("breast-cancer", tmp);
-    Map<String, String> env;
-    String trainRun;
-    try (LocalMlflow outage =
-        LocalMlflow.start(tmp.resolve("outage-server"), LocalMlflow.Parser.H11)) {
-      runsAreRecordedOn(outage, LocalMlflow.Parser.H11);
-      env = Map.of("MLFLOW_TRACKING_URI", outage.uri());
-      Tools.Result train =
-          Tools.mlci(env, "train", repo.toString(), "--json", "--progress", "none");
-      assertThat(train.exit()).as(train.err()).isZero();
-      assertThat(train.json().at("/train/tracking/server_run").asString()).startsWith(outage.uri());
-      trainRun = train.json().at("/train/tracking/run_id").asString();
-    }
-
-    // The server is gone between train and evaluate: evaluate warns and keeps everything.
-    Tools.Result evaluate = Tools.mlci(env, "evaluate", repo.toString(), "--progress", "none");
-    assertThat(evaluate.exit()).as(evaluate.err()).isZero();
-    assertThat(evaluate.err())
-        .contains("warning: MLflow tracking failed: ")
-        .contains("after 4 attempts: cannot connect")
-        .contains("evaluate's results are in ")
-        .contains("the run is recorded locally in ")
-        .doesNotContain("\tat ");
-    assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
-    // The model keeps its link to the server run train started, for the steps after the outage.
-    JsonNode link = Tools.JSON.readTree(repo.resolve("mlci-out/tracking.json").toFile());
-    assertThat(link.at("/server/run_id").asString()).isEqualTo(trainRun);
-    JsonNode local =
-        Tools.mlflowCheck("local", repo.resolve("mlci-out/mlruns").toString(), "breast-cancer");
-    assertThat(local.size()).isEqualTo(1);
-    assertThat(local.get(0).at("/metrics/roc_auc").asDouble()).isGreaterThan(0.98);
-    assertThat(local.get(0).at("/metrics/training_examples").asDouble()).isEqualTo(450.0);
-
-    // With tracking required, the same outage fails the step with exit 3; its results stay.
-    Files.writeString(
-        repo.resolve("ml.yaml"),
-        Files.readString(repo.resolve("ml.yaml")) + "tracking:\n  required: true\n");
-    Files.delete(repo.resolve("mlci-out/eval/metrics.json"));
-    Tools.Result required = Tools.mlci(env, "evaluate", repo.toString(), "--progress", "none");
-    assertThat(required.exit()).as(required.err()).isEqualTo(3);
-    assertThat(required.err())
-        .contains("MLflow tracking failed and tracking.required is true")
-        .contains("cannot connect")
-        .contains("Check that the server is up and reachable")
-        .contains("set tracking.required: false to only warn")
-        .doesNotContain("\tat ");
-    assertThat(repo.resolve("mlci-out/eval/metrics.json")).exists();
-  }
-
-  @Test
-  void credentialsComeFromMlflowsVariables_andAreNeverPrinted() throws Exception {
-    Path repo = Tools.copyExample("diabetes", tmp);
-    String password = "s3cret-Adm1n-" + Long.toHexString(System.nanoTime());
-    try (LocalMlflow guarded = LocalMlflow.start(tmp.resolve("auth-server"), password)) {
-      Map<String, String> env =
-          Map.of(
-              "MLFLOW_TRACKING_URI",
-              guarded.uri(),
-              "MLFLOW_TRACKING_USERNAME",
-              "admin",
-              "MLFLOW_TRACKING_PASSWORD",
-              password);
-      Tools.Result run = Tools.mlci(env, "run", repo.toString(), "--json", "--progress", "none");
-      assertThat(run.exit()).as(run.err()).isZero();
-      assertThat(run.err()).doesNotContain("warning");
-      String runId = run.json().at("/evaluate/tracking/run_id").asString();
-      JsonNode tracked = Tools.mlflowCheck(env, "run", guarded.uri(), runId);
-      assertThat(tracked.at("/metrics/r2").asDouble()).isGreaterThan(0.38);
-      assertThat(strings(tracked.path("artifacts"))).contains("model/MLmodel", "eval/metrics.json");
-
-      Map<String, String> wrong = new HashMap<>(env);
-      wrong.put("MLFLOW_TRACKING_PASSWORD", "not-" + password);
-      Tools.Result refused = Tools.mlci(wrong, "evaluate", repo.toString(), "--progress", "none");
-      assertThat(refused.exit()).as(refused.err()).isZero();
-      assertThat(refused.err())
-          .contains("warning: MLflow tracking failed: ")
-          .contains("HTTP 401")
-          .contains(
-              "check MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD")
-          .doesNotContain(password);
-      assertThat(run.out() + run.err() + refused.out()).doesNotContain(password);
     }
   }
 }
