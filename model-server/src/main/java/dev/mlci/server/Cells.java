@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Puts request values into a {@link Batch}, checking each against its column's kind, that every
- * column is given, and that a request stays within the row limit.
+ * column is given, and that a request stays within the row limit. Immutable once built, so one
+ * instance serves every request to a model.
  */
 final class Cells {
   private final FeatureSpec spec;
@@ -24,6 +25,11 @@ final class Cells {
     for (int c = 0; c < spec.columns().size(); c++) {
       index.put(spec.columns().get(c).name(), c);
     }
+  }
+
+  /** The most rows a request may hold ({@code MLCI_MAX_ROWS}). */
+  int maxRows() {
+    return maxRows;
   }
 
   /**

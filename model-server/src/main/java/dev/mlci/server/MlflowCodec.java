@@ -66,6 +66,11 @@ final class MlflowCodec {
   private MlflowCodec() {}
 
   static Batch decodeJson(JsonNode body, LoadedModel m, int maxRows) throws BadRequest {
+    return decodeJson(body, new Cells(m.spec(), maxRows), m);
+  }
+
+  /** {@link #decodeJson(JsonNode, LoadedModel, int)} with the model's {@link Cells}, built once. */
+  static Batch decodeJson(JsonNode body, Cells cells, LoadedModel m) throws BadRequest {
     if (!body.isObject()) {
       throw new BadRequest(
           400, "the body must be a JSON object with one of the keys " + KEYS, BAD_REQUEST);
@@ -77,7 +82,6 @@ final class MlflowCodec {
           "the body must have exactly one of the keys " + KEYS + "; it has " + present.size(),
           BAD_REQUEST);
     }
-    Cells cells = new Cells(m.spec(), maxRows);
     JsonNode value = body.get(present.get(0));
     return switch (present.get(0)) {
       case "dataframe_split" -> split(value, cells, m);
@@ -210,8 +214,12 @@ final class MlflowCodec {
    * without a record being built), then records are read one at a time.
    */
   static Batch decodeCsv(byte[] body, LoadedModel m, int maxRows) throws BadRequest {
-    Cells cells = new Cells(m.spec(), maxRows);
-    long records = countCsv(body, cells.width(), maxRows);
+    return decodeCsv(body, new Cells(m.spec(), maxRows), m);
+  }
+
+  /** {@link #decodeCsv(byte[], LoadedModel, int)} with the model's {@link Cells}, built once. */
+  static Batch decodeCsv(byte[] body, Cells cells, LoadedModel m) throws BadRequest {
+    long records = countCsv(body, cells.width(), cells.maxRows());
     if (records == 0) {
       throw new BadRequest(
           400, "the CSV body is empty; send a header row and one row per example", BAD_REQUEST);

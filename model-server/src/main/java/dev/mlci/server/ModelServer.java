@@ -54,6 +54,10 @@ final class ModelServer {
   private final ServerMetrics metrics;
   private final String version;
   private final RequestLimits limits;
+
+  /** The model's columns by name, built once rather than for every request. */
+  private final Cells cells;
+
   private final ObjectMapper json;
   private final AtomicBoolean ready = new AtomicBoolean(false);
   private final ByteBudget bodies;
@@ -72,6 +76,7 @@ final class ModelServer {
     this.metrics = metrics;
     this.version = version;
     this.limits = RequestLimits.of(config);
+    this.cells = new Cells(model.spec(), config.maxRows());
     this.json = mapper(limits);
     this.bodies = new ByteBudget(limits.bodyBudgetBytes());
     this.receiver = new BodyReceiver(limits, bodies, config.requestTimeout());
@@ -325,7 +330,7 @@ final class ModelServer {
 
   private void infer(HttpServerExchange ex, RequestBody body) throws BadRequest {
     JsonNode request = v2Request(ex, decoded(ex, body));
-    Batch batch = V2Codec.decode(request, model, config.maxRows());
+    Batch batch = V2Codec.decode(request, cells, model);
     Predictor.Scored scored = score(batch);
     ObjectNode response = V2Codec.response(request, model, scored.scores(), scored.labels());
     if (BinaryTensorCodec.wantsBinary(request)) {
@@ -389,8 +394,8 @@ final class ModelServer {
     byte[] bytes = decoded(ex, body);
     Batch batch =
         media.equals("text/csv")
-            ? MlflowCodec.decodeCsv(bytes, model, config.maxRows())
-            : MlflowCodec.decodeJson(parse(json, limits, bytes), model, config.maxRows());
+            ? MlflowCodec.decodeCsv(bytes, cells, model)
+            : MlflowCodec.decodeJson(parse(json, limits, bytes), cells, model);
     sendJson(ex, 200, MlflowCodec.response(model, score(batch).scores()));
   }
 

@@ -104,6 +104,11 @@ final class V2Codec {
 
   /** Reads the inputs of an inference request. */
   static Batch decode(JsonNode request, LoadedModel m, int maxRows) throws BadRequest {
+    return decode(request, new Cells(m.spec(), maxRows), m);
+  }
+
+  /** {@link #decode(JsonNode, LoadedModel, int)} with the model's {@link Cells}, built once. */
+  static Batch decode(JsonNode request, Cells cells, LoadedModel m) throws BadRequest {
     if (!request.isObject()) {
       throw new BadRequest(400, "the request body must be a JSON object with an 'inputs' array");
     }
@@ -111,7 +116,6 @@ final class V2Codec {
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
       throw new BadRequest(400, "'inputs' must be a non-empty array of tensors");
     }
-    Cells cells = new Cells(m.spec(), maxRows);
     Set<String> names = new HashSet<>();
     inputs.forEach(i -> names.add(i.path("name").asString("")));
     // One tensor whose name is not a column is the [N, columns] matrix form.
