@@ -59,6 +59,10 @@ final class ModelServer {
   private final Cells cells;
 
   private final ObjectMapper json;
+
+  /** The common V2 request read without a JSON tree (the tree path reads the rest). */
+  private final V2Stream v2Stream;
+
   private final AtomicBoolean ready = new AtomicBoolean(false);
   private final ByteBudget bodies;
   private final BodyReceiver receiver;
@@ -78,6 +82,7 @@ final class ModelServer {
     this.limits = RequestLimits.of(config);
     this.cells = new Cells(model.spec(), config.maxRows());
     this.json = mapper(limits);
+    this.v2Stream = new V2Stream(json, cells);
     this.bodies = new ByteBudget(limits.bodyBudgetBytes());
     this.receiver = new BodyReceiver(limits, bodies, config.requestTimeout());
     this.maxWaiting = 32 * config.maxConcurrent();
@@ -329,7 +334,20 @@ final class ModelServer {
   }
 
   private void infer(HttpServerExchange ex, RequestBody body) throws BadRequest {
-    JsonNode request = v2Request(ex, decoded(ex, body));
+    byte[] bytes = decoded(ex, body);
+    if (ex.getRequestHeaders().getFirst(BinaryTensorCodec.HEADER) == null) {
+      V2Stream.Request plain = v2Stream.read(bytes);
+      if (plain != null) {
+        Predictor.Scored scored = score(plain.batch());
+        send(
+            ex,
+            200,
+            V2Codec.responseBytes(json, model, plain.id(), scored.scores(), scored.labels()),
+            "application/json");
+        return;
+      }
+    }
+    JsonNode request = v2Request(ex, bytes);
     Batch batch = V2Codec.decode(request, cells, model);
     Predictor.Scored scored = score(batch);
     ObjectNode response = V2Codec.response(request, model, scored.scores(), scored.labels());

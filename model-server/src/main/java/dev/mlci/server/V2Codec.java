@@ -1,11 +1,14 @@
 package dev.mlci.server;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,6 +27,11 @@ final class V2Codec {
           "UINT8");
 
   private V2Codec() {}
+
+  /** Whether {@code datatype} is one a numeric column accepts. */
+  static boolean isNumeric(String datatype) {
+    return NUMERIC_TYPES.contains(datatype);
+  }
 
   static ObjectNode serverMetadata(String version) {
     ObjectNode n = F.objectNode();
@@ -376,6 +384,66 @@ final class V2Codec {
       }
     }
     return n;
+  }
+
+  /**
+   * The bytes of {@link #response} for a request that names no outputs, written without a tree: the
+   * same JSON, byte for byte, through {@code json}'s generator (V2StreamTest).
+   *
+   * @param id the request's {@code id}, or null for none
+   */
+  static byte[] responseBytes(
+      ObjectMapper json, LoadedModel m, String id, double[][] scores, String[] labels) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 24 * scores.length);
+    try (JsonGenerator g = json.createGenerator(out)) {
+      int rows = scores.length;
+      g.writeStartObject();
+      g.writeStringProperty("model_name", m.name());
+      g.writeStringProperty("model_version", m.version());
+      if (id != null) {
+        g.writeStringProperty("id", id);
+      }
+      g.writeArrayPropertyStart("outputs");
+      g.writeStartObject();
+      g.writeStringProperty("name", m.outputName());
+      g.writeStringProperty("datatype", "FP64");
+      g.writeArrayPropertyStart("shape");
+      g.writeNumber(rows);
+      if (m.classification()) {
+        g.writeNumber(m.spec().target().classes().size());
+      }
+      g.writeEndArray();
+      g.writeArrayPropertyStart("data");
+      for (double[] row : scores) {
+        if (m.classification()) {
+          for (double v : row) {
+            g.writeNumber(v);
+          }
+        } else {
+          g.writeNumber(row[0]);
+        }
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      if (m.classification()) {
+        g.writeStartObject();
+        g.writeStringProperty("name", "label");
+        g.writeStringProperty("datatype", "BYTES");
+        g.writeArrayPropertyStart("shape");
+        g.writeNumber(rows);
+        g.writeEndArray();
+        g.writeArrayPropertyStart("data");
+        for (int r = 0; r < rows; r++) {
+          g.writeString(
+              labels != null ? labels[r] : m.spec().target().classes().get(argmax(scores[r])));
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    return out.toByteArray();
   }
 
   static int argmax(double[] row) {
