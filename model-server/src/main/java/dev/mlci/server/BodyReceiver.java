@@ -77,7 +77,6 @@ final class BodyReceiver {
     }
     // A body of unknown length (chunked) is gathered here; one of declared length by Undertow.
     State state = declared >= 0 ? new State(0, 0) : new State(-1, max);
-    state.timer = deadline(ex, state, lease, refuse, start);
     if (declared >= 0) {
       // A declared length within the limit, already reserved: Undertow reads exactly that many
       // bytes into one array.
@@ -95,8 +94,14 @@ final class BodyReceiver {
                 exchange.setPersistent(false);
                 exchange.endExchange();
               });
+      // A body that had arrived with its headers was handled just now, on this I/O thread; only
+      // one still arriving needs the deadline (its callbacks run on this thread, after this).
+      if (!state.done) {
+        state.timer = deadline(ex, state, lease, refuse, start);
+      }
       return;
     }
+    state.timer = deadline(ex, state, lease, refuse, start);
     ex.getRequestReceiver()
         .receivePartialBytes(
             (exchange, chunk, last) -> {

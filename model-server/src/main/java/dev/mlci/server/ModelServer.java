@@ -48,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ModelServer {
   private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
+  private static final HttpString NOSNIFF = new HttpString("X-Content-Type-Options");
 
   private final ServerConfig config;
   private final LoadedModel model;
@@ -638,11 +639,12 @@ final class ModelServer {
    * {@link #timed(String, HttpHandler)}, a 500 in MLflow's error shape when {@code mlflowErrors}.
    */
   private HttpHandler timed(String endpoint, HttpHandler handler, boolean mlflowErrors) {
+    ServerMetrics.Endpoint counted = metrics.endpoint(endpoint);
     return ex -> {
       long start = System.nanoTime();
       ex.addExchangeCompleteListener(
           (done, next) -> {
-            metrics.request(endpoint, done.getStatusCode(), (System.nanoTime() - start) / 1e9);
+            counted.request(done.getStatusCode(), (System.nanoTime() - start) / 1e9);
             next.proceed();
           });
       try {
@@ -684,7 +686,7 @@ final class ModelServer {
   private static void send(HttpServerExchange ex, int status, byte[] body, String type) {
     ex.setStatusCode(status);
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
-    ex.getResponseHeaders().put(new HttpString("X-Content-Type-Options"), "nosniff");
+    ex.getResponseHeaders().put(NOSNIFF, "nosniff");
     ex.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
     var coding = ContentEncoding.choose(ex.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
     if (coding.isPresent()) {

@@ -1,5 +1,7 @@
 package dev.mlci.server;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -158,6 +160,52 @@ final class ServerMetrics {
     latency.labelValues(endpoint).observe(seconds);
     if (status >= 400) {
       errors.labelValues(endpoint, code).inc();
+    }
+  }
+
+  /**
+   * The metrics of {@code endpoint}, with its latency and its count of 200s looked up once, at its
+   * first such request (so /metrics shows no series before then, as {@link #request}): the label
+   * look-up ({@code labelValues}: a key list and a map probe) is otherwise paid on every request.
+   * Other statuses are looked up when they occur, as {@link #request} does.
+   */
+  Endpoint endpoint(String endpoint) {
+    return new Endpoint(endpoint);
+  }
+
+  /** One endpoint's metrics (see {@link #endpoint}). */
+  final class Endpoint {
+    private final String name;
+    // Set on first use; two threads racing set the same data point (labelValues returns it).
+    private volatile CounterDataPoint ok;
+    private volatile DistributionDataPoint latencies;
+
+    private Endpoint(String name) {
+      this.name = name;
+    }
+
+    /** Counts a request answered with {@code status} after {@code seconds}. */
+    void request(int status, double seconds) {
+      String code = status == 200 ? null : Integer.toString(status);
+      if (code == null) {
+        CounterDataPoint c = ok;
+        if (c == null) {
+          c = requests.labelValues(name, "200");
+          ok = c;
+        }
+        c.inc();
+      } else {
+        requests.labelValues(name, code).inc();
+      }
+      DistributionDataPoint l = latencies;
+      if (l == null) {
+        l = latency.labelValues(name);
+        latencies = l;
+      }
+      l.observe(seconds);
+      if (status >= 400) {
+        errors.labelValues(name, code).inc();
+      }
     }
   }
 
