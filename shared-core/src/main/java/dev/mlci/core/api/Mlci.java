@@ -5,6 +5,7 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
+import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.ModelFormat;
 import java.nio.file.Path;
@@ -73,14 +74,26 @@ public final class Mlci {
   }
 
   /**
-   * Starts initialising, on a daemon thread, what the first {@link #plan} uses (the YAML parser,
-   * Jackson, the schema): for a face to call before it parses its command line, which the main
-   * thread does meanwhile. Reads no file; {@link #plan} reports any problem as it would without.
+   * Starts, on a daemon thread, what the first moments of the step named {@code step} (a CLI
+   * command's name: {@code gate}, {@code train}, ...) will need: the reader of ml.yaml for every
+   * step, and for {@code gate} also the report's chart library. A face calls it as early as it
+   * knows the step, so this runs on the second core while the face parses its command line; the
+   * step then finds it done, or waits for the part it needs (bench/startup). Calling it is never
+   * needed for correctness, and a failure in the background is left for the step to meet and
+   * report.
    */
-  public static void preparePlan() {
-    Thread t = new Thread(ConfigLoader::prepare, "mlci-prepare-plan");
-    t.setDaemon(true);
-    t.start();
+  public static void prepareInBackground(String step) {
+    Thread thread =
+        new Thread(
+            () -> {
+              ConfigLoader.prepare();
+              if (step.equals(GateStep.NAME)) {
+                GateFiles.prepareInBackground();
+              }
+            },
+            "mlci-prepare");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Loads and validates {@code workspace}'s ml.yaml. Writes nothing. */
