@@ -2,12 +2,15 @@ package dev.mlci.cli;
 
 import dev.mlci.cli.github.ActionSuggestions;
 import dev.mlci.cli.github.GitHubActionCommand;
+import dev.mlci.core.api.Mlci;
 import dev.mlci.core.errors.ExitCode;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
 import dev.mlci.core.errors.Secrets;
 import dev.mlci.core.errors.Suggestions;
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +32,9 @@ public final class Main {
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Logger.getLogger("").setLevel(Level.WARNING);
+    // ml.yaml's parser, Jackson and the schema (for gate, also the report's chart library)
+    // initialised on the other core while picocli builds its model of the commands.
+    step(args, System.getenv()).ifPresent(Mlci::prepareInBackground);
     PrintWriter err = new PrintWriter(System.err, true);
     Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));
     System.exit(
@@ -38,6 +44,21 @@ public final class Main {
             err,
             Face.of(System.getenv()).suggestions(),
             e -> {}));
+  }
+
+  /**
+   * The step {@code args} will run: the command's name ({@code gate}, ...; for the GitHub Action's
+   * {@code github-action}, its {@code INPUT_COMMAND}), or empty when the first argument is an
+   * option.
+   */
+  static Optional<String> step(String[] args, Map<String, String> env) {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      return Optional.empty();
+    }
+    if (args[0].equals("github-action")) {
+      return Optional.ofNullable(env.get("INPUT_COMMAND")).map(String::strip);
+    }
+    return Optional.of(args[0]);
   }
 
   /** The lines of {@code mlci --version}, each ended by the platform's line separator. */

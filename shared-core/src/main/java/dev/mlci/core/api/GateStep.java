@@ -18,6 +18,7 @@ import dev.mlci.core.gate.BaselineSource;
 import dev.mlci.core.gate.DataGateResult;
 import dev.mlci.core.gate.GateEvaluator;
 import dev.mlci.core.gate.GateFiles;
+import dev.mlci.core.gate.GatePlots;
 import dev.mlci.core.gate.GateReportContext;
 import dev.mlci.core.gate.GateResult;
 import dev.mlci.core.gate.GateView;
@@ -25,6 +26,7 @@ import dev.mlci.core.gate.RegistryRef;
 import dev.mlci.core.git.GitInfo;
 import dev.mlci.core.git.TreeExport;
 import dev.mlci.core.io.AtomicDirectory;
+import dev.mlci.core.io.Background;
 import dev.mlci.core.tracking.MlflowServer;
 import dev.mlci.core.tracking.RunData;
 import dev.mlci.core.tracking.StepRecords;
@@ -89,27 +91,35 @@ public final class GateStep extends Step<GateOutcome> {
     if (baseline.isPresent()) {
       BaselineMatch.require(baseline.get(), candidate, info, target);
     }
+    // The data gate's resamples run on a second core while this thread evaluates the model rules
+    // and draws the report's plots, which do not depend on it (bench/startup: the no-op gate).
+    Optional<EvaluationBundle> baselineBundle = baseline;
+    Background<DataGateResult> data =
+        Background.start(
+            "mlci-data-gate",
+            "computing the data gate",
+            () ->
+                new DataGate(
+                        DataGateConfig.of(plan.loaded()),
+                        config.confidence(),
+                        config.resamples(),
+                        config.seed())
+                    .evaluate(candidate.data(), baselineBundle.flatMap(EvaluationBundle::data)));
     GateResult result =
         new GateEvaluator(config)
             .evaluate(
                 plan.config().metrics(), candidate, baseline, info, options.failOnInconclusive());
-    DataGateResult data =
-        new DataGate(
-                DataGateConfig.of(plan.loaded()),
-                config.confidence(),
-                config.resamples(),
-                config.seed())
-            .evaluate(candidate.data(), baseline.flatMap(EvaluationBundle::data));
-    result =
-        result.withData(
-            data,
-            options.failOnInconclusive() || config.inconclusive() == GateConfig.Inconclusive.FAIL);
     GateReportContext report =
         new GateReportContext(
             plan.config().name(), candidate, baseline, target, config.resamples(), config.seed());
+    GatePlots plots = GatePlots.draw(GateView.of(result, report), report);
+    result =
+        result.withData(
+            data.join(),
+            options.failOnInconclusive() || config.inconclusive() == GateConfig.Inconclusive.FAIL);
     GateView view = GateView.of(result, report);
     Path dir = ws.out().resolve(Workspace.GATE_DIR);
-    output.write(dir, "the gate report", d -> GateFiles.write(d, view, report));
+    output.write(dir, "the gate report", d -> GateFiles.write(d, view, report, plots));
     long finished = context.clock().millis();
     Map<String, String> tags =
         StepRecords.contextTags(context.env(), git.get(), ws.repository(), candidate.modelDigest());

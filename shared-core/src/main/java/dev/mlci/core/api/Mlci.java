@@ -5,6 +5,7 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.eval.BundleFile;
 import dev.mlci.core.eval.EvaluationBundle;
+import dev.mlci.core.gate.GateFiles;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.ModelFormat;
 import java.nio.file.Path;
@@ -70,6 +71,29 @@ public final class Mlci {
   /** The Tribuo version models are trained with. */
   public static String tribuoVersion() {
     return Tribuo.VERSION;
+  }
+
+  /**
+   * Starts, on a daemon thread, what the first moments of the step named {@code step} (a CLI
+   * command's name: {@code gate}, {@code train}, ...) will need: the reader of ml.yaml for every
+   * step, and for {@code gate} also the report's chart library. A face calls it as early as it
+   * knows the step, so this runs on the second core while the face parses its command line; the
+   * step then finds it done, or waits for the part it needs (bench/startup). Calling it is never
+   * needed for correctness, and a failure in the background is left for the step to meet and
+   * report.
+   */
+  public static void prepareInBackground(String step) {
+    Thread thread =
+        new Thread(
+            () -> {
+              ConfigLoader.prepare();
+              if (step.equals(GateStep.NAME)) {
+                GateFiles.prepareInBackground();
+              }
+            },
+            "mlci-prepare");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Loads and validates {@code workspace}'s ml.yaml. Writes nothing. */

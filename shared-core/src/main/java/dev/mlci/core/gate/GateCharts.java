@@ -12,6 +12,7 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -61,19 +62,30 @@ final class GateCharts {
    * Starts the chart library on a daemon thread: draws a small throw-away chart, so the classes of
    * JFreeChart and Java 2D and the fonts' metrics (most of the first chart's time) are loaded while
    * the gate still computes. The drawing is discarded; the report's charts do not depend on it.
+   * Once per JVM: a second call (the CLI's early start, then the gate step's) does nothing.
    */
   static void warmUpInBackground() {
-    Thread thread =
-        new Thread(
-            () -> {
-              XYSeries s = new XYSeries("warm-up");
-              s.add(0, 0);
-              s.add(1, 1);
-              svg(0, line("warm-up", "x", "y", new XYSeriesCollection(s)));
-            },
-            "mlci-chart-warm-up");
-    thread.setDaemon(true);
-    thread.start();
+    Objects.requireNonNull(WarmUp.THREAD);
+  }
+
+  /** The warm-up's thread, started by the first {@link #warmUpInBackground}: once per JVM. */
+  private static final class WarmUp {
+    static final Thread THREAD = start();
+
+    private static Thread start() {
+      Thread thread =
+          new Thread(
+              () -> {
+                XYSeries s = new XYSeries("warm-up");
+                s.add(0, 0);
+                s.add(1, 1);
+                svg(0, line("warm-up", "x", "y", new XYSeriesCollection(s)));
+              },
+              "mlci-chart-warm-up");
+      thread.setDaemon(true);
+      thread.start();
+      return thread;
+    }
   }
 
   /** The SVG of every plot for {@code v}, in page order. */

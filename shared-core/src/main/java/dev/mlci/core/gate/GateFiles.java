@@ -51,10 +51,19 @@ public final class GateFiles {
    * gate.html plots.
    */
   public static void write(Path dir, GateView view, GateReportContext ctx) throws IOException {
+    write(dir, view, ctx, GatePlots.draw(view, ctx));
+  }
+
+  /**
+   * As {@link #write(Path, GateView, GateReportContext)}, with gate.html's plots already drawn
+   * ({@link GatePlots#draw}, e.g. while the data gate computed).
+   */
+  public static void write(Path dir, GateView view, GateReportContext ctx, GatePlots plots)
+      throws IOException {
     Json.write(dir.resolve(JSON), json(view));
     Files.writeString(dir.resolve(MARKDOWN), GateMarkdown.render(view), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve(JUNIT), junit(view), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(HTML), GateHtml.render(view, ctx), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(HTML), GateHtml.render(view, ctx, plots), StandardCharsets.UTF_8);
   }
 
   /** The machine-readable verdict. */

@@ -18,6 +18,11 @@ final class GateHtml {
 
   /** The report of a gate's view; {@code ctx} supplies the predictions the plots draw. */
   static String render(GateView v, GateReportContext ctx) {
+    return render(v, ctx, GatePlots.draw(v, ctx));
+  }
+
+  /** The report of a gate's view, with its plots already drawn ({@link GatePlots#draw}). */
+  static String render(GateView v, GateReportContext ctx, GatePlots plots) {
     StringBuilder h = new StringBuilder();
     h.append(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>mlci gate: ")
@@ -103,16 +108,16 @@ final class GateHtml {
     }
     h.append(DataReport.html(v));
     h.append("<h2>Plots</h2>\n<div class=\"plots\">\n");
-    try {
-      for (String svg : GateCharts.plots(v, ctx.candidate(), ctx.baseline())) {
-        h.append("<div>").append(svg).append("</div>\n");
-      }
-    } catch (Error | RuntimeException e) {
-      // A machine without fonts cannot draw text; the numbers above still stand.
-      h.append("<p class=\"warn\">Plots unavailable on this machine (")
-          .append(esc(String.valueOf(e)))
-          .append(").</p>\n");
+    for (String svg : plots.svgs()) {
+      h.append("<div>").append(svg).append("</div>\n");
     }
+    plots
+        .unavailable()
+        .ifPresent(
+            why ->
+                h.append("<p class=\"warn\">Plots unavailable on this machine (")
+                    .append(esc(why))
+                    .append(").</p>\n"));
     h.append("</div>\n");
     if (ctx.candidate().predictions() instanceof ClassificationPredictions c) {
       h.append(
