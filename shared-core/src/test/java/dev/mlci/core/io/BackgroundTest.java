@@ -7,6 +7,7 @@ import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
 import dev.mlci.core.errors.Problem;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -22,50 +23,28 @@ class BackgroundTest {
   @Test
   void whatTheWorkThrew_isThrownAsThrown() {
     BadInputException bad = new BadInputException(Problem.in("ml.yaml", "name", "bad.", "fix it."));
-    assertThatThrownBy(
-            () ->
-                Background.start(
-                        "t",
-                        "testing",
-                        () -> {
-                          throw bad;
-                        })
-                    .join())
-        .isSameAs(bad);
     IllegalStateException ise = new IllegalStateException("broken");
-    assertThatThrownBy(
-            () ->
-                Background.start(
-                        "t",
-                        "testing",
-                        () -> {
-                          throw ise;
-                        })
-                    .join())
-        .isSameAs(ise);
     StackOverflowError soe = new StackOverflowError();
-    assertThatThrownBy(
-            () ->
-                Background.start(
-                        "t",
-                        "testing",
-                        () -> {
-                          throw soe;
-                        })
-                    .join())
-        .isSameAs(soe);
-    assertThatThrownBy(
-            () ->
-                Background.start(
-                        "t",
-                        "reading the file",
-                        () -> {
-                          throw new IOException("disk gone");
-                        })
-                    .join())
+    for (Throwable thrown : List.of(bad, ise, soe)) {
+      assertThatThrownBy(() -> throwing(thrown).join()).isSameAs(thrown);
+    }
+    assertThatThrownBy(() -> throwing(new IOException("disk gone")).join())
         .isInstanceOf(EnvironmentException.class)
         .hasMessageContaining("reading the file failed")
         .hasMessageContaining("disk gone");
+  }
+
+  /** Work that throws {@code t}, as a Callable may: checked exceptions, runtime ones, errors. */
+  private static Background<Object> throwing(Throwable t) {
+    return Background.start(
+        "t",
+        "reading the file",
+        () -> {
+          if (t instanceof Exception e) {
+            throw e;
+          }
+          throw (Error) t;
+        });
   }
 
   @Test
