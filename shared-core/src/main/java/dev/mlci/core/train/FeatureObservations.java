@@ -57,10 +57,13 @@ final class FeatureObservations {
     sumSquares += delta * (value - mean);
   }
 
-  /** Observes {@code values} in order. */
-  void observeAll(double[] values) {
+  /** Observes the first {@code length} of {@code values}, in order. */
+  void observeAll(double[] values, int length) {
+    if (length > values.length) {
+      throw new IndexOutOfBoundsException(length + " values of " + values.length);
+    }
     int i = 0;
-    while (!real && i < values.length) {
+    while (!real && i < length) {
       observe(values[i++]);
     }
     // Real from here on: the update of observe(), on locals.
@@ -69,7 +72,7 @@ final class FeatureObservations {
     double lo = min;
     double m = mean;
     double ss = sumSquares;
-    for (; i < values.length; i++) {
+    for (; i < length; i++) {
       double value = values[i];
       if (value != 0.0) {
         c++;

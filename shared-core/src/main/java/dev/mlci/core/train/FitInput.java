@@ -172,35 +172,43 @@ record FitInput<T extends Output<T>>(
         provenance(factory, description, n, features.size(), outputs.size()));
   }
 
+  /** Rows encoded per column at a time: their part of the matrix stays in cache meanwhile. */
+  private static final int BLOCK = 2048;
+
   /**
    * Writes what {@link FeatureSpec#encode} gives for each row into {@code encoded} (row-major, in
-   * vector order), a column at a time, and observes each feature's cells in row order.
+   * vector order), a block of rows at a time and in it a column at a time, and observes each
+   * feature's cells in row order.
    */
   private static void encodeColumns(
       FeatureSpec spec, Rows rows, double[] encoded, int d, FeatureObservations[] observed) {
     int n = rows.size();
-    double[] column = new double[n];
-    int k = 0;
-    for (int f = 0; f < spec.columns().size(); f++) {
-      ColumnSpec c = spec.columns().get(f);
-      if (c.kind() == ColumnSpec.Kind.NUMERIC) {
-        for (int i = 0; i < n; i++) {
-          column[i] = spec.encodeNumeric(f, rows.numeric(f, i));
-        }
-        observed[k].observeAll(column);
-        for (int i = 0, at = k; i < n; i++, at += d) {
-          encoded[at] = column[i];
-        }
-        k++;
-      } else {
-        for (int i = 0; i < n; i++) {
-          int index = spec.levelIndex(f, rows.level(f, i));
-          if (index >= 0) { // the row's one feature of this column that is 1; the others stay 0
-            encoded[i * d + k + index] = 1.0;
-            observed[k + index].observe(1.0);
+    double[] column = new double[Math.min(n, BLOCK)];
+    for (int from = 0; from < n; from += BLOCK) {
+      int length = Math.min(BLOCK, n - from);
+      int k = 0;
+      for (int f = 0; f < spec.columns().size(); f++) {
+        ColumnSpec c = spec.columns().get(f);
+        if (c.kind() == ColumnSpec.Kind.NUMERIC) {
+          rows.numericColumn(f, from, length, column);
+          for (int i = 0; i < length; i++) {
+            column[i] = spec.encodeNumeric(f, column[i]);
           }
+          observed[k].observeAll(column, length);
+          for (int i = 0, at = from * d + k; i < length; i++, at += d) {
+            encoded[at] = column[i];
+          }
+          k++;
+        } else {
+          for (int i = from; i < from + length; i++) {
+            int index = spec.levelIndex(f, rows.level(f, i));
+            if (index >= 0) { // the row's one feature of this column that is 1; the others stay 0
+              encoded[i * d + k + index] = 1.0;
+              observed[k + index].observe(1.0);
+            }
+          }
+          k += c.width();
         }
-        k += c.width();
       }
     }
   }

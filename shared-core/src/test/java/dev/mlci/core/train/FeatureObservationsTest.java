@@ -2,6 +2,7 @@ package dev.mlci.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,14 @@ class FeatureObservationsTest {
   private static VariableInfo observed(double[] values, boolean columnAtATime) {
     MutableFeatureMap map = new MutableFeatureMap();
     FeatureObservations o = new FeatureObservations(map, "f");
-    if (columnAtATime) {
-      o.observeAll(values);
+    if (columnAtATime) { // in uneven blocks, as FitInput hands them over
+      for (int from = 0; from < values.length; from += 777) {
+        int length = Math.min(777, values.length - from);
+        double[] block = new double[1000];
+        Arrays.fill(block, 12345.0); // past length: not to be observed
+        System.arraycopy(values, from, block, 0, length);
+        o.observeAll(block, length);
+      }
     } else {
       for (double v : values) {
         o.observe(v);
