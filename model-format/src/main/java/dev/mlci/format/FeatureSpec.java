@@ -81,19 +81,9 @@ public record FeatureSpec(
     for (int i = 0; i < columns.size(); i++) {
       ColumnSpec c = columns.get(i);
       if (c.kind() == ColumnSpec.Kind.NUMERIC) {
-        double x = numeric[i];
-        if (Double.isNaN(x)) {
-          requireImputing(c);
-          x = c.impute();
-        }
-        out[k++] = (x - c.center()) / c.scale();
+        out[k++] = encodeNumeric(c, numeric[i]);
       } else {
-        String level = categorical[i];
-        if (level == null) {
-          requireImputing(c);
-          level = c.imputeLevel();
-        }
-        int index = Collections.binarySearch(c.levels(), level);
+        int index = levelIndex(c, categorical[i]);
         if (index >= 0) {
           out[k + index] = 1.0;
         }
@@ -101,6 +91,55 @@ public record FeatureSpec(
       }
     }
     return out;
+  }
+
+  /**
+   * The feature numeric column {@code column} becomes for {@code x}, as {@link #encode} writes it:
+   * a caller encoding a whole column at once (training) gets the same values.
+   *
+   * @param x the value, {@link Double#NaN} when missing
+   * @throws IllegalArgumentException when the column is categorical, or when the value is missing
+   *     and the spec does not impute
+   */
+  public double encodeNumeric(int column, double x) {
+    ColumnSpec c = columns.get(column);
+    if (c.kind() != ColumnSpec.Kind.NUMERIC) {
+      throw new IllegalArgumentException("column '" + c.name() + "' is categorical");
+    }
+    return encodeNumeric(c, x);
+  }
+
+  /**
+   * Which of categorical column {@code column}'s features {@link #encode} sets to 1 for {@code
+   * level}: its index in the column's levels, -1 for an unseen level (none is set).
+   *
+   * @param level the level, null when missing
+   * @throws IllegalArgumentException when the column is numeric, or when the level is missing and
+   *     the spec does not impute
+   */
+  public int levelIndex(int column, String level) {
+    ColumnSpec c = columns.get(column);
+    if (c.kind() != ColumnSpec.Kind.CATEGORICAL) {
+      throw new IllegalArgumentException("column '" + c.name() + "' is numeric");
+    }
+    return levelIndex(c, level);
+  }
+
+  private double encodeNumeric(ColumnSpec c, double x) {
+    if (Double.isNaN(x)) {
+      requireImputing(c);
+      x = c.impute();
+    }
+    return (x - c.center()) / c.scale();
+  }
+
+  private int levelIndex(ColumnSpec c, String level) {
+    if (level == null) {
+      requireImputing(c);
+      level = c.imputeLevel();
+    }
+    int index = Collections.binarySearch(c.levels(), level);
+    return index >= 0 ? index : -1;
   }
 
   private void requireImputing(ColumnSpec c) {

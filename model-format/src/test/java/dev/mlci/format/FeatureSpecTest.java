@@ -41,6 +41,23 @@ class FeatureSpecTest {
   }
 
   @Test
+  void encodeNumericAndLevelIndex_giveWhatEncodeWrites() {
+    FeatureSpec s = spec(true);
+
+    assertThat(s.encodeNumeric(0, 14)).isEqualTo(2.0);
+    assertThat(s.encodeNumeric(0, Double.NaN)).isEqualTo(0.5);
+    assertThat(s.levelIndex(1, "red")).isEqualTo(1);
+    assertThat(s.levelIndex(1, null)).isEqualTo(1);
+    assertThat(s.levelIndex(1, "green")).isEqualTo(-1);
+    assertThatThrownBy(() -> spec(false).encodeNumeric(0, Double.NaN))
+        .hasMessage("column 'x' has a missing value");
+    assertThatThrownBy(() -> spec(false).levelIndex(1, null))
+        .hasMessage("column 'c' has a missing value");
+    assertThatThrownBy(() -> s.levelIndex(0, "red")).hasMessage("column 'x' is numeric");
+    assertThatThrownBy(() -> s.encodeNumeric(1, 1)).hasMessage("column 'c' is categorical");
+  }
+
+  @Test
   void json_roundTrips() {
     FeatureSpec s = spec(true);
 

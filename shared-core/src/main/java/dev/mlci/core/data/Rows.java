@@ -106,6 +106,21 @@ public final class Rows extends AbstractList<DataRow> implements RandomAccess {
   }
 
   /**
+   * Numeric feature {@code f} of rows {@code from} to {@code from + length} (exclusive) into the
+   * start of {@code out} (NaN when missing): a column read a block at a time, without a check per
+   * cell.
+   */
+  public void numericColumn(int f, int from, int length, double[] out) {
+    if (from < 0 || length < 0 || from + length > size() || length > out.length) {
+      throw new IndexOutOfBoundsException(
+          "rows " + from + " to " + (from + length) + " of " + size() + " into " + out.length);
+    }
+    for (int i = 0; i < length; i++) {
+      out[i] = frame.numeric(f, frameRow(from + i));
+    }
+  }
+
+  /**
    * Categorical feature {@code f} of these rows, counted per category (the data profile); missing
    * values are not counted.
    */

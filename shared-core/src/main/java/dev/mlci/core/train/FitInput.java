@@ -7,6 +7,7 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.Rows;
 import dev.mlci.core.data.TribuoData;
+import dev.mlci.format.ColumnSpec;
 import dev.mlci.format.FeatureSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +37,9 @@ import org.tribuo.regression.Regressor;
  * <p>{@link #of(Dataset)} reads a Tribuo dataset. {@link #fromRows} builds the same (equal matrix,
  * domains and provenance; FitInputTest holds it) straight from the training rows' columns, without
  * a Tribuo example per row: the dataset's examples were a second copy of the rows, about 200 bytes
- * per cell, built and then copied once more into the matrix.
+ * per cell, built and then copied once more into the matrix. The loader's columns are encoded a
+ * column at a time, and the feature statistics kept per column ({@link FeatureObservations}), not
+ * by a feature-map look-up per cell.
  *
  * @param <T> the output type
  */
@@ -79,48 +82,51 @@ record FitInput<T extends Output<T>>(
 
     // The domains, observed as MutableDataset.add observes them: every cell of every row in row
     // order (a feature's statistics depend only on its own cells, so the column order is free).
+    // The features are added to the map in vector order, as the first row adds them.
     MutableFeatureMap featureMap = new MutableFeatureMap();
-    MutableOutputInfo<T> outputInfo = factory.generateInfo();
-    Map<String, T> labels = new HashMap<>();
+    FeatureObservations[] observed = new FeatureObservations[n > 0 ? d : 0];
+    for (int j = 0; j < observed.length; j++) {
+      observed[j] = new FeatureObservations(featureMap, names[j]);
+    }
     double[] encoded = new double[(int) ((long) n * d)];
-    String targetName = spec.target().name();
-    // The loader's rows are columns (Rows): read the cells, no DataRow per row.
-    Rows columns = rows instanceof Rows r ? r : null;
-    int width = spec.columns().size();
-    double[] numeric = new double[width];
-    String[] categorical = new String[width];
     String[] rowLabels = classification ? new String[n] : null;
     double[] rowTargets = classification ? null : new double[n];
-    for (int i = 0; i < n; i++) {
-      String label;
-      double target;
-      double[] v;
-      if (columns != null) {
-        for (int f = 0; f < width; f++) {
-          numeric[f] = columns.numeric(f, i);
-          categorical[f] = columns.level(f, i);
+    if (rows instanceof Rows columns) {
+      // The loader's rows are columns: encode and observe a column at a time, no row vector.
+      encodeColumns(spec, columns, encoded, d, observed);
+      for (int i = 0; i < n; i++) {
+        if (classification) {
+          rowLabels[i] = columns.label(i);
+        } else {
+          rowTargets[i] = columns.target(i);
         }
-        v = spec.encode(numeric, categorical);
-        label = classification ? columns.label(i) : null;
-        target = classification ? Double.NaN : columns.target(i);
-      } else {
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
         DataRow row = rows.get(i);
-        v = spec.encode(row.numeric(), row.categorical());
-        label = row.label();
-        target = row.target();
+        double[] v = spec.encode(row.numeric(), row.categorical());
+        System.arraycopy(v, 0, encoded, i * d, d);
+        for (int j = 0; j < d; j++) {
+          observed[j].observe(v[j]);
+        }
+        if (classification) {
+          rowLabels[i] = row.label();
+        } else {
+          rowTargets[i] = row.target();
+        }
       }
-      System.arraycopy(v, 0, encoded, i * d, d);
-      for (int j = 0; j < d; j++) {
-        featureMap.add(names[j], v[j]);
-      }
-      T output;
-      if (classification) {
-        rowLabels[i] = label;
-        output = labels.computeIfAbsent(label, l -> (T) new Label(l));
-      } else {
-        rowTargets[i] = target;
-        output = (T) new Regressor(targetName, target);
-      }
+    }
+    for (FeatureObservations o : observed) {
+      o.finish();
+    }
+    MutableOutputInfo<T> outputInfo = factory.generateInfo();
+    Map<String, T> labels = new HashMap<>();
+    String targetName = spec.target().name();
+    for (int i = 0; i < n; i++) {
+      T output =
+          classification
+              ? labels.computeIfAbsent(rowLabels[i], l -> (T) new Label(l))
+              : (T) new Regressor(targetName, rowTargets[i]);
       outputInfo.observe(output);
     }
     ImmutableFeatureMap features = new ImmutableFeatureMap(featureMap);
@@ -164,6 +170,47 @@ record FitInput<T extends Output<T>>(
         features,
         outputs,
         provenance(factory, description, n, features.size(), outputs.size()));
+  }
+
+  /** Rows encoded per column at a time: their part of the matrix stays in cache meanwhile. */
+  private static final int BLOCK = 2048;
+
+  /**
+   * Writes what {@link FeatureSpec#encode} gives for each row into {@code encoded} (row-major, in
+   * vector order), a block of rows at a time and in it a column at a time, and observes each
+   * feature's cells in row order.
+   */
+  private static void encodeColumns(
+      FeatureSpec spec, Rows rows, double[] encoded, int d, FeatureObservations[] observed) {
+    int n = rows.size();
+    double[] column = new double[Math.min(n, BLOCK)];
+    for (int from = 0; from < n; from += BLOCK) {
+      int length = Math.min(BLOCK, n - from);
+      int k = 0;
+      for (int f = 0; f < spec.columns().size(); f++) {
+        ColumnSpec c = spec.columns().get(f);
+        if (c.kind() == ColumnSpec.Kind.NUMERIC) {
+          rows.numericColumn(f, from, length, column);
+          for (int i = 0; i < length; i++) {
+            column[i] = spec.encodeNumeric(f, column[i]);
+          }
+          observed[k].observeAll(column, length);
+          for (int i = 0, at = from * d + k; i < length; i++, at += d) {
+            encoded[at] = column[i];
+          }
+          k++;
+        } else {
+          for (int i = from; i < from + length; i++) {
+            int index = spec.levelIndex(f, rows.level(f, i));
+            if (index >= 0) { // the row's one feature of this column that is 1; the others stay 0
+              encoded[i * d + k + index] = 1.0;
+              observed[k + index].observe(1.0);
+            }
+          }
+          k += c.width();
+        }
+      }
+    }
   }
 
   /**

@@ -29,7 +29,7 @@ class FitInputTest {
   private LoadedData load(String task, boolean standardize) throws Exception {
     StringBuilder csv = new StringBuilder("zeta,color,alpha,few,label\n");
     Random r = new Random(7);
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 5000; i++) { // the training rows span several of encodeColumns' blocks
       String zeta = i % 17 == 0 ? "" : String.valueOf(r.nextGaussian() * 10 + 3);
       String color = new String[] {"red", "blue", "green"}[r.nextInt(3)];
       double alpha = i % 5 == 0 ? 0.0 : r.nextDouble() - 0.5;
