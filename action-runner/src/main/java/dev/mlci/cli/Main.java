@@ -2,6 +2,7 @@ package dev.mlci.cli;
 
 import dev.mlci.cli.github.ActionSuggestions;
 import dev.mlci.cli.github.GitHubActionCommand;
+import dev.mlci.core.api.Mlci;
 import dev.mlci.core.errors.ExitCode;
 import dev.mlci.core.errors.MlciException;
 import dev.mlci.core.errors.OutOfMemory;
@@ -25,6 +26,9 @@ public final class Main {
       System.out.flush();
       System.exit(0);
     }
+    // ml.yaml's parser, Jackson and the schema initialised on the other core while picocli builds
+    // its model and logging is set up: the first step (a trainer: external command) starts sooner.
+    Mlci.preparePlan();
     // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

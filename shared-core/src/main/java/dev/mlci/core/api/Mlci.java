@@ -72,6 +72,17 @@ public final class Mlci {
     return Tribuo.VERSION;
   }
 
+  /**
+   * Starts initialising, on a daemon thread, what the first {@link #plan} uses (the YAML parser,
+   * Jackson, the schema): for a face to call before it parses its command line, which the main
+   * thread does meanwhile. Reads no file; {@link #plan} reports any problem as it would without.
+   */
+  public static void preparePlan() {
+    Thread t = new Thread(ConfigLoader::prepare, "mlci-prepare-plan");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Loads and validates {@code workspace}'s ml.yaml. Writes nothing. */
   public static Plan plan(Workspace workspace) throws BadInputException {
     return new Plan(workspace, new ConfigLoader(workspace.repository()).load(workspace.config()));

@@ -8,6 +8,7 @@ import dev.mlci.core.errors.Suggestions.Option;
 import dev.mlci.core.io.TextFiles;
 import dev.mlci.format.Digests;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,6 +39,40 @@ public final class ConfigLoader {
    */
   public ConfigLoader(Path repository) {
     this.repository = repository.toAbsolutePath().normalize();
+  }
+
+  /**
+   * A small valid config, loaded by {@link #prepare}: the same parse, schema check and binding as a
+   * repository's ml.yaml, so every class and the schema they use are ready afterwards.
+   */
+  private static final String PREPARE_YAML =
+      "name: prepare\n"
+          + "task: classification\n"
+          + "data:\n"
+          + "  path: data.csv\n"
+          + "  target: label\n"
+          + "  split:\n"
+          + "    test_fraction: 0.2\n"
+          + "model:\n"
+          + "  trainer: external\n"
+          + "  command: python3 train.py\n";
+
+  /**
+   * Loads what the first {@link #load} uses (SnakeYAML, Jackson, the schema, the binding, SHA-256)
+   * by loading a small built-in config, e.g. on another thread while the command line is parsed, so
+   * that the load of ml.yaml finds its classes initialised. Reads no file and never throws: a
+   * problem it meets is the real load's to report.
+   */
+  public static void prepare() {
+    try {
+      YamlDocument doc = YamlDocument.parse("(prepare)", PREPARE_YAML);
+      if (SchemaCheck.check(doc).isEmpty() && crossFieldProblems(doc).isEmpty()) {
+        bind(doc);
+      }
+      Digests.sha256Hex(PREPARE_YAML.getBytes(StandardCharsets.UTF_8));
+    } catch (BadInputException | RuntimeException | LinkageError e) {
+      // The real load meets the same problem and reports it.
+    }
   }
 
   /**
