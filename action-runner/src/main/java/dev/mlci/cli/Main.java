@@ -26,12 +26,12 @@ public final class Main {
       System.out.flush();
       System.exit(0);
     }
-    // ml.yaml's parser, Jackson and the schema initialised on the other core while picocli builds
-    // its model and logging is set up: the first step (a trainer: external command) starts sooner.
-    Mlci.preparePlan();
     // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // ml.yaml's parser, Jackson and the schema initialised on the other core while logging is set
+    // up and picocli builds its model: the first step (a trainer: external command) starts sooner.
+    Mlci.preparePlan();
     Logger.getLogger("").setLevel(Level.WARNING);
     PrintWriter err = new PrintWriter(System.err, true);
     Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));
