@@ -31,10 +31,11 @@ public final class Main {
     // Libraries log through java.util.logging (Tribuo) and SLF4J (JGit); only warnings belong on a
     // CLI's stderr.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    Logger.getLogger("").setLevel(Level.WARNING);
     // ml.yaml's parser, Jackson and the schema (for gate, also the report's chart library)
-    // initialised on the other core while picocli builds its model of the commands.
+    // initialised on the other core while logging is set up and picocli builds its model: the
+    // first step (a trainer: external command, the gate's work) starts sooner.
     step(args, System.getenv()).ifPresent(Mlci::prepareInBackground);
+    Logger.getLogger("").setLevel(Level.WARNING);
     PrintWriter err = new PrintWriter(System.err, true);
     Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));
     System.exit(

@@ -46,6 +46,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -192,13 +193,30 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         ws.evalDir(),
         "the evaluation",
         dir -> {
-          EvaluationFiles.write(dir, evaluation, files);
-          try (OutputStream out = Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
-            evaluationBundle(data, bundle, evaluation, files.git())
-                .withReplicates(replicates)
-                .withData(profile)
-                .write(out);
+          EvaluationBundle evaluationBundle =
+              evaluationBundle(data, bundle, evaluation, files.git())
+                  .withReplicates(replicates)
+                  .withData(profile);
+          // The bundle (the predictions again, gzipped) on the other core while the files are
+          // written; a failure of the files is reported first, as when one followed the other.
+          FutureTask<Void> bundleFile =
+              new FutureTask<>(
+                  () -> {
+                    try (OutputStream out =
+                        Files.newOutputStream(dir.resolve(EvaluationBundle.FILE))) {
+                      evaluationBundle.write(out);
+                    }
+                    return null;
+                  });
+          Thread writer = new Thread(bundleFile, "mlci-write-bundle");
+          writer.setDaemon(true);
+          writer.start();
+          try {
+            EvaluationFiles.write(dir, evaluation, files);
+          } finally {
+            awaitQuietly(writer);
           }
+          awaitWritten(bundleFile);
         });
     long finished = context.clock().millis();
     Map<String, String> tags =
@@ -219,6 +237,44 @@ public final class EvaluateStep extends Step<EvaluateResult> {
         written(),
         warnings(evaluation),
         tracked);
+  }
+
+  /** Waits for {@code writer} to end, keeping this thread's interrupt. */
+  private static void awaitQuietly(Thread writer) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        writer.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The ended {@code write}'s failure, thrown as it was thrown on the writing thread. */
+  private static void awaitWritten(FutureTask<Void> write) throws IOException {
+    try {
+      write.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the evaluation bundle was written", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
   }
 
   /**

@@ -62,16 +62,21 @@ public final class ConfigLoader {
    * by loading a small built-in config, e.g. on another thread while the command line is parsed, so
    * that the load of ml.yaml finds its classes initialised. Reads no file and never throws: a
    * problem it meets is the real load's to report.
+   *
+   * @return whether the built-in config went through every stage (parsed, conforming, bound)
    */
-  public static void prepare() {
+  public static boolean prepare() {
     try {
+      Digests.sha256Hex(PREPARE_YAML.getBytes(StandardCharsets.UTF_8));
       YamlDocument doc = YamlDocument.parse("(prepare)", PREPARE_YAML);
       if (SchemaCheck.check(doc).isEmpty() && crossFieldProblems(doc).isEmpty()) {
         bind(doc);
+        return true;
       }
-      Digests.sha256Hex(PREPARE_YAML.getBytes(StandardCharsets.UTF_8));
+      return false;
     } catch (BadInputException | RuntimeException | LinkageError e) {
       // The real load meets the same problem and reports it.
+      return false;
     }
   }
 

@@ -46,6 +46,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void prepare_builtInConfig_goesThroughEveryStageAndLeavesLoadUnchanged() throws Exception {
+    // A built-in config the schema came to refuse would leave the parse or the binding cold.
+    assertThat(ConfigLoader.prepare()).isTrue();
+    assertThat(ConfigLoader.prepare()).isTrue();
+
+    MlConfig c = load(VALID).config();
+    assertThat(c.data().split()).isEqualTo(new SplitConfig(0.2, 42, SplitStrategy.HASH));
+  }
+
+  @Test
   void load_minimalConfig_fillsEveryDefault() throws Exception {
     MlConfig c = load(VALID).config();
 
