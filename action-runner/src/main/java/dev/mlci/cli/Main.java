@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** The {@code mlci} command line. */
@@ -36,6 +37,12 @@ public final class Main {
     // first step (a trainer: external command, the gate's work) starts sooner.
     step(args, System.getenv()).ifPresent(Mlci::prepareInBackground);
     Logger.getLogger("").setLevel(Level.WARNING);
+    // SLF4J is initialised here, before any step starts a thread that logs through it (JGit's
+    // git lookup, the external trainer's helpers): two threads meeting its first use at once made
+    // it
+    // print "A number (N) of logging calls during the initialization phase have been intercepted"
+    // on stderr (mlci run with trainer: external, 4 runs of 6 before this).
+    LoggerFactory.getILoggerFactory();
     PrintWriter err = new PrintWriter(System.err, true);
     Face.unknown(System.getenv()).ifPresent(w -> err.println("warning: " + w));
     System.exit(

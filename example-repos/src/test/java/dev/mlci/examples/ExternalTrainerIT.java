@@ -47,6 +47,9 @@ class ExternalTrainerIT {
     try (Git git = Tools.commitAll(repo, "scikit-learn breast cancer model")) {
       Tools.Result main = Tools.mlci("run", repo.toString(), "--json", "--progress", "none");
       assertThat(main.exit()).as(main.err()).isZero();
+      // Nothing but mlci's own lines on stderr: SLF4J's "logging calls ... intercepted" notice came
+      // when two threads first logged at once (3-4 runs of 6 of `mlci run`, before Main set it up).
+      assertThat(main.err()).doesNotContain("SLF4J");
       JsonNode metrics = main.json().at("/evaluate/metrics");
       assertThat(metrics.path("roc_auc").asDouble()).isGreaterThanOrEqualTo(0.98);
       assertThat(metrics.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
@@ -71,6 +74,7 @@ class ExternalTrainerIT {
           Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
       assertThat(pass.exit()).as(pass.err()).isZero();
       assertThat(pass.out()).contains("mlci gate: PASS (2 rules)");
+      assertThat(pass.err()).doesNotContain("SLF4J");
 
       // The degrading branch (README): shape features only, FAIL.
       git.checkout().setName("main").call();
@@ -84,6 +88,7 @@ class ExternalTrainerIT {
           Tools.mlci("run", repo.toString(), "--target", "main", "--progress", "none");
       assertThat(fail.exit()).as(fail.err()).isEqualTo(1);
       assertThat(fail.out()).contains("mlci gate: FAIL (2 rules, 2 failed)");
+      assertThat(fail.err()).doesNotContain("SLF4J");
     }
   }
 
