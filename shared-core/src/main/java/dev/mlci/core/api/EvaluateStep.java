@@ -23,6 +23,7 @@ import dev.mlci.core.external.OnnxModelException;
 import dev.mlci.core.external.OnnxRuntimeLibrary;
 import dev.mlci.core.external.OnnxScorer;
 import dev.mlci.core.git.GitInfo;
+import dev.mlci.core.io.Background;
 import dev.mlci.core.mlp.MlpModel;
 import dev.mlci.core.model.ModelBundle;
 import dev.mlci.core.model.ModelDirectory;
@@ -263,17 +264,7 @@ public final class EvaluateStep extends Step<EvaluateResult> {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while the evaluation bundle was written", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
+      throw Background.cause(e, IOException.class, IOException::new);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 
 /**
  * One piece of work started on a daemon thread of its own, whose outcome a step reads later with
@@ -50,17 +51,27 @@ public final class Background<T> {
       Thread.currentThread().interrupt();
       throw new EnvironmentException("interrupted while " + what, e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof MlciException m) {
-        throw m;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new EnvironmentException(what + " failed: " + cause, cause);
+      throw cause(e, MlciException.class, c -> new EnvironmentException(what + " failed: " + c, c));
     }
+  }
+
+  /**
+   * What the work behind {@code e} threw, for the waiting thread to throw in its place: a runtime
+   * exception or an error is thrown from here as thrown, a {@code checked} exception is returned as
+   * thrown, anything else is returned as {@code other} makes it.
+   */
+  public static <X extends Exception> X cause(
+      ExecutionException e, Class<X> checked, Function<Throwable, X> other) {
+    Throwable cause = e.getCause();
+    if (checked.isInstance(cause)) {
+      return checked.cast(cause);
+    }
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return other.apply(cause);
   }
 }
