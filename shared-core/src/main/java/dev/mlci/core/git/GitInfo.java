@@ -1,11 +1,17 @@
 package dev.mlci.core.git;
 
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -32,6 +38,85 @@ public record GitInfo(String commit, String branch, boolean dirty) {
       // Outside a repository JGit's set-up (its classes, the file system's probe) is all cost.
       return Optional.empty();
     }
+    return viaGitCommand(dir).orElseGet(() -> viaJGit(dir));
+  }
+
+  /**
+   * What {@code git status} says, when a {@code git} on the PATH answers: one process of a few
+   * milliseconds, where JGit's status costs a cold JVM hundreds of milliseconds of class loading
+   * and interpreted tree walking (bench/startup: the no-op gate). Empty when git is missing, too
+   * old (porcelain v2 and {@code --no-optional-locks} need git 2.15), refuses the repository
+   * (another user's, {@code safe.directory}) or fails otherwise: then JGit answers. The answer
+   * inside is empty before the first commit.
+   */
+  static Optional<Optional<GitInfo>> viaGitCommand(Path dir) {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "git",
+                "--no-optional-locks", // a status must not write the index (a lock a user may hit)
+                "-C",
+                dir.toAbsolutePath().toString(),
+                "status",
+                "--porcelain=v2",
+                "--branch",
+                "--untracked-files=no")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new File(NULL_DEVICE)));
+    // The repository is the one containing dir, as JGit finds it: not one that the environment
+    // names (a CI's GIT_DIR for another checkout).
+    for (String variable : GIT_LOCATION_VARIABLES) {
+      pb.environment().remove(variable);
+    }
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      return Optional.empty(); // no git on the PATH
+    }
+    try {
+      String commit = null;
+      String branch = null;
+      boolean dirty = false;
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("# branch.oid ")) {
+            commit = line.substring("# branch.oid ".length());
+          } else if (line.startsWith("# branch.head ")) {
+            branch = line.substring("# branch.head ".length());
+          } else if (!line.startsWith("#") && !line.isEmpty()) {
+            dirty = true; // a changed ("1", "2") or unmerged ("u") entry; untracked are not listed
+          }
+        }
+      }
+      if (!process.waitFor(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          || process.exitValue() != 0
+          || commit == null
+          || branch == null) {
+        return Optional.empty();
+      }
+      if (commit.equals("(initial)")) {
+        return Optional.of(Optional.empty());
+      }
+      if (!commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) { // SHA-1, or a SHA-256 repository's
+        return Optional.empty();
+      }
+      // JGit's getBranch() names a detached HEAD by its commit; so does this record.
+      return Optional.of(
+          Optional.of(new GitInfo(commit, branch.equals("(detached)") ? commit : branch, dirty)));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } finally {
+      process.destroy();
+    }
+  }
+
+  /** The state as JGit reads it (no git command needed). */
+  static Optional<GitInfo> viaJGit(Path dir) {
     FileRepositoryBuilder builder =
         new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
@@ -51,11 +136,19 @@ public record GitInfo(String commit, String branch, boolean dirty) {
     }
   }
 
+  private static final String NULL_DEVICE =
+      System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null";
+  private static final List<String> GIT_LOCATION_VARIABLES =
+      List.of(
+          "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY");
+  private static final long STATUS_TIMEOUT_SECONDS = 60;
+
   /**
    * {@link #of} computed on a thread of its own, started now: the dirty check walks the whole
-   * working tree (JGit's status hashes files whose index entry is not clean), work a one-shot step
-   * can overlap with its own instead of waiting for it at the end (bench/startup). The supplier
-   * waits for the answer; an unchecked exception of {@link #of} is thrown from it.
+   * working tree (a git process, or JGit's status, which hashes files whose index entry is not
+   * clean), work a one-shot step can overlap with its own instead of waiting for it at the end
+   * (bench/startup). The supplier waits for the answer; an unchecked exception of {@link #of} is
+   * thrown from it.
    */
   public static Supplier<Optional<GitInfo>> inBackground(Path dir) {
     FutureTask<Optional<GitInfo>> task = new FutureTask<>(() -> of(dir));
