@@ -37,6 +37,9 @@ class FixWordingTest {
       Map.of(
           "git/BaselineFinder.java",
           Set.of("--unshallow"),
+          // git status, asked for the branch, commit and cleanliness of the working tree.
+          "git/GitInfo.java",
+          Set.of("--no-optional-locks", "--porcelain", "--branch", "--untracked-files"),
           "tracking/MlflowArtifacts.java",
           Set.of("--serve-artifacts"),
           "image/verify/ImageVerifier.java",
