@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -50,20 +51,59 @@ public record GitInfo(String commit, String branch, boolean dirty) {
    * inside is empty before the first commit.
    */
   static Optional<Optional<GitInfo>> viaGitCommand(Path dir) {
+    Optional<GitOutput> status =
+        runGit(
+            dir,
+            "--no-optional-locks", // a status must not write the index (a lock a user may hit)
+            "status",
+            "--porcelain=v2",
+            "--branch",
+            "--untracked-files=no");
+    if (status.isEmpty() || status.get().exitCode() != 0) {
+      return Optional.empty();
+    }
+    String commit = null;
+    String branch = null;
+    boolean dirty = false;
+    for (String line : status.get().lines()) {
+      if (line.startsWith("# branch.oid ")) {
+        commit = line.substring("# branch.oid ".length());
+      } else if (line.startsWith("# branch.head ")) {
+        branch = line.substring("# branch.head ".length());
+      } else if (!line.startsWith("#") && !line.isEmpty()) {
+        dirty = true; // a changed ("1", "2") or unmerged ("u") entry; untracked are not listed
+      }
+    }
+    if (commit == null || branch == null) {
+      return Optional.empty();
+    }
+    if (commit.equals("(initial)")) {
+      return Optional.of(Optional.empty());
+    }
+    if (!commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) { // SHA-1, or a SHA-256 repository's
+      return Optional.empty();
+    }
+    // JGit's getBranch() names a detached HEAD by its commit; so does this record.
+    return Optional.of(
+        Optional.of(new GitInfo(commit, branch.equals("(detached)") ? commit : branch, dirty)));
+  }
+
+  /** What a git process printed, and its exit code. */
+  private record GitOutput(int exitCode, List<String> lines) {}
+
+  /**
+   * Runs {@code git -C dir ARGS} and reads its standard output; empty when there is no git on the
+   * PATH, it outlives the timeout or its output cannot be read. The repository is the one
+   * containing dir, as JGit finds it: not one that the environment names (a CI's GIT_DIR for
+   * another checkout).
+   */
+  private static Optional<GitOutput> runGit(Path dir, String... args) {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "git",
-                "--no-optional-locks", // a status must not write the index (a lock a user may hit)
-                "-C",
-                dir.toAbsolutePath().toString(),
-                "status",
-                "--porcelain=v2",
-                "--branch",
-                "--untracked-files=no")
+        new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectInput(ProcessBuilder.Redirect.from(new File(NULL_DEVICE)));
-    // The repository is the one containing dir, as JGit finds it: not one that the environment
-    // names (a CI's GIT_DIR for another checkout).
     for (String variable : GIT_LOCATION_VARIABLES) {
       pb.environment().remove(variable);
     }
@@ -74,37 +114,18 @@ public record GitInfo(String commit, String branch, boolean dirty) {
       return Optional.empty(); // no git on the PATH
     }
     try {
-      String commit = null;
-      String branch = null;
-      boolean dirty = false;
+      List<String> lines = new ArrayList<>();
       try (BufferedReader out =
           new BufferedReader(
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
-          if (line.startsWith("# branch.oid ")) {
-            commit = line.substring("# branch.oid ".length());
-          } else if (line.startsWith("# branch.head ")) {
-            branch = line.substring("# branch.head ".length());
-          } else if (!line.startsWith("#") && !line.isEmpty()) {
-            dirty = true; // a changed ("1", "2") or unmerged ("u") entry; untracked are not listed
-          }
+          lines.add(line);
         }
       }
-      if (!process.waitFor(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-          || process.exitValue() != 0
-          || commit == null
-          || branch == null) {
+      if (!process.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         return Optional.empty();
       }
-      if (commit.equals("(initial)")) {
-        return Optional.of(Optional.empty());
-      }
-      if (!commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) { // SHA-1, or a SHA-256 repository's
-        return Optional.empty();
-      }
-      // JGit's getBranch() names a detached HEAD by its commit; so does this record.
-      return Optional.of(
-          Optional.of(new GitInfo(commit, branch.equals("(detached)") ? commit : branch, dirty)));
+      return Optional.of(new GitOutput(process.exitValue(), List.copyOf(lines)));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -141,7 +162,7 @@ public record GitInfo(String commit, String branch, boolean dirty) {
   private static final List<String> GIT_LOCATION_VARIABLES =
       List.of(
           "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY");
-  private static final long STATUS_TIMEOUT_SECONDS = 60;
+  private static final long GIT_TIMEOUT_SECONDS = 60;
 
   /**
    * {@link #of} computed on a thread of its own, started now: the dirty check walks the whole
@@ -188,6 +209,31 @@ public record GitInfo(String commit, String branch, boolean dirty) {
    * credentials it may embed, or empty.
    */
   public static Optional<String> originUrl(Path dir) {
+    if (!insideGit(dir)) {
+      return Optional.empty();
+    }
+    return originUrlViaGitCommand(dir).orElseGet(() -> originUrlViaJGit(dir)).map(GitInfo::redact);
+  }
+
+  /**
+   * What {@code git config --get remote.origin.url} says (a process of a few milliseconds, where
+   * opening the repository with JGit loads some 150 classes into a cold JVM: bench/startup, the
+   * no-op gate). Empty when git did not answer; the answer inside is empty when no origin is set.
+   */
+  static Optional<Optional<String>> originUrlViaGitCommand(Path dir) {
+    Optional<GitOutput> out = runGit(dir, "config", "--get", "remote.origin.url");
+    if (out.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (out.get().exitCode()) {
+      case 0 -> Optional.of(out.get().lines().stream().filter(l -> !l.isBlank()).findFirst());
+      case 1 -> Optional.of(Optional.empty()); // git config's "the key is not set"
+      default -> Optional.empty(); // not a repository git accepts (safe.directory), a bad config
+    };
+  }
+
+  /** The origin's URL as JGit reads the repository's configuration. */
+  static Optional<String> originUrlViaJGit(Path dir) {
     FileRepositoryBuilder builder =
         new FileRepositoryBuilder().findGitDir(dir.toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
@@ -195,12 +241,14 @@ public record GitInfo(String commit, String branch, boolean dirty) {
     }
     try (Repository repository = builder.build()) {
       String url = repository.getConfig().getString("remote", "origin", "url");
-      if (url == null || url.isBlank()) {
-        return Optional.empty();
-      }
-      return Optional.of(url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1"));
+      return url == null || url.isBlank() ? Optional.empty() : Optional.of(url);
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The URL without the credentials it may embed ({@code https://user:token@host/...}). */
+  private static String redact(String url) {
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
   }
 }

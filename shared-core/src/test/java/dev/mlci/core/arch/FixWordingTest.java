@@ -39,7 +39,7 @@ class FixWordingTest {
           Set.of("--unshallow"),
           // git status, asked for the branch, commit and cleanliness of the working tree.
           "git/GitInfo.java",
-          Set.of("--no-optional-locks", "--porcelain", "--branch", "--untracked-files"),
+          Set.of("--no-optional-locks", "--porcelain", "--branch", "--untracked-files", "--get"),
           "tracking/MlflowArtifacts.java",
           Set.of("--serve-artifacts"),
           "image/verify/ImageVerifier.java",

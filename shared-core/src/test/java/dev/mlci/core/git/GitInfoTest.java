@@ -116,4 +116,31 @@ class GitInfoTest {
       Files.delete(outside);
     }
   }
+
+  @Test
+  void theOriginUrl_readsAlikeByGitAndJGit_withoutItsCredentials() throws Exception {
+    init();
+    assertThat(GitInfo.originUrlViaJGit(dir)).isEmpty();
+    assertThat(GitInfo.originUrl(dir)).as("no origin").isEmpty();
+    if (gitInstalled()) {
+      assertThat(GitInfo.originUrlViaGitCommand(dir))
+          .as("git: no origin")
+          .contains(Optional.empty());
+    }
+
+    try (Git git = Git.open(dir.toFile())) {
+      var config = git.getRepository().getConfig();
+      config.setString(
+          "remote", "origin", "url", "https://ci-bot:s3cret@git.example.com/team/m.git");
+      config.save();
+    }
+    String raw = "https://ci-bot:s3cret@git.example.com/team/m.git";
+    assertThat(GitInfo.originUrlViaJGit(dir)).contains(raw);
+    if (gitInstalled()) {
+      assertThat(GitInfo.originUrlViaGitCommand(dir)).as("git").contains(Optional.of(raw));
+    }
+    assertThat(GitInfo.originUrl(dir.resolve("data")))
+        .as("from a folder inside, credentials removed")
+        .contains("https://git.example.com/team/m.git");
+  }
 }
