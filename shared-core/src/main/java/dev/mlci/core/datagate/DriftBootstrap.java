@@ -78,8 +78,16 @@ final class DriftBootstrap {
     for (List<Integer> members : groups.values()) {
       Check first = checks.get(members.get(0));
       Column[] columns = new Column[members.size()];
+      boolean anyToResample = false;
       for (int m = 0; m < columns.length; m++) {
         columns[m] = Column.of(checks.get(members.get(m)));
+        anyToResample |= !atZero(columns[m].estimate);
+      }
+      if (!anyToResample) {
+        for (int m = 0; m < columns.length; m++) {
+          out[members.get(m)] = zero();
+        }
+        continue;
       }
       int ka = first.base.quantiles().length;
       int kb = first.cand.quantiles().length;
@@ -101,12 +109,19 @@ final class DriftBootstrap {
               cumulate(wa, ca);
               cumulate(wb, cb);
               for (int m = 0; m < columns.length; m++) {
-                stats[m][b] = columns[m].statistic(wa, ca, cb);
+                if (!atZero(columns[m].estimate)) {
+                  stats[m][b] = columns[m].statistic(wa, ca, cb);
+                }
               }
             }
           });
       for (int m = 0; m < columns.length; m++) {
-        out[members.get(m)] = interval(columns[m].estimate, stats[m], tail, "bootstrap");
+        // A column at distance 0 keeps its place in the group: the weights the others get are
+        // drawn from the group's first seed, whichever columns are skipped.
+        out[members.get(m)] =
+            atZero(columns[m].estimate)
+                ? zero()
+                : interval(columns[m].estimate, stats[m], tail, "bootstrap");
       }
     }
     return List.of(out);
@@ -179,6 +194,9 @@ final class DriftBootstrap {
     double[] ca = Drift.counts(base, union);
     double[] cb = Drift.counts(cand, union);
     double estimate = Drift.jensenShannon(ca, cb);
+    if (atZero(estimate)) {
+      return zero();
+    }
     double[] stats = new double[resamples];
     Poisson[] pa = new Poisson[ca.length];
     Poisson[] pb = new Poisson[cb.length];
@@ -438,6 +456,30 @@ final class DriftBootstrap {
       }
       return lo;
     }
+  }
+
+  /**
+   * Whether a distance is exactly 0 (the two profiles alike: the same data, as in most pull
+   * requests, which change the model and not its data). Its basic interval is then {@code [0, 0]}
+   * whatever the resamples: the ends are {@code max(0, 2·0 − q)} for quantiles {@code q >= 0} of
+   * non-negative resampled distances. Computing them is skipped, which was most of a no-op gate's
+   * critical path (bench/startup); the resamples' standard deviation is then not known.
+   */
+  static boolean atZero(double estimate) {
+    return estimate == 0;
+  }
+
+  /** The interval of a distance of exactly 0 ({@link #atZero}), without resampling. */
+  static Interval zero() {
+    return new Interval(
+        0,
+        0,
+        0,
+        Double.NaN,
+        "bootstrap",
+        Double.NaN,
+        "the two profiles are at distance 0, where the basic bootstrap interval is [0, 0] for"
+            + " any resamples: none were drawn");
   }
 
   static Interval interval(double estimate, double[] stats, double tail, String method) {

@@ -104,6 +104,40 @@ class DriftBootstrapTest {
     assertThat(got.get(1).hi()).isNotCloseTo(reference(b2, c2, 0.01, 500, 2).hi(), within(1e-9));
   }
 
+  @Test
+  void aCheckAtDistanceZero_isTheBootstrapsZeroInterval_andLeavesItsGroupAlone() {
+    SplittableRandom rng = new SplittableRandom(13);
+    ColumnProfile same = numbers(rng, 400, 0);
+    ColumnProfile b2 = numbers(rng, 400, 0);
+    ColumnProfile c2 = numbers(rng, 400, 0.3);
+    // The resampled interval of an identical pair, computed the plain way, is [0, 0] too.
+    Interval resampled = reference(same, same, 0.01, 500, 1);
+    assertThat(resampled.estimate()).isZero();
+    assertThat(resampled.lo()).isZero();
+    assertThat(resampled.hi()).isZero();
+
+    List<Interval> got =
+        DriftBootstrap.wasserstein(
+            List.of(new DriftBootstrap.Check(same, same, 1), new DriftBootstrap.Check(b2, c2, 2)),
+            0.01,
+            500);
+    assertThat(got.get(0).lo()).isZero();
+    assertThat(got.get(0).hi()).isZero();
+    assertThat(got.get(0).standardError()).as("no resamples drawn").isNaN();
+    // The second check still has the group's first seed's weights, as if the first were computed.
+    Interval second = reference(b2, c2, 0.01, 500, 1);
+    assertThat(got.get(1).lo()).isCloseTo(second.lo(), within(1e-12));
+    assertThat(got.get(1).hi()).isCloseTo(second.hi(), within(1e-12));
+    assertThat(got.get(1).hi()).isGreaterThan(0);
+
+    // A category profile alike on both sides: [0, 0], as every resample is at least 0.
+    ColumnProfile categories =
+        Profiler.categories("colour", java.util.Map.of("red", 40L, "blue", 25L, "green", 9L), 0);
+    Interval js = DriftBootstrap.jensenShannon(categories, categories, 0.01, 500, 3);
+    assertThat(js.lo()).isZero();
+    assertThat(js.hi()).isZero();
+  }
+
   /**
    * The drift bootstrap written the plain way (as before the batch): per resample, {@code n} draws
    * of {@code rng.nextInt(k)} a side (or a Poisson weight per atom), the weighted standard
