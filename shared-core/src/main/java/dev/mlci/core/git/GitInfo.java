@@ -217,7 +217,7 @@ public record GitInfo(String commit, String branch, boolean dirty) {
 
   /**
    * What {@code git config --get remote.origin.url} says (a process of a few milliseconds, where
-   * opening the repository with JGit loads some 150 classes into a cold JVM: bench/startup, the
+   * opening the repository with JGit loads about 200 classes into a cold JVM: bench/startup, the
    * no-op gate). Empty when git did not answer; the answer inside is empty when no origin is set.
    */
   static Optional<Optional<String>> originUrlViaGitCommand(Path dir) {
