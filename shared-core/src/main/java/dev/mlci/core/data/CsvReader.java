@@ -417,7 +417,8 @@ public final class CsvReader {
   public static CsvTable read(Path file, String display) throws MlciException, IOException {
     List<String[]> rows = new ArrayList<>();
     int[] lines = new int[16];
-    try (Opened opened = open(file, display)) {
+    // Read from start to end on this thread: a file opened for halves would stop at its middle.
+    try (Opened opened = open(file, display, Long.MAX_VALUE)) {
       try {
         for (String[] r; (r = next(opened)) != null; ) {
           if (rows.size() == lines.length) {
