@@ -3,18 +3,20 @@ package dev.mlci.core.external;
 import dev.mlci.core.config.DataConfig;
 import dev.mlci.core.config.LoadedConfig;
 import dev.mlci.core.config.MlConfig;
+import dev.mlci.core.data.CsvRecords;
 import dev.mlci.core.data.DataRow;
 import dev.mlci.core.data.LoadedData;
 import dev.mlci.core.data.Rows;
 import dev.mlci.core.data.SpecFitter;
 import dev.mlci.core.errors.BadInputException;
 import dev.mlci.core.errors.EnvironmentException;
+import dev.mlci.core.errors.Fix;
+import dev.mlci.core.errors.MlciException;
+import dev.mlci.core.errors.Problem;
 import dev.mlci.core.io.Json;
 import dev.mlci.core.progress.ProgressListener;
 import dev.mlci.format.FeatureSpec;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -484,7 +483,7 @@ public final class ExternalTraining {
       List<String> classes,
       boolean classification,
       Map<String, Integer> index)
-      throws BadInputException {
+      throws BadInputException, EnvironmentException {
     int k = classes.size();
     int capacity = Math.max(16, index.size());
     int[] trainRow = new int[capacity];
@@ -493,10 +492,10 @@ public final class ExternalTraining {
     double[] scores = new double[capacity * k];
     String[] labels = null;
     int rows = 0;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CSVParser parser =
-            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-      List<String> header = parser.getHeaderNames();
+    // mlci's own CSV reader, whose code has just read the data: Commons CSV, in this cold JVM, took
+    // longer over the file than ONNX Runtime took to score the rows (bench/external).
+    try (CsvRecords csv = openNative(loaded, file)) {
+      List<String> header = csv.header();
       List<String> wanted = new ArrayList<>(List.of("id"));
       wanted.addAll(classes);
       if (!header.containsAll(wanted)) {
@@ -515,7 +514,7 @@ public final class ExternalTraining {
       if (labelAt >= 0) {
         labels = new String[capacity];
       }
-      for (CSVRecord rec : parser) {
+      while (nextNative(loaded, csv)) {
         if (rows == trainRow.length) {
           int grown = rows * 2;
           trainRow = Arrays.copyOf(trainRow, grown);
@@ -524,49 +523,39 @@ public final class ExternalTraining {
           scores = Arrays.copyOf(scores, grown * k);
           labels = labels == null ? null : Arrays.copyOf(labels, grown);
         }
-        String id = rec.get(idAt);
+        String id = csv.text(idAt);
         Integer i = index.get(id);
         if (i == null) {
           throw bad(
               loaded,
-              Parity.FILE
-                  + " row "
-                  + rec.getRecordNumber()
-                  + " has id '"
-                  + id
-                  + "', which is not a training row.",
+              where(csv) + " has id '" + id + "', which is not a training row.",
               "write the ids of MLCI_TRAIN_DATA's id column (MLCI_ID).");
         }
         for (int c = 0; c < k; c++) {
-          try {
-            scores[rows * k + c] = Double.parseDouble(rec.get(classAt[c]));
-          } catch (NumberFormatException e) {
+          double score = csv.number(classAt[c]);
+          if (Double.isNaN(score)) {
             throw bad(
                 loaded,
-                Parity.FILE
-                    + " row "
-                    + rec.getRecordNumber()
+                where(csv)
                     + ", column '"
                     + classes.get(c)
                     + "': '"
-                    + rec.get(classAt[c])
-                    + "' is not a number.",
+                    + csv.text(classAt[c])
+                    + "' is not a finite number.",
                 "write the native model's scores as numbers.");
           }
+          scores[rows * k + c] = score;
         }
         if (labels != null) {
-          labels[rows] = rec.get(labelAt);
+          labels[rows] = csv.text(labelAt);
         }
         trainRow[rows] = i;
         ids[rows] = id;
-        records[rows] = rec.getRecordNumber();
+        records[rows] = csv.row();
         rows++;
       }
-    } catch (IOException | RuntimeException e) {
-      throw bad(
-          loaded,
-          Parity.FILE + " cannot be read as CSV: " + e.getMessage() + ".",
-          "write a CSV with a header row: id, then the scores.");
+    } catch (IOException e) {
+      throw unreadable(loaded, e);
     }
     return new NativeScores(
         Arrays.copyOf(trainRow, rows),
@@ -687,6 +676,58 @@ public final class ExternalTraining {
           + " vs ONNX "
           + ort;
     }
+  }
+
+  /** Opens {@code train_predictions.csv}; what the reader finds wrong is the command's problem. */
+  private static CsvRecords openNative(LoadedConfig loaded, Path file)
+      throws BadInputException, EnvironmentException {
+    try {
+      return CsvRecords.open(file, Parity.FILE);
+    } catch (IOException | BadInputException e) {
+      throw unreadable(loaded, e);
+    } catch (EnvironmentException e) {
+      throw e;
+    } catch (MlciException e) {
+      throw new EnvironmentException(Parity.FILE + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The next row of {@code train_predictions.csv}, as {@link #openNative}. */
+  private static boolean nextNative(LoadedConfig loaded, CsvRecords csv) throws BadInputException {
+    try {
+      return csv.next();
+    } catch (IOException | BadInputException e) {
+      throw unreadable(loaded, e);
+    }
+  }
+
+  /**
+   * {@code train_predictions.csv} as the reader found it, at ml.yaml's model.command: the reader's
+   * problem (its line, row and fix), or the I/O error.
+   */
+  private static BadInputException unreadable(LoadedConfig loaded, Exception e) {
+    if (e instanceof BadInputException b && !b.problems().isEmpty()) {
+      Problem p = b.problems().get(0);
+      String where =
+          new Problem(p.source(), p.line(), p.column(), p.row(), p.field(), p.message(), Fix.NONE)
+              .render();
+      return new BadInputException(
+          loaded.problemAt(
+              "model.command",
+              "the command's " + Parity.FILE + " cannot be read: " + where,
+              p.fix().isEmpty()
+                  ? Fix.text("write a CSV with a header row: id, then the scores.")
+                  : p.fix()));
+    }
+    return bad(
+        loaded,
+        "the command's " + Parity.FILE + " cannot be read: " + e.getMessage() + ".",
+        "write a CSV with a header row: id, then the scores.");
+  }
+
+  /** The current row of {@code train_predictions.csv}: its line and data row. */
+  private static String where(CsvRecords csv) {
+    return Parity.FILE + ":" + csv.line() + ": row " + csv.row();
   }
 
   private static String seconds(long sinceNanos) {

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -272,6 +274,30 @@ class ExternalTrainingTest {
     assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(e.getMessage())
         .contains("ml.yaml:9:", "model.command", "parity check failed", "Worst rows: id r");
+    assertThat(Files.exists(tmp.resolve("repo/mlci-out/model"))).isFalse();
+  }
+
+  /**
+   * A train_predictions.csv mlci cannot use is the command's problem (exit 2, at ml.yaml's
+   * model.command), named with the file's line and row; nothing is written.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "unknown-id | train_predictions.csv:5: row 4 has id 'not-a-training-id', which is not a"
+            + " training row.",
+        "nan        | train_predictions.csv:5: row 4, column 'a': 'nan' is not a finite number.",
+        "ragged     | the command's train_predictions.csv cannot be read: train_predictions.csv:5:"
+            + " row 4: the row has 2 fields but the header has 3. Fix: add the missing fields",
+        "no-column  | train_predictions.csv has columns [id, a]; the parity check needs [id, a, b]."
+      })
+  void train_unusableNativeScores_isBadInputNamingTheRow(String fault, String message)
+      throws Exception {
+    MlciException e =
+        trainFails(repo("classification", "python3 fixture.py --parity " + fault, ""));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(e.getMessage()).contains("ml.yaml:9:", "model.command", message);
     assertThat(Files.exists(tmp.resolve("repo/mlci-out/model"))).isFalse();
   }
 
