@@ -17,7 +17,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--form", default="tensor", choices=["tensor", "columns", "wrong"])
 p.add_argument("--out", default="zipmap",
                choices=["zipmap", "tensor", "none", "nan", "wrong-classes", "swapped"])
-p.add_argument("--parity", default="none", choices=["none", "agree", "broken", "unknown-id", "nan", "ragged", "no-column"])
+p.add_argument("--parity", default="none", choices=["none", "agree", "broken", "unknown-id", "nan", "ragged", "no-column", "no-rows"])
 p.add_argument("--model", default="ok", choices=["ok", "missing", "garbage"])
 p.add_argument("--exit", type=int, default=0)
 p.add_argument("--sleep", type=float, default=0)
@@ -157,13 +157,13 @@ if a.parity != "none":
             e = np.exp(z - z.max(axis=1, keepdims=True))
             pr = e / e.sum(axis=1, keepdims=True)
             w.writerow(["id"] + (classes[:1] if a.parity == "no-column" else classes))
-            for n, (i, r) in enumerate(zip(ids, pr)):
+            for n, (i, r) in enumerate([] if a.parity == "no-rows" else zip(ids, pr)):
                 cells = [i] + [repr(float(v)) for v in r]
                 if n == 3:  # the fourth data row (line 5) carries the fault asked for
                     if a.parity == "unknown-id":
                         cells[0] = "not-a-training-id"
                     elif a.parity == "nan":
-                        cells[1] = "nan"
+                        cells[1] = "NaN"  # Java's Double.parseDouble reads it: refused as not finite
                     elif a.parity == "ragged":
                         cells = cells[:2]
                 w.writerow(cells[:2] if a.parity == "no-column" else cells)

@@ -65,17 +65,11 @@ public final class CsvReader {
 
   /**
    * Opens {@code file} for streaming: decompressed when its name ends in {@code .gz} or {@code
-   * .zst}, the SHA-256 of its (compressed) bytes taken on the way.
+   * .zst}, the SHA-256 of its (compressed) bytes taken on the way; a plain file of at least {@code
+   * halvesBytes} bytes without a quote is set up to be read in two halves ({@link Opened#halves}),
+   * which only the data loader can read ({@code Long.MAX_VALUE}: from start to end on one thread).
    *
    * @throws BadInputException for an empty file or a bad header
-   */
-  static Opened open(Path file, String display) throws MlciException, IOException {
-    return open(file, display, HALVES_BYTES);
-  }
-
-  /**
-   * As {@link #open(Path, String)}; a plain file of at least {@code halvesBytes} bytes without a
-   * quote is set up to be read in two halves ({@link Opened#halves}).
    */
   static Opened open(Path file, String display, long halvesBytes)
       throws MlciException, IOException {

@@ -5,12 +5,15 @@ import dev.mlci.core.errors.MlciException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A CSV file's data rows one at a time, read by the reader mlci reads its data with ({@link
- * CsvReader}: RFC 4180, UTF-8, a problem named with the file, line and row), for a file a step
- * reads beside the data, such as a training command's {@code train_predictions.csv}. The reader's
- * code is then the JIT-compiled code that has just read the data, and its messages are the data's.
+ * A CSV file's data rows one at a time, read by the reader mlci reads CSV data with ({@link
+ * CsvReader}: RFC 4180, UTF-8, a byte-order mark skipped, blank lines passed over, a problem named
+ * with the file, line and row), for a file a step reads beside the data, such as a training
+ * command's {@code train_predictions.csv}: its messages are the data's, and after a CSV data set
+ * its code is already compiled. Unlike a data file, a header without rows is no problem here: the
+ * file just has no rows.
  *
  * <pre>{@code
  * try (CsvRecords csv = CsvRecords.open(file, "train_predictions.csv")) {
@@ -36,10 +39,12 @@ public final class CsvRecords implements AutoCloseable {
    * @throws IOException when the file cannot be read
    */
   public static CsvRecords open(Path file, String display) throws MlciException, IOException {
-    return new CsvRecords(CsvReader.open(file, display, Long.MAX_VALUE));
+    CsvReader.Opened opened = CsvReader.open(file, display, Long.MAX_VALUE);
+    opened.csv.allowNoRows();
+    return new CsvRecords(opened);
   }
 
-  /** The header's column names, in order. */
+  /** The header's column names, in order, each stripped of surrounding blanks. */
   public List<String> header() {
     return opened.csv.header();
   }
@@ -47,8 +52,8 @@ public final class CsvRecords implements AutoCloseable {
   /**
    * Moves to the next data row (exactly {@code header().size()} fields); false at the end.
    *
-   * @throws BadInputException for a ragged row, a bad quote, a line too long, a byte that is not
-   *     UTF-8, or no data row at all
+   * @throws BadInputException for a ragged row, a bad quote, a line too long or a byte that is not
+   *     UTF-8
    */
   public boolean next() throws IOException, BadInputException {
     return CsvReader.advance(opened);
@@ -56,6 +61,7 @@ public final class CsvRecords implements AutoCloseable {
 
   /** Field {@code c} of the current row, as text. */
   public String text(int c) {
+    Objects.checkIndex(c, header().size());
     return opened.csv.field(c);
   }
 
@@ -65,6 +71,7 @@ public final class CsvRecords implements AutoCloseable {
    * it is not a finite number, which the caller reports naming {@link #line} and {@link #row}.
    */
   public double number(int c) {
+    Objects.checkIndex(c, header().size());
     double fast = opened.csv.decimal(c);
     if (!Double.isNaN(fast)) {
       return fast;

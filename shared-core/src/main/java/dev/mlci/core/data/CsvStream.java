@@ -53,6 +53,7 @@ final class CsvStream implements Closeable {
 
   private final List<String> header;
   private int rows;
+  private boolean noRowsAllowed; // a header alone is a file of no rows, not a problem
   private int recordLine;
   private boolean partial; // the current record has fields not read yet (advanceTo)
   private CharsetDecoder decoder;
@@ -99,6 +100,11 @@ final class CsvStream implements Closeable {
   /** Bytes taken from the underlying stream so far (for progress). */
   long bytesRead() {
     return consumed + pos;
+  }
+
+  /** From now on a file that has a header and no data rows ends at once, as any other file does. */
+  void allowNoRows() {
+    noRowsAllowed = true;
   }
 
   /** The 1-based line on which the record last returned by {@link #next} starts. */
@@ -148,7 +154,7 @@ final class CsvStream implements Closeable {
    */
   boolean advanceTo(int fields) throws IOException, BadInputException {
     if (!startRecord()) {
-      if (rows == 0) {
+      if (rows == 0 && !noRowsAllowed) {
         throw new BadInputException(
             Problem.atLine(
                 display,

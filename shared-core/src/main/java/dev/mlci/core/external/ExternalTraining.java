@@ -554,8 +554,14 @@ public final class ExternalTraining {
         records[rows] = csv.row();
         rows++;
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw unreadable(loaded, e);
+    }
+    if (rows == 0) {
+      throw bad(
+          loaded,
+          Parity.FILE + " has a header but no rows: the parity check needs the native scores.",
+          "write one row per row of MLCI_TRAIN_DATA, or no " + Parity.FILE + " to skip the check.");
     }
     return new NativeScores(
         Arrays.copyOf(trainRow, rows),
@@ -703,26 +709,22 @@ public final class ExternalTraining {
 
   /**
    * {@code train_predictions.csv} as the reader found it, at ml.yaml's model.command: the reader's
-   * problem (its line, row and fix), or the I/O error.
+   * problem (its line and row) or the I/O error, with a fix for the command's output (the reader's
+   * own are written for a data file).
    */
   private static BadInputException unreadable(LoadedConfig loaded, Exception e) {
+    String why = e.getMessage() == null ? e.toString() : e.getMessage().strip();
     if (e instanceof BadInputException b && !b.problems().isEmpty()) {
       Problem p = b.problems().get(0);
-      String where =
+      why =
           new Problem(p.source(), p.line(), p.column(), p.row(), p.field(), p.message(), Fix.NONE)
               .render();
-      return new BadInputException(
-          loaded.problemAt(
-              "model.command",
-              "the command's " + Parity.FILE + " cannot be read: " + where,
-              p.fix().isEmpty()
-                  ? Fix.text("write a CSV with a header row: id, then the scores.")
-                  : p.fix()));
     }
     return bad(
         loaded,
-        "the command's " + Parity.FILE + " cannot be read: " + e.getMessage() + ".",
-        "write a CSV with a header row: id, then the scores.");
+        "the command's " + Parity.FILE + " cannot be read: " + why + (why.endsWith(".") ? "" : "."),
+        "write it as a UTF-8 CSV: a header row (id, then one column per class of MLCI_CLASSES, or"
+            + " prediction), then one row per training row, every field filled.");
   }
 
   /** The current row of {@code train_predictions.csv}: its line and data row. */

@@ -287,10 +287,12 @@ class ExternalTrainingTest {
       value = {
         "unknown-id | train_predictions.csv:5: row 4 has id 'not-a-training-id', which is not a"
             + " training row.",
-        "nan        | train_predictions.csv:5: row 4, column 'a': 'nan' is not a finite number.",
+        "nan        | train_predictions.csv:5: row 4, column 'a': 'NaN' is not a finite number.",
         "ragged     | the command's train_predictions.csv cannot be read: train_predictions.csv:5:"
-            + " row 4: the row has 2 fields but the header has 3. Fix: add the missing fields",
-        "no-column  | train_predictions.csv has columns [id, a]; the parity check needs [id, a, b]."
+            + " row 4: the row has 2 fields but the header has 3. Fix: write it as a UTF-8 CSV",
+        "no-column  | train_predictions.csv has columns [id, a]; the parity check needs [id, a, b].",
+        "no-rows    | train_predictions.csv has a header but no rows: the parity check needs the"
+            + " native scores."
       })
   void train_unusableNativeScores_isBadInputNamingTheRow(String fault, String message)
       throws Exception {
