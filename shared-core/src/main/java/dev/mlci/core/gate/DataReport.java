@@ -16,7 +16,7 @@ final class DataReport {
   static final int MAX_ROWS = 15;
 
   /** Columns the Mermaid chart and the HTML histograms show at most. */
-  static final int MAX_CHARTED = 8;
+  static final int MAX_CHARTED = DataRuleResult.CHARTED;
 
   private DataReport() {}
 
@@ -118,7 +118,7 @@ final class DataReport {
     List<DataRuleResult> drift =
         d.drift().stream()
             .filter(r -> r.interval().isPresent())
-            .sorted(Comparator.comparingDouble((DataRuleResult r) -> -r.estimate() / r.threshold()))
+            .sorted(DataRuleResult.MOST_DRIFTED_FIRST)
             .limit(MAX_CHARTED)
             .toList();
     if (drift.isEmpty()) {
@@ -200,7 +200,7 @@ final class DataReport {
     List<DataRuleResult> charted =
         d.drift().stream()
             .filter(r -> r.histogram().isPresent())
-            .sorted(Comparator.comparingDouble((DataRuleResult r) -> -r.estimate() / r.threshold()))
+            .sorted(DataRuleResult.MOST_DRIFTED_FIRST)
             .limit(MAX_CHARTED)
             .toList();
     if (!charted.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.mlci.core.gate;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +21,9 @@ import java.util.Optional;
  * @param verdict the outcome
  * @param reasons why, one sentence each
  * @param line the ml.yaml line of the rule's key, 0 for a default
- * @param histogram for drift rules: baseline vs candidate shares per bin (numbers) or category, for
- *     gate.html
+ * @param histogram baseline vs candidate shares per bin (numbers) or category, for gate.html: for
+ *     the {@link #CHARTED} most drifted of the drift rules that were measured ({@link
+ *     #MOST_DRIFTED_FIRST}), the ones the page draws
  */
 public record DataRuleResult(
     String id,
@@ -77,6 +79,13 @@ public record DataRuleResult(
     }
   }
 
+  /** Drift rules the reports chart at most: gate.md's bar chart, gate.html's histograms. */
+  public static final int CHARTED = 8;
+
+  /** The reports' order of drift rules: by estimate over threshold, the most drifted first. */
+  public static final Comparator<DataRuleResult> MOST_DRIFTED_FIRST =
+      Comparator.comparingDouble((DataRuleResult r) -> -r.estimate() / r.threshold());
+
   public DataRuleResult {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(kind, "kind");
@@ -87,6 +96,23 @@ public record DataRuleResult(
     Objects.requireNonNull(verdict, "verdict");
     reasons = List.copyOf(reasons);
     Objects.requireNonNull(histogram, "histogram");
+  }
+
+  /** This result with {@code h} as its histogram. */
+  public DataRuleResult withHistogram(Histogram h) {
+    return new DataRuleResult(
+        id,
+        kind,
+        split,
+        column,
+        statistic,
+        estimate,
+        interval,
+        threshold,
+        verdict,
+        reasons,
+        line,
+        Optional.of(h));
   }
 
   /** The rule as the reports name it, e.g. {@code drift train age (normed_wasserstein)}. */

@@ -78,6 +78,30 @@ class DataGateTest {
   }
 
   @Test
+  void histograms_areDrawnForTheMostDriftedRulesOnly_theOnesThePageCharts() {
+    SplittableRandom rng = new SplittableRandom(9);
+    // 10 numeric columns, a categorical one and the label, in each of two splits: 24 drift rules.
+    DataGateResult r = gate(profile(rng, 5_000, 10, 0, 0), profile(rng, 5_000, 10, 0.5, 0.25));
+    List<DataRuleResult> drift = r.drift();
+    assertThat(drift).hasSize(24);
+
+    List<String> withHistograms =
+        drift.stream().filter(x -> x.histogram().isPresent()).map(DataRuleResult::id).toList();
+    List<String> mostDrifted =
+        drift.stream()
+            .sorted(DataRuleResult.MOST_DRIFTED_FIRST)
+            .limit(DataRuleResult.CHARTED)
+            .map(DataRuleResult::id)
+            .toList();
+
+    assertThat(withHistograms).hasSize(DataRuleResult.CHARTED);
+    assertThat(withHistograms).containsExactlyInAnyOrderElementsOf(mostDrifted);
+    // The shifted column and the new category drift most in both splits.
+    assertThat(withHistograms)
+        .contains("drift.train.x0", "drift.test.x0", "drift.train.plan", "drift.test.plan");
+  }
+
+  @Test
   void aShiftedColumn_fails_andIsNamed_withItsMeans() {
     SplittableRandom rng = new SplittableRandom(2);
     DataGateResult r = gate(profile(rng, 20_000, 5, 0, 0), profile(rng, 20_000, 5, 0.5, 0));
