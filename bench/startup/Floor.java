@@ -29,13 +29,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The libraries' floor under the no-op gate (bench/startup): the least a JVM program does with the
- * libraries mlci's gate uses, for the same task on the same files, written the plainest way and on
- * two threads as the gate is. picocli parses a command line of the gate's shape; SnakeYAML reads
- * ml.yaml; Jackson reads the candidate's and the baseline's gzipped bundles and writes a pretty
- * gate.json; a paired bootstrap of accuracy, 2,000 resamples over the rows, for each of two rules;
- * JFreeChart draws four charts into SVG with JFreeSVG (on a second thread, from the start); four
- * report files are written. What it leaves out is what mlci adds: the schema check, the data
- * gate, the bundles' checks, the run store, the atomic output directory, the git state, logging.
+ * libraries mlci's gate uses, for a simpler version of its task on the same files, written the
+ * plainest way and on two threads as the gate is. picocli parses a command line of the gate's
+ * shape; SnakeYAML reads ml.yaml; Jackson reads the candidate's and the baseline's gzipped bundles
+ * and writes a pretty gate.json; a paired bootstrap of accuracy, 2,000 resamples over the rows, for
+ * each of two rules; JFreeChart draws four charts into SVG with JFreeSVG (on a second thread, from
+ * the start); four report files are written. Simpler than the gate: both rules are accuracy (the
+ * example's are ROC AUC and accuracy), rows are paired by position, not by id, the charts' curves
+ * are synthetic and the reports are stand-ins; so it is a lower bound. What it leaves out is what
+ * mlci adds: the schema check, the data gate, the bundles' checks, the run store, the atomic output
+ * directory, the git state, logging.
  *
  * <p>Run by bench/startup/run.sh, compiled against mlci.jar: {@code java -cp mlci.jar:floor.jar Floor
  * gate REPO --baseline FILE --no-fetch -q --progress none}. Prints nothing; exit 0.

@@ -2,8 +2,8 @@
 # Start-up of the CLI, measured with hyperfine side by side in one run:
 #   1. `mlci --version`;
 #   2. the no-op gate: `mlci gate` on the breast-cancer example against a file baseline of the same evaluation
-#      (119 test rows, two rules, 2,000 resamples each: PASS), beside the libraries' floor (Floor.java: the
-#      same task with the same libraries and nothing of mlci's own);
+#      (119 test rows, two rules, 2,000 resamples each: PASS), beside the libraries' floor (Floor.java: a
+#      simpler version of the task with the same libraries and nothing of mlci's own);
 # each as `java -jar mlci.jar` (no class-data sharing) and through the ./mlci wrapper, which maps an AppCDS
 # archive created by its first run (not for --version, which loads too few classes to gain from one).
 # BASELINE_JAR=CHECKOUT/action-runner/target/mlci.jar adds two rows per command: that build (e.g. main's)
@@ -61,20 +61,25 @@ fi
 "$root/mlci" $gate_args > "$work/gate.out"
 [ -n "$(find "${jar%.jar}.cds" -name mlci.jsa 2>/dev/null)" ] || { echo "bench/startup: the wrapper made no CDS archive" >&2; exit 1; }
 
-# The libraries' floor (Floor.java): the same task on the same files with the libraries the gate uses, written
-# the plainest way, compiled against this jar and run with an AppCDS archive made as the wrapper makes its own.
-# What the gate takes above it is mlci's own work (schema check, data gate, checks, run store, atomic output).
-floor="$work/floor"
-mkdir -p "$floor/classes"
-javac -nowarn -d "$floor/classes" -cp "$jar" "$root/bench/startup/Floor.java"
-jar --create --file "$floor/floor.jar" -C "$floor/classes" .
-floor_cp="$jar:$floor/floor.jar"
-java -Xlog:disable -XX:DumpLoadedClassList="$floor/floor.classlist" -cp "$floor_cp" Floor $gate_args
-java -Xshare:dump -XX:SharedClassListFile="$floor/floor.classlist" -XX:SharedArchiveFile="$floor/floor.jsa" \
-  -Xlog:disable -Xlog:all=error:stderr -cp "$floor_cp" > /dev/null
-[ -s "$repo/mlci-out/floor/gate.html" ] || { echo "bench/startup: the floor program wrote no report" >&2; exit 1; }
-gate_commands+=(-n "the libraries' floor (bench/startup/Floor.java, AppCDS)"
-  "java -Xlog:disable -XX:SharedArchiveFile=$floor/floor.jsa -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1 -cp $floor_cp Floor $gate_args")
+# The libraries' floor (Floor.java): a simpler version of the task (a lower bound) on the same files with the
+# libraries the gate uses, written the plainest way, compiled against this jar and run with an AppCDS archive
+# made as the wrapper makes its own. What the gate takes above it is at most mlci's own work (schema check,
+# data gate, checks, run store, atomic output). Needs the JDK's javac and jar beside the java on the PATH.
+if command -v javac > /dev/null && command -v jar > /dev/null; then
+  floor="$work/floor"
+  mkdir -p "$floor/classes"
+  javac -nowarn -d "$floor/classes" -cp "$jar" "$root/bench/startup/Floor.java"
+  jar --create --file "$floor/floor.jar" -C "$floor/classes" .
+  floor_cp="$jar:$floor/floor.jar"
+  java -Xlog:disable -XX:DumpLoadedClassList="$floor/floor.classlist" -cp "$floor_cp" Floor $gate_args
+  java -Xshare:dump -XX:SharedClassListFile="$floor/floor.classlist" -XX:SharedArchiveFile="$floor/floor.jsa" \
+    -Xlog:disable -Xlog:all=error:stderr -cp "$floor_cp" > /dev/null
+  [ -s "$repo/mlci-out/floor/gate.html" ] || { echo "bench/startup: the floor program wrote no report" >&2; exit 1; }
+  gate_commands+=(-n "the libraries' floor (bench/startup/Floor.java, AppCDS)"
+    "java -Xlog:disable -XX:SharedArchiveFile=$floor/floor.jsa -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1 -cp $floor_cp Floor $gate_args")
+else
+  echo "bench/startup: no javac or jar on the PATH (a JRE, not a JDK): the floor row is skipped" >&2
+fi
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(hyperfine --version), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "no-op gate: $(head -1 "$work/gate.out"); baseline of $rows rows"
 hyperfine -N -w "$warmup" -r "$runs" --export-markdown "$work/version.md" --export-json "$work/version.json" "${commands[@]}"
